@@ -1,0 +1,3 @@
+from intake_app.cli import main
+
+raise SystemExit(main())
