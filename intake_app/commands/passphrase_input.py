@@ -1,0 +1,39 @@
+"""Reading secrets for the command line: from the terminal, or line by line from standard input."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import TextIO
+
+from intake_app.i18n import _
+
+
+class SecretInput:
+    """Asks the terminal, or takes successive lines of standard input when it is not a terminal."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stdin
+
+    @property
+    def interactive(self) -> bool:
+        return self._stream.isatty()
+
+    def read(self, prompt: str) -> str:
+        if self.interactive:
+            return getpass.getpass(prompt)
+        line = self._stream.readline()
+        if not line:
+            raise SystemExit(_("No passphrase was given on standard input."))
+        return line.rstrip("\r\n")
+
+    def read_new(self, prompt: str, confirm_prompt: str) -> str:
+        """A new secret: asked twice on a terminal, once from standard input."""
+        first = self.read(prompt)
+        if self.interactive and self.read(confirm_prompt) != first:
+            raise SystemExit(_("The two passphrases are different. Nothing was changed."))
+        return first
+
+    def rest(self) -> str:
+        """Everything left on standard input (a document after the passphrase line)."""
+        return self._stream.read()

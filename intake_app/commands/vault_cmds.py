@@ -1,0 +1,81 @@
+"""`init`, `has-vault`, `passphrase change` and `vault check`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from intake_app.commands.passphrase_input import SecretInput
+from intake_app.i18n import _
+from intake_app.paths import vault_dir
+
+
+def register(commands: Any) -> None:
+    init = commands.add_parser("init", help=_("create a new vault"))
+    init.set_defaults(handler=cmd_init)
+
+    has = commands.add_parser("has-vault", help=_("exit 0 when a vault exists, 1 when not"))
+    has.set_defaults(handler=cmd_has_vault)
+
+    passphrase = commands.add_parser("passphrase", help=_("manage the vault's passphrase"))
+    sub = passphrase.add_subparsers(metavar="ACTION", required=True)
+    change = sub.add_parser("change", help=_("change the passphrase"))
+    change.set_defaults(handler=cmd_passphrase_change)
+
+    vault = commands.add_parser("vault", help=_("check the vault"))
+    vsub = vault.add_subparsers(metavar="ACTION", required=True)
+    check = vsub.add_parser("check", help=_("check integrity and the revision chain"))
+    check.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    check.set_defaults(handler=cmd_vault_check)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from intake_app.storage import Vault
+
+    secrets = SecretInput()
+    passphrase = secrets.read_new(_("New passphrase: "), _("Type it again: "))
+    print(_("Creating the vault; this takes a few seconds ..."), file=sys.stderr)
+    vault, recovery_code = Vault.create(vault_dir(args.data_dir), passphrase)
+    vault.lock()
+    print(_("Vault created in {folder}.", folder=vault_dir(args.data_dir)))
+    print(_("Recovery code (write it down and keep it apart from the computer; it is shown once):"))
+    print(recovery_code)
+    return 0
+
+
+def cmd_has_vault(args: argparse.Namespace) -> int:
+    from intake_app.storage import Vault
+
+    return 0 if Vault.exists(vault_dir(args.data_dir)) else 1
+
+
+def cmd_passphrase_change(args: argparse.Namespace) -> int:
+    from intake_app.storage import Vault
+
+    secrets = SecretInput()
+    old = secrets.read(_("Current passphrase: "))
+    vault = Vault.unlock(vault_dir(args.data_dir), old)
+    try:
+        new = secrets.read_new(_("New passphrase: "), _("Type it again: "))
+        vault.change_passphrase(old, new)
+    finally:
+        vault.lock()
+    print(_("The passphrase was changed."))
+    return 0
+
+
+def cmd_vault_check(args: argparse.Namespace) -> int:
+    from intake_app.storage import Vault
+
+    vault = Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: ")))
+    try:
+        report = vault.check()
+    finally:
+        vault.lock()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(report.describe())
+    return 0 if report.ok else 1

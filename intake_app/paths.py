@@ -1,0 +1,45 @@
+"""Where Intake keeps its data and finds its bundled files. No Qt."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ENV_DATA_DIR = "INTAKE_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user application data folder (overridden by INTAKE_DATA_DIR)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "Intake"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Intake"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "intake"
+
+
+def vault_dir(data_dir: Path) -> Path:
+    """The worker's vault inside a data folder."""
+    return data_dir / "vault"
+
+
+def bundled_dir(name: str) -> Path:
+    """A folder shipped with the application: `resources` or `translations`.
+
+    Frozen builds keep them beside the executable's data; a source tree keeps them at the top;
+    an installed package maps them into `intake_app.<name>`.
+    """
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / name
+    source = Path(__file__).resolve().parent.parent / name
+    if source.is_dir():
+        return source
+    from importlib.resources import files
+
+    return Path(str(files(f"intake_app.{name}")))
