@@ -1,0 +1,99 @@
+"""The user-interface languages: codes, Babel locales, catalog folders, names and direction.
+
+App-level codes are BCP 47 ("fa-AF"); Babel locales and gettext folders use "fa_AF".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from babel import Locale
+
+Direction = Literal["ltr", "rtl"]
+
+SOURCE_LANGUAGE = "en"
+PSEUDO_LANGUAGE = "qps"
+
+# The order the picker shows them in: the official languages first, then as in the design.
+LANGUAGE_CODES: tuple[str, ...] = ("fi", "sv", "en", "ar", "fa-AF", "so", "th", "vi", "ru", "uk")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One user-interface language as the picker and the loader see it."""
+
+    code: str
+    babel_locale: str
+    directory: str | None
+    native_name: str
+    english_name: str
+    direction: Direction
+    draft: bool
+    completeness: float
+
+    @property
+    def rtl(self) -> bool:
+        """True for right-to-left languages (Arabic, Dari)."""
+        return self.direction == "rtl"
+
+
+def normalize_code(code: str) -> str:
+    """The app-level code for `code` ("fa_AF", "fa-af" give "fa-AF"); ValueError if unknown."""
+    wanted = code.strip().replace("_", "-").casefold()
+    for known in (*LANGUAGE_CODES, PSEUDO_LANGUAGE):
+        if known.casefold() == wanted:
+            return known
+    raise ValueError(f"not a user-interface language: {code!r}")
+
+
+def babel_locale_of(code: str) -> str:
+    """The Babel (CLDR) locale identifier for an app-level code ("qps" formats as English)."""
+    code = normalize_code(code)
+    if code == PSEUDO_LANGUAGE:
+        return SOURCE_LANGUAGE
+    return code.replace("-", "_")
+
+
+def directory_of(code: str) -> str | None:
+    """The gettext folder name under translations/ ("fa_AF"); None for the pseudo-language."""
+    code = normalize_code(code)
+    return None if code == PSEUDO_LANGUAGE else code.replace("-", "_")
+
+
+@lru_cache(maxsize=64)
+def babel_locale(code: str) -> Locale:
+    """The parsed Babel locale for an app-level code (cached)."""
+    return Locale.parse(babel_locale_of(code))
+
+
+def direction_of(code: str) -> Direction:
+    """Right-to-left ("rtl") or left-to-right ("ltr"), from CLDR's data for the language."""
+    return "rtl" if babel_locale(code).text_direction == "rtl" else "ltr"
+
+
+def display_name(locale: Locale, in_locale: Locale) -> str:
+    """The name of `locale` in `in_locale`, preferring CLDR's own name for the whole identifier.
+
+    CLDR names fa_AF "Dari" ("دری") while the generic rule would give "Persian (Afghanistan)".
+    """
+    name = in_locale.languages.get(str(locale))
+    if name:
+        return str(name)
+    return str(locale.get_display_name(in_locale) or locale)
+
+
+def native_name_of(code: str) -> str:
+    """The language's name in itself, from CLDR ("suomi", "العربية", "دری")."""
+    if normalize_code(code) == PSEUDO_LANGUAGE:
+        return "[Ƥšéûðö]"
+    locale = babel_locale(code)
+    return display_name(locale, locale)
+
+
+def english_name_of(code: str) -> str:
+    """The language's English name, from CLDR ("Finnish", "Dari")."""
+    if normalize_code(code) == PSEUDO_LANGUAGE:
+        return "Pseudo-language"
+    return display_name(babel_locale(code), Locale.parse(SOURCE_LANGUAGE))
