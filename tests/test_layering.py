@@ -49,7 +49,10 @@ def test_importing_lower_layers_loads_no_qt() -> None:
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=PACKAGE.parent,
     )
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

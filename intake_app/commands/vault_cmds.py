@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.i18n import _
 from intake_app.paths import vault_dir
+
+if TYPE_CHECKING:
+    from intake_app.storage import KdfParams
 
 
 def register(commands: Any) -> None:
@@ -37,12 +42,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     secrets = SecretInput()
     passphrase = secrets.read_new(_("New passphrase: "), _("Type it again: "))
     print(_("Creating the vault; this takes a few seconds ..."), file=sys.stderr)
-    vault, recovery_code = Vault.create(vault_dir(args.data_dir), passphrase)
+    vault, recovery_code = Vault.create(vault_dir(args.data_dir), passphrase, kdf=kdf_from_env())
     vault.lock()
     print(_("Vault created in {folder}.", folder=vault_dir(args.data_dir)))
     print(_("Recovery code (write it down and keep it apart from the computer; it is shown once):"))
     print(recovery_code)
     return 0
+
+
+def kdf_from_env() -> KdfParams | None:
+    """`INTAKE_KDF=minimum` skips calibration and uses the floor (64 MiB, 3 passes): for tests."""
+    from intake_app.storage import KdfParams
+
+    return KdfParams.MINIMUM if os.environ.get("INTAKE_KDF") == "minimum" else None
 
 
 def cmd_has_vault(args: argparse.Namespace) -> int:
@@ -75,7 +87,24 @@ def cmd_vault_check(args: argparse.Namespace) -> int:
     finally:
         vault.lock()
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json.dumps(dataclasses.asdict(report) | {"ok": report.ok}, indent=2))
     else:
-        print(report.describe())
+        print(
+            _(
+                "Database integrity: {state}",
+                state=_("ok") if not report.integrity else _("damaged"),
+            )
+        )
+        for line in report.integrity:
+            print(f"  {line}")
+        print(
+            _(
+                "Revision chain: {records} interviews, {revisions} revisions, {state}",
+                records=report.chain.records,
+                revisions=report.chain.revisions,
+                state=_("ok") if report.chain.ok else _("broken"),
+            )
+        )
+        for line in report.chain.problems:
+            print(f"  {line}")
     return 0 if report.ok else 1
