@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", default=None, help=_("language of messages, e.g. fi, sv, en"))
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
+    demo = commands.add_parser("demo", help=_("open a throwaway vault with fictional interviews"))
+    demo.set_defaults(handler=_run_demo)
     vault_cmds.register(commands)
     records.register(commands)
     return parser
@@ -45,6 +47,12 @@ def _run_gui(args: argparse.Namespace) -> int:
     from intake_app.app import run_application
 
     return run_application(data_dir=args.data_dir, demo=False)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from intake_app.app import run_application
+
+    return run_application(data_dir=args.data_dir, demo=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
