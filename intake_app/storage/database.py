@@ -1,0 +1,215 @@
+"""The SQLCipher connection: keying, the safety pragmas, validation, transactions, error mapping.
+
+Opening happens in two steps. A read-only connection first proves that the key decrypts the
+file and that every page's HMAC is intact; only then is the read-write connection opened. A
+read-only connection never checkpoints or deletes the WAL on close, so a damaged database is
+reported without a single byte of it being written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from intake_app.errors import DiskFull, KnownError, VaultDamaged, VaultLocked, VaultTooNew
+from intake_app.storage.errors import VaultBusy
+
+Connection = Any  # sqlcipher3 ships no type information
+PAGE_BYTES = 4096
+BUSY_TIMEOUT_MS = 5000
+# The WAL grows while a large attachment is written; trim it afterwards.
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+_SAFETY_PRAGMAS = (
+    ("temp_store", "MEMORY", 2),
+    ("journal_mode", "WAL", "wal"),
+    ("synchronous", "FULL", 2),
+    ("secure_delete", "ON", 1),
+)
+
+
+def known_error_for(exc: sqlcipher3.Error) -> KnownError | None:
+    """The known error an SQLite failure stands for, or None when it is a bug."""
+    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if primary == sqlcipher3.SQLITE_FULL:
+        return DiskFull()
+    if primary in (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB):
+        return VaultDamaged()
+    if primary in (sqlcipher3.SQLITE_BUSY, sqlcipher3.SQLITE_LOCKED):
+        return VaultBusy()
+    return None
+
+
+@contextlib.contextmanager
+def sqlite_errors() -> Iterator[None]:
+    """Turn SQLite failures a person can meet (disk full, damage, busy) into known errors."""
+    try:
+        yield
+    except sqlcipher3.Error as exc:
+        known = known_error_for(exc)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def check_database_file(path: Path, database_salt: bytes) -> None:
+    """Cheap checks before any key is used: the file exists, is whole pages, and is ours."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(len(database_salt))
+    except OSError:
+        raise VaultDamaged() from None
+    if size == 0 or size % PAGE_BYTES or header != database_salt:
+        raise VaultDamaged()
+
+
+def validate_database(path: Path, key_hex: str, newest_version: int) -> None:
+    """Prove with a read-only connection that `key_hex` opens an intact database.
+
+    Raises VaultDamaged or VaultTooNew; any companion file SQLite created is removed again.
+    """
+    existed = {suffix for suffix in COMPANION_SUFFIXES if _companion(path, suffix).exists()}
+    try:
+        conn = _connect(path, "ro")
+    except sqlcipher3.Error:
+        raise VaultDamaged() from None
+    valid = False
+    try:
+        _key(conn, key_hex)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if conn.execute("PRAGMA cipher_integrity_check").fetchall():
+            raise VaultDamaged()
+        if conn.execute("PRAGMA user_version").fetchone()[0] > newest_version:
+            raise VaultTooNew()
+        valid = True
+    except sqlcipher3.Error:
+        raise VaultDamaged() from None
+    finally:
+        conn.close()
+        if not valid:
+            _remove_new_companions(path, existed)
+
+
+def open_database(path: Path, key_hex: str, *, create: bool = False) -> Connection:
+    """A keyed read-write connection with the safety pragmas applied and checked."""
+    conn = _connect(path, "rwc" if create else "rw")
+    try:
+        with sqlite_errors():
+            _key(conn, key_hex)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            for name, value, expected in _SAFETY_PRAGMAS:
+                conn.execute(f"PRAGMA {name} = {value}").fetchall()
+                actual = conn.execute(f"PRAGMA {name}").fetchone()[0]
+                if actual != expected:
+                    raise RuntimeError(f"SQLCipher refused PRAGMA {name} = {value}")
+            conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}").fetchall()
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").fetchall()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _connect(path: Path, mode: str) -> Connection:
+    return sqlcipher3.connect(
+        f"{path.absolute().as_uri()}?mode={mode}",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
+def _key(conn: Connection, key_hex: str) -> None:
+    # SQLCipher's own log would go to stderr; errors are reported through exceptions instead.
+    conn.execute("PRAGMA cipher_log_level = NONE").fetchall()
+    # Memory security must be on before the key is used, so key material is wiped when freed.
+    conn.execute("PRAGMA cipher_memory_security = ON").fetchall()
+    conn.execute(f"PRAGMA key = \"x'{key_hex}'\"").fetchall()
+    version = conn.execute("PRAGMA cipher_version").fetchone()
+    # Plain SQLite ignores PRAGMA key and would write the interviews in clear text.
+    if not version or not version[0]:
+        raise RuntimeError("the SQLite library in use is not SQLCipher")
+    if conn.execute("PRAGMA cipher_memory_security").fetchone()[0] not in ("1", 1):
+        raise RuntimeError("SQLCipher refused cipher_memory_security")
+
+
+def _companion(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _remove_new_companions(path: Path, existed: set[str]) -> None:
+    for suffix in COMPANION_SUFFIXES:
+        if suffix not in existed:
+            with contextlib.suppress(FileNotFoundError):
+                _companion(path, suffix).unlink()
+
+
+class Database:
+    """One keyed connection shared by the vault's users, with re-entrant transactions."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn: Connection | None = conn
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @property
+    def connection(self) -> Connection:
+        """The raw connection; raises VaultLocked once the vault is locked."""
+        if self._conn is None:
+            raise VaultLocked()
+        return self._conn
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """The connection for reads, with known errors mapped and other threads held off."""
+        with self._lock, sqlite_errors():
+            yield self.connection
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One SQLite transaction (BEGIN IMMEDIATE ... COMMIT); nested use becomes a savepoint."""
+        with self._lock, sqlite_errors():
+            conn = self.connection
+            depth = self._depth
+            savepoint = f"nested_{depth}"
+            conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
+            self._depth += 1
+            try:
+                yield conn
+            except BaseException:
+                self._depth = depth
+                self._undo(conn, depth, savepoint)
+                raise
+            self._depth = depth
+            try:
+                conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+            except BaseException:
+                self._undo(conn, depth, savepoint)
+                raise
+
+    @staticmethod
+    def _undo(conn: Connection, depth: int, savepoint: str) -> None:
+        if not conn.in_transaction:
+            return  # SQLite already rolled back (e.g. after SQLITE_FULL)
+        if depth == 0:
+            conn.execute("ROLLBACK")
+        else:
+            conn.execute(f"ROLLBACK TO {savepoint}")
+            conn.execute(f"RELEASE {savepoint}")
+
+    def close(self) -> None:
+        """Close the connection (SQLite checkpoints and removes the WAL); idempotent."""
+        with self._lock:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                conn.close()

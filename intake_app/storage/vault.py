@@ -1,0 +1,306 @@
+"""The vault: a folder with vault.json (wrapped key) and intake.db (SQLCipher), and its lifecycle.
+
+Unlocking never writes before it has proved both the passphrase (AEAD unwrap) and the database
+(read-only connection, every page's HMAC). The order of checks decides the error:
+
+- vault.json missing: VaultNotFound; unreadable or out of bounds: VaultDamaged.
+- intake.db missing, not whole pages, or its salt differs from the one vault.json was made for
+  (a vault.json from another vault): VaultDamaged, decided before any key is derived.
+- AEAD unwrap fails: WrongPassphrase. Edited KDF parameters or salt land here too: they change
+  both the derived key and the authenticated data, and the AEAD cannot tell which of "wrong
+  passphrase" and "edited file" happened; either way nothing is opened or written.
+- unwrap succeeds but the database does not decrypt or fails its checks: VaultDamaged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+from intake_app.errors import (
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+    WeakPassphrase,
+    WrongPassphrase,
+    WrongRecoveryCode,
+)
+from intake_app.storage.atomic import atomic_write_bytes, fsync_directory, is_temp_for
+from intake_app.storage.chain import verify_chain
+from intake_app.storage.database import (
+    COMPANION_SUFFIXES,
+    Connection,
+    Database,
+    check_database_file,
+    open_database,
+    validate_database,
+)
+from intake_app.storage.documents import utc_now
+from intake_app.storage.interviews import InterviewStore
+from intake_app.storage.kdf import KEY_BYTES, KdfParams, normalize_secret
+from intake_app.storage.keyfile import (
+    DATABASE_SALT_BYTES,
+    KINDS,
+    VaultFile,
+    VaultIdentity,
+    VaultKind,
+    open_slot,
+    seal_slot,
+)
+from intake_app.storage.migrations import ensure_component, migrate_core, newest_core_version
+from intake_app.storage.models import CheckReport
+from intake_app.storage.recovery import new_recovery_code, normalize_recovery_code
+
+VAULT_FILE = "vault.json"
+DATABASE_FILE = "intake.db"
+# The database is built under this name and renamed only after vault.json is durable, so a
+# crash during creation never leaves an intake.db that no vault.json can open.
+CREATING_FILE = "intake.db.creating"
+MIN_PASSPHRASE_LENGTH = 10
+
+
+class Vault:
+    """An unlocked vault. Make one with `Vault.create`, `Vault.unlock` or `unlock_with_recovery`."""
+
+    def __init__(self, folder: Path, file: VaultFile, key: bytes, db: Database) -> None:
+        self._folder = folder
+        self._file = file
+        self._key_hex = key.hex()
+        self._db = db
+        self._interviews = InterviewStore(db)
+
+    # Opening ------------------------------------------------------------------------------
+
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        """Whether `folder` holds a vault (an interrupted creation does not count)."""
+        folder = Path(folder)
+        if not (folder / VAULT_FILE).is_file():
+            return False
+        return (folder / DATABASE_FILE).exists() or not (folder / CREATING_FILE).exists()
+
+    @classmethod
+    def create(
+        cls,
+        folder: Path,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        kind: VaultKind = "worker",
+    ) -> tuple[Vault, str]:
+        """Make a new vault in `folder`; returns it unlocked and its recovery code (show once)."""
+        folder = Path(folder)
+        _check_passphrase(passphrase)
+        if kind not in KINDS:
+            raise ValueError(f"unknown vault kind {kind!r}")
+        params = kdf or KdfParams.calibrate()
+        if not params.is_within_bounds():
+            raise ValueError("KDF parameters below the minimum or out of bounds")
+        if cls.exists(folder) or (folder / DATABASE_FILE).exists():
+            raise VaultExists()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        creating = folder / CREATING_FILE
+        _remove_with_companions(creating)
+        key = os.urandom(KEY_BYTES)
+        db = Database(open_database(creating, key.hex(), create=True))
+        try:
+            migrate_core(db, None, key.hex(), b"")
+        finally:
+            db.close()
+        with creating.open("rb") as handle:
+            salt = handle.read(DATABASE_SALT_BYTES)
+            os.fsync(handle.fileno())
+        identity = VaultIdentity(vault_id=str(uuid.uuid4()), kind=kind, database_salt=salt)
+        code = new_recovery_code()
+        recovery_secret = (normalize_recovery_code(code) or "").encode("ascii")
+        file = VaultFile(
+            identity=identity,
+            created=utc_now(),
+            passphrase=seal_slot(identity, "passphrase", normalize_secret(passphrase), params, key),
+            recovery=seal_slot(identity, "recovery", recovery_secret, params, key),
+        )
+        atomic_write_bytes(folder / VAULT_FILE, file.to_bytes())
+        os.replace(creating, folder / DATABASE_FILE)
+        fsync_directory(folder)
+        return cls._open(folder, file, key), code
+
+    @classmethod
+    def unlock(cls, folder: Path, passphrase: str) -> Vault:
+        """Open the vault in `folder` with its passphrase."""
+        folder = Path(folder)
+        file = _read_vault_file(folder)
+        key = open_slot(file.identity, "passphrase", file.passphrase, normalize_secret(passphrase))
+        if key is None:
+            raise WrongPassphrase()
+        return cls._open(folder, file, key)
+
+    @classmethod
+    def unlock_with_recovery(cls, folder: Path, recovery_code: str, new_passphrase: str) -> Vault:
+        """Open the vault with its recovery code and set `new_passphrase` as its passphrase."""
+        folder = Path(folder)
+        _check_passphrase(new_passphrase)
+        file = _read_vault_file(folder)
+        code = normalize_recovery_code(recovery_code)
+        if code is None:
+            raise WrongRecoveryCode()
+        key = open_slot(file.identity, "recovery", file.recovery, code.encode("ascii"))
+        if key is None:
+            raise WrongRecoveryCode()
+        validate_database(folder / DATABASE_FILE, key.hex(), newest_core_version())
+        file = _with_new_passphrase(file, new_passphrase, key)
+        atomic_write_bytes(folder / VAULT_FILE, file.to_bytes())
+        return cls._open(folder, file, key)
+
+    @classmethod
+    def _open(cls, folder: Path, file: VaultFile, key: bytes) -> Vault:
+        path = folder / DATABASE_FILE
+        validate_database(path, key.hex(), newest_core_version())
+        db = Database(open_database(path, key.hex()))
+        try:
+            migrate_core(db, folder, key.hex(), file.identity.database_salt)
+        except BaseException:
+            db.close()
+            raise
+        _remove_stale_temporaries(folder)
+        return cls(folder, file, key, db)
+
+    # Using --------------------------------------------------------------------------------
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    @property
+    def kind(self) -> VaultKind:
+        return self._file.identity.kind
+
+    @property
+    def vault_id(self) -> str:
+        return self._file.identity.vault_id
+
+    @property
+    def is_locked(self) -> bool:
+        return not self._db.is_open
+
+    @property
+    def interviews(self) -> InterviewStore:
+        """The interview store of this vault."""
+        self._require_unlocked()
+        return self._interviews
+
+    @property
+    def connection(self) -> Connection:
+        """The raw SQLCipher connection, for other layers' own tables (use `transaction()`)."""
+        return self._db.connection
+
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        """One SQLite transaction (BEGIN IMMEDIATE ... COMMIT); nested use is a savepoint."""
+        self._require_unlocked()
+        return self._db.transaction()
+
+    def ensure_schema(self, component: str, migrations: Sequence[str]) -> None:
+        """Bring a component's tables up to `len(migrations)`, backing up the database first."""
+        self._require_unlocked()
+        ensure_component(
+            self._db,
+            self._folder,
+            self._key_hex,
+            self._file.identity.database_salt,
+            component,
+            migrations,
+        )
+
+    def check(self) -> CheckReport:
+        """SQLite's integrity_check, SQLCipher's page HMACs and the revision chain."""
+        with self._db.reading() as conn:
+            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            integrity = [line for line in integrity if line != "ok"]
+            integrity += [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
+            return CheckReport(integrity=integrity, chain=verify_chain(conn))
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the database key under `new`; vault.json is replaced atomically."""
+        self._require_unlocked()
+        _check_passphrase(new)
+        identity = self._file.identity
+        key = open_slot(identity, "passphrase", self._file.passphrase, normalize_secret(old))
+        if key is None:
+            raise WrongPassphrase()
+        file = _with_new_passphrase(self._file, new, key)
+        atomic_write_bytes(self._folder / VAULT_FILE, file.to_bytes())
+        self._file = file
+
+    def lock(self) -> None:
+        """Close the database; further use raises VaultLocked. Safe to call twice."""
+        self._db.close()
+        self._key_hex = ""
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.lock()
+
+    def _require_unlocked(self) -> None:
+        if self.is_locked:
+            raise VaultLocked()
+
+
+def _check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise WeakPassphrase(minimum=MIN_PASSPHRASE_LENGTH)
+
+
+def _read_vault_file(folder: Path) -> VaultFile:
+    """Parse vault.json and check that intake.db belongs to it; writes nothing."""
+    if not Vault.exists(folder):
+        raise VaultNotFound()
+    try:
+        data = (folder / VAULT_FILE).read_bytes()
+    except FileNotFoundError:
+        raise VaultNotFound() from None
+    except OSError:
+        raise VaultDamaged() from None
+    file = VaultFile.parse(data)
+    check_database_file(folder / DATABASE_FILE, file.identity.database_salt)
+    return file
+
+
+def _with_new_passphrase(file: VaultFile, passphrase: str, key: bytes) -> VaultFile:
+    slot = seal_slot(
+        file.identity, "passphrase", normalize_secret(passphrase), file.passphrase.params, key
+    )
+    return replace(file, passphrase=slot)
+
+
+def _remove_with_companions(path: Path) -> None:
+    for candidate in (path, *(path.with_name(path.name + s) for s in COMPANION_SUFFIXES)):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Drop temporary files of writes a crash interrupted (vault.json, backups)."""
+    for candidate in folder.iterdir():
+        name = candidate.name
+        if is_temp_for(candidate, folder / VAULT_FILE) or (
+            name.startswith(f".{DATABASE_FILE}.bak-") and name.endswith(".tmp")
+        ):
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+
+
+def iter_vault_files(folder: Path) -> Iterator[Path]:
+    """Every file of the vault folder (for tests and diagnostics)."""
+    yield from (path for path in sorted(Path(folder).rglob("*")) if path.is_file())
