@@ -20,7 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from intake_app.commands import records, vault_cmds
+    from intake_app.commands import centre_cmds, records, sync_cmds, vault_cmds
 
     parser = argparse.ArgumentParser(
         prog="intake-app",
@@ -34,12 +34,23 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("folder that holds the vault (default: the per-user application data folder)"),
     )
     parser.add_argument("--lang", default=None, help=_("language of messages, e.g. fi, sv, en"))
+    # -- self-check (issue 8, frozen build): runs at once and exits with its code ------------
+    from intake_app.selfcheck import SelfCheckAction
+
+    parser.add_argument(
+        "--self-check",
+        action=SelfCheckAction,
+        help=_("check that this installation works, in a temporary folder, and exit"),
+    )
+    # -- end of self-check --------------------------------------------------------------------
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
     demo = commands.add_parser("demo", help=_("open a throwaway vault with fictional interviews"))
     demo.set_defaults(handler=_run_demo)
     vault_cmds.register(commands)
     records.register(commands)
+    sync_cmds.register(commands)
+    centre_cmds.register(commands)
     return parser
 
 

@@ -64,7 +64,11 @@ def save_loop(folder: Path, passphrase: str, seed: int) -> None:
                 saved.append(record_id)
             print(f"R {record_id} {info.revision} {info.sha256}", flush=True)
         elif roll < 0.97:
-            content = io.BytesIO(rng.randbytes(rng.randint(1, 1_500_000)))
+            # Mostly small files; now and then one that spans two chunks.
+            size = (
+                rng.randint(1_100_000, 1_200_000) if rng.random() < 0.1 else rng.randint(1, 60_000)
+            )
+            content = io.BytesIO(rng.randbytes(size))
             attached = store.add_attachment(record_id, content, "application/octet-stream", "f")
             print(f"A {record_id} {attached.sha256}", flush=True)
         else:

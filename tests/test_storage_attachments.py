@@ -124,9 +124,7 @@ def test_delete_and_purge_remove_attachments(vault: Vault, record: str) -> None:
 
 
 def test_reader_after_lock_raises_vault_locked(vault: Vault, record: str) -> None:
-    info = vault.interviews.add_attachment(
-        record, Stream(2 * CHUNK_BYTES), "audio/ogg", "talk.ogg"
-    )
+    info = vault.interviews.add_attachment(record, Stream(2 * CHUNK_BYTES), "audio/ogg", "talk.ogg")
     reader = vault.interviews.open_attachment(info.sha256)
     reader.read(10)
     vault.lock()

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from storage_fixtures import PASSPHRASE, child_command, child_env, make_document, new_vault, snapshot
+from storage_fixtures import (
+    PASSPHRASE,
+    child_command,
+    child_env,
+    make_document,
+    new_vault,
+    snapshot,
+)
 
 from intake_app.errors import (
     KnownError,
@@ -130,7 +137,9 @@ def test_unparseable_vault_json_is_damaged(folder: Path, content: bytes) -> None
     _assert_refused(folder, VaultDamaged)
 
 
-def test_foreign_vault_json_is_damaged_whatever_the_passphrase(folder: Path, tmp_path: Path) -> None:
+def test_foreign_vault_json_is_damaged_whatever_the_passphrase(
+    folder: Path, tmp_path: Path
+) -> None:
     other = tmp_path / "other"
     new_vault(other, "the other passphrase").lock()
     shutil.copyfile(other / "vault.json", folder / "vault.json")

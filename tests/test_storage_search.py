@@ -85,8 +85,28 @@ def test_search_finds_text_in_every_script(vault: Vault, query: str, aliases: se
 
 @pytest.mark.parametrize(
     "query",
-    ['"', '""', "*", "NEAR(", "a OR b", "AND", "NOT berry", "col:berry", "^berry", "berry*",
-     "(", ")", "{alias}:x", "'", "\\", "\0", "a\0b", "-", "+", "\ud800"],
+    [
+        '"',
+        '""',
+        "*",
+        "NEAR(",
+        "a OR b",
+        "AND",
+        "NOT berry",
+        "col:berry",
+        "^berry",
+        "berry*",
+        "(",
+        ")",
+        "{alias}:x",
+        "'",
+        "\\",
+        "\0",
+        "a\0b",
+        "-",
+        "+",
+        "\ud800",
+    ],
 )
 def test_fts_syntax_is_just_text(vault: Vault, query: str) -> None:
     vault.interviews.search(query)  # must not raise
@@ -124,8 +144,31 @@ def test_any_typed_query_never_raises(vault: Vault, query: str) -> None:
 @settings(max_examples=200, deadline=None, database=None)
 @given(
     words=st.lists(
-        st.sampled_from(['"', "*", "NEAR", "(", ")", "OR", "AND", "NOT", ":", "^", "-", "%", "_",
-                         "\\", "'", "berry", "ravintola", "ресторане", "\0", "{", "}"]),
+        st.sampled_from(
+            [
+                '"',
+                "*",
+                "NEAR",
+                "(",
+                ")",
+                "OR",
+                "AND",
+                "NOT",
+                ":",
+                "^",
+                "-",
+                "%",
+                "_",
+                "\\",
+                "'",
+                "berry",
+                "ravintola",
+                "ресторане",
+                "\0",
+                "{",
+                "}",
+            ]
+        ),
         max_size=8,
     )
 )

@@ -26,9 +26,13 @@ def canonical_json(document: Any) -> str:
     )
 
 
-def revision_hash(prev_sha256: str, canonical: str) -> str:
-    """The hash of a revision whose canonical JSON is `canonical`."""
-    return hashlib.sha256(f"{prev_sha256}\n{canonical}".encode()).hexdigest()
+def revision_hash(prev_sha256: str, canonical: str | bytes) -> str:
+    """The hash of a revision whose canonical JSON (text or its UTF-8 bytes) is `canonical`."""
+    data = canonical.encode("utf-8") if isinstance(canonical, str) else canonical
+    digest = hashlib.sha256(prev_sha256.encode("utf-8"))
+    digest.update(b"\n")
+    digest.update(data)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -47,52 +51,65 @@ class ChainReport:
 def verify_chain(conn: Connection) -> ChainReport:
     """Check every record's revisions: numbering, linkage, hashes, and the head row."""
     report = ChainReport()
-    heads = {
-        row[0]: (row[1], row[2])
-        for row in conn.execute("SELECT id, revision, head_sha256 FROM interview")
+    heads: dict[int, tuple[str, int, str]] = {
+        row[0]: (row[1], row[2], row[3])
+        for row in conn.execute("SELECT num, id, revision, head_sha256 FROM interview")
     }
-    current: str | None = None
-    expected_prev = GENESIS
-    expected_number = 1
+    walk = _Walk(report, heads)
     rows = conn.execute(
-        "SELECT interview_id, revision, sha256, prev_sha256, document FROM revision "
-        "ORDER BY interview_id, revision"
+        "SELECT interview_num, interview_id, revision, sha256, prev_sha256, document "
+        "FROM revision ORDER BY interview_num, revision"
     )
-    for record_id, number, sha, prev, document in rows:
-        if record_id != current:
-            _check_head(report, current, expected_number - 1, expected_prev, heads)
-            current, expected_prev, expected_number = record_id, GENESIS, 1
-            report.records += 1
-        report.revisions += 1
-        where = f"record {record_id} revision {number}"
-        if number != expected_number:
-            report.problems.append(f"{where}: expected revision {expected_number}")
-        if prev != expected_prev:
-            report.problems.append(f"{where}: does not chain to the revision before it")
-        if document is not None:
-            if revision_hash(prev, document) != sha:
-                report.problems.append(f"{where}: content does not match its hash")
-            elif not _document_matches(document, record_id, number):
-                report.problems.append(f"{where}: content belongs to another revision")
-        expected_prev, expected_number = sha, number + 1
-    _check_head(report, current, expected_number - 1, expected_prev, heads)
-    for record_id in heads:
+    for num, record_id, number, sha, prev, document in rows:
+        walk.step(num, record_id, number, sha, prev, document)
+    walk.finish_record()
+    for record_id, _number, _sha in heads.values():
         report.problems.append(f"record {record_id}: has no revisions")
     return report
 
 
-def _check_head(
-    report: ChainReport,
-    record_id: str | None,
-    last_number: int,
-    last_sha: str,
-    heads: dict[str, tuple[int, str]],
-) -> None:
-    if record_id is None:
-        return
-    head = heads.pop(record_id, None)
-    if head != (last_number, last_sha):
-        report.problems.append(f"record {record_id}: head does not point at its newest revision")
+class _Walk:
+    """The state of walking all revisions in (record, revision) order."""
+
+    def __init__(self, report: ChainReport, heads: dict[int, tuple[str, int, str]]) -> None:
+        self.report = report
+        self.heads = heads
+        self.num: int | None = None
+        self.record_id = ""
+        self.prev = GENESIS
+        self.number = 0
+
+    def step(
+        self, num: int, record_id: str, number: int, sha: str, prev: str, document: str | None
+    ) -> None:
+        if num != self.num:
+            self.finish_record()
+            self.num, self.record_id, self.prev, self.number = num, record_id, GENESIS, 0
+            self.report.records += 1
+        self.report.revisions += 1
+        problems = self.report.problems
+        where = f"record {record_id} revision {number}"
+        if record_id != self.record_id:
+            problems.append(f"{where}: filed under another record")
+        if number != self.number + 1:
+            problems.append(f"{where}: expected revision {self.number + 1}")
+        if prev != self.prev:
+            problems.append(f"{where}: does not chain to the revision before it")
+        if document is not None:
+            if revision_hash(prev, document) != sha:
+                problems.append(f"{where}: content does not match its hash")
+            elif not _document_matches(document, record_id, number):
+                problems.append(f"{where}: content belongs to another revision")
+        self.prev, self.number = sha, number
+
+    def finish_record(self) -> None:
+        if self.num is None:
+            return
+        head = self.heads.pop(self.num, None)
+        if head != (self.record_id, self.number, self.prev):
+            self.report.problems.append(
+                f"record {self.record_id}: head does not point at its newest revision"
+            )
 
 
 def _document_matches(document: str, record_id: str, number: int) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +35,10 @@ def utc_now() -> str:
     return format_time(datetime.now(UTC))
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def format_time(moment: datetime) -> str:
     """`moment` in the stored spelling; naive datetimes are refused."""
     if moment.tzinfo is None:
@@ -47,7 +51,8 @@ def record_id_of(document: object) -> str:
     if not isinstance(document, dict):
         raise InvalidDocument(problem=N_("it is not a JSON object"))
     value = document.get("id")
-    if not isinstance(value, str) or not _is_uuid(value):
+    # The canonical lower-case spelling only, so one record never has two ids.
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
         raise InvalidDocument(problem=N_("its id is not a UUID"))
     return value
 
@@ -81,15 +86,14 @@ def check_revision(document: object) -> Head:
     )
 
 
-def to_canonical(document: dict[str, Any]) -> str:
-    """Canonical JSON of a document, refusing what JSON or UTF-8 cannot carry."""
+def to_canonical(document: dict[str, Any]) -> tuple[str, bytes]:
+    """Canonical JSON of a document and its UTF-8 bytes, refusing what JSON cannot carry."""
     try:
         text = canonical_json(document)
-        text.encode("utf-8")
+        return text, text.encode("utf-8")
     except (TypeError, ValueError):
         # ValueError covers NaN/Infinity, circular references and lone surrogates.
         raise InvalidDocument(problem=N_("it cannot be written as JSON")) from None
-    return text
 
 
 def searchable_texts(answers: dict[str, Any]) -> str:
@@ -113,14 +117,10 @@ def _optional_time(value: object) -> str | None:
         return None
     if isinstance(value, str):
         try:
-            return format_time(datetime.fromisoformat(value))
+            moment = datetime.fromisoformat(value)
         except ValueError:
-            pass
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            # Already in the stored spelling: keep it (formatting costs more than parsing).
+            return value if _STORED_TIME.fullmatch(value) else format_time(moment)
     raise InvalidDocument(problem=N_("a date is not an ISO 8601 time with a time zone"))
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False

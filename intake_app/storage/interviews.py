@@ -12,17 +12,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from intake_app.errors import InvalidDocument, NotFound
-from intake_app.i18n.core import N_
+from intake_app.errors import NotFound
 from intake_app.storage import attachments, search
 from intake_app.storage.attachments import AttachmentReader
-from intake_app.storage.chain import GENESIS, revision_hash
 from intake_app.storage.database import Connection, Database
 from intake_app.storage.documents import (
     DELETED,
+    Head,
     check_revision,
     record_id_of,
-    searchable_texts,
     to_canonical,
     utc_now,
 )
@@ -32,8 +30,12 @@ from intake_app.storage.models import (
     InterviewSummary,
     RevisionInfo,
 )
+from intake_app.storage.revisions import append_revision, read_current, refuse_closed
 
-_REVISION_INFO = "SELECT interview_id, revision, sha256, prev_sha256, saved, status FROM revision"
+_REVISION_INFO = (
+    "SELECT r.interview_id, r.revision, r.sha256, r.prev_sha256, r.saved, r.status "
+    "FROM interview AS i JOIN revision AS r ON r.interview_num = i.num"
+)
 
 
 class InterviewStore:
@@ -50,16 +52,13 @@ class InterviewStore:
     def save_draft(self, document: dict[str, Any]) -> None:
         """Autosave: upsert the record's draft in one small transaction."""
         record_id = record_id_of(document)
-        text = to_canonical(document)
+        text, _data = to_canonical(document)
         base = document.get("revision")
         with self._db.transaction() as conn:
-            head = conn.execute(
-                "SELECT revision, status, purged FROM interview WHERE id = ?", (record_id,)
-            ).fetchone()
-            if head:
-                _refuse_closed(head[1], head[2])
+            current = read_current(conn, record_id)
+            refuse_closed(current)
             if not isinstance(base, int) or isinstance(base, bool):
-                base = head[0] if head else 0
+                base = current.revision
             conn.execute(
                 "INSERT INTO draft (interview_id, base_revision, modified, document) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (interview_id) DO UPDATE SET "
@@ -76,7 +75,7 @@ class InterviewStore:
             ).fetchone()
         return _loads(row[0]) if row else None
 
-    def drafts(self) -> list[DraftInfo]:
+    def drafts(self) -> builtins.list[DraftInfo]:
         """Every draft, newest first (including records never saved as a revision)."""
         with self._db.reading() as conn:
             rows = conn.execute(
@@ -96,20 +95,23 @@ class InterviewStore:
 
     def save_revision(self, document: dict[str, Any]) -> RevisionInfo:
         """Append revision n+1 (chained to revision n) and discard the record's draft."""
+        head = check_revision(document)
         with self._db.transaction() as conn:
-            return self._append(conn, document)
+            return self._append(conn, head, document, utc_now())
 
     def save_revisions(self, documents: Iterable[dict[str, Any]]) -> builtins.list[RevisionInfo]:
         """Save many revisions in one transaction (imports): all of them, or none."""
+        checked = [(check_revision(document), document) for document in documents]
+        saved = utc_now()
         with self._db.transaction() as conn:
-            return [self._append(conn, document) for document in documents]
+            return [self._append(conn, head, document, saved) for head, document in checked]
 
     def get(self, record_id: str) -> dict[str, Any]:
         """The newest revision's document (raises NotFound, also after purge)."""
         with self._db.reading() as conn:
             row = conn.execute(
                 "SELECT r.document FROM interview AS i JOIN revision AS r "
-                "ON r.interview_id = i.id AND r.revision = i.revision WHERE i.id = ?",
+                "ON r.interview_num = i.num AND r.revision = i.revision WHERE i.id = ?",
                 (record_id,),
             ).fetchone()
         if row is None or row[0] is None:
@@ -120,7 +122,8 @@ class InterviewStore:
         """One revision's document (raises NotFound, also after purge)."""
         with self._db.reading() as conn:
             row = conn.execute(
-                "SELECT document FROM revision WHERE interview_id = ? AND revision = ?",
+                "SELECT r.document FROM interview AS i JOIN revision AS r "
+                "ON r.interview_num = i.num WHERE i.id = ? AND r.revision = ?",
                 (record_id, revision),
             ).fetchone()
         if row is None or row[0] is None:
@@ -131,7 +134,7 @@ class InterviewStore:
         """Every revision of the record, oldest first; hashes survive a purge."""
         with self._db.reading() as conn:
             rows = conn.execute(
-                f"{_REVISION_INFO} WHERE interview_id = ? ORDER BY revision", (record_id,)
+                f"{_REVISION_INFO} WHERE i.id = ? ORDER BY r.revision", (record_id,)
             ).fetchall()
         if not rows:
             raise NotFound()
@@ -144,15 +147,30 @@ class InterviewStore:
         in the chain until `purge`, so the centre can still receive the deletion.
         """
         with self._db.transaction() as conn:
-            head = conn.execute(
-                "SELECT status, purged FROM interview WHERE id = ?", (record_id,)
-            ).fetchone()
-            if head is None or head[1]:
+            current = read_current(conn, record_id)
+            if current.num is None or current.purged:
                 raise NotFound()
-            if head[0] == DELETED:
+            if current.status == DELETED:
                 return _revision_info(_newest_revision(conn, record_id))
-            tombstone = self._tombstone(conn, record_id, reason)
-            info = self._append(conn, tombstone, allow_deleted=True)
+            saved = utc_now()
+            previous = _loads(_newest_revision(conn, record_id)[6])
+            tombstone = {
+                **{k: v for k, v in previous.items() if k not in ("answers", "revision")},
+                "status": DELETED,
+                "modified": saved,
+                "answers": {},
+                "reason": reason,
+            }
+            head = Head(
+                id=record_id,
+                status=DELETED,
+                alias=None,
+                form=previous["form"],
+                form_version=previous["form_version"],
+                created=current.created,
+                modified=saved,
+            )
+            info = append_revision(conn, current, head, tombstone, saved)
             attachments.remove_all_attachments(conn, record_id)
             return info
 
@@ -166,7 +184,9 @@ class InterviewStore:
             marked = 0
             for record_id, revision, sha in revisions:
                 marked += conn.execute(
-                    "UPDATE revision SET delivered = ? WHERE interview_id = ? AND revision = ? "
+                    "UPDATE revision SET delivered = ? "
+                    "WHERE interview_num = (SELECT num FROM interview WHERE id = ?) "
+                    "AND revision = ? "
                     "AND sha256 = ? AND delivered IS NULL",
                     (now, record_id, revision, sha),
                 ).rowcount
@@ -186,8 +206,8 @@ class InterviewStore:
                 raise NotFound()
             conn.execute(
                 "UPDATE revision SET document = NULL "
-                "WHERE interview_id = ? AND document IS NOT NULL",
-                (record_id,),
+                "WHERE interview_num = ? AND document IS NOT NULL",
+                (row[0],),
             )
             conn.execute("UPDATE interview SET purged = 1, alias = NULL WHERE num = ?", (row[0],))
             conn.execute("DELETE FROM draft WHERE interview_id = ?", (record_id,))
@@ -208,8 +228,20 @@ class InterviewStore:
 
     def search(self, query: str) -> builtins.list[InterviewSummary]:
         """Records whose alias or tagged free texts contain every term of `query`."""
+        self.refresh_search_index()
         with self._db.reading() as conn:
             return search.search_interviews(conn, query)
+
+    def refresh_search_index(self) -> int:
+        """Index the records saved since the last search (one transaction); returns how many.
+
+        `search` does this itself; call it when idle, e.g. after a large import.
+        """
+        with self._db.reading() as conn:
+            if not search.has_stale(conn):
+                return 0
+        with self._db.transaction() as conn:
+            return search.catch_up(conn)
 
     # Attachments --------------------------------------------------------------------------
 
@@ -218,13 +250,10 @@ class InterviewStore:
     ) -> AttachmentInfo:
         """Stream `source` into the vault and attach it to a saved record or a draft."""
         with self._db.transaction() as conn:
-            head = conn.execute(
-                "SELECT status, purged FROM interview WHERE id = ?", (record_id,)
-            ).fetchone()
-            has_draft = conn.execute(
-                "SELECT 1 FROM draft WHERE interview_id = ?", (record_id,)
-            ).fetchone()
-            if (head is None and not has_draft) or (head and (head[1] or head[0] == DELETED)):
+            current = read_current(conn, record_id)
+            if current.num is None and not current.has_draft:
+                raise NotFound()
+            if current.purged or current.status == DELETED:
                 raise NotFound()
             return attachments.add_attachment(
                 conn, record_id, source, media_type, name, self._max_attachment_bytes
@@ -246,112 +275,18 @@ class InterviewStore:
 
     # Inside -------------------------------------------------------------------------------
 
-    def _append(
-        self, conn: Connection, document: dict[str, Any], *, allow_deleted: bool = False
-    ) -> RevisionInfo:
-        head_fields = check_revision(document) if not allow_deleted else None
-        record_id = record_id_of(document)
-        head = conn.execute(
-            "SELECT num, revision, head_sha256, status, purged, created "
-            "FROM interview WHERE id = ?",
-            (record_id,),
-        ).fetchone()
-        if head and not allow_deleted:
-            _refuse_closed(head[3], head[4])
-        number = head[1] + 1 if head else 1
-        prev = head[2] if head else GENESIS
-        body = {**document, "revision": number}
-        text = to_canonical(body)
-        sha = revision_hash(prev, text)
-        saved = utc_now()
-        status = body["status"]
-        conn.execute(
-            "INSERT INTO revision (interview_id, revision, sha256, prev_sha256, saved, status, "
-            "document) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (record_id, number, sha, prev, saved, status, text),
-        )
-        alias = head_fields.alias if head_fields else None
-        created = (head_fields.created if head_fields else None) or (head[5] if head else saved)
-        modified = (head_fields.modified if head_fields else None) or saved
-        num = self._upsert_head(conn, head, body, number, sha, status, alias, created, modified)
-        if status == DELETED:
-            search.unindex_record(conn, num)
-        else:
-            search.index_record(conn, num, alias, searchable_texts(body["answers"]))
-        conn.execute("DELETE FROM draft WHERE interview_id = ?", (record_id,))
-        return RevisionInfo(record_id, number, sha, prev, saved, status)
-
     @staticmethod
-    def _upsert_head(
-        conn: Connection,
-        head: tuple[Any, ...] | None,
-        body: dict[str, Any],
-        number: int,
-        sha: str,
-        status: str,
-        alias: str | None,
-        created: str,
-        modified: str,
-    ) -> int:
-        if head is not None:
-            conn.execute(
-                "UPDATE interview SET revision = ?, head_sha256 = ?, status = ?, alias = ?, "
-                "form = ?, form_version = ?, created = ?, modified = ? WHERE num = ?",
-                (
-                    number,
-                    sha,
-                    status,
-                    alias,
-                    body["form"],
-                    body["form_version"],
-                    created,
-                    modified,
-                    head[0],
-                ),
-            )
-            return int(head[0])
-        cursor = conn.execute(
-            "INSERT INTO interview (id, revision, head_sha256, status, alias, form, form_version, "
-            "created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                body["id"],
-                number,
-                sha,
-                status,
-                alias,
-                body["form"],
-                body["form_version"],
-                created,
-                modified,
-            ),
-        )
-        return int(cursor.lastrowid)
-
-    @staticmethod
-    def _tombstone(conn: Connection, record_id: str, reason: str) -> dict[str, Any]:
-        previous = _loads(_newest_revision(conn, record_id)[6])
-        now = utc_now()
-        return {
-            **{k: v for k, v in previous.items() if k not in ("answers", "revision")},
-            "status": DELETED,
-            "modified": now,
-            "answers": {},
-            "reason": reason,
-        }
-
-
-def _refuse_closed(status: str, purged: int) -> None:
-    """Refuse changes to a deleted or purged record."""
-    if purged:
-        raise InvalidDocument(problem=N_("the interview was removed from this computer"))
-    if status == DELETED:
-        raise InvalidDocument(problem=N_("the interview was deleted"))
+    def _append(conn: Connection, head: Head, document: dict[str, Any], saved: str) -> RevisionInfo:
+        current = read_current(conn, head.id)
+        refuse_closed(current)
+        return append_revision(conn, current, head, document, saved)
 
 
 def _newest_revision(conn: Connection, record_id: str) -> tuple[Any, ...]:
     row: tuple[Any, ...] = conn.execute(
-        "SELECT interview_id, revision, sha256, prev_sha256, saved, status, document FROM revision "
-        "WHERE interview_id = ? ORDER BY revision DESC LIMIT 1",
+        "SELECT r.interview_id, r.revision, r.sha256, r.prev_sha256, r.saved, r.status, "
+        "r.document FROM interview AS i JOIN revision AS r ON r.interview_num = i.num "
+        "WHERE i.id = ? ORDER BY r.revision DESC LIMIT 1",
         (record_id,),
     ).fetchone()
     return row

@@ -7,7 +7,13 @@ from __future__ import annotations
 #   cleared, by purge, and `delivered` set, by a receipt. Hashes stay, so the chain still checks.
 # - `interview` is the head of each record: its newest revision, for cheap listing and chaining.
 # - `interview_text` is FTS5 with the trigram tokenizer, which finds words inside Thai text
-#   (no spaces between words) and parts of names in every script.
+#   (no spaces between words) and parts of names in every script. Its secure-delete option
+#   removes a deleted record's entries from the index itself, not just from the results.
+# - `interview.indexed = 0` marks a record whose index entry is out of date. Saving only sets
+#   the flag; the index catches up in one transaction before the next search (or when asked),
+#   so saving stays close to a plain insert and indexing is done in batches.
+# - Revisions are keyed by the record's row number, which grows with each new record, so the
+#   revision index is appended to instead of updated at random places (UUIDs are random).
 # - Attachments are content-addressed blobs split into chunks, so none is ever whole in memory.
 CORE_V1 = """
 CREATE TABLE interview (
@@ -21,12 +27,14 @@ CREATE TABLE interview (
     form_version TEXT NOT NULL,
     created TEXT NOT NULL,
     modified TEXT NOT NULL,
-    purged INTEGER NOT NULL DEFAULT 0
+    purged INTEGER NOT NULL DEFAULT 0,
+    indexed INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX interview_modified ON interview (modified);
+CREATE INDEX interview_unindexed ON interview (num) WHERE indexed = 0;
 
 CREATE TABLE revision (
     num INTEGER PRIMARY KEY,
+    interview_num INTEGER NOT NULL,
     interview_id TEXT NOT NULL,
     revision INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
@@ -35,7 +43,7 @@ CREATE TABLE revision (
     status TEXT NOT NULL,
     document TEXT,
     delivered TEXT,
-    UNIQUE (interview_id, revision)
+    UNIQUE (interview_num, revision)
 );
 
 CREATE TRIGGER revision_no_delete BEFORE DELETE ON revision
@@ -44,7 +52,8 @@ BEGIN
 END;
 
 CREATE TRIGGER revision_no_rewrite
-BEFORE UPDATE OF num, interview_id, revision, sha256, prev_sha256, saved, status ON revision
+BEFORE UPDATE OF num, interview_num, interview_id, revision, sha256, prev_sha256, saved, status
+ON revision
 BEGIN
     SELECT RAISE(ABORT, 'revisions are append-only');
 END;
@@ -65,6 +74,7 @@ CREATE TABLE draft (
 CREATE VIRTUAL TABLE interview_text USING fts5 (
     alias, texts, tokenize = 'trigram remove_diacritics 1'
 );
+INSERT INTO interview_text (interview_text, rank) VALUES ('secure-delete', 1);
 
 CREATE TABLE blob (
     num INTEGER PRIMARY KEY,

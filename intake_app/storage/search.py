@@ -1,18 +1,22 @@
 """Finding interviews: the full-text index, search with escaped queries, and filtered lists.
 
-The index (FTS5, trigram tokenizer) holds each record's alias and its tagged free texts. A
-person's query is never FTS syntax: every term is quoted, so `"`, `*`, `AND`, `NEAR(` and the
-like are just text. Terms shorter than three characters, which trigrams cannot index, are
+The index (FTS5, trigram tokenizer) holds each record's alias and its tagged free texts.
+Saving a revision only marks the record stale; the index catches up in one transaction
+before the next search, so saves stay cheap and indexing happens in batches.
+
+A person's query is never FTS syntax: every term is quoted, so `"`, `*`, `AND`, `NEAR(` and
+the like are just text. Terms shorter than three characters, which trigrams cannot index, are
 matched with LIKE (with `%` and `_` escaped) over the same indexed text.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from intake_app.storage.database import Connection
-from intake_app.storage.documents import DELETED, format_time
+from intake_app.storage.documents import DELETED, format_time, searchable_texts
 from intake_app.storage.models import InterviewSummary
 
 TRIGRAM = 3
@@ -20,23 +24,46 @@ _SUMMARY = """
 SELECT i.id, i.revision, i.status, i.alias, i.form, i.form_version, i.created, i.modified,
        r.delivered IS NOT NULL, d.interview_id IS NOT NULL
 FROM interview AS i
-JOIN revision AS r ON r.interview_id = i.id AND r.revision = i.revision
+JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision
 LEFT JOIN draft AS d ON d.interview_id = i.id
 """
 
 
-def index_record(conn: Connection, num: int, alias: str | None, texts: str) -> None:
-    """Replace the indexed text of the record whose interview row is `num`."""
-    conn.execute("DELETE FROM interview_text WHERE rowid = ?", (num,))
-    conn.execute(
-        "INSERT INTO interview_text (rowid, alias, texts) VALUES (?, ?, ?)",
-        (num, alias or "", texts),
-    )
-
-
 def unindex_record(conn: Connection, num: int) -> None:
-    """Remove a record from the index (deleted or purged)."""
+    """Remove a record from the index now (deleted or purged); secure-delete leaves no trace."""
     conn.execute("DELETE FROM interview_text WHERE rowid = ?", (num,))
+    conn.execute("UPDATE interview SET indexed = 1 WHERE num = ?", (num,))
+
+
+def has_stale(conn: Connection) -> bool:
+    """Whether any record waits to be (re)indexed."""
+    return conn.execute("SELECT 1 FROM interview WHERE indexed = 0").fetchone() is not None
+
+
+def catch_up(conn: Connection, batch: int = 500) -> int:
+    """Rebuild the index entries of every stale record (inside the caller's transaction)."""
+    done = 0
+    while True:
+        rows = conn.execute(
+            "SELECT i.num, i.alias, i.status, i.purged, r.document FROM interview AS i "
+            "LEFT JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision "
+            "WHERE i.indexed = 0 ORDER BY i.num LIMIT ?",
+            (batch,),
+        ).fetchall()
+        if not rows:
+            return done
+        for num, alias, status, purged, document in rows:
+            conn.execute("DELETE FROM interview_text WHERE rowid = ?", (num,))
+            if document is not None and not purged and status != DELETED:
+                texts = searchable_texts(json.loads(document).get("answers", {}))
+                conn.execute(
+                    "INSERT INTO interview_text (rowid, alias, texts) VALUES (?, ?, ?)",
+                    (num, alias or "", texts),
+                )
+        conn.executemany(
+            "UPDATE interview SET indexed = 1 WHERE num = ?", [(row[0],) for row in rows]
+        )
+        done += len(rows)
 
 
 def query_terms(query: str) -> list[str]:
@@ -93,9 +120,9 @@ def list_interviews(
         params.append(status)
     if modified_since is not None:
         clauses.append("i.modified >= ?")
-        params.append(
-            format_time(modified_since) if isinstance(modified_since, datetime) else modified_since
-        )
+        if isinstance(modified_since, str):
+            modified_since = datetime.fromisoformat(modified_since)
+        params.append(format_time(modified_since))
     if delivered is not None:
         clauses.append("(r.delivered IS NOT NULL) = ?")
         params.append(int(delivered))

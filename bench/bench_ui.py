@@ -1,0 +1,232 @@
+"""UI benchmarks (issue 4), printed as figures and ratios against baselines from the same run.
+
+1. Process start to the unlock window, as a ratio to a bare PySide6 window started the same way
+   (target <= 3).
+2. Opening the interview list with 10,000 interviews (read + model + first paint), and the
+   process's peak memory with them listed.
+3. Editor figures: opening an interview, one answer change (relevance + completeness),
+   a draft save of a full interview, a language switch with the editor open.
+
+    python bench/bench_ui.py [--runs 5] [--interviews 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BARE = """
+import time, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.setWindowTitle("Intake")
+window.resize(1100, 760)
+window.show()
+QTimer.singleShot(0, lambda: (print("SHOWN", flush=True), app.quit()))
+app.exec()
+"""
+
+APP = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QTimer
+import intake_app.ui.shell as shell_module
+original_show = shell_module.Shell.show
+def show(self):
+    original_show(self)
+    assert self.unlock_screen is not None and self.pages.currentWidget() is self.unlock_screen
+    QTimer.singleShot(0, lambda: (print("SHOWN", flush=True), self.close()))
+shell_module.Shell.show = show
+from intake_app.ui.main import run
+sys.exit(run(Path({data!r})))
+"""
+
+
+def _time_start(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    elapsed = time.perf_counter() - start
+    child.communicate(timeout=60)
+    if not line.startswith("SHOWN"):
+        raise RuntimeError("the child did not show its window")
+    return elapsed
+
+
+def bench_start(runs: int, folder: Path) -> None:
+    from intake_app.services.worker_service import WorkerService
+    from intake_app.storage import KdfParams
+
+    data = folder / "start-data"
+    service = WorkerService(data / "vault", kdf=KdfParams.MINIMUM)
+    service.create_vault("benchmark passphrase").result()
+    service.shutdown()
+    env = dict(os.environ, XDG_CONFIG_HOME=str(folder / "config"))
+    bare, app = [], []
+    for _ in range(runs):  # interleaved, so machine noise hits both alike
+        bare.append(_time_start(BARE, env))
+        app.append(_time_start(APP.format(root=str(ROOT), data=str(data)), env))
+    b, a = statistics.median(bare), statistics.median(app)
+    print(
+        f"start to window: bare PySide6 {b * 1000:.0f} ms, unlock window {a * 1000:.0f} ms, "
+        f"ratio {a / b:.2f} (target <= 3)"
+    )
+
+
+def _fill(service: object, count: int) -> None:
+    from intake_app.services.demo import fictional_interview
+
+    form = service.forms.current_form()  # type: ignore[attr-defined]
+    now = dt.datetime.now(dt.UTC)
+    template = fictional_interview(form, 1, now)
+
+    def write(vault: object) -> None:
+        batch = []
+        for n in range(count):
+            answers = dict(template.answers, alias=f"Fictional {n:05d}")
+            doc = template.with_answers(answers)
+            doc = type(template)(**{**doc.__dict__, "id": _uuid(n)})
+            batch.append(doc.to_dict())
+            if len(batch) == 1000:
+                vault.interviews.save_revisions(batch)  # type: ignore[attr-defined]
+                batch = []
+        if batch:
+            vault.interviews.save_revisions(batch)  # type: ignore[attr-defined]
+
+    service.run(write).result()  # type: ignore[attr-defined]
+
+
+def _uuid(n: int) -> str:
+    import uuid
+
+    return str(uuid.UUID(int=(0x4000 << 64) | (0x8000 << 48) | n))
+
+
+def bench_list(count: int, folder: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    import intake_app.ui  # noqa: F401 - the PySide6 None guard
+    from intake_app.services.worker_service import WorkerService
+    from intake_app.storage import KdfParams
+    from intake_app.ui.interview_list import InterviewList
+
+    app = QApplication.instance() or QApplication([])
+    service = WorkerService(folder / "list-vault", kdf=KdfParams.MINIMUM)
+    service.create_vault("benchmark passphrase").result()
+    started = time.perf_counter()
+    _fill(service, count)
+    print(f"(filled {count} interviews in {time.perf_counter() - started:.1f} s)")
+    bare_start = time.perf_counter()
+    service.run(lambda vault: vault.interviews.list()).result()
+    bare = time.perf_counter() - bare_start
+    listing = InterviewList(service)
+    listing.resize(1100, 700)
+    listing.show()
+    app.processEvents()
+    start = time.perf_counter()
+    listing.reload()
+    app.processEvents()
+    opened = time.perf_counter() - start
+    search_start = time.perf_counter()
+    found = service.search("Fictional 01234")
+    searched = time.perf_counter() - search_start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"open the list with {listing.model.rowCount()} interviews: {opened * 1000:.0f} ms "
+        f"(store list alone {bare * 1000:.0f} ms, ratio {opened / bare:.2f})"
+    )
+    print(f"search over {count}: {searched * 1000:.0f} ms ({len(found)} found)")
+    print(f"peak memory (RSS) with the list open: {peak:.0f} MiB")
+    bench_editor(service, app)
+    listing.close()
+    service.shutdown()
+
+
+def bench_editor(service: object, app: object) -> None:
+    from intake_app.i18n import set_language
+    from intake_app.i18n.qt import bind_application
+    from intake_app.services.demo import fictional_interview
+    from intake_app.ui.editor.editor import InterviewEditor
+
+    stop = bind_application(app)  # type: ignore[arg-type]
+    form = service.forms.current_form()  # type: ignore[attr-defined]
+    document = fictional_interview(form, 3, dt.datetime.now(dt.UTC)).to_dict()
+    start = time.perf_counter()
+    editor = InterviewEditor(service, document)  # type: ignore[arg-type]
+    editor.resize(1100, 760)
+    editor.show()
+    app.processEvents()  # type: ignore[attr-defined]
+    opened = time.perf_counter() - start
+    row = editor.block("consent_police")
+    changes = []
+    for code in ("no", "yes") * 10:
+        t = time.perf_counter()
+        row.input.buttons[code].click()
+        changes.append(time.perf_counter() - t)
+    saves = []
+    for _ in range(30):
+        t = time.perf_counter()
+        service.save_draft(editor.snapshot()).result()  # type: ignore[attr-defined]
+        saves.append(time.perf_counter() - t)
+    switches = []
+    for lang in ("fi", "ar", "th", "fa-AF", "en") * 2:
+        t = time.perf_counter()
+        set_language(lang)
+        app.processEvents()  # type: ignore[attr-defined]
+        switches.append(time.perf_counter() - t)
+    size = len(str(editor.snapshot()).encode())
+    print(f"open an interview in the editor: {opened * 1000:.0f} ms")
+    print(
+        f"one answer change (relevance, completeness): median "
+        f"{statistics.median(changes) * 1000:.1f} ms, max {max(changes) * 1000:.1f} ms"
+    )
+    print(
+        f"draft save of a ~{size // 1024} KB interview (vault thread, waited for): median "
+        f"{statistics.median(saves) * 1000:.2f} ms, max {max(saves) * 1000:.2f} ms"
+    )
+    print(
+        f"language switch with the editor open: median "
+        f"{statistics.median(switches) * 1000:.0f} ms, max {max(switches) * 1000:.0f} ms "
+        f"(budget 100 ms)"
+    )
+    set_language("en")
+    stop()
+    editor.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--interviews", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="intake-bench-ui-") as tmp:
+        folder = Path(tmp)
+        os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+        bench_start(args.runs, folder)
+        bench_list(args.interviews, folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Known errors an administrator can meet at the centre (set-up, devices, exports)."""
+
+from __future__ import annotations
+
+from intake_app.errors import KnownError
+from intake_app.i18n.core import N_, gettext
+
+STATE_NAMES = {
+    "pending": N_("waiting for approval"),
+    "active": N_("active"),
+    "retired": N_("retired"),
+    "revoked": N_("revoked"),
+}
+ACTION_NAMES = {
+    "approved": N_("approved"),
+    "retired": N_("retired"),
+    "revoked": N_("revoked"),
+}
+
+
+class NotACentreVault(KnownError):
+    code = "not-a-centre-vault"
+    message = N_(
+        "The vault in {folder} is a worker's vault, not a centre's. Choose the centre's "
+        "data folder."
+    )
+
+
+class CentreNotSetUp(KnownError):
+    code = "centre-not-set-up"
+    message = N_(
+        "The centre's keys are missing from its vault. Set the centre up with "
+        "“intake-app centre init”."
+    )
+
+
+class BackupIdentityExists(KnownError):
+    code = "backup-identity-exists"
+    message = N_(
+        "The file {file} already exists. The backup key is written only once, to a new file; "
+        "choose another name. Nothing was created."
+    )
+
+
+class DeviceNotFound(KnownError):
+    code = "device-not-found"
+    message = N_("No registered laptop matches “{device}”.")
+
+
+class DeviceAmbiguous(KnownError):
+    code = "device-ambiguous"
+    message = N_("More than one laptop matches “{device}”. Type more of its id.")
+
+
+class DeviceStateWrong(KnownError):
+    code = "device-state-wrong"
+    message = N_("The laptop is {state}, so it cannot be {action}. Nothing was changed.")
+
+    def __init__(self, state: str, action: str) -> None:
+        self.state = state
+        self.action = action
+        super().__init__(state=STATE_NAMES[state], action=ACTION_NAMES[action])
+
+    def translated(self) -> str:
+        """The message with the state and the action in the current language too."""
+        return gettext(self.message, state=gettext(STATE_NAMES[self.state]),
+                       action=gettext(ACTION_NAMES[self.action]))
+
+
+class EnrolmentConflict(KnownError):
+    code = "enrolment-conflict"
+    message = N_(
+        "A laptop with the id {device} or with the same key is already registered with another "
+        "key. The request was not registered; ask for a new one."
+    )
+
+
+class FingerprintMismatch(KnownError):
+    code = "fingerprint-mismatch"
+    message = N_(
+        "The fingerprint you typed does not match the laptop's key. The laptop was not "
+        "approved. Compare the fingerprint on both screens again."
+    )
+
+
+class FingerprintNeeded(KnownError):
+    code = "fingerprint-needed"
+    message = N_(
+        "Compare the fingerprint {fingerprint} with the one shown on the laptop, then approve "
+        "again with --fingerprint."
+    )
+
+
+class RetireBelowImported(KnownError):
+    code = "retire-below-imported"
+    message = N_(
+        "Bundle {seq} from this laptop was already imported, so its last sequence number "
+        "cannot be lower than that."
+    )
+
+
+class HeldBundleNotFound(KnownError):
+    code = "held-bundle-not-found"
+    message = N_("There is no bundle held in quarantine with the number {number}.")
+
+
+class NoFormForExport(KnownError):
+    code = "no-form-for-export"
+    message = N_("No interview form is installed, so there is nothing to export by.")

@@ -1,0 +1,67 @@
+"""Receipts at the centre: signed with the receipt key, kept for accepted bundles, written out.
+
+An accepted bundle's receipt is stored in the vault in the import's own transaction and then
+written to `<share>/receipts/<device>/`. A duplicate gets that stored receipt again, byte for
+byte. Receipts for other outcomes are signed when needed and not stored.
+
+A receipt is written only when the bundle's signature has proved which device and which
+sequence number it is for: the receipt's file name and fields come from them, and a file that
+failed the signature check must not be able to replace a real receipt on the share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from intake_app.storage.database import Connection
+from intake_app.storage.documents import utc_now
+from intake_app.sync.bundle_reader import SignedBundle
+from intake_app.sync.centre_vault import Centre
+from intake_app.sync.errors import Outcome, Reason
+from intake_app.sync.files import atomic_write_bytes
+from intake_app.sync.receipt import Receipt, ReceiptRecord, receipt_path, sign_receipt
+
+SignedReceipt = tuple[bytes, bytes]
+"""The receipt file's bytes and its `.minisig` file's bytes."""
+
+
+def make_receipt(centre: Centre, signed: SignedBundle, outcome: Outcome, reason: Reason | None,
+                 records: tuple[ReceiptRecord, ...] = ()) -> SignedReceipt:
+    """Sign a receipt for a bundle whose signature verified."""
+    receipt = Receipt(
+        centre_id=centre.centre_id, device_id=signed.device_id, seq=signed.seq,
+        payload_sha256=signed.payload_sha256, outcome=outcome, reason=reason,
+        imported=utc_now(), records=records,
+    )
+    return sign_receipt(receipt, centre.receipt_key)
+
+
+def store_receipt(conn: Connection, signed: SignedBundle, receipt: SignedReceipt) -> None:
+    """Keep an accepted bundle's receipt (inside the import's transaction)."""
+    data, signature = receipt
+    conn.execute(
+        "INSERT OR REPLACE INTO centre_receipt (device_id, seq, payload_sha256, data, signature, "
+        "issued) VALUES (?, ?, ?, ?, ?, ?)",
+        (signed.device_id, signed.seq, signed.payload_sha256, data, signature, utc_now()),
+    )
+
+
+def stored_receipt(conn: Connection, signed: SignedBundle) -> SignedReceipt | None:
+    """The receipt issued when this exact bundle was accepted, if any."""
+    row = conn.execute(
+        "SELECT data, signature FROM centre_receipt WHERE device_id = ? AND seq = ? AND "
+        "payload_sha256 = ?", (signed.device_id, signed.seq, signed.payload_sha256)
+    ).fetchone()
+    return None if row is None else (bytes(row[0]), bytes(row[1]))
+
+
+def write_receipt_files(share: Path, signed: SignedBundle, receipt: SignedReceipt) -> Path:
+    """Write the receipt and its signature to the share (signature first, both atomically)."""
+    data, signature = receipt
+    path = receipt_path(share, signed.device_id, signed.seq)
+    with contextlib.suppress(OSError):  # reported by the write below, as a known error
+        path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path.with_name(path.name + ".minisig"), signature)
+    atomic_write_bytes(path, data)
+    return path

@@ -1,0 +1,189 @@
+"""The centre's own tables, as schema component "centre" of a centre vault.
+
+Append migrations; never edit one that has shipped. Notes on the design:
+- Secrets (the primary age identity, the receipt signing key) live in `centre_key`, inside the
+  encrypted vault and nowhere else. The offline backup identity is never stored here.
+- `centre_import` is the audit log: one row per import attempt, whatever its outcome. Alerts
+  are the log rows whose reason needs an administrator (see `centre_log.ALERT_REASONS`), until
+  acknowledged.
+- `centre_bundle` holds `(device, seq, payload hash)` of every accepted bundle; it decides
+  duplicates and sequence conflicts. `centre_abandoned` closes gaps the device declared.
+- `centre_revision` is append-only like the core `revision` table: only `document` may be
+  cleared, by a tombstone. `centre_record` is the head of each record (its newest revision).
+- Bundles held in quarantine are kept whole (they are encrypted anyway) in `centre_held_chunk`.
+- A tombstone removes a record's words from the search index itself, not only from the
+  results: `centre_apply` merges the index ('optimize') after removing rows, and the vault's
+  `secure_delete` zeroes the freed pages. (FTS5's own secure-delete option does the same per
+  row but made every insert three to five times slower.)
+- Attachments go to the core `blob`/`attachment` tables through `storage.attachments`.
+"""
+
+from __future__ import annotations
+
+COMPONENT = "centre"
+
+CENTRE_V1 = """
+CREATE TABLE centre_key (
+    name TEXT NOT NULL PRIMARY KEY,
+    secret BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE centre_profile (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    data BLOB NOT NULL,
+    created TEXT NOT NULL
+);
+
+CREATE TABLE centre_device (
+    device_id TEXT NOT NULL PRIMARY KEY,
+    key_id TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL,
+    device_name TEXT NOT NULL,
+    worker TEXT NOT NULL,
+    requested TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'retired', 'revoked')),
+    last_seq INTEGER,
+    registered TEXT NOT NULL,
+    changed TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE centre_import (
+    num INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    device_id TEXT,
+    seq INTEGER,
+    payload_sha256 TEXT,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    records INTEGER NOT NULL DEFAULT 0,
+    acknowledged TEXT
+);
+CREATE INDEX centre_import_device ON centre_import (device_id, seq);
+CREATE INDEX centre_import_reason ON centre_import (reason);
+
+CREATE TABLE centre_bundle (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    created TEXT NOT NULL,
+    import_num INTEGER NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE centre_abandoned (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    import_num INTEGER NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE centre_receipt (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    data BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    issued TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq, payload_sha256)
+) WITHOUT ROWID;
+
+CREATE TABLE centre_record (
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    alias TEXT,
+    form TEXT,
+    form_version TEXT,
+    created TEXT,
+    modified TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    imported TEXT NOT NULL
+);
+CREATE INDEX centre_record_device ON centre_record (device_id);
+
+CREATE TABLE centre_revision (
+    num INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    document TEXT,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    import_num INTEGER NOT NULL,
+    imported TEXT NOT NULL,
+    UNIQUE (record_id, revision)
+);
+
+CREATE TRIGGER centre_revision_no_delete BEFORE DELETE ON centre_revision
+BEGIN
+    SELECT RAISE(ABORT, 'imported revisions are append-only');
+END;
+
+CREATE TRIGGER centre_revision_no_rewrite
+BEFORE UPDATE OF num, record_id, revision, sha256, device_id, seq, import_num, imported
+ON centre_revision
+BEGIN
+    SELECT RAISE(ABORT, 'imported revisions are append-only');
+END;
+
+CREATE TRIGGER centre_revision_document_only_removed BEFORE UPDATE OF document ON centre_revision
+WHEN NEW.document IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'an imported document can only be removed');
+END;
+
+CREATE TABLE centre_tombstone (
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    import_num INTEGER NOT NULL,
+    applied TEXT NOT NULL,
+    PRIMARY KEY (record_id, revision)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE centre_record_text USING fts5 (
+    alias, texts, tokenize = 'trigram remove_diacritics 1'
+);
+
+CREATE TABLE centre_held (
+    num INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    held TEXT NOT NULL,
+    UNIQUE (device_id, seq, payload_sha256)
+);
+
+CREATE TABLE centre_held_chunk (
+    held INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (held, seq)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [CENTRE_V1]
+
+RECORD_TABLES: tuple[str, ...] = (
+    "centre_record",
+    "centre_revision",
+    "centre_tombstone",
+    "centre_bundle",
+    "centre_abandoned",
+    "centre_receipt",
+    "centre_held",
+    "centre_held_chunk",
+    "attachment",
+    "blob",
+    "blob_chunk",
+)
+"""Tables that hold what bundles brought; a refused bundle must leave all of them unchanged."""

@@ -1,0 +1,117 @@
+"""What the next bundle must carry: everything not yet delivered and not already on its way.
+
+- a record's newest revision when it is not delivered and no waiting bundle carries it;
+- a deleted record's tombstone under the same rule;
+- each attachment of a saved record that no waiting or delivered bundle carried for it.
+
+Read through the interview store, in one vault transaction, so the picture is consistent.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from intake_app.storage import InterviewStore, Vault
+from intake_app.sync.bundle_writer import AttachmentSource, PreparedRecord, prepare_record
+from intake_app.sync.manifest import Tombstone
+from intake_app.sync.outbox import WAITING, OutboxState
+from intake_app.sync.payload_stream import Readable
+from intake_app.sync.strict_json import CODE_RE, MEDIA_TYPE_RE
+
+Connection = Any  # sqlcipher3 ships no type information
+FALLBACK_REASON = "deleted"
+FALLBACK_MEDIA_TYPE = "application/octet-stream"
+
+
+@dataclass
+class PendingChanges:
+    """The export's input, and the store's revision hash of each record and tombstone."""
+
+    records: list[PreparedRecord] = field(default_factory=list)
+    attachments: list[AttachmentSource] = field(default_factory=list)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    revision_hashes: dict[str, str] = field(default_factory=dict)  # record id -> hash of head
+    skipped: list[str] = field(default_factory=list)  # record ids that cannot travel
+
+    @property
+    def empty(self) -> bool:
+        return not (self.records or self.attachments or self.tombstones)
+
+    def without(self, record_ids: set[str]) -> PendingChanges:
+        """The same changes minus some records (and their attachments), which are skipped."""
+        return PendingChanges(
+            records=[r for r in self.records if r.entry.id not in record_ids],
+            attachments=[a for a in self.attachments if a.record_id not in record_ids],
+            tombstones=self.tombstones,
+            revision_hashes=self.revision_hashes,
+            skipped=self.skipped + sorted(record_ids),
+        )
+
+
+def pending_changes(vault: Vault) -> PendingChanges:
+    """Collect what is new or changed since the last receipt (see the module docstring)."""
+    store = vault.interviews
+    changes = PendingChanges()
+    with vault.transaction() as conn:
+        waiting = _carried(conn, ("record", "tombstone"), "revision", WAITING)
+        sent = _carried(conn, ("attachment",), "sha256", (*WAITING, OutboxState.DELIVERED))
+        for summary in store.list(delivered=False):
+            if (summary.id, summary.revision) in waiting:
+                continue
+            head = store.history(summary.id)[-1]
+            document = store.get(summary.id)
+            changes.revision_hashes[summary.id] = head.sha256
+            if summary.deleted:
+                changes.tombstones.append(
+                    Tombstone(summary.id, head.revision, _reason(document.get("reason")))
+                )
+                continue
+            try:
+                changes.records.append(prepare_record(document))
+            except ValueError:
+                changes.skipped.append(summary.id)
+        skipped = set(changes.skipped)
+        for summary in store.list():
+            if summary.deleted or summary.id in skipped:
+                continue
+            for info in store.attachments(summary.id):
+                if (summary.id, info.sha256) in sent:
+                    continue
+                changes.attachments.append(AttachmentSource(
+                    info.sha256, summary.id, info.size, _media_type(info.media_type),
+                    functools.partial(_open, store, info.sha256),
+                ))
+    return changes
+
+
+def _carried(conn: Connection, kinds: tuple[str, ...], column: str,
+             states: tuple[OutboxState, ...]) -> set[tuple[str, Any]]:
+    """(record id, revision or sha256) of items of these kinds in bundles in these states."""
+    rows = conn.execute(
+        "SELECT i.record_id, i.revision, i.sha256 FROM device_outbox_item AS i "
+        "JOIN device_outbox AS o ON o.seq = i.seq "
+        "WHERE i.kind IN (SELECT value FROM json_each(?)) "
+        "AND o.state IN (SELECT value FROM json_each(?))",
+        (json.dumps(kinds), json.dumps([state.value for state in states])),
+    ).fetchall()
+    return {(row[0], row[1] if column == "revision" else row[2]) for row in rows}
+
+
+def _open(store: InterviewStore, sha256: str) -> Readable:
+    return store.open_attachment(sha256)
+
+
+def _reason(value: object) -> str:
+    """The tombstone's reason as a code the manifest accepts."""
+    if isinstance(value, str) and CODE_RE.fullmatch(value):
+        return value
+    return FALLBACK_REASON
+
+
+def _media_type(value: str) -> str:
+    """The media type as the manifest accepts it (lower case, `type/subtype`)."""
+    lowered = value.strip().lower()
+    return lowered if MEDIA_TYPE_RE.fullmatch(lowered) else FALLBACK_MEDIA_TYPE

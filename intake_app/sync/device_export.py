@@ -1,0 +1,129 @@
+"""Export: put everything new or changed into bundles in the vault's outbox.
+
+For each bundle: reserve its sequence number (committed) -> write it into the vault-backed
+spool -> store it as ready with what it carried (committed). A crash anywhere in between
+leaves a `building` row, which the next export abandons and reports in `abandoned_seqs`.
+Copying to the share or a USB stick is the transports' job, from the stored bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, cast
+
+from intake_app.storage import Vault
+from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
+from intake_app.sync.bundle_plan import plan_bundles
+from intake_app.sync.bundle_writer import BundleContents
+from intake_app.sync.device_bundle import BundleFacts, write_bundle_to
+from intake_app.sync.device_changes import PendingChanges, pending_changes
+from intake_app.sync.device_identity import Device, load_device
+from intake_app.sync.device_spool import OutboxSpool
+from intake_app.sync.errors import ExportTooLarge
+from intake_app.sync.outbox import CarriedItem, Outbox, OutboxBundle, export_lock
+from intake_app.sync.strict_json import format_timestamp
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """The bundles made, the abandoned seqs they report, and records that could not go."""
+
+    bundles: tuple[OutboxBundle, ...] = ()
+    abandoned_reported: tuple[int, ...] = ()
+    skipped: tuple[str, ...] = ()  # record ids: incomplete, or too large for one bundle
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def export_changes(
+    vault: Vault,
+    *,
+    max_size: int = MAX_BUNDLE_SIZE,
+    clock: Clock = _now,
+    device: Device | None = None,
+) -> ExportResult:
+    """Make bundles of everything not yet delivered or on its way; return what was made.
+
+    Makes nothing when there is nothing to carry and no abandoned seq to report.
+    """
+    device = device or load_device(vault)
+    outbox = Outbox(vault)
+    with export_lock(vault):
+        outbox.recover_interrupted(format_timestamp(clock()))
+        changes = pending_changes(vault)
+        abandoned = outbox.unreported_abandoned()
+        if changes.empty and not abandoned:
+            return ExportResult(skipped=tuple(changes.skipped))
+        plans, changes = _plan(changes, abandoned, device, max_size)
+        made = [
+            _make_bundle(vault, outbox, device, contents, changes, clock, max_size)
+            for contents in plans
+            if contents.records or contents.attachments or contents.deleted
+            or contents.abandoned_seqs
+        ]
+    return ExportResult(tuple(made), tuple(abandoned), tuple(changes.skipped))
+
+
+def _plan(changes: PendingChanges, abandoned: list[int], device: Device, max_size: int
+          ) -> tuple[list[BundleContents], PendingChanges]:
+    """Plan the bundles; a record too large for any bundle stays behind, the rest go."""
+    recipients = len(device.profile.age_recipients)
+
+    def plan(c: PendingChanges) -> list[BundleContents]:
+        return plan_bundles(c.records, c.attachments, c.tombstones, abandoned,
+                            recipients=recipients, max_size=max_size)
+
+    try:
+        return plan(changes), changes
+    except ExportTooLarge:
+        too_large = set()
+        for record in changes.records:
+            alone = [a for a in changes.attachments if a.record_id == record.entry.id]
+            try:
+                plan_bundles([record], alone, recipients=recipients, max_size=max_size)
+            except ExportTooLarge:
+                too_large.add(record.entry.id)
+        changes = changes.without(too_large)
+        return plan(changes), changes
+
+
+def _make_bundle(vault: Vault, outbox: Outbox, device: Device, contents: BundleContents,
+                 changes: PendingChanges, clock: Clock, max_size: int) -> OutboxBundle:
+    created = clock()
+    seq = outbox.reserve(format_timestamp(created))
+    spool = OutboxSpool(vault, seq)
+    try:
+        facts = write_bundle_to(
+            cast(IO[bytes], spool), profile=device.profile, device_id=device.device_id,
+            device_key=device.secret_key, seq=seq, created=created, contents=contents,
+            max_size=max_size,
+        )
+        spool.close()
+        return outbox.store(facts, _carried(facts, changes), contents.abandoned_seqs)
+    except BaseException:
+        spool.discard()
+        with contextlib.suppress(Exception):
+            outbox.abandon(seq, format_timestamp(clock()))
+        raise
+
+
+def _carried(facts: BundleFacts, changes: PendingChanges) -> list[CarriedItem]:
+    manifest = facts.manifest
+    items = [
+        CarriedItem("record", r.id, r.revision, r.sha256, changes.revision_hashes[r.id])
+        for r in manifest.records
+    ]
+    items += [CarriedItem("attachment", a.record_id, None, a.sha256, None)
+              for a in manifest.attachments]
+    for tombstone in manifest.deleted:
+        revision_hash = changes.revision_hashes[tombstone.id]
+        items.append(CarriedItem("tombstone", tombstone.id, tombstone.revision, revision_hash,
+                                 revision_hash))
+    return items

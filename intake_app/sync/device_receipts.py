@@ -1,0 +1,131 @@
+"""Receipts on the laptop: read, verify, and only then mark revisions delivered.
+
+A receipt counts only if it verifies with the profile's receipt key, its signed comment
+agrees with its contents, it is for the exact bundle in the outbox (same seq, same hash of
+`payload.age`) and lists only records that bundle carried (`sync.receipt.verify_receipt`).
+Then, in one vault transaction: the listed revisions (and, for an accepted bundle, the
+tombstones it carried) are marked delivered, the outbox copy is dropped, the receipt is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from intake_app.errors import KnownError
+from intake_app.storage import Vault
+from intake_app.sync.bundle_format import MAX_SIGNATURE_SIZE
+from intake_app.sync.device_errors import BundleRefusedByCentre
+from intake_app.sync.device_identity import Device
+from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
+from intake_app.sync.outbox import WAITING, Outbox, OutboxBundle, OutboxState, carried_items
+from intake_app.sync.receipt import MAX_RECEIPT_SIZE, Receipt, receipt_file_name, verify_receipt
+from intake_app.sync.transport import receipts_folder
+
+_DELIVERING = (Outcome.ACCEPTED, Outcome.DUPLICATE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptResult:
+    """What one receipt did: its outcome, how many revisions it marked, or why it was refused."""
+
+    seq: int
+    outcome: Outcome | None = None
+    reason: Reason | None = None
+    marked: int = 0
+    problem: KnownError | None = None
+
+
+def collect_receipts(vault: Vault, device: Device, share: Path, now: str) -> list[ReceiptResult]:
+    """Look for a receipt for every waiting bundle and apply those that verify."""
+    folder = receipts_folder(share, device.device_id)
+    outbox = Outbox(vault)
+    results: list[ReceiptResult] = []
+    for bundle in outbox.bundles(WAITING):
+        path = folder / receipt_file_name(device.device_id, bundle.seq)
+        if not path.is_file():
+            continue
+        results.append(take_receipt(vault, device, bundle, path, now))
+    return results
+
+
+def take_receipt(vault: Vault, device: Device, bundle: OutboxBundle, path: Path, now: str
+                 ) -> ReceiptResult:
+    """Verify the receipt at `path` against `bundle` and apply it; nothing changes if it fails."""
+    try:
+        data, signature = _read_pair(path)
+        sent = Outbox(vault).sent_bundle(device.device_id, bundle.seq)
+        receipt = verify_receipt(data, signature, profile=device.profile, bundle=sent)
+    except ReceiptRejected as problem:
+        return ReceiptResult(bundle.seq, problem=problem)
+    return apply_receipt(vault, bundle.seq, receipt, data, signature, now)
+
+
+def apply_receipt(vault: Vault, seq: int, receipt: Receipt, data: bytes, signature: bytes,
+                  now: str) -> ReceiptResult:
+    """Apply a verified receipt in one transaction (see the module docstring)."""
+    with vault.transaction() as conn:
+        row = conn.execute("SELECT state FROM device_outbox WHERE seq = ?", (seq,)).fetchone()
+        if row is None or OutboxState(row[0]) not in WAITING:
+            return ReceiptResult(seq, receipt.outcome, receipt.reason)
+        marked = 0
+        if receipt.outcome in _DELIVERING:
+            state = OutboxState.DELIVERED
+            marked = _mark_delivered(vault, conn, seq, receipt)
+        elif receipt.outcome is Outcome.QUARANTINED:
+            state = OutboxState.HELD
+        else:
+            state = OutboxState.REFUSED
+        closed = None if state is OutboxState.HELD else now
+        conn.execute(
+            "UPDATE device_outbox SET state = ?, outcome = ?, reason = ?, closed = ? "
+            "WHERE seq = ?",
+            (state.value, receipt.outcome.value,
+             None if receipt.reason is None else receipt.reason.value, closed, seq),
+        )
+        if closed is not None:
+            conn.execute("DELETE FROM device_outbox_chunk WHERE seq = ?", (seq,))
+        conn.execute(
+            "INSERT INTO device_receipt (seq, outcome, reason, imported, received, data, "
+            "signature) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO UPDATE SET "
+            "outcome = excluded.outcome, reason = excluded.reason, imported = excluded.imported,"
+            " received = excluded.received, data = excluded.data, signature = excluded.signature",
+            (seq, receipt.outcome.value,
+             None if receipt.reason is None else receipt.reason.value, receipt.imported, now,
+             data, signature),
+        )
+    problem = None
+    if state is OutboxState.REFUSED and receipt.reason is not None:
+        problem = BundleRefusedByCentre(seq, receipt.reason)
+    return ReceiptResult(seq, receipt.outcome, receipt.reason, marked, problem)
+
+
+def _mark_delivered(vault: Vault, conn: object, seq: int, receipt: Receipt) -> int:
+    """Mark the receipt's records (by their file hashes) and the bundle's tombstones."""
+    items = carried_items(conn, seq)
+    revision_of = {
+        (i.record_id, i.revision, i.sha256): i.revision_sha256
+        for i in items if i.kind == "record"
+    }
+    triples: list[tuple[str, int, str]] = []
+    for record in receipt.records:
+        revision_sha = revision_of[(record.id, record.revision, record.sha256)]
+        if revision_sha is not None:
+            triples.append((record.id, record.revision, revision_sha))
+    # An accepted bundle was imported in one transaction, tombstones included.
+    triples += [(i.record_id, int(i.revision or 0), i.sha256)
+                for i in items if i.kind == "tombstone"]
+    return vault.interviews.mark_delivered(triples)
+
+
+def _read_pair(path: Path) -> tuple[bytes, bytes]:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_RECEIPT_SIZE + 1)
+        with open(path.with_name(path.name + ".minisig"), "rb") as handle:
+            signature = handle.read(MAX_SIGNATURE_SIZE + 1)
+    except OSError as exc:
+        raise ReceiptRejected(ReceiptProblem.UNREADABLE, "file unreadable") from exc
+    if len(data) > MAX_RECEIPT_SIZE:
+        raise ReceiptRejected(ReceiptProblem.UNREADABLE, "receipt too large")
+    return data, signature

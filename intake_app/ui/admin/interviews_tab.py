@@ -1,0 +1,224 @@
+"""Imported interviews, read-only: search, each interview's revisions and where they came from.
+
+Answers are shown as plain text (question label: answer in words); nothing from an interview is
+ever interpreted as rich text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.errors import KnownError
+from intake_app.i18n import N_, _, current_language
+from intake_app.i18n.qt import register
+from intake_app.sync.centre_export import answer_rows
+from intake_app.sync.centre_records import (
+    ImportedInterview,
+    ImportedRevision,
+    ImportedTombstone,
+    get_document,
+    history,
+    list_interviews,
+    search_interviews,
+    tombstones,
+)
+from intake_app.sync.centre_service import CentreService
+from intake_app.sync.centre_vault import Centre
+from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.admin.texts import short_id, when
+from intake_app.ui.common import MessageLine
+from intake_app.ui.interview_model import STATUS_LABELS
+from intake_app.ui.tasks import when_done
+
+SEARCH_DELAY_MS = 250
+
+INTERVIEW_COLUMNS = (
+    Column(N_("Alias"), lambda i: i.alias or ""),
+    Column(N_("Status"), lambda i: _(STATUS_LABELS.get(i.status, i.status))),
+    Column(N_("Laptop"), lambda i: short_id(i.device_id)),
+    Column(N_("Revision"), lambda i: str(i.revision)),
+    Column(N_("Changed"), lambda i: when(i.modified)),
+    Column(N_("Received"), lambda i: when(i.imported)),
+)
+
+HISTORY_COLUMNS = (
+    Column(N_("Revision"), lambda r: str(r.revision)),
+    Column(N_("Laptop"), lambda r: short_id(r.device_id)),
+    Column(N_("Bundle"), lambda r: str(r.seq)),
+    Column(N_("File"), lambda r: r.file_name or ""),
+    Column(N_("Received"), lambda r: when(r.imported)),
+    Column(N_("Content"), lambda r: _("kept") if r.has_content else _("removed")),
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One revision of an interview as the tab shows it."""
+
+    record_id: str
+    revision: int | None
+    history: list[ImportedRevision]
+    tombstones: list[ImportedTombstone]
+    answers: list[tuple[str, str]] | None  # None: the content was removed by a tombstone
+
+
+class InterviewsTab(QWidget):
+    """Emits `shown(record id)` when an interview's details are on screen."""
+
+    shown = Signal(str)
+
+    def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.current: Shown | None = None
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.model = RowsModel(INTERVIEW_COLUMNS, self)
+        self.table = _table(self, self.model)
+        self.history_model = RowsModel(HISTORY_COLUMNS, self)
+        self.history = _table(self, self.history_model)
+        self.details_label = QLabel(self)
+        self.answers = QPlainTextEdit(self)
+        self.answers.setReadOnly(True)
+        self.print_button = QPushButton(self)
+        self.print_button.setEnabled(False)
+        self.message = MessageLine(self)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self._build()
+        register(self)
+
+    def _build(self) -> None:
+        left = QWidget(self)
+        left_column = QVBoxLayout(left)
+        left_column.addWidget(self.search)
+        left_column.addWidget(self.table)
+        right = QWidget(self)
+        right_column = QVBoxLayout(right)
+        top = QHBoxLayout()
+        top.addWidget(self.details_label, 1)
+        top.addWidget(self.print_button)
+        right_column.addLayout(top)
+        right_column.addWidget(self.history, 1)
+        right_column.addWidget(self.answers, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        column = QVBoxLayout(self)
+        column.addWidget(self.message)
+        column.addWidget(splitter)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.table.selectionModel().currentRowChanged.connect(self._interview_chosen)
+        self.history.selectionModel().currentRowChanged.connect(self._revision_chosen)
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Search by alias or by words in the texts"))
+        self.search.setAccessibleName(_("Search"))
+        self.details_label.setText(_("Revisions and where they came from"))
+        self.print_button.setText(_("Referral summary (PDF)…"))
+        self.model.retranslate()
+        self.history_model.retranslate()
+        if self.current is not None:
+            self._show_answers(self.current)
+
+    def refresh(self) -> None:
+        """List the interviews again (matching the search, if one is typed)."""
+        query = self.search.text()
+
+        def work(centre: Centre) -> list[ImportedInterview]:
+            if query.strip():
+                return search_interviews(centre.vault, query)
+            return list_interviews(centre.vault)
+        when_done(self._service.run(work), self._listed, self._failed, owner=self,
+                  context="centre interviews")
+
+    def _listed(self, interviews: object) -> None:
+        assert isinstance(interviews, list)
+        self.model.set_rows(interviews)
+        self.table.resizeColumnsToContents()
+
+    def _failed(self, error: KnownError) -> None:
+        self.message.show_message(error.translated())
+
+    def _interview_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        if index.isValid():
+            self.show_interview(self.model.row_object(index.row()).id)
+
+    def _revision_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        if index.isValid() and self.current is not None:
+            revision: ImportedRevision = self.history_model.row_object(index.row())
+            self.show_interview(self.current.record_id, revision.revision)
+
+    def show_interview(self, record_id: str, revision: int | None = None) -> None:
+        """Show an interview's history and one revision's answers (the newest by default)."""
+        lang = current_language()
+        service = self._service
+
+        def work(centre: Centre) -> Shown:
+            document = get_document(centre.vault, record_id, revision)
+            answers = (None if document is None
+                       else answer_rows(service.registry(), document, lang))
+            return Shown(record_id, revision, history(centre.vault, record_id),
+                         tombstones(centre.vault, record_id), answers)
+        when_done(self._service.run(work), self._shown, self._failed, owner=self,
+                  context="centre interview")
+
+    def _shown(self, shown: Any) -> None:
+        assert isinstance(shown, Shown)
+        same_record = self.current is not None and self.current.record_id == shown.record_id
+        self.current = shown
+        if not same_record:
+            self.history_model.set_rows(shown.history)
+            self.history.resizeColumnsToContents()
+        self._show_answers(shown)
+        self.print_button.setEnabled(shown.answers is not None)
+        self.shown.emit(shown.record_id)
+
+    def _show_answers(self, shown: Shown) -> None:
+        lines = [f"{label}: {value}" for label, value in shown.answers or []]
+        if shown.answers is None:
+            lines = [_("The content of this revision was removed when the interview was "
+                       "deleted.")]
+        for tombstone in shown.tombstones:
+            lines.append(_("Deleted in revision {revision} ({reason}), received {time}.",
+                           revision=tombstone.revision, reason=tombstone.reason,
+                           time=when(tombstone.applied)))
+        self.answers.setPlainText("\n".join(lines))
+
+    def clear(self) -> None:
+        """Forget everything shown (on lock)."""
+        self.current = None
+        self.model.set_rows([])
+        self.history_model.set_rows([])
+        self.answers.clear()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._debounce.stop()
+        self.print_button.setEnabled(False)
+
+
+def _table(parent: QWidget, model: RowsModel) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

@@ -1,0 +1,138 @@
+"""The import log and the alerts: what happened to each bundle, in words, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.errors import KnownError
+from intake_app.i18n import N_, _
+from intake_app.i18n.qt import register
+from intake_app.sync.centre_log import LogEntry, acknowledge, alerts, import_log
+from intake_app.sync.centre_service import CentreService
+from intake_app.sync.centre_vault import Centre
+from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.admin.texts import outcome_text, reason_text, short_id, when
+from intake_app.ui.common import MessageLine
+from intake_app.ui.tasks import when_done
+
+LOG_LIMIT = 1000
+
+LOG_COLUMNS = (
+    Column(N_("Time"), lambda e: when(e.at)),
+    Column(N_("File"), lambda e: e.file_name),
+    Column(N_("Laptop"), lambda e: short_id(e.device_id)),
+    Column(N_("Bundle"), lambda e: "" if e.seq is None else str(e.seq)),
+    Column(N_("Outcome"), lambda e: outcome_text(e.outcome)),
+    Column(N_("Reason"), lambda e: reason_text(e.reason)),
+)
+
+ALERT_COLUMNS = (
+    Column(N_("Time"), lambda e: when(e.at)),
+    Column(N_("Laptop"), lambda e: short_id(e.device_id)),
+    Column(N_("Bundle"), lambda e: "" if e.seq is None else str(e.seq)),
+    Column(N_("What happened"), lambda e: reason_text(e.reason)),
+    Column(N_("File"), lambda e: e.file_name),
+)
+
+
+def _table(parent: QWidget, model: RowsModel) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class LogTab(QWidget):
+    """The last `LOG_LIMIT` import attempts."""
+
+    def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.model = RowsModel(LOG_COLUMNS, self)
+        self.table = _table(self, self.model)
+        self.message = MessageLine(self)
+        column = QVBoxLayout(self)
+        column.addWidget(self.message)
+        column.addWidget(self.table)
+        register(self)
+
+    def retranslate(self) -> None:
+        self.model.retranslate()
+
+    def refresh(self) -> None:
+        when_done(self._service.run(lambda c: import_log(c.vault, limit=LOG_LIMIT)), self._show,
+                  lambda error: self.message.show_message(error.translated()), owner=self,
+                  context="centre log")
+
+    def _show(self, entries: object) -> None:
+        assert isinstance(entries, list)
+        self.model.set_rows(entries)
+        self.table.resizeColumnsToContents()
+
+
+class AlertsTab(QWidget):
+    """Open alerts: sequence conflicts, held bundles, refused laptops; mark them as seen."""
+
+    def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.model = RowsModel(ALERT_COLUMNS, self)
+        self.table = _table(self, self.model)
+        self.seen_button = QPushButton(self)
+        self.message = MessageLine(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.seen_button)
+        buttons.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addLayout(buttons)
+        column.addWidget(self.message)
+        column.addWidget(self.table)
+        self.seen_button.clicked.connect(self.mark_seen)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+        register(self)
+
+    def retranslate(self) -> None:
+        self.seen_button.setText(_("Mark as seen"))
+        self.model.retranslate()
+
+    def refresh(self) -> None:
+        when_done(self._service.run(lambda c: alerts(c.vault)), self._show, self._failed,
+                  owner=self, context="centre alerts")
+
+    def count(self) -> int:
+        return self.model.rowCount()
+
+    def _show(self, entries: object) -> None:
+        assert isinstance(entries, list)
+        self.model.set_rows(entries)
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _failed(self, error: KnownError) -> None:
+        self.message.show_message(error.translated())
+
+    def _update_buttons(self, *_args: Any) -> None:
+        self.seen_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    def mark_seen(self) -> None:
+        """Acknowledge the selected alerts."""
+        entries: list[LogEntry] = [self.model.row_object(index.row())
+                                   for index in self.table.selectionModel().selectedRows()]
+
+        def work(centre: Centre) -> None:
+            for entry in entries:
+                acknowledge(centre.vault, entry.num)
+        when_done(self._service.run(work), lambda _r: self.refresh(), self._failed, owner=self,
+                  context="centre acknowledge")

@@ -1,0 +1,112 @@
+"""A printable referral summary of one interview, as a PDF, for the assistance system.
+
+The PDF holds personal data in clear text by design: it is written only where the administrator
+chooses, readable by its owner only. Every value is escaped before it enters the document's
+HTML, so nothing an interview holds can become markup.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from intake_app.domain.registry import FormRegistry
+from intake_app.errors import KnownError
+from intake_app.i18n import _, current_language
+from intake_app.sync.centre_export import answer_rows
+from intake_app.sync.centre_records import ImportedInterview, get_document, get_interview
+from intake_app.sync.centre_service import CentreService
+from intake_app.sync.centre_vault import Centre
+from intake_app.ui.admin.texts import short_id, when
+from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.interview_model import STATUS_LABELS
+from intake_app.ui.tasks import when_done
+
+
+@dataclass(frozen=True)
+class ReferralData:
+    """What the summary shows."""
+
+    centre: str
+    interview: ImportedInterview
+    answers: list[tuple[str, str]]
+
+
+def load_referral(centre: Centre, registry: FormRegistry, record_id: str, lang: str
+                  ) -> ReferralData:
+    """Read what a referral summary needs (on the service's thread)."""
+    head = get_interview(centre.vault, record_id)
+    document = get_document(centre.vault, record_id)
+    answers = [] if document is None else answer_rows(registry, document, lang)
+    return ReferralData(centre.profile.name, head, answers)
+
+
+def referral_html(data: ReferralData) -> str:
+    """The summary as simple HTML; every value escaped."""
+    def esc(text: object) -> str:
+        return html.escape(str(text), quote=True)
+
+    head = data.interview
+    facts = [
+        (_("Alias"), head.alias or ""),
+        (_("Status"), _(STATUS_LABELS.get(head.status, head.status))),
+        (_("Interview made"), when(head.created)),
+        (_("Last changed"), when(head.modified)),
+        (_("Revision"), str(head.revision)),
+        (_("Laptop"), short_id(head.device_id)),
+        (_("Interview id"), head.id),
+    ]
+    rows = "".join(f"<tr><th align='left' valign='top'>{esc(label)}</th><td>{esc(value)}</td></tr>"
+                   for label, value in [*facts, *data.answers])
+    return (f"<h1>{esc(_('Referral summary'))}</h1>"
+            f"<p>{esc(data.centre)}</p>"
+            f"<table cellspacing='0' cellpadding='4' border='1' width='100%'>{rows}</table>"
+            f"<p><small>{esc(_('Confidential: contains personal data.'))}</small></p>")
+
+
+def write_pdf(markup: str, path: Path) -> None:
+    """Lay the HTML out on A4 pages into a PDF at `path`, readable by its owner only."""
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15),
+                                     QPageLayout.Unit.Millimeter))
+    writer.setTitle(WINDOW_TITLE)  # never the alias: PDF metadata is easily overlooked
+    document = QTextDocument()
+    document.setHtml(markup)
+    document.print_(writer)
+    del writer  # finishes the file
+    os.chmod(path, 0o600)
+
+
+class ReferralPrinter:
+    """Asks where to save, reads the interview, writes the PDF."""
+
+    def __init__(self, service: CentreService, parent: QWidget) -> None:
+        self._service = service
+        self._parent = parent
+
+    def ask_and_print(self, record_id: str) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self._parent, WINDOW_TITLE, "referral.pdf",
+                                                    _("PDF files (*.pdf)"))
+        if name:
+            self.print_to(record_id, Path(name))
+
+    def print_to(self, record_id: str, path: Path) -> None:
+        lang = current_language()
+
+        def done(data: object) -> None:
+            assert isinstance(data, ReferralData)
+            write_pdf(referral_html(data), path)
+
+        def failed(error: KnownError) -> None:
+            QMessageBox.warning(self._parent, WINDOW_TITLE, error.translated())
+
+        service = self._service
+        when_done(service.run(lambda c: load_referral(c, service.registry(), record_id, lang)),
+                  done, failed, owner=self._parent, context="centre referral")

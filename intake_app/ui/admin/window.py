@@ -1,0 +1,197 @@
+"""The administrator's window: unlock, then laptops, interviews, import log and alerts.
+
+While the centre is open the inbox is watched; each import shows in the progress bar and the
+tabs are read again when a scan ends. Locking closes the vault and clears every table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.errors import KnownError
+from intake_app.i18n import _, ngettext, set_language
+from intake_app.i18n.qt import register
+from intake_app.sync.centre_import import ImportResult
+from intake_app.sync.centre_inbox import ScanProgress
+from intake_app.sync.centre_service import CentreService
+from intake_app.ui.admin.devices_tab import DevicesTab
+from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch
+from intake_app.ui.admin.interviews_tab import InterviewsTab
+from intake_app.ui.admin.log_tab import AlertsTab, LogTab
+from intake_app.ui.admin.referral import ReferralPrinter
+from intake_app.ui.admin.unlock_page import UnlockPage
+from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.language_combo import LanguageCombo
+from intake_app.ui.tasks import when_done
+
+
+class AdminWindow(QMainWindow):
+    """The centre administrator's one window."""
+
+    def __init__(self, service: CentreService, *, watch_interval_ms: int = DEFAULT_INTERVAL_MS
+                 ) -> None:
+        super().__init__()
+        self.setObjectName("centre_window")
+        self.service = service
+        self.pages = QStackedWidget(self)
+        self.setCentralWidget(self.pages)
+        self.unlock_page = UnlockPage(service, self)
+        self.unlock_page.unlocked.connect(self._unlocked)
+        self.pages.addWidget(self.unlock_page)
+        self.watch = InboxWatch(service, watch_interval_ms, self)
+        self.watch.progress.connect(self._progress)
+        self.watch.finished.connect(self._scanned)
+        self.workspace = QWidget(self)
+        self._build_workspace()
+        self.watch.failed.connect(self._watch_failed)
+        self.pages.addWidget(self.workspace)
+        self.referral = ReferralPrinter(service, self)
+        self.interviews.print_button.clicked.connect(self._print_referral)
+        self.resize(QSize(1200, 800))
+        register(self)
+
+    def _build_workspace(self) -> None:
+        self.centre_name = QLabel(self.workspace)
+        self.language = LanguageCombo(self.workspace)
+        self.language.chosen.connect(set_language)
+        self.import_button = QPushButton(self.workspace)
+        self.scan_button = QPushButton(self.workspace)
+        self.lock_button = QPushButton(self.workspace)
+        self.progress = QProgressBar(self.workspace)
+        self.progress.hide()
+        self.status = QLabel(self.workspace)
+        self.status.setWordWrap(True)
+        self.tabs = QTabWidget(self.workspace)
+        self.devices = DevicesTab(self.service, self.tabs)
+        self.interviews = InterviewsTab(self.service, self.tabs)
+        self.log = LogTab(self.service, self.tabs)
+        self.alerts = AlertsTab(self.service, self.tabs)
+        for tab in (self.devices, self.interviews, self.log, self.alerts):
+            self.tabs.addTab(tab, "")
+        self.devices.changed.connect(self.refresh)
+        self.alerts.model.modelReset.connect(self.retranslate)
+        top = QHBoxLayout()
+        top.addWidget(self.centre_name, 1)
+        for widget in (self.import_button, self.scan_button, self.language, self.lock_button):
+            top.addWidget(widget)
+        column = QVBoxLayout(self.workspace)
+        column.addLayout(top)
+        column.addWidget(self.progress)
+        column.addWidget(self.status)
+        column.addWidget(self.tabs)
+        self.import_button.clicked.connect(self.choose_files)
+        self.scan_button.clicked.connect(self.watch.scan_now)
+        self.lock_button.clicked.connect(self.lock)
+
+    def retranslate(self) -> None:
+        """Texts in the current language; the title never names anything."""
+        self.setWindowTitle(WINDOW_TITLE)
+        self.import_button.setText(_("Import files…"))
+        self.scan_button.setText(_("Check the inbox now"))
+        self.lock_button.setText(_("Lock"))
+        self.tabs.setTabText(0, _("Laptops"))
+        self.tabs.setTabText(1, _("Interviews"))
+        self.tabs.setTabText(2, _("Import log"))
+        count = self.alerts.count()
+        self.tabs.setTabText(3, ngettext("Alerts ({count})", "Alerts ({count})", count,
+                                         count=count) if count else _("Alerts"))
+
+    def _unlocked(self, name: str) -> None:
+        self.centre_name.setText(name)
+        self.pages.setCurrentWidget(self.workspace)
+        self.refresh()
+        self.watch.start()
+
+    def refresh(self) -> None:
+        """Read every tab again."""
+        for tab in (self.devices, self.interviews, self.log, self.alerts):
+            tab.refresh()
+
+    def choose_files(self) -> None:
+        """Import bundle files picked by hand (from a USB stick, say)."""
+        names, _filter = QFileDialog.getOpenFileNames(self, WINDOW_TITLE, "",
+                                                      _("Intake bundles (*.ibundle)"))
+        if names:
+            self.import_paths([Path(name) for name in names])
+
+    def import_paths(self, paths: Sequence[Path]) -> None:
+        if not self.watch.import_files(paths):
+            self.status.setText(_("An import is running; try again when it has finished."))
+
+    def _progress(self, progress: ScanProgress) -> None:
+        self.progress.setRange(0, max(progress.total, 1))
+        self.progress.setValue(progress.done)
+        self.progress.setVisible(progress.done < progress.total)
+        if progress.current is not None:
+            self.status.setText(_("Importing {file} ({done} of {total}) …", file=progress.current,
+                                  done=progress.done + 1, total=progress.total))
+
+    def _scanned(self, results: object) -> None:
+        self.progress.hide()
+        assert isinstance(results, list)
+        if not results:
+            return
+        self.status.setText(summary_text(results))
+        self.refresh()
+
+    def _watch_failed(self, error: KnownError) -> None:
+        self.progress.hide()
+        self.status.setText(error.translated())
+
+    def _print_referral(self) -> None:
+        if self.interviews.current is not None:
+            self.referral.ask_and_print(self.interviews.current.record_id)
+
+    def lock(self) -> None:
+        """Close the centre vault and forget everything shown."""
+        self.watch.stop()
+        when_done(self.service.lock(), lambda _r: self._locked(), lambda _e: self._locked(),
+                  owner=self, context="centre lock")
+
+    def _locked(self) -> None:
+        for model in (self.devices.model, self.log.model, self.alerts.model):
+            model.set_rows([])
+        self.interviews.clear()
+        self.status.clear()
+        self.pages.setCurrentWidget(self.unlock_page)
+        self.unlock_page.reset()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.watch.stop()
+        super().closeEvent(event)
+
+
+def summary_text(results: Sequence[ImportResult]) -> str:
+    """"3 bundles: 2 imported, 1 refused" in the current language."""
+    delivered = sum(1 for r in results if r.delivered)
+    held = sum(1 for r in results if r.outcome.value == "quarantined")
+    refused = len(results) - delivered - held
+    text = ngettext("{count} bundle handled", "{count} bundles handled", len(results),
+                    count=len(results))
+    parts = [ngettext("{n} imported", "{n} imported", delivered)]
+    if held:
+        parts.append(ngettext("{n} held", "{n} held", held))
+    if refused:
+        parts.append(ngettext("{n} refused: see the import log",
+                              "{n} refused: see the import log", refused))
+    problems = [r.receipt_error for r in results if r.receipt_error is not None]
+    if problems:
+        parts.append(_("receipts could not be written: {problem}",
+                       problem=problems[0].translated()))
+    return text + ": " + ", ".join(parts)

@@ -1,0 +1,68 @@
+"""Small widgets shared by several screens: headings, message lines, passphrase fields."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSizePolicy, QWidget
+
+
+class Heading(QLabel):
+    """A title whose size follows the application's text size (1.5x, or `scale`)."""
+
+    def __init__(self, scale: float = 1.5, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scale = scale
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAccessibleName("")
+        self._apply_font()
+
+    def _apply_font(self) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(font.pointSizeF(), 1.0) * self._scale)
+        font.setBold(True)
+        self.setFont(font)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            self._apply_font()
+        return super().event(event)
+
+
+class MessageLine(QLabel):
+    """A line that tells the person what went wrong or what is happening; empty is hidden."""
+
+    def __init__(self, parent: QWidget | None = None, *, error: bool = True) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        if error:
+            self.setStyleSheet("color: #b00020;")
+            # Screen readers announce the change of an alert.
+            self.setAccessibleDescription("alert")
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        """Show `text` (already translated); an empty text hides the line."""
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class PassphraseEdit(QLineEdit):
+    """A password field whose text is never offered to copy, predict or remember."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText
+            | Qt.InputMethodHint.ImhNoPredictiveText
+            | Qt.InputMethodHint.ImhSensitiveData
+        )
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+    def set_shown(self, shown: bool) -> None:
+        """Show the typed text (for checking it) or hide it again."""
+        self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -1,0 +1,1 @@
+"""The interview editor, rendered from the form definition."""

@@ -1,0 +1,268 @@
+"""Attachments of an interview: add files from disk (streamed into the vault with progress),
+preview images from the vault's bytes in memory (never a decrypted temp file), remove."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeDatabase, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.errors import KnownError
+from intake_app.i18n import _
+from intake_app.i18n.formatting import format_size
+from intake_app.i18n.qt import register
+from intake_app.services.worker_service import WorkerService
+from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.common import Heading, MessageLine
+from intake_app.ui.tasks import when_done
+
+SHA_ROLE = Qt.ItemDataRole.UserRole
+TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
+PREVIEW_LIMIT = 64 * 1024 * 1024
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the vault thread to the progress bar (queued)."""
+
+    moved = Signal(int)
+
+
+class AttachmentPanel(QWidget):
+    """The attachments page of the editor; `count_changed(n)` after adds and removals."""
+
+    count_changed = Signal(int)
+
+    def __init__(
+        self,
+        service: WorkerService,
+        record_id: str,
+        ensure_saved: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._record_id = record_id
+        self._ensure_saved = ensure_saved
+        self._queue: list[Path] = []
+        self._infos: list[Any] = []
+        self.title = Heading(1.4, self)
+        self.list = QListWidget(self)
+        self.list.setObjectName("attachments")
+        self.list.currentItemChanged.connect(self._selected)
+        self.add_button = QPushButton(self)
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button = QPushButton(self)
+        self.remove_button.clicked.connect(self.ask_remove)
+        self.remove_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.error = MessageLine(self)
+        self.preview = QLabel(self)
+        self.preview.setObjectName("preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(240, 180)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._relay = _ProgressRelay(self)
+        self._relay.moved.connect(self.progress.setValue)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.list, 1)
+        body.addWidget(self.preview, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.title)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.error)
+        layout.addLayout(body, 1)
+        register(self)
+        self.reload()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.title.setText(_("Attachments"))
+        self.add_button.setText(_("&Add files…"))
+        self.add_button.setAccessibleName(_("Add files"))
+        self.remove_button.setText(_("&Remove…"))
+        self.remove_button.setAccessibleName(_("Remove the selected file"))
+        self.list.setAccessibleName(_("Attached files"))
+        self.progress.setAccessibleName(_("Adding the file"))
+        self.preview.setAccessibleName(_("Preview"))
+        if self.preview.pixmap().isNull():
+            self.preview.setText(_("Select a photo to see it here."))
+        self._fill()
+
+    def count(self) -> int:
+        """How many files are attached."""
+        return len(self._infos)
+
+    def reload(self) -> None:
+        """Read the attachment list from the vault."""
+        try:
+            self._infos = self._service.attachments(self._record_id)
+        except KnownError:
+            self._infos = []  # a new interview has nothing in the vault yet
+        self._fill()
+
+    def _fill(self) -> None:
+        current = self.list.currentItem()
+        keep = current.data(SHA_ROLE) if current is not None else None
+        self.list.blockSignals(True)
+        self.list.clear()
+        for info in self._infos:
+            item = QListWidgetItem(
+                _("{name} ({size})", name=info.name, size=format_size(info.size))
+            )
+            item.setData(SHA_ROLE, info.sha256)
+            item.setData(TYPE_ROLE, info.media_type)
+            self.list.addItem(item)
+            if info.sha256 == keep:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        self.remove_button.setEnabled(self.list.currentItem() is not None)
+
+    # -- adding ---------------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        """Ask for files with the file dialog, then add them."""
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            _("Add files"),
+            "",
+            _(
+                "Photos, audio and documents (*.jpg *.jpeg *.png *.heic *.webp *.gif *.bmp *.tif "
+                "*.tiff *.mp3 *.m4a *.ogg *.opus *.wav *.aac *.amr *.pdf *.txt);;All files (*)"
+            ),
+        )
+        if paths:
+            self.add_files([Path(path) for path in paths])
+
+    def add_files(self, paths: Sequence[Path]) -> None:
+        """Stream each file into the vault, one after another, showing progress."""
+        try:
+            self._ensure_saved()
+        except KnownError as error:
+            self.error.show_message(error.translated())
+            return
+        self._queue.extend(paths)
+        if not self.progress.isVisible():
+            self._next()
+
+    def _next(self) -> None:
+        if not self._queue:
+            self.progress.hide()
+            self.add_button.setEnabled(True)
+            return
+        path = self._queue.pop(0)
+        self.add_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.error.show_message("")
+        media_type = QMimeDatabase().mimeTypeForFile(str(path)).name()
+        relay = self._relay
+        last = [-1]
+
+        def moved(done: int, total: int) -> None:  # runs on the vault thread
+            percent = 100 if total <= 0 else min(100, done * 100 // total)
+            if percent != last[0]:
+                last[0] = percent
+                relay.moved.emit(percent)
+
+        future = self._service.add_attachment(self._record_id, path, media_type, moved)
+        when_done(future, self._added, self._add_failed, owner=self, context="adding a file")
+
+    def _added(self, _info: object) -> None:
+        self.reload()
+        self.count_changed.emit(self.count())
+        self._next()
+
+    def _add_failed(self, error: KnownError) -> None:
+        self.error.show_message(error.translated())
+        self._next()
+
+    # -- preview and removing -------------------------------------------------------------------
+
+    def _selected(self, item: QListWidgetItem | None, _previous: object) -> None:
+        self.remove_button.setEnabled(item is not None)
+        self.preview.clear()
+        if item is None:
+            return
+        if not str(item.data(TYPE_ROLE)).startswith("image/"):
+            self.preview.setText(_("No preview for this kind of file."))
+            return
+        self.preview.setText(_("Loading…"))
+        sha = str(item.data(SHA_ROLE))
+        when_done(
+            self._service.read_attachment(sha, PREVIEW_LIMIT),
+            lambda data: self._show_image(sha, data),
+            lambda error: self.preview.setText(error.translated()),
+            owner=self,
+            context="image preview",
+        )
+
+    def _show_image(self, sha: str, data: bytes) -> None:
+        current = self.list.currentItem()
+        if current is None or current.data(SHA_ROLE) != sha:
+            return  # another file was selected meanwhile
+        image = QImage()
+        if not image.loadFromData(data):
+            self.preview.setText(_("This photo cannot be shown."))
+            return
+        pixmap = QPixmap.fromImage(image).scaled(
+            self.preview.size(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self.preview.setPixmap(pixmap)
+
+    def ask_remove(self) -> QMessageBox | None:
+        """Ask, then remove the selected file."""
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        sha = str(item.data(SHA_ROLE))
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            WINDOW_TITLE,
+            _("Remove the selected file from this interview?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(
+            lambda button: self.remove(sha) if button == QMessageBox.StandardButton.Yes else None
+        )
+        box.open()
+        return box
+
+    def remove(self, sha: str) -> None:
+        """Remove one attachment."""
+        try:
+            self._service.remove_attachment(self._record_id, sha)
+        except KnownError as error:
+            self.error.show_message(error.translated())
+            return
+        self.preview.clear()
+        self.reload()
+        self.count_changed.emit(self.count())

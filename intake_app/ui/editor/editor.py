@@ -1,0 +1,308 @@
+"""The interview editor: sections at the side, questions rendered from the form, autosave,
+relevance and consent as answers change, and "Finish interview"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.domain.document import Interview
+from intake_app.domain.form import Form
+from intake_app.domain.progress import SectionProgress, section_progress
+from intake_app.domain.registry import OpenedInterview
+from intake_app.errors import KnownError
+from intake_app.i18n import N_, _, current_language
+from intake_app.i18n.qt import register
+from intake_app.services.interviews import check_for_finishing
+from intake_app.services.worker_service import WorkerService
+from intake_app.ui.autosave import DraftSaver
+from intake_app.ui.common import MessageLine
+from intake_app.ui.editor.attachments import AttachmentPanel
+from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
+from intake_app.ui.editor.problems import ProblemList
+from intake_app.ui.editor.question_row import Block, Key, QuestionRow
+from intake_app.ui.editor.record_actions import RecordActions
+from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionNavModel
+from intake_app.ui.editor.section_page import SectionPage
+from intake_app.ui.editor.section_stack import SectionStack
+
+VALIDATE_DELAY_MS = 500
+
+
+class ReadOnlyInterview(KnownError):
+    code = "interview-form-unknown"
+    message = N_(
+        "This interview was made with a form this version of Intake does not know. "
+        "Install the newer version to open it; nothing was changed."
+    )
+
+
+class InterviewEditor(QWidget):
+    """Edits one interview; emits `finished(message)` when it was finished, withdrawn or deleted."""
+
+    finished = Signal(str)
+
+    def __init__(
+        self,
+        service: WorkerService,
+        document: dict[str, Any],
+        parent: QWidget | None = None,
+        *,
+        new: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("editor")
+        opened = service.forms.open(document)
+        if not isinstance(opened, OpenedInterview):
+            raise ReadOnlyInterview()
+        self.service = service
+        self.form: Form = opened.form
+        self.interview: Interview = opened.interview
+        self.extra_answers = dict(opened.read_only)
+        self.answers: dict[str, Any] = {
+            k: v for k, v in self.interview.answers.items() if k not in self.extra_answers
+        }
+        self.is_new = new
+        self.finish_tried = False
+        self.saver = DraftSaver(service, self.snapshot, self)
+
+        self.nav_model = SectionNavModel(self.form, self)
+        self.nav = QListView(self)
+        self.nav.setObjectName("sections")
+        self.nav.setModel(self.nav_model)
+        self.nav.setWordWrap(True)
+        self.nav.setSpacing(2)
+        self.nav.selectionModel().currentChanged.connect(self._section_chosen)
+        self.pages = SectionStack(self.form, self)
+        self.pages.built.connect(self._page_built)
+        self.attachments = AttachmentPanel(service, self.interview.id, self._ensure_saved, self)
+        self.attachments.count_changed.connect(lambda _n: self._refresh())
+        self.pages.addWidget(self.attachments)
+        self.blocks: dict[Key, Block] = {}
+        self.live = LiveState(self.form)
+        self._shown = Shown()
+        self._open: dict[str, bool] = {}
+
+        self.problems = ProblemList(self)
+        self.problems.jump.connect(self.reveal)
+        self.message = MessageLine(self)
+        self.actions_bar = RecordActions(service, self, self)
+        self.finish_button = QPushButton(self)
+        self.finish_button.setObjectName("finish")
+        self.finish_button.clicked.connect(self.finish)
+        self.title = QLabel(self)
+        self.title.setObjectName("editor_title")
+        self._lay_out()
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self._show_messages)
+        register(self)
+        self._refresh()
+        self.nav.setCurrentIndex(self.nav_model.index(0, 0))
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.actions_bar)
+        top.addWidget(self.finish_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.pages, 1)
+        right_layout.addWidget(self.problems)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([280, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+    # -- texts ----------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text: the form's labels in the UI language, where the form has them."""
+        lang = current_language()
+        for page in self.pages.built_pages():
+            page.retranslate(lang)
+        self.nav_model.retranslate()
+        self.nav.setAccessibleName(_("Sections of the interview"))
+        self.finish_button.setText(_("&Finish interview"))
+        self.finish_button.setAccessibleName(_("Finish interview"))
+        self.title.setText(_("Interview") if not self.is_new else _("New interview"))
+        self._show_messages()
+
+    # -- answers --------------------------------------------------------------------------------
+
+    def _index_blocks(self) -> None:
+        self.blocks = {
+            block.key: block for page in self.pages.built_pages() for block in page.all_blocks()
+        }
+
+    def _page_built(self, page: SectionPage) -> None:
+        """A section was built: show the answers, texts, visibility and messages in it."""
+        for block in page.all_blocks():
+            if isinstance(block, QuestionRow) and block.item is None:
+                block.input.set_value(self.answers.get(block.question.name))
+                block.changed.connect(lambda row=block: self._answer_changed(row))
+        page.retranslate(current_language())
+        self._index_blocks()
+        self._apply_visibility(page)
+        self._default_text_language()
+        self._show_messages()
+
+    def block(self, name: str, item: int | None = None) -> Block:
+        """The block of a question, building its section's page if needed (KeyError if none)."""
+        section = self.pages.section_of(name)
+        if section is not None:
+            self.pages.page(section)
+        return self.blocks[(name, item)]
+
+    def _answer_changed(self, row: QuestionRow) -> None:
+        value = row.input.value()
+        if value is None:
+            self.answers.pop(row.question.name, None)
+        else:
+            self.answers[row.question.name] = value
+        if row.question.type == "repeat":
+            self._index_blocks()
+        self.message.show_message("")
+        self._refresh()
+        self.saver.changed()
+        self._validate_timer.start()
+
+    def current_interview(self) -> Interview:
+        """The interview as it is on screen now (answers the form does not know kept)."""
+        answers = {**self.extra_answers, **self.answers}
+        return self.interview.with_answers(answers, now=dt.datetime.now(dt.UTC))
+
+    def snapshot(self) -> dict[str, Any]:
+        """The draft document to save."""
+        return self.current_interview().to_dict()
+
+    def _refresh(self) -> None:
+        """Show and hide questions, open and close sections, update completeness."""
+        self._shown = self.live.update(self.answers)
+        for page in self.pages.built_pages():
+            self._apply_visibility(page)
+        self.nav_model.set_progress(self._progress(), self.attachments.count())
+        self._default_text_language()
+
+    def _progress(self) -> list[SectionProgress]:
+        progress = section_progress(self.form, self.answers)
+        self._open = {item.section: item.open for item in progress}
+        return progress
+
+    def _apply_visibility(self, page: SectionPage) -> None:
+        state = self._shown
+        for block in page.all_blocks():
+            key = block.key
+            shown = key in state.visible
+            if block.isVisibleTo(block.parentWidget()) != shown:
+                block.setVisible(shown)
+            if isinstance(block, QuestionRow) and key in state.allowed_codes:
+                block.input.set_allowed_codes(state.allowed_codes[key])
+        page.set_open(self._open.get(page.section.name, True))
+
+    def _default_text_language(self) -> None:
+        lang = self.answers.get("interview_language")
+        if isinstance(lang, str):
+            from intake_app.ui.editor.long_text import LongTextInput
+
+            for block in self.blocks.values():
+                if isinstance(block, QuestionRow) and isinstance(block.input, LongTextInput):
+                    block.input.set_default_language(lang)
+
+    def _show_messages(self) -> None:
+        lang = current_language()
+        messages = self.live.messages(self.current_interview(), self.finish_tried, lang)
+        for key, block in self.blocks.items():
+            block.set_message(messages.get(key, ""))
+        if self.finish_tried:
+            self.problems.show_issues(self.live.last_errors, self.form, lang)
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def _section_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        section = str(current.data(SECTION_ROLE))
+        if section == ATTACHMENTS:
+            self.pages.setCurrentWidget(self.attachments)
+        else:
+            self.pages.show_section(section)
+
+    def show_section(self, section: str) -> None:
+        """Select a section in the list and show its page."""
+        index = self.nav_model.index(self.nav_model.row_of(section), 0)
+        self.nav.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+
+    def reveal(self, key: Key) -> None:
+        """Show the section holding a question, scroll to it and put the cursor in it."""
+        section = self.pages.section_of(key[0])
+        if section is None:
+            return
+        self.show_section(section)
+        block = self.blocks.get(key)
+        if block is None:
+            return
+        self.pages.page(section).reveal(block)
+        if isinstance(block, QuestionRow):
+            block.input.focus_input()
+
+    def focus_first(self) -> None:
+        """Put the cursor in the first question of the first section."""
+        current = self.pages.currentWidget()
+        if isinstance(current, SectionPage):
+            for block in current.all_blocks():
+                if isinstance(block, QuestionRow) and block.isVisibleTo(current):
+                    block.input.focus_input()
+                    return
+
+    # -- finishing ------------------------------------------------------------------------------
+
+    def _ensure_saved(self) -> None:
+        """Make sure the record exists in the vault (attachments need it)."""
+        self.saver.discard()
+        self.service.save_draft(self.snapshot()).result()
+
+    def finish(self) -> None:
+        """Check as final: save a revision, or list the problems and go to the first one."""
+        self.finish_tried = True
+        result = check_for_finishing(self.current_interview(), self.form)
+        if result.problems:
+            self.live.last_errors = list(result.problems)
+            self._show_messages()
+            self.problems.show_issues(result.problems, self.form, current_language())
+            self.reveal(issue_key(result.problems[0]))
+            return
+        try:
+            self.service.save_revision(result.interview.to_dict())
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.saver.discard()
+        self.finished.emit(_("The interview was finished and saved."))
+
+    def closed_record(self, message: str) -> None:
+        """The record was withdrawn or deleted: nothing more to save here."""
+        self.saver.discard()
+        self.finished.emit(message)

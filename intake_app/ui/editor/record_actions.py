@@ -1,0 +1,131 @@
+"""Withdraw consent and delete: each asks first, in a dialog whose title names no one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
+
+from intake_app.errors import KnownError
+from intake_app.i18n import _
+from intake_app.i18n.qt import register
+from intake_app.services.interviews import withdrawn
+from intake_app.services.worker_service import WorkerService
+from intake_app.ui.application import WINDOW_TITLE
+
+if TYPE_CHECKING:
+    from intake_app.ui.editor.editor import InterviewEditor
+
+DELETE_REASON = "deleted by the worker"
+
+
+class RecordActions(QWidget):
+    """The "Withdraw consent…" and "Delete…" buttons of the editor."""
+
+    def __init__(
+        self, service: WorkerService, editor: InterviewEditor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._editor = editor
+        self.withdraw_button = QPushButton(self)
+        self.withdraw_button.setObjectName("withdraw")
+        self.withdraw_button.clicked.connect(self.ask_withdraw)
+        self.delete_button = QPushButton(self)
+        self.delete_button.setObjectName("delete")
+        self.delete_button.clicked.connect(self.ask_delete)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.withdraw_button)
+        layout.addWidget(self.delete_button)
+        self.confirmation: QMessageBox | None = None
+        register(self)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.withdraw_button.setText(_("&Withdraw consent…"))
+        self.withdraw_button.setAccessibleName(_("Withdraw consent"))
+        self.delete_button.setText(_("&Delete…"))
+        self.delete_button.setAccessibleName(_("Delete the interview"))
+
+    def _ask(self, text: str, detail: str, yes: str, then: object) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, WINDOW_TITLE, text, QMessageBox.StandardButton.NoButton, self
+        )
+        box.setInformativeText(detail)
+        confirm = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        confirm.setAccessibleName(yes)
+
+        def done() -> None:
+            if box.clickedButton() is confirm and callable(then):
+                then()
+
+        box.finished.connect(done)
+        box.open()
+        self.confirmation = box
+        return box
+
+    def _saved_before(self) -> bool:
+        return self._editor.interview.revision > 0
+
+    def ask_withdraw(self) -> QMessageBox:
+        """Ask, then withdraw consent."""
+        return self._ask(
+            _("Withdraw consent for this interview?"),
+            _(
+                "Its answers are removed from this computer. The centre receives only a note that "
+                "consent was withdrawn, so that it stops processing too."
+            ),
+            _("Withdraw consent"),
+            self.withdraw,
+        )
+
+    def withdraw(self) -> None:
+        """Save the tombstone revision: status "withdrawn", the consent section's answers only."""
+        editor = self._editor
+        try:
+            if not self._saved_before():
+                self._service.discard_draft(editor.interview.id)
+            else:
+                consent = editor.form.questions[0]
+                keep = tuple(q.name for q in consent.walk() if q.answerable)
+                answers = dict(editor.current_interview().answers)
+                for question in consent.walk():
+                    if question.type == "date" and "withdraw" in question.name:
+                        answers[question.name] = dt.date.today().isoformat()
+                document = withdrawn(editor.interview.with_answers(answers), dt.date.today(), keep)
+                self._service.save_revision(document.to_dict())
+        except KnownError as error:
+            editor.message.show_message(error.translated())
+            return
+        editor.closed_record(_("Consent was withdrawn. The answers were removed."))
+
+    def ask_delete(self) -> QMessageBox:
+        """Ask, then delete."""
+        return self._ask(
+            _("Delete this interview?"),
+            _(
+                "It is removed from this computer. If it was already sent, the centre is told "
+                "that it was deleted. This cannot be undone."
+            ),
+            _("Delete"),
+            self.delete,
+        )
+
+    def delete(self) -> None:
+        """Delete the record (a tombstone revision), or drop a draft that was never saved."""
+        editor = self._editor
+        try:
+            if self._saved_before():
+                self._service.delete(editor.interview.id, DELETE_REASON)
+            else:
+                self._service.discard_draft(editor.interview.id)
+        except KnownError as error:
+            editor.message.show_message(error.translated())
+            return
+        editor.closed_record(_("The interview was deleted."))

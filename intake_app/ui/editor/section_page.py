@@ -1,0 +1,66 @@
+"""One section of the form on screen: its title, a notice while consent is missing, questions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from intake_app.domain.form import Form, Question
+from intake_app.i18n import _
+from intake_app.ui.common import Heading
+from intake_app.ui.editor.question_row import Block, build_blocks
+
+
+class SectionPage(QScrollArea):
+    """A scrolling page with the blocks of one top-level form entry."""
+
+    def __init__(self, form: Form, section: Question, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 24)
+        self.title = Heading(1.4, body)
+        self.hint = QLabel(body)
+        self.hint.setWordWrap(True)
+        self.consent_notice = QLabel(body)
+        self.consent_notice.setWordWrap(True)
+        self.consent_notice.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 8px;")
+        self.consent_notice.hide()
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.consent_notice)
+        children = section.children if section.type == "group" else (section,)
+        self.blocks = build_blocks(form, children, body, layout, None)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def all_blocks(self) -> Iterator[Block]:
+        """Every block on the page, nested ones included."""
+        for block in self.blocks:
+            yield from block.blocks()
+
+    def set_open(self, is_open: bool) -> None:
+        """Show the consent notice instead of questions while the section is closed."""
+        self.consent_notice.setVisible(not is_open)
+
+    def retranslate(self, lang: str) -> None:
+        self.title.setText(self.section.label(lang))
+        hint = self.section.hint(lang)
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        self.consent_notice.setText(
+            _(
+                "Record the consent to the interview and to data processing first. "
+                "These questions open when consent is given."
+            )
+        )
+        for block in self.blocks:
+            block.retranslate(lang)
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll so that `widget` is in view."""
+        self.ensureWidgetVisible(widget, 24, 48)

@@ -1,0 +1,144 @@
+"""Answer widgets for one line of text, numbers and partial dates."""
+
+from __future__ import annotations
+
+from babel.numbers import NumberFormatError, parse_decimal
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from intake_app.domain.answers import TEXT_MAX_LENGTH
+from intake_app.domain.form import Form, Question
+from intake_app.i18n import _, current_language
+from intake_app.i18n.languages import babel_locale
+from intake_app.ui.editor.answer_input import AnswerInput
+
+
+def _row(parent: QWidget) -> QHBoxLayout:
+    layout = QHBoxLayout(parent)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return layout
+
+
+class TextInput(AnswerInput):
+    """One line of text."""
+
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(form, question, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setMaxLength(question.max_length or TEXT_MAX_LENGTH)
+        self.edit.textEdited.connect(self.emit_changed)
+        _row(self).addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> object | None:
+        return self.edit.text() or None
+
+    def load(self, value: object | None) -> None:
+        self.edit.setText(value if isinstance(value, str) else "")
+
+    def set_accessible_label(self, label: str) -> None:
+        self.edit.setAccessibleName(label)
+
+
+class NumberInput(AnswerInput):
+    """A whole number or a decimal, typed with the locale's decimal sign (or a dot)."""
+
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(form, question, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setMaximumWidth(220)
+        pattern = r"-?\d{0,12}" if question.type == "integer" else r"-?\d{0,12}([.,]\d{0,6})?"
+        self.edit.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), self.edit))
+        self.edit.textEdited.connect(self.emit_changed)
+        layout = _row(self)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> object | None:
+        text = self.edit.text().strip()
+        if not text or text == "-":
+            return None
+        if self.question.type == "integer":
+            return int(text)
+        try:
+            number = parse_decimal(text.replace(",", "."), locale="en")
+        except NumberFormatError:
+            return None
+        return int(number) if number == number.to_integral_value() else float(number)
+
+    def load(self, value: object | None) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.edit.clear()
+            return
+        text = str(value)
+        decimal_sign = (
+            babel_locale(current_language()).number_symbols.get("latn", {}).get("decimal", ".")
+        )
+        self.edit.setText(text.replace(".", decimal_sign if decimal_sign in ".," else "."))
+
+    def set_accessible_label(self, label: str) -> None:
+        self.edit.setAccessibleName(label)
+
+
+class PartialDateInput(AnswerInput):
+    """Year, month and day in separate fields; only the year is needed for a partial date."""
+
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(form, question, parent)
+        self.year = QLineEdit(self)
+        self.month = QLineEdit(self)
+        self.day = QLineEdit(self)
+        self.labels = [QLabel(self) for _ in range(3)]
+        layout = _row(self)
+        for label, edit, digits in zip(
+            self.labels, (self.year, self.month, self.day), (4, 2, 2), strict=True
+        ):
+            edit.setValidator(
+                QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{digits}}}"), edit)
+            )
+            edit.setMaxLength(digits)
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0") * (digits + 4))
+            edit.textEdited.connect(self.emit_changed)
+            label.setBuddy(edit)
+            layout.addWidget(label)
+            layout.addWidget(edit)
+        layout.addStretch(1)
+        self.setFocusProxy(self.year)
+
+    def value(self) -> object | None:
+        year, month, day = (e.text().strip() for e in (self.year, self.month, self.day))
+        if not (year or month or day):
+            return None
+        # What was typed is kept as typed; validation says what is missing or wrong.
+        text = year
+        if month or day:
+            text += "-" + (month.zfill(2) if month else "")
+        if day:
+            text += "-" + day.zfill(2)
+        return text
+
+    def load(self, value: object | None) -> None:
+        parts = value.split("-") if isinstance(value, str) else []
+        for edit, part in zip(
+            (self.year, self.month, self.day), [*parts, "", "", ""], strict=False
+        ):
+            edit.setText(part)
+
+    def retranslate(self, lang: str) -> None:
+        for label, text in zip(self.labels, (_("Year"), _("Month"), _("Day")), strict=True):
+            label.setText(text)
+        optional = self.question.partial
+        self.year.setPlaceholderText(_("YYYY"))
+        self.month.setPlaceholderText(_("MM") if not optional else _("MM, if known"))
+        self.day.setPlaceholderText(_("DD") if not optional else _("DD, if known"))
+        for edit in (self.month, self.day):
+            edit.setFixedWidth(
+                max(edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 16, 48)
+            )
+
+    def set_accessible_label(self, label: str) -> None:
+        self.year.setAccessibleName(_("{question}: year", question=label))
+        self.month.setAccessibleName(_("{question}: month", question=label))
+        self.day.setAccessibleName(_("{question}: day", question=label))

@@ -1,0 +1,98 @@
+"""Settings: language, minutes before the vault locks itself, text size. Nothing personal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.i18n import N_, _, set_language
+from intake_app.i18n.qt import register
+from intake_app.ui.language_combo import LanguageCombo
+from intake_app.ui.preferences import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, TEXT_SIZES, Preferences
+
+TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"), "larger": N_("Larger")}
+
+
+class SettingsDialog(QDialog):
+    """Changes apply at once; `idle_changed` and `text_size_changed` tell the shell."""
+
+    idle_changed = Signal(int)
+    text_size_changed = Signal(int)
+    language_chosen = Signal(str)
+
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settings")
+        self._prefs = preferences
+        self.language = LanguageCombo(self)
+        self.language.chosen.connect(self._language_picked)
+        self.idle = QSpinBox(self)
+        self.idle.setRange(MIN_IDLE_MINUTES, MAX_IDLE_MINUTES)
+        self.idle.setValue(preferences.idle_minutes)
+        self.idle.valueChanged.connect(self._idle_picked)
+        self.text_size = QComboBox(self)
+        for key in TEXT_SIZES:
+            self.text_size.addItem("", key)
+        self.text_size.setCurrentIndex(self.text_size.findData(preferences.text_size))
+        self.text_size.currentIndexChanged.connect(self._size_picked)
+
+        self.language_label = QLabel(self)
+        self.language_label.setBuddy(self.language)
+        self.idle_label = QLabel(self)
+        self.idle_label.setBuddy(self.idle)
+        self.size_label = QLabel(self)
+        self.size_label.setBuddy(self.text_size)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.language_label, self.language)
+        form.addRow(self.idle_label, self.idle)
+        form.addRow(self.size_label, self.text_size)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        # Never smaller than what the texts need, in any language and at any scale.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+        register(self)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(_("Settings"))
+        self.language_label.setText(_("&Language:"))
+        self.idle_label.setText(_("&Lock after this many idle minutes:"))
+        self.idle.setAccessibleName(_("Lock after this many idle minutes"))
+        self.idle.setSuffix("")
+        self.size_label.setText(_("&Text size:"))
+        self.text_size.setAccessibleName(_("Text size"))
+        for row in range(self.text_size.count()):
+            self.text_size.setItemText(row, _(TEXT_SIZE_LABELS[str(self.text_size.itemData(row))]))
+        self.note.setText(_("Settings are kept on this computer. They hold nothing about anyone."))
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        if close is not None:
+            close.setAccessibleName(_("Close"))
+
+    def _language_picked(self, code: str) -> None:
+        set_language(code)
+        self._prefs.language = code
+        self.language_chosen.emit(code)
+
+    def _idle_picked(self, minutes: int) -> None:
+        self._prefs.idle_minutes = minutes
+        self.idle_changed.emit(self._prefs.idle_minutes)
+
+    def _size_picked(self, row: int) -> None:
+        self._prefs.text_size = str(self.text_size.itemData(row))
+        self.text_size_changed.emit(self._prefs.point_size)

@@ -1,0 +1,273 @@
+"""The unlocked workspace: toolbar, the interview list or the editor, and the save state.
+
+Built fresh after every unlock and destroyed on lock, so nothing personal outlives the lock.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QStatusBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app import safelog
+from intake_app.errors import KnownError
+from intake_app.i18n import _
+from intake_app.i18n.qt import register
+from intake_app.services.centre import enrolled_centre
+from intake_app.services.worker_service import WorkerService
+from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.common import MessageLine
+from intake_app.ui.editor.editor import InterviewEditor
+from intake_app.ui.interview_list import InterviewList
+from intake_app.ui.preferences import Preferences
+from intake_app.ui.tasks import when_done
+
+
+class Workspace(QWidget):
+    """Emits `lock_requested` (Ctrl+L, the Lock button) and `settings_requested`."""
+
+    lock_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(
+        self,
+        service: WorkerService,
+        preferences: Preferences,
+        parent: QWidget | None = None,
+        *,
+        demo: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace")
+        self._service = service
+        self._prefs = preferences
+        self.editor: InterviewEditor | None = None
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_action = QAction(self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_interview)
+        self.back_action = QAction(self)
+        self.back_action.setShortcut(QKeySequence("Alt+Home"))
+        self.back_action.triggered.connect(self.show_list)
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.settings_requested)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock_requested)
+        for action in (self.new_action, self.back_action, self.settings_action):
+            self.toolbar.addAction(action)
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addAction(self.lock_action)
+
+        self.demo_banner = QLabel(self)
+        self.demo_banner.setObjectName("demo_banner")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setStyleSheet(
+            "background: #ffd54f; color: #3e2723; font-weight: bold; padding: 6px;"
+        )
+        self.demo_banner.setVisible(demo)
+        self.message = MessageLine(self, error=False)
+        self.pages = QStackedWidget(self)
+        self.list = InterviewList(service, self)
+        self.list.open_requested.connect(self.open_interview)
+        self.pages.addWidget(self.list)
+        self.status = QStatusBar(self)
+        self.status.setSizeGripEnabled(False)
+        self.save_state = QLabel(self.status)
+        self.save_state.setObjectName("save_state")
+        self.status.addPermanentWidget(self.save_state)
+        # Where the sync layer's status goes; for now which centre this laptop belongs to.
+        self.sync_status = QLabel(self.status)
+        self.sync_status.setObjectName("sync_status")
+        self.status.addWidget(self.sync_status, 1)
+        self._centre: str | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(self.message)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.status)
+        register(self)
+        self._update_actions()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.new_action.setText(_("&New interview"))
+        self.new_action.setToolTip(_("Start recording a new interview (Ctrl+N)"))
+        self.back_action.setText(_("&Back to the list"))
+        self.settings_action.setText(_("&Settings"))
+        self.lock_action.setText(_("&Lock"))
+        self.lock_action.setToolTip(_("Lock the vault now (Ctrl+L)"))
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(action.text().replace("&", ""))
+        self.demo_banner.setText(_("DEMO — fictional data. Nothing here is about a real person."))
+        self.toolbar.setAccessibleName(_("Main toolbar"))
+        if self.editor is not None:
+            self.save_state.setText(self.editor.saver.describe())
+        self._show_sync_status()
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def start(self, *, offer_draft: bool = False) -> None:
+        """Show the list; offer back an interview that was open at the last lock or crash."""
+        self.list.reload()
+        self.list.table.setFocus()
+        when_done(
+            enrolled_centre(self._service),
+            self._show_centre,
+            lambda _e: None,
+            owner=self,
+            context="sync status",
+        )
+        if offer_draft and self._prefs.interview_was_open:
+            self._offer_draft()
+
+    def _offer_draft(self) -> None:
+        try:
+            drafts = self._service.drafts()
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        if not drafts:
+            self._prefs.interview_was_open = False
+            return
+        record_id = str(drafts[0].id)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            WINDOW_TITLE,
+            _("Continue the interview you were recording?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("offer_draft")
+        box.setInformativeText(
+            _("It was saved as a draft. If you choose No, it stays in the list as not finished.")
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self.open_interview(record_id)
+            else:
+                self._prefs.interview_was_open = False
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _show_centre(self, name: str | None) -> None:
+        self._centre = name
+        self._show_sync_status()
+
+    def _show_sync_status(self) -> None:
+        if self._centre is None:
+            self.sync_status.setText(_("Not connected to a reception centre yet."))
+        else:
+            self.sync_status.setText(_("Interviews go to: {centre}", centre=self._centre))
+
+    # -- list and editor ------------------------------------------------------------------------
+
+    def show_list(self) -> None:
+        """Close the editor (its draft saved) and show the list again."""
+        if self.editor is not None:
+            self._close_editor()
+        self._prefs.interview_was_open = False
+        self.list.reload()
+        self.pages.setCurrentWidget(self.list)
+        self.list.table.setFocus()
+        self._update_actions()
+
+    def new_interview(self) -> None:
+        """Open the editor on a new, empty interview."""
+        try:
+            interview = self._service.forms.new_interview()
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self._open_editor(interview.to_dict(), new=True)
+
+    def open_interview(self, record_id: str) -> None:
+        """Open the editor on an interview (its draft when there is one)."""
+        try:
+            document = self._service.open_interview(record_id)
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        status = document.get("status")
+        if status in ("deleted", "withdrawn"):
+            self.message.show_message(
+                _("This interview was deleted; nothing of it is left to open.")
+                if status == "deleted"
+                else _("Consent was withdrawn for this interview; its answers were removed.")
+            )
+            return
+        self._open_editor(document, new=False)
+
+    def _open_editor(self, document: dict[str, object], *, new: bool) -> None:
+        if self.editor is not None:
+            self._close_editor()
+        self.message.show_message("")
+        try:
+            self.editor = InterviewEditor(self._service, document, self, new=new)
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.editor.saver.state_changed.connect(self.save_state.setText)
+        self.editor.finished.connect(self._editor_finished)
+        self.pages.addWidget(self.editor)
+        self.pages.setCurrentWidget(self.editor)
+        self._prefs.interview_was_open = True
+        self.editor.focus_first()
+        self._update_actions()
+
+    def _editor_finished(self, message: str) -> None:
+        self.show_list()
+        self.message.show_message(message)
+
+    def _close_editor(self) -> None:
+        editor, self.editor = self.editor, None
+        if editor is None:
+            return
+        try:
+            editor.saver.flush()
+        except KnownError as error:
+            self.message.show_message(error.translated())
+        self.pages.removeWidget(editor)
+        editor.hide()
+        editor.deleteLater()
+        self.save_state.clear()
+
+    def _update_actions(self) -> None:
+        editing = self.editor is not None
+        self.back_action.setEnabled(editing)
+        self.back_action.setVisible(editing)
+
+    def flush(self) -> None:
+        """Save the open interview's pending change now (before a lock or quitting)."""
+        if self.editor is None:
+            return
+        try:
+            self.editor.saver.flush()
+        except KnownError as error:
+            safelog.logger.warning("draft not saved before lock: %s", error.code)

@@ -1,0 +1,61 @@
+"""Shared helpers for the UI tests: a fast vault service, throwaway settings, widget walks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from intake_app.services.worker_service import WorkerService
+from intake_app.storage import KdfParams
+from intake_app.ui.preferences import Preferences
+
+PASSPHRASE = "correct horse battery staple"
+# The offscreen platform says this whenever a window is shown; it is not about our code.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+)
+
+
+def make_service(tmp_path: Path) -> WorkerService:
+    """A service over a vault folder in `tmp_path`, with the cheapest allowed Argon2 and the
+    small test form."""
+    from tests.ui_form import make_catalogue
+
+    return WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=make_catalogue())
+
+
+def make_preferences(tmp_path: Path) -> Preferences:
+    """Preferences in an ini file of their own."""
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def all_widgets() -> Iterator[QWidget]:
+    """Every widget that exists now."""
+    yield from QApplication.allWidgets()
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    """Every text a widget under `root` (inclusive) shows or holds."""
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        for getter in (
+            "text",
+            "toPlainText",
+            "currentText",
+            "title",
+            "windowTitle",
+            "placeholderText",
+        ):
+            method = getattr(widget, getter, None)
+            if callable(method):
+                try:
+                    value = method()
+                except TypeError:
+                    continue
+                if isinstance(value, str) and value:
+                    texts.append(value)
+    return texts
