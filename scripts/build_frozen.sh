@@ -126,11 +126,13 @@ if [ "${INTAKE_MEASURE_START:-0}" = 1 ]; then
   seconds_to_window() {  # the program's command line -> seconds until "Intake" is visible
     local t0 pid
     t0="$(now)"
-    env DISPLAY=:79 QT_QPA_PLATFORM=xcb HOME="$scratch/home" "$@" >/dev/null 2>&1 &
+    env DISPLAY=:79 QT_QPA_PLATFORM=xcb HOME="$scratch/home" "$@" >/dev/null 2>"$scratch/start.err" &
     pid=$!
     for _ in $(seq 1000); do
       DISPLAY=:79 xdotool search --onlyvisible --name '^Intake$' >/dev/null 2>&1 && break
-      kill -0 "$pid" 2>/dev/null || { echo "!! the program ended before its window showed" >&2; exit 1; }
+      if ! kill -0 "$pid" 2>/dev/null; then
+        echo "!! $* ended before its window showed:" >&2; cat "$scratch/start.err" >&2; exit 1
+      fi
       sleep 0.02
     done
     awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'

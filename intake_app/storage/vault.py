@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -300,7 +300,3 @@ def _remove_stale_temporaries(folder: Path) -> None:
             with contextlib.suppress(FileNotFoundError):
                 candidate.unlink()
 
-
-def iter_vault_files(folder: Path) -> Iterator[Path]:
-    """Every file of the vault folder (for tests and diagnostics)."""
-    yield from (path for path in sorted(Path(folder).rglob("*")) if path.is_file())
