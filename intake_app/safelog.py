@@ -34,6 +34,7 @@ def configure(data_dir: Path | None) -> None:
     logger.propagate = False
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
+        handler.close()
     if data_dir is None:
         logger.addHandler(logging.NullHandler())
         return

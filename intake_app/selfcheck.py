@@ -29,6 +29,23 @@ EXIT_FAILED = 1
 TEMP_PREFIX = "intake-selfcheck-"
 
 
+def build_label() -> str:
+    """The version, and for a frozen build its commit and build time (build-info.json)."""
+    import json
+
+    from intake_app import __version__
+
+    label = f"intake-app {__version__}"
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        try:
+            info = json.loads((Path(bundle) / "build-info.json").read_text("utf-8"))
+            label += f" (frozen, commit {info['commit']}, built {info['built']})"
+        except (OSError, ValueError, KeyError):
+            label += " (frozen, no build information)"
+    return label
+
+
 def _describe(error: BaseException, marker: str) -> str:
     """A one-line description of a failure; the marker never appears in it."""
     from intake_app.errors import KnownError
@@ -53,13 +70,12 @@ def run(out: TextIO | None = None, err: TextIO | None = None) -> int:
     err = err if err is not None else sys.stderr
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from intake_app import __version__
     from intake_app.selfcheck_steps import STEPS, Context, StepFailed
 
     started = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     context = Context.new(root)
-    print(f"intake-app {__version__} self-check ({len(STEPS)} steps)", file=out, flush=True)
+    print(f"{build_label()} self-check ({len(STEPS)} steps)", file=out, flush=True)
     try:
         for number, (name, action) in enumerate(STEPS, start=1):
             step_started = time.perf_counter()

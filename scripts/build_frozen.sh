@@ -5,6 +5,8 @@
 #
 #   bash scripts/build_frozen.sh            # uses .venv (made by scripts/_env.sh)
 #   INTAKE_PYTHON=/path/to/python bash scripts/build_frozen.sh   # another interpreter
+#   INTAKE_SKIP_BUILD=1 ...       # only check the existing dist/intake-app
+#   INTAKE_MEASURE_START=1 ...    # also measure the start time to the unlock window (Xvfb)
 #
 # Prints how long each part took. Leaves build/ (PyInstaller's work folder) and dist/.
 set -euo pipefail
@@ -34,20 +36,27 @@ started="$(now)"
 app="dist/intake-app/intake-app"
 case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) app="dist/intake-app/intake-app-cli.exe" ;; esac
 
-echo "== compiling the catalogs"
-t="$(now)"
-"$py" scripts/i18n.py compile >/dev/null
-echo "   $(since "$t")"
+if [ "${INTAKE_SKIP_BUILD:-0}" != 1 ]; then  # INTAKE_SKIP_BUILD=1: check the existing build
+  echo "== compiling the catalogs"
+  t="$(now)"
+  "$py" scripts/i18n.py compile >/dev/null
+  echo "   $(since "$t")"
 
-echo "== PyInstaller (build.spec -> dist/intake-app)"
-t="$(now)"
-"$py" -m PyInstaller --noconfirm --log-level WARN --workpath build --distpath dist build.spec
-echo "   $(since "$t"), $(du -sh dist/intake-app | cut -f1)"
+  echo "== PyInstaller (build.spec -> dist/intake-app)"
+  t="$(now)"
+  "$py" -m PyInstaller --noconfirm --log-level WARN --workpath build --distpath dist build.spec
+  echo "   $(since "$t"), $(du -sh dist/intake-app | cut -f1)"
+fi
 
 # A throwaway home: the self-check makes its own temporary folder (under TMPDIR) and keeps its
 # settings there, and nothing may land in the real home or data folder of whoever builds.
 scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
+xvfb_pid=""
+cleanup() {
+  if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null || true; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
 mkdir -p "$scratch/home" "$scratch/tmp" "$scratch/data"
 
 run_self_check() {  # $1: QT_QPA_PLATFORM; the rest: a prefix command (e.g. xvfb-run -a)
@@ -59,12 +68,12 @@ run_self_check() {  # $1: QT_QPA_PLATFORM; the rest: a prefix command (e.g. xvfb
       XDG_RUNTIME_DIR="$scratch/runtime" INTAKE_DATA_DIR="$scratch/data" \
       QT_QPA_PLATFORM="$platform" \
       "$@" "$app" --data-dir "$scratch/data" --self-check 2>"$err" || rc=$?
-  # Lines on stderr that do not mean a fault, and why:
-  # - "propagateSizeHints": Qt's offscreen platform says it cannot pass window size hints
-  #   to a window system it does not have; harmless for a window nobody sees.
-  # - "XDG_RUNTIME_DIR": Qt's note that it made its own runtime folder (CI has no login session).
+  # The only line on stderr that does not mean a fault: Qt's offscreen platform saying it
+  # cannot pass window size hints to a window system it does not have (printed when the
+  # unlock window is shown; harmless for a window nobody sees). XDG_RUNTIME_DIR is set above,
+  # so Qt's notes about a missing runtime folder would be unexpected too.
   local unexpected
-  unexpected="$(grep -v -E 'This plugin does not support propagateSizeHints\(\)|QStandardPaths: (XDG_RUNTIME_DIR|runtime directory)' "$err" || true)"
+  unexpected="$(grep -v -x -F 'This plugin does not support propagateSizeHints()' "$err" || true)"
   if [ "$rc" -ne 0 ]; then
     echo "!! self-check ($platform) exited with $rc; its stderr:" >&2
     cat "$err" >&2
@@ -149,6 +158,7 @@ app = QApplication([]); w = QWidget(); w.setWindowTitle("Intake"); w.show(); app
     bare+=("$(seconds_to_window "$py" -c "$bare_window")")
   done
   kill "$xvfb_pid" 2>/dev/null || true
+  xvfb_pid=""
   median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   f="$(median "${frozen[@]}")"; s="$(median "${source[@]}")"; b="$(median "${bare[@]}")"
   echo "   frozen: ${frozen[*]}"

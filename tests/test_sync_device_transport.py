@@ -132,3 +132,16 @@ def test_prepare_inbox_makes_the_device_folder(tmp_path: Path) -> None:
     inbox = prepare_inbox(centre.share, identity.device_id)
     assert inbox == centre.share / "inbox" / identity.device_id and inbox.is_dir()
     vault.lock()
+
+
+def test_a_copy_finished_before_a_crash_is_not_sent_again(tmp_path: Path) -> None:
+    vault, centre, identity = enrolled(tmp_path)
+    save_interview(vault)
+    export_changes(vault)
+    [bundle] = Outbox(vault).bundles()
+    copy_bundle(vault, bundle, prepare_inbox(centre.share, identity.device_id))
+    # The process died before it noted the upload; the next round finds the file there.
+    report = sync_once(vault)
+    assert report.uploaded == ()
+    assert Outbox(vault).get(1).uploaded is not None  # type: ignore[union-attr]
+    assert len(inbox_files(centre, identity)) == 1

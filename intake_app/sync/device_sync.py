@@ -191,6 +191,8 @@ class _Round:
 
     def _needs_upload(self, bundle: OutboxBundle, inbox: Path) -> bool:
         if same_file_there(bundle, inbox):
+            if bundle.uploaded is None:  # copied before a crash that came before the mark
+                Outbox(self.vault).mark_sent(bundle.seq, self._stamp(), to_share=True)
             return False  # still there: the importer has not taken it yet
         if bundle.uploaded is None or self.options.force_resend:
             return True
