@@ -510,3 +510,19 @@ def test_reason_codes_are_the_spec_table_with_descriptions() -> None:
         refused = BundleRefused(reason)
         assert refused.translated() == f"The bundle was not imported: {reason.description}"
     assert {o.value for o in Outcome} == {"accepted", "duplicate", "quarantined", "rejected"}
+
+
+def test_armored_payload_is_refused_though_it_would_decrypt(out: Path) -> None:
+    """The spec asks for binary age; an armored payload.age is bad-payload, not accepted."""
+    centre, device = Centre.make(), Device()
+    written = write(out, centre, device, seq=1, records=[document()])
+    payload = decrypt(written.path.read_bytes(), centre)
+    targets = [keys.parse_recipient(r) for r in centre.profile.age_recipients]
+    armored = pyrage.encrypt(build_zip(payload), targets, armored=True)
+    assert armored.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
+    manifest = dict(payload)["manifest.json"]
+    signature = device.keypair.secret_key.sign(
+        armored, prehash=True, trusted_comment=comment_for(device, 1, manifest))
+    bundle = build_zip([("payload.age", armored), ("payload.age.minisig", bytes(signature) + b"\n")])
+    result = check(bundle, centre, device)
+    assert (result.outcome, result.reason) == (Outcome.REJECTED, Reason.BAD_PAYLOAD)

@@ -108,6 +108,9 @@ class _CappedBuffer(io.BytesIO):
         return super().write(data)
 
 
+AGE_BINARY_HEADER = b"age-encryption.org/v1\n"
+
+
 def decrypt_payload(container: BundleContainer, signed: SignedBundle,
                     identities: Sequence[x25519.Identity]) -> io.BytesIO:
     """Check 4: decrypt `payload.age` in memory with the centre's identities.
@@ -115,6 +118,9 @@ def decrypt_payload(container: BundleContainer, signed: SignedBundle,
     The ciphertext is hashed again while it is decrypted and must be the one whose signature
     was verified, so a file swapped on the share between the checks is refused.
     """
+    # The spec asks for binary age; the armored form would decrypt too, so refuse it here.
+    if container.payload_stream(check_crc=False).read(len(AGE_BINARY_HEADER)) != AGE_BINARY_HEADER:
+        raise BundleRefused(Reason.BAD_PAYLOAD, "payload.age is not binary age v1")
     # No CRC here: the SHA-256 must equal the one computed while the signature was checked.
     stream = container.payload_stream(check_crc=False)
     plaintext = _CappedBuffer(min(container.payload.size, MAX_PAYLOAD_UNCOMPRESSED))
