@@ -523,6 +523,8 @@ def test_armored_payload_is_refused_though_it_would_decrypt(out: Path) -> None:
     manifest = dict(payload)["manifest.json"]
     signature = device.keypair.secret_key.sign(
         armored, prehash=True, trusted_comment=comment_for(device, 1, manifest))
-    bundle = build_zip([("payload.age", armored), ("payload.age.minisig", bytes(signature) + b"\n")])
+    bundle = build_zip(
+        [("payload.age", armored), ("payload.age.minisig", bytes(signature) + b"\n")]
+    )
     result = check(bundle, centre, device)
     assert (result.outcome, result.reason) == (Outcome.REJECTED, Reason.BAD_PAYLOAD)
