@@ -121,7 +121,7 @@ def test_only_qtbase_translations_of_our_languages() -> None:
 
 @needs_build
 def test_unused_qt_parts_are_left_out() -> None:
-    names = [p.name for p in _internal().rglob("*") if p.is_file()]
+    names = [p.name for p in _internal().rglob("*") if p.is_file() or p.is_symlink()]
     unused = _spec_constant("UNUSED_QT_MODULES")
     assert isinstance(unused, list)
     # Each excluded module: neither its Python binding nor its Qt library ("QtSql" -> "Qt6Sql").
@@ -130,6 +130,13 @@ def test_unused_qt_parts_are_left_out() -> None:
     patterns += [re.compile(r"VirtualKeyboard|Wayland|EglFs|opengl32sw", re.IGNORECASE)]
     hits = sorted(n for n in names if any(p.search(n) for p in patterns))
     assert not hits, hits[:10]
+
+
+@needs_build
+def test_no_link_points_nowhere() -> None:
+    broken = sorted(str(p.relative_to(_internal())) for p in _internal().rglob("*")
+                    if p.is_symlink() and not p.exists())
+    assert not broken, broken
 
 
 @needs_build

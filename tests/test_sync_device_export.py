@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -214,3 +215,20 @@ def test_device_key_stays_inside_the_vault(tmp_path: Path) -> None:
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert needle not in path.read_bytes(), path
+
+
+def test_a_file_attached_later_too_large_for_any_bundle_stays(tmp_path: Path) -> None:
+    vault, centre, _identity = enrolled(tmp_path)
+    record = save_interview(vault)
+    export_changes(vault, max_size=200_000)
+    with vault.transaction() as conn:  # as if a receipt had come: the record went home
+        conn.execute("UPDATE device_outbox SET state = 'delivered'")
+    vault.interviews.add_attachment(record, io.BytesIO(random_bytes(300_000)), "video/mp4",
+                                    "clip.mp4")
+    other = save_interview(vault)
+    result = export_changes(vault, max_size=200_000)
+    assert result.skipped == (record,)
+    [bundle] = result.bundles
+    [path] = [p for p in _copy_all(vault, tmp_path / "usb") if p.name.endswith("2.ibundle")]
+    assert [r.id for r in manifest_of(path, centre).records] == [other]
+    assert bundle.seq == 2

@@ -96,22 +96,6 @@ def to_canonical(document: dict[str, Any]) -> tuple[str, bytes]:
         raise InvalidDocument(problem=N_("it cannot be written as JSON")) from None
 
 
-def searchable_texts(answers: dict[str, Any]) -> str:
-    """Every language-tagged free text `{"text", "lang"}` anywhere in the answers, one per line."""
-    found: list[str] = []
-    stack: list[Any] = [answers]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            text = value.get("text")
-            if isinstance(text, str) and isinstance(value.get("lang"), str):
-                found.append(text)
-            stack.extend(reversed(list(value.values())))
-        elif isinstance(value, list):
-            stack.extend(reversed(value))
-    return "\n".join(found)
-
-
 def _optional_time(value: object) -> str | None:
     if value is None:
         return None

@@ -183,13 +183,18 @@ class InterviewStore:
         with self._db.transaction() as conn:
             marked = 0
             for record_id, revision, sha in revisions:
-                marked += conn.execute(
+                changed = conn.execute(
                     "UPDATE revision SET delivered = ? "
                     "WHERE interview_num = (SELECT num FROM interview WHERE id = ?) "
-                    "AND revision = ? "
-                    "AND sha256 = ? AND delivered IS NULL",
+                    "AND revision = ? AND sha256 = ? AND delivered IS NULL",
                     (now, record_id, revision, sha),
                 ).rowcount
+                if changed:
+                    conn.execute(
+                        "UPDATE interview SET delivered = 1 WHERE id = ? AND revision = ?",
+                        (record_id, revision),
+                    )
+                marked += changed
             return marked
 
     def purge(self, record_id: str) -> None:
@@ -204,6 +209,7 @@ class InterviewStore:
             row = conn.execute("SELECT num FROM interview WHERE id = ?", (record_id,)).fetchone()
             if row is None:
                 raise NotFound()
+            search.unindex_record(conn, row[0])  # needs the indexed text: before clearing it
             conn.execute(
                 "UPDATE revision SET document = NULL "
                 "WHERE interview_num = ? AND document IS NOT NULL",
@@ -211,7 +217,6 @@ class InterviewStore:
             )
             conn.execute("UPDATE interview SET purged = 1, alias = NULL WHERE num = ?", (row[0],))
             conn.execute("DELETE FROM draft WHERE interview_id = ?", (record_id,))
-            search.unindex_record(conn, row[0])
             attachments.remove_all_attachments(conn, record_id)
 
     # Finding ------------------------------------------------------------------------------

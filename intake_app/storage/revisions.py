@@ -64,7 +64,6 @@ def append_revision(
     created = head.created or current.created or saved
     modified = head.modified or saved
     deleted = head.status == DELETED
-    # indexed = 0 asks the search index to catch up; a tombstone has nothing to index.
     values = (
         number,
         sha,
@@ -74,19 +73,19 @@ def append_revision(
         head.form_version,
         created,
         modified,
-        int(deleted),
     )
     if current.num is None:
         num = conn.execute(
             "INSERT INTO interview (revision, head_sha256, status, alias, form, form_version, "
-            "created, modified, indexed, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created, modified, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*values, head.id),
         ).lastrowid
     else:
         num = current.num
         conn.execute(
             "UPDATE interview SET revision = ?, head_sha256 = ?, status = ?, alias = ?, "
-            "form = ?, form_version = ?, created = ?, modified = ?, indexed = ? WHERE num = ?",
+            "form = ?, form_version = ?, created = ?, modified = ?, delivered = 0 "
+            "WHERE num = ?",
             (*values, num),
         )
     conn.execute(
@@ -94,7 +93,7 @@ def append_revision(
         "saved, status, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (num, head.id, number, sha, current.sha256, saved, head.status, text),
     )
-    if deleted:
+    if deleted:  # a tombstone leaves the index at once; other saves wait for the next search
         search.unindex_record(conn, num)
     if current.has_draft:
         conn.execute("DELETE FROM draft WHERE interview_id = ?", (head.id,))

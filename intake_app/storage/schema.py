@@ -5,13 +5,16 @@ from __future__ import annotations
 # Version 1. Notes on the design:
 # - `revision` is append-only (triggers refuse deletes and edits); only `document` may be
 #   cleared, by purge, and `delivered` set, by a receipt. Hashes stay, so the chain still checks.
-# - `interview` is the head of each record: its newest revision, for cheap listing and chaining.
-# - `interview_text` is FTS5 with the trigram tokenizer, which finds words inside Thai text
-#   (no spaces between words) and parts of names in every script. Its secure-delete option
-#   removes a deleted record's entries from the index itself, not just from the results.
-# - `interview.indexed = 0` marks a record whose index entry is out of date. Saving only sets
-#   the flag; the index catches up in one transaction before the next search (or when asked),
-#   so saving stays close to a plain insert and indexing is done in batches.
+# - `interview` is the head of each record: its newest revision (and whether that one was
+#   delivered), for cheap listing and chaining. `document` is the last column of `revision`
+#   so that reading the others never walks a document's overflow pages.
+# - `interview_text` is a contentless FTS5 index (see search.py and search_text.py); its
+#   secure-delete option removes a record's words from the index itself when it leaves.
+#   `interview.indexed_rowid` is the revision row whose text is in the index, and the index
+#   entry's rowid (0: none). Each entry gets a fresh rowid because FTS5 (3.53) corrupts a
+#   secure-delete index when one transaction deletes and re-inserts the same rowid.
+#   `search_state.indexed_through` is the last revision row the index has seen: saving writes
+#   nothing for search, and the index catches up from there before the next search.
 # - Revisions are keyed by the record's row number, which grows with each new record, so the
 #   revision index is appended to instead of updated at random places (UUIDs are random).
 # - Attachments are content-addressed blobs split into chunks, so none is ever whole in memory.
@@ -28,9 +31,9 @@ CREATE TABLE interview (
     created TEXT NOT NULL,
     modified TEXT NOT NULL,
     purged INTEGER NOT NULL DEFAULT 0,
-    indexed INTEGER NOT NULL DEFAULT 0
+    delivered INTEGER NOT NULL DEFAULT 0,
+    indexed_rowid INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX interview_unindexed ON interview (num) WHERE indexed = 0;
 
 CREATE TABLE revision (
     num INTEGER PRIMARY KEY,
@@ -41,8 +44,8 @@ CREATE TABLE revision (
     prev_sha256 TEXT NOT NULL,
     saved TEXT NOT NULL,
     status TEXT NOT NULL,
-    document TEXT,
     delivered TEXT,
+    document TEXT,
     UNIQUE (interview_num, revision)
 );
 
@@ -72,9 +75,15 @@ CREATE TABLE draft (
 );
 
 CREATE VIRTUAL TABLE interview_text USING fts5 (
-    alias, texts, tokenize = 'trigram remove_diacritics 1'
+    alias, texts, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO interview_text (interview_text, rank) VALUES ('secure-delete', 1);
+
+CREATE TABLE search_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_through INTEGER NOT NULL
+);
+INSERT INTO search_state (id, indexed_through) VALUES (1, 0);
 
 CREATE TABLE blob (
     num INTEGER PRIMARY KEY,

@@ -1,108 +1,134 @@
-"""Finding interviews: the full-text index, search with escaped queries, and filtered lists.
+"""Finding interviews: keeping the full-text index current, search, and filtered lists.
 
-The index (FTS5, trigram tokenizer) holds each record's alias and its tagged free texts.
-Saving a revision only marks the record stale; the index catches up in one transaction
-before the next search, so saves stay cheap and indexing happens in batches.
+The index is a contentless FTS5 table holding each record's alias and tagged free texts (as
+prepared by search_text). Saving a revision writes nothing for search: the index catches up,
+from the last revision row it has seen, in one transaction before the next search, so saves
+stay cheap and indexing runs in batches.
+
+An entry's rowid is the row number of the revision whose text it holds. It leaves the index
+through FTS5's 'delete' command with exactly that text (rebuilt from that revision); with the
+index's secure-delete option this removes its words from the index itself.
 
 A person's query is never FTS syntax: every term is quoted, so `"`, `*`, `AND`, `NEAR(` and
-the like are just text. Terms shorter than three characters, which trigrams cannot index, are
-matched with LIKE (with `%` and `_` escaped) over the same indexed text.
+the like are just text. Terms shorter than three characters match the alias (LIKE, with `%`
+and `_` escaped); longer ones match the start of words in the alias and the free texts.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from intake_app.storage.database import Connection
-from intake_app.storage.documents import DELETED, format_time, searchable_texts
+from intake_app.storage.documents import DELETED, format_time
 from intake_app.storage.models import InterviewSummary
+from intake_app.storage.search_text import (
+    fts_prefix,
+    index_values,
+    is_short,
+    like_pattern,
+    query_terms,
+)
 
-TRIGRAM = 3
-_SUMMARY = """
+_COLUMNS = """
 SELECT i.id, i.revision, i.status, i.alias, i.form, i.form_version, i.created, i.modified,
-       r.delivered IS NOT NULL, d.interview_id IS NOT NULL
-FROM interview AS i
-JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision
-LEFT JOIN draft AS d ON d.interview_id = i.id
+       i.delivered, d.interview_id IS NOT NULL
 """
+_DRAFT = "LEFT JOIN draft AS d ON d.interview_id = i.id"
+_SUMMARY = f"{_COLUMNS} FROM interview AS i {_DRAFT}"
+# From the index's matches to their records by primary keys only.
+_MATCHES = (
+    f"{_COLUMNS} FROM interview_text AS t JOIN revision AS r ON r.num = t.rowid "
+    f"JOIN interview AS i ON i.num = r.interview_num {_DRAFT}"
+)
 
 
 def unindex_record(conn: Connection, num: int) -> None:
-    """Remove a record from the index now (deleted or purged); secure-delete leaves no trace."""
-    conn.execute("DELETE FROM interview_text WHERE rowid = ?", (num,))
-    conn.execute("UPDATE interview SET indexed = 1 WHERE num = ?", (num,))
+    """Take a record out of the index now (deleted or purged; call before purging content)."""
+    row = conn.execute("SELECT indexed_rowid FROM interview WHERE num = ?", (num,)).fetchone()
+    if row and row[0]:
+        _remove_entry(conn, row[0])
+        conn.execute("UPDATE interview SET indexed_rowid = 0 WHERE num = ?", (num,))
 
 
 def has_stale(conn: Connection) -> bool:
-    """Whether any record waits to be (re)indexed."""
-    return conn.execute("SELECT 1 FROM interview WHERE indexed = 0").fetchone() is not None
+    """Whether revisions were saved since the index last caught up."""
+    row = conn.execute(
+        "SELECT (SELECT max(num) FROM revision) > indexed_through FROM search_state"
+    ).fetchone()
+    return bool(row and row[0])
 
 
-def catch_up(conn: Connection, batch: int = 500) -> int:
-    """Rebuild the index entries of every stale record (inside the caller's transaction)."""
-    done = 0
-    while True:
-        rows = conn.execute(
-            "SELECT i.num, i.alias, i.status, i.purged, r.document FROM interview AS i "
-            "LEFT JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision "
-            "WHERE i.indexed = 0 ORDER BY i.num LIMIT ?",
-            (batch,),
-        ).fetchall()
-        if not rows:
-            return done
-        for num, alias, status, purged, document in rows:
-            conn.execute("DELETE FROM interview_text WHERE rowid = ?", (num,))
-            if document is not None and not purged and status != DELETED:
-                texts = searchable_texts(json.loads(document).get("answers", {}))
-                conn.execute(
-                    "INSERT INTO interview_text (rowid, alias, texts) VALUES (?, ?, ?)",
-                    (num, alias or "", texts),
-                )
-        conn.executemany(
-            "UPDATE interview SET indexed = 1 WHERE num = ?", [(row[0],) for row in rows]
+def catch_up(conn: Connection) -> int:
+    """Index the newest revision of every record saved since the last catch-up (inside the
+    caller's transaction); returns how many records were looked at."""
+    through, newest = conn.execute(
+        "SELECT indexed_through, (SELECT max(num) FROM revision) FROM search_state"
+    ).fetchone()
+    if newest is None or newest <= through:
+        return 0
+    touched = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT interview_num FROM revision WHERE num > ? ORDER BY 1", (through,)
         )
-        done += len(rows)
+    ]
+    for num in touched:
+        head_rowid, indexed, status, purged, document = conn.execute(
+            "SELECT r.num, i.indexed_rowid, i.status, i.purged, r.document FROM interview AS i "
+            "JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision "
+            "WHERE i.num = ?",
+            (num,),
+        ).fetchone()
+        if indexed == head_rowid:
+            continue
+        if indexed:
+            _remove_entry(conn, indexed)
+            indexed = 0
+        if document is not None and not purged and status != DELETED:
+            conn.execute(
+                "INSERT INTO interview_text (rowid, alias, texts) VALUES (?, ?, ?)",
+                (head_rowid, *index_values(document)),
+            )
+            indexed = head_rowid
+        conn.execute("UPDATE interview SET indexed_rowid = ? WHERE num = ?", (indexed, num))
+    conn.execute("UPDATE search_state SET indexed_through = ?", (newest,))
+    return len(touched)
 
 
-def query_terms(query: str) -> list[str]:
-    """The distinct terms of a typed query, with characters SQLite cannot take removed."""
-    cleaned = "".join(" " if ch == "\0" else ch for ch in query if not 0xD800 <= ord(ch) <= 0xDFFF)
-    return list(dict.fromkeys(cleaned.split()))
-
-
-def fts_phrase(term: str) -> str:
-    """`term` as an FTS5 string: quoted, inner quotes doubled, so it is never syntax."""
-    return '"' + term.replace('"', '""') + '"'
-
-
-def like_pattern(term: str) -> str:
-    """`term` as a LIKE pattern matching it anywhere, with `\\`, `%` and `_` escaped."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _remove_entry(conn: Connection, rowid: int) -> None:
+    row = conn.execute("SELECT document FROM revision WHERE num = ?", (rowid,)).fetchone()
+    if row is None or row[0] is None:
+        # Purge always unindexes first, so this is a bug, and the index must be rebuilt.
+        raise RuntimeError("the indexed revision of a record has no content")
+    conn.execute(
+        "INSERT INTO interview_text (interview_text, rowid, alias, texts) "
+        "VALUES ('delete', ?, ?, ?)",
+        (rowid, *index_values(row[0])),
+    )
 
 
 def search_interviews(conn: Connection, query: str) -> list[InterviewSummary]:
-    """Records whose alias or free texts contain every term of `query`, best match first."""
-    terms = query_terms(query)
-    if not terms:
-        return []
-    long_terms = [t for t in terms if len(t) >= TRIGRAM]
-    clauses: list[str] = []
+    """Records matching every term of `query`, best match first (call `catch_up` before)."""
+    words: list[str] = []
+    clauses = ["i.purged = 0"]
     params: list[Any] = []
-    if long_terms:
-        clauses.append("interview_text MATCH ?")
-        params.append(" ".join(fts_phrase(t) for t in long_terms))
-    for term in terms:
-        if len(term) < TRIGRAM:
-            clauses.append("(t.alias LIKE ? ESCAPE '\\' OR t.texts LIKE ? ESCAPE '\\')")
-            params.extend([like_pattern(term)] * 2)
-    order = "t.rank, i.modified DESC" if long_terms else "i.modified DESC"
-    sql = (
-        f"{_SUMMARY} JOIN interview_text AS t ON t.rowid = i.num "
-        f"WHERE i.purged = 0 AND {' AND '.join(clauses)} ORDER BY {order}"
-    )
+    for term in query_terms(query):
+        if is_short(term):
+            clauses.append("i.alias LIKE ? ESCAPE '\\'")
+            params.append(like_pattern(term))
+        elif (expression := fts_prefix(term)) is not None:
+            words.append(expression)
+    if not words and len(clauses) == 1:
+        return []
+    if words:
+        sql = (
+            f"{_MATCHES} WHERE interview_text MATCH ? AND {' AND '.join(clauses)} "
+            "ORDER BY t.rank, i.modified DESC"
+        )
+        params.insert(0, " ".join(words))
+    else:
+        sql = f"{_SUMMARY} WHERE {' AND '.join(clauses)} ORDER BY i.modified DESC, i.id"
     return [_summary(row) for row in conn.execute(sql, params)]
 
 
@@ -119,12 +145,12 @@ def list_interviews(
         clauses.append("i.status = ?")
         params.append(status)
     if modified_since is not None:
-        clauses.append("i.modified >= ?")
         if isinstance(modified_since, str):
             modified_since = datetime.fromisoformat(modified_since)
+        clauses.append("i.modified >= ?")
         params.append(format_time(modified_since))
     if delivered is not None:
-        clauses.append("(r.delivered IS NOT NULL) = ?")
+        clauses.append("i.delivered = ?")
         params.append(int(delivered))
     sql = f"{_SUMMARY} WHERE {' AND '.join(clauses)} ORDER BY i.modified DESC, i.id"
     return [_summary(row) for row in conn.execute(sql, params)]

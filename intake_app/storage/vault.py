@@ -299,4 +299,3 @@ def _remove_stale_temporaries(folder: Path) -> None:
         ):
             with contextlib.suppress(FileNotFoundError):
                 candidate.unlink()
-

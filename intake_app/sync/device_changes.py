@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from intake_app.errors import NotFound
 from intake_app.storage import InterviewStore, Vault
 from intake_app.sync.bundle_writer import AttachmentSource, PreparedRecord, prepare_record
 from intake_app.sync.manifest import Tombstone
@@ -22,6 +23,7 @@ from intake_app.sync.payload_stream import Readable
 from intake_app.sync.strict_json import CODE_RE, MEDIA_TYPE_RE
 
 Connection = Any  # sqlcipher3 ships no type information
+DELETED = "deleted"  # the store's status of a tombstone revision
 FALLBACK_REASON = "deleted"
 FALLBACK_MEDIA_TYPE = "application/octet-stream"
 
@@ -52,39 +54,55 @@ class PendingChanges:
 
 
 def pending_changes(vault: Vault) -> PendingChanges:
-    """Collect what is new or changed since the last receipt (see the module docstring)."""
+    """Collect what is new or changed since the last receipt (see the module docstring).
+
+    Each store call is its own short read, so autosave is never held up for long. A record
+    saved again meanwhile is still described consistently: its revision hash is looked up by
+    the revision number of the document that was read (revisions are append-only).
+    """
     store = vault.interviews
     changes = PendingChanges()
     with vault.transaction() as conn:
         waiting = _carried(conn, ("record", "tombstone"), "revision", WAITING)
         sent = _carried(conn, ("attachment",), "sha256", (*WAITING, OutboxState.DELIVERED))
-        for summary in store.list(delivered=False):
-            if (summary.id, summary.revision) in waiting:
-                continue
-            head = store.history(summary.id)[-1]
-            document = store.get(summary.id)
-            changes.revision_hashes[summary.id] = head.sha256
-            if summary.deleted:
-                changes.tombstones.append(
-                    Tombstone(summary.id, head.revision, _reason(document.get("reason")))
-                )
-                continue
-            try:
-                changes.records.append(prepare_record(document))
-            except ValueError:
-                changes.skipped.append(summary.id)
-        skipped = set(changes.skipped)
-        for summary in store.list():
-            if summary.deleted or summary.id in skipped:
-                continue
-            for info in store.attachments(summary.id):
-                if (summary.id, info.sha256) in sent:
-                    continue
+    for summary in store.list(delivered=False):
+        if (summary.id, summary.revision) not in waiting:
+            _add_record(store, summary.id, summary.deleted, changes)
+    skipped = set(changes.skipped)
+    for summary in store.list():
+        if summary.deleted or summary.id in skipped:
+            continue
+        for info in store.attachments(summary.id):
+            if (summary.id, info.sha256) not in sent:
                 changes.attachments.append(AttachmentSource(
                     info.sha256, summary.id, info.size, _media_type(info.media_type),
                     functools.partial(_open, store, info.sha256),
                 ))
     return changes
+
+
+def _add_record(store: InterviewStore, record_id: str, deleted: bool,
+                changes: PendingChanges) -> None:
+    try:
+        document = store.get(record_id)
+        history = store.history(record_id)
+    except NotFound:
+        return  # purged meanwhile
+    revision = document.get("revision")
+    head = next((info for info in history if info.revision == revision), None)
+    if head is None:
+        changes.skipped.append(record_id)
+        return
+    changes.revision_hashes[record_id] = head.sha256
+    if deleted or head.status == DELETED:
+        changes.tombstones.append(
+            Tombstone(record_id, head.revision, _reason(document.get("reason")))
+        )
+        return
+    try:
+        changes.records.append(prepare_record(document))
+    except ValueError:
+        changes.skipped.append(record_id)
 
 
 def _carried(conn: Connection, kinds: tuple[str, ...], column: str,

@@ -84,12 +84,14 @@ def _plan(changes: PendingChanges, abandoned: list[int], device: Device, max_siz
         return plan(changes), changes
     except ExportTooLarge:
         too_large = set()
-        for record in changes.records:
-            alone = [a for a in changes.attachments if a.record_id == record.entry.id]
+        ids = {r.entry.id for r in changes.records} | {a.record_id for a in changes.attachments}
+        for record_id in sorted(ids):
+            alone = [r for r in changes.records if r.entry.id == record_id]
+            files = [a for a in changes.attachments if a.record_id == record_id]
             try:
-                plan_bundles([record], alone, recipients=recipients, max_size=max_size)
+                plan_bundles(alone, files, recipients=recipients, max_size=max_size)
             except ExportTooLarge:
-                too_large.add(record.entry.id)
+                too_large.add(record_id)
         changes = changes.without(too_large)
         return plan(changes), changes
 

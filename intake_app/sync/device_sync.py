@@ -96,7 +96,11 @@ def sync_once(
     on_progress: ProgressCallback | None = None,
     clock: Clock = _now,
 ) -> SyncReport:
-    """Run one round and return its report (never raises a known error; bugs propagate)."""
+    """Run one round and return its report.
+
+    Known errors met during the round become the report's problems; only a locked vault or
+    a damaged device key raise before the round starts. Bugs propagate.
+    """
     try:
         device = load_device(vault)
     except NotEnrolled:
