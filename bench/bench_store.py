@@ -210,15 +210,23 @@ def main() -> None:
         rows.append(("list status=final, undelivered", ms(statistics.median(filtered))))
 
         vocabulary = [w for words in WORDS.values() for w in words if len(w) >= 3]
-        queries = [rng.choice(vocabulary) for _ in range(150)]
-        queries += [f"{rng.choice(vocabulary)} {rng.choice(vocabulary)}" for _ in range(40)]
-        queries += [f"Mira {rng.randint(0, len(docs))}" for _ in range(10)]
-        hits: list[int] = []
-        searches = [timed(lambda q=q: hits.append(len(store.search(q)))) for q in queries]
-        rows.append(
-            ("search p50 / p95", f"{ms(percentile(searches, 50))} / {ms(percentile(searches, 95))}")
-        )
-        rows.append(("  results per query (median)", f"{statistics.median(hits):.0f}"))
+        aliases = [d["answers"]["alias"] for d in docs]
+        kinds = {
+            "search, an alias (few hits)": [rng.choice(aliases) for _ in range(100)],
+            "search, a place or employer word (~20% hit)": [
+                rng.choice(vocabulary) for _ in range(100)
+            ],
+            "search, two words": [
+                f"{rng.choice(vocabulary)} {rng.choice(vocabulary)}" for _ in range(50)
+            ],
+        }
+        for label, queries in kinds.items():
+            hits: list[int] = []
+            times = [timed(lambda q=q, h=hits: h.append(len(store.search(q)))) for q in queries]
+            rows.append(
+                (f"{label} p50 / p95", f"{ms(percentile(times, 50))} / {ms(percentile(times, 95))}")
+            )
+            rows.append(("  results per query (median)", f"{statistics.median(hits):.0f}"))
 
         autosaves = []
         for n in range(500):

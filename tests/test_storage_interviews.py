@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlcipher3
 from storage_fixtures import make_document, new_vault
 
 from intake_app.errors import DiskFull, InvalidDocument, NotFound
@@ -207,7 +208,7 @@ def test_revisions_cannot_be_rewritten_or_deleted(vault: Vault) -> None:
         "UPDATE revision SET sha256 = 'x'",
         "UPDATE revision SET document = '{}'",
     ):
-        with pytest.raises(Exception, match="append-only|only be purged"):
+        with pytest.raises(sqlcipher3.IntegrityError, match=r"append-only|only be purged"):
             conn.execute(statement)
 
 

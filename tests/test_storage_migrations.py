@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from storage_fixtures import PASSPHRASE, make_document, new_vault, snapshot
 
 from intake_app.errors import VaultTooNew
@@ -80,7 +81,7 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
     with new_vault(tmp_path / "vault") as vault:
         broken = [*DEVICE, "CREATE TABLE ok_one (a TEXT); CREATE TABLE device (again TEXT);"]
         vault.ensure_schema("device", DEVICE[:1])
-        with pytest.raises(Exception, match="already exists"):
+        with pytest.raises(sqlcipher3.OperationalError, match="already exists"):
             vault.ensure_schema("device", broken)
         assert _component_version(vault, "device") == 1
         tables = {r[0] for r in vault.connection.execute("SELECT name FROM sqlite_master")}

@@ -91,7 +91,7 @@ class CentreProfileStep(QWidget):
         )
         self.choose_button.setText(_("C&hoose the centre profile file…"))
         self.choose_button.setAccessibleName(_("Choose the centre profile file"))
-        self.labels[0].setText(_("Name of this &laptop:"))
+        self.labels[0].setText(_("&Name of this laptop:"))
         self.labels[1].setText(_("Your &worker code:"))
         self.labels[2].setText(_("&Fingerprint you were told (optional):"))
         self.device_name.setAccessibleName(_("Name of this laptop"))

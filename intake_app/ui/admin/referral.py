@@ -64,10 +64,12 @@ def referral_html(data: ReferralData) -> str:
     ]
     rows = "".join(f"<tr><th align='left' valign='top'>{esc(label)}</th><td>{esc(value)}</td></tr>"
                    for label, value in [*facts, *data.answers])
-    return (f"<h1>{esc(_('Referral summary'))}</h1>"
+    title = _("Referral summary")
+    confidential = _("Confidential: contains personal data.")
+    return (f"<h1>{esc(title)}</h1>"
             f"<p>{esc(data.centre)}</p>"
             f"<table cellspacing='0' cellpadding='4' border='1' width='100%'>{rows}</table>"
-            f"<p><small>{esc(_('Confidential: contains personal data.'))}</small></p>")
+            f"<p><small>{esc(confidential)}</small></p>")
 
 
 def write_pdf(markup: str, path: Path) -> None:
