@@ -1,4 +1,4 @@
-"""What the store needs from an interview document: checks, index fields, searchable text."""
+"""What the store needs from an interview document: checks, indexed fields, canonical JSON."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from typing import Any
 from intake_app.errors import InvalidDocument
 from intake_app.i18n.core import N_
 from intake_app.storage.chain import canonical_json
+from intake_app.storage.search_text import (
+    searchable_texts as searchable_texts,  # re-exported: the sync layer imports it from here
+)
 
 FORMAT = "intake-interview"
 VERSION = 1

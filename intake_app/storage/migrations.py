@@ -9,13 +9,14 @@ same vault.json. Each migration run is one transaction: it lands completely or n
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sqlcipher3
 
-from intake_app.errors import VaultTooNew
+from intake_app.errors import DiskFull, VaultTooNew
 from intake_app.storage.atomic import fsync_directory, temp_path_for
 from intake_app.storage.database import COMPANION_SUFFIXES, Connection, Database
 from intake_app.storage.schema import CORE_MIGRATIONS
@@ -137,6 +138,10 @@ def backup_database(conn: Connection, key_hex: str, salt: bytes, target: Path) -
             os.fsync(handle.fileno())
         os.replace(temp, target)
         fsync_directory(target.parent)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull() from exc
+        raise
     finally:
         copy.close()
         for path in (temp, *(temp.with_name(temp.name + s) for s in COMPANION_SUFFIXES)):

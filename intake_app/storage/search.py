@@ -23,12 +23,18 @@ from intake_app.storage.database import Connection
 from intake_app.storage.documents import DELETED, format_time
 from intake_app.storage.models import InterviewSummary
 from intake_app.storage.search_text import (
+    fts_phrase as fts_phrase,  # re-exported: the centre's own index (sync layer) uses these
+)
+from intake_app.storage.search_text import (
     fts_prefix,
     index_values,
     is_short,
     like_pattern,
     query_terms,
 )
+
+# For the centre's trigram index (sync.centre_records): trigrams need terms this long.
+TRIGRAM = 3
 
 _COLUMNS = """
 SELECT i.id, i.revision, i.status, i.alias, i.form, i.form_version, i.created, i.modified,
