@@ -54,7 +54,7 @@ def save_loop(folder: Path, passphrase: str, seed: int) -> None:
         if not known or roll < 0.1:
             known.append(str(uuid.uuid4()))
         record_id = rng.choice(known)
-        document = make_document(record_id, account="word " * rng.randint(10, 600), counter=step)
+        document = make_document(record_id, account="word " * rng.randint(10, 300), counter=step)
         if roll < 0.5 or (roll >= 0.9 and record_id not in saved):
             store.save_draft(document)
             print(f"D {record_id} {step}", flush=True)
@@ -66,7 +66,7 @@ def save_loop(folder: Path, passphrase: str, seed: int) -> None:
         elif roll < 0.97:
             # Mostly small files; now and then one that spans two chunks.
             size = (
-                rng.randint(1_100_000, 1_200_000) if rng.random() < 0.1 else rng.randint(1, 60_000)
+                rng.randint(1_100_000, 1_200_000) if rng.random() < 0.04 else rng.randint(1, 60_000)
             )
             content = io.BytesIO(rng.randbytes(size))
             attached = store.add_attachment(record_id, content, "application/octet-stream", "f")

@@ -88,6 +88,13 @@ def test_search_finds_text_in_every_script(vault: Vault, query: str, aliases: se
     assert _aliases(vault, query) == aliases
 
 
+def test_search_limit_keeps_the_best(vault: Vault) -> None:
+    everyone = vault.interviews.search("translation")
+    assert len(everyone) == 5
+    assert vault.interviews.search("translation", limit=2) == everyone[:2]
+    assert vault.interviews.search("Nok", limit=0) == []
+
+
 @pytest.mark.parametrize(
     "query",
     [

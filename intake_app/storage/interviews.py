@@ -231,11 +231,12 @@ class InterviewStore:
         with self._db.reading() as conn:
             return search.list_interviews(conn, status, modified_since, delivered)
 
-    def search(self, query: str) -> builtins.list[InterviewSummary]:
-        """Records whose alias or tagged free texts contain every term of `query`."""
+    def search(self, query: str, limit: int | None = None) -> builtins.list[InterviewSummary]:
+        """Records whose alias or tagged free texts contain every term of `query`, best first
+        (at most `limit` of them when given)."""
         self.refresh_search_index()
         with self._db.reading() as conn:
-            return search.search_interviews(conn, query)
+            return search.search_interviews(conn, query, limit)
 
     def refresh_search_index(self) -> int:
         """Index the records saved since the last search (one transaction); returns how many.

@@ -114,7 +114,9 @@ def _remove_entry(conn: Connection, rowid: int) -> None:
     )
 
 
-def search_interviews(conn: Connection, query: str) -> list[InterviewSummary]:
+def search_interviews(
+    conn: Connection, query: str, limit: int | None = None
+) -> list[InterviewSummary]:
     """Records matching every term of `query`, best match first (call `catch_up` before)."""
     words: list[str] = []
     clauses = ["i.purged = 0"]
@@ -135,6 +137,9 @@ def search_interviews(conn: Connection, query: str) -> list[InterviewSummary]:
         params.insert(0, " ".join(words))
     else:
         sql = f"{_SUMMARY} WHERE {' AND '.join(clauses)} ORDER BY i.modified DESC, i.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, int(limit)))
     return [_summary(row) for row in conn.execute(sql, params)]
 
 
