@@ -14,7 +14,8 @@ from typing import Any
 from intake_app.errors import NotFound
 from intake_app.storage import AttachmentInfo, Vault
 from intake_app.storage import attachments as stored_attachments
-from intake_app.storage.search import TRIGRAM, fts_phrase, like_pattern, query_terms
+from intake_app.storage.search import TRIGRAM
+from intake_app.storage.search_text import fts_phrase, like_pattern, query_terms
 
 _INTERVIEW = ("SELECT r.id, r.device_id, r.revision, r.status, r.alias, r.form, r.form_version, "
               "r.created, r.modified, r.deleted, r.imported FROM centre_record AS r")
