@@ -39,9 +39,6 @@ class Device:
     key_fingerprint: str
     sent: tuple[int, ...] = ()
 
-    def close(self) -> None:
-        """Nothing of its own to release: the caller locks the vault."""
-
 
 def _problems(report: SyncReport) -> str:
     return ", ".join(problem.code for problem in report.problems)

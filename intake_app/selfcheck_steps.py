@@ -73,8 +73,6 @@ class Context:
         if self.closed:
             return
         self.closed = True
-        if self.device is not None:
-            self.device.close()
         for vault in (self.worker, self.centre.vault if self.centre else None):
             if vault is not None and not vault.is_locked:
                 vault.lock()
