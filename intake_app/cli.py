@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("folder that holds the vault (default: the per-user application data folder)"),
     )
     parser.add_argument("--lang", default=None, help=_("language of messages, e.g. fi, sv, en"))
-    # -- self-check (issue 8, frozen build): runs at once and exits with its code ------------
+    # Runs at once (from the parser) and exits with its code: the frozen build's smoke test.
     from intake_app.selfcheck import SelfCheckAction
 
     parser.add_argument(
@@ -42,7 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
         action=SelfCheckAction,
         help=_("check that this installation works, in a temporary folder, and exit"),
     )
-    # -- end of self-check --------------------------------------------------------------------
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
     demo = commands.add_parser("demo", help=_("open a throwaway vault with fictional interviews"))
