@@ -1,8 +1,7 @@
 """Write one bundle into any seekable file (the vault-backed outbox spool), signing as it goes.
 
-The layout is `bundle_writer.write_bundle`'s, built from the same pieces (its manifest
-builder, `PayloadStream`, `entry_info`, `BundleComment`); only the target differs: a handle
-instead of a file on disk. The signature is made while `payload.age` is written: a second
+This is the one place that lays a bundle out; `bundle_writer.write_bundle` calls it with a
+file on disk as the handle. The signature is made while `payload.age` is written: a second
 thread feeds the same bytes to py-minisign, so the bundle is never read back for signing.
 """
 
@@ -20,6 +19,7 @@ from typing import IO
 import minisign
 import pyrage
 
+from intake_app.sync.bundle_contents import APP_NAME, BundleContents, build_manifest
 from intake_app.sync.bundle_format import (
     MAX_BUNDLE_SIZE,
     PAYLOAD_ENTRY,
@@ -30,8 +30,6 @@ from intake_app.sync.bundle_format import (
     bundle_name,
     size_text,
 )
-from intake_app.sync.bundle_writer import APP_NAME, BundleContents
-from intake_app.sync.bundle_writer import _build_manifest as build_manifest
 from intake_app.sync.errors import ExportTooLarge
 from intake_app.sync.keys import parse_recipient
 from intake_app.sync.manifest import Manifest
@@ -178,6 +176,7 @@ def write_bundle_to(
     created: datetime,
     contents: BundleContents,
     app: str = APP_NAME,
+    readme: bool = True,
     max_size: int = MAX_BUNDLE_SIZE,
 ) -> BundleFacts:
     """Write bundle `seq` from the start of an empty seekable `handle`.
@@ -201,8 +200,9 @@ def write_bundle_to(
             signature = signer.finish()
             outer.writestr(entry_info(SIGNATURE_ENTRY, moment, zipfile.ZIP_STORED),
                            bytes(signature) + b"\n")
-            outer.writestr(entry_info(README_ENTRY, moment, zipfile.ZIP_STORED),
-                           README_TEXT.encode("ascii"))
+            if readme:
+                outer.writestr(entry_info(README_ENTRY, moment, zipfile.ZIP_STORED),
+                               README_TEXT.encode("ascii"))
     except BaseException:
         signer.abort()
         raise
