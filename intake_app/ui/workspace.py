@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app import safelog
+from intake_app.domain.registry import RawInterview
 from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
@@ -29,6 +30,7 @@ from intake_app.ui.common import MessageLine
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.interview_list import InterviewList
 from intake_app.ui.preferences import Preferences
+from intake_app.ui.raw_interview import RawInterviewView
 from intake_app.ui.tasks import when_done
 
 
@@ -51,6 +53,7 @@ class Workspace(QWidget):
         self._service = service
         self._prefs = preferences
         self.editor: InterviewEditor | None = None
+        self.raw_view: RawInterviewView | None = None
 
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("main_toolbar")
@@ -192,6 +195,10 @@ class Workspace(QWidget):
         """Close the editor (its draft saved) and show the list again."""
         if self.editor is not None:
             self._close_editor()
+        if self.raw_view is not None:
+            self.pages.removeWidget(self.raw_view)
+            self.raw_view.deleteLater()
+            self.raw_view = None
         self._prefs.interview_was_open = False
         self.list.reload()
         self.pages.setCurrentWidget(self.list)
@@ -228,6 +235,10 @@ class Workspace(QWidget):
         if self.editor is not None:
             self._close_editor()
         self.message.show_message("")
+        opened = self._service.forms.open(dict(document))
+        if isinstance(opened, RawInterview):
+            self._show_raw(opened)
+            return
         try:
             self.editor = InterviewEditor(self._service, document, self, new=new)
         except KnownError as error:
@@ -240,6 +251,21 @@ class Workspace(QWidget):
         self._prefs.interview_was_open = True
         self.editor.focus_first()
         self._update_actions()
+
+    def _show_raw(self, opened: RawInterview) -> None:
+        """An interview whose form is unknown here: shown read-only, in place of the editor."""
+        if self.raw_view is not None:
+            self.pages.removeWidget(self.raw_view)
+            self.raw_view.deleteLater()
+        interview = opened.interview
+        self.raw_view = RawInterviewView(
+            interview.form, interview.form_version, dict(opened.answers), self
+        )
+        self.pages.addWidget(self.raw_view)
+        self.pages.setCurrentWidget(self.raw_view)
+        self.back_action.setEnabled(True)
+        self.back_action.setVisible(True)
+        self.raw_view.table.setFocus()
 
     def _editor_finished(self, message: str) -> None:
         self.show_list()
