@@ -119,6 +119,11 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
             editor.finish_tried = True
             editor.show_section(form.questions[0].name)
             save(shell, "editor-consent", lang)
+            if lang == "fi":  # side by side for an Arabic-speaking interpreter
+                editor.side_by_side.set_language("ar")
+                editor.side_by_side.toggle.setChecked(True)
+                save(shell, "editor-side-by-side", "fi-ar")
+                editor.side_by_side.toggle.setChecked(False)
         dialog = SettingsDialog(prefs, shell)
         dialog.show()
         save(dialog, "settings", lang)

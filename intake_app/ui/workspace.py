@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from intake_app import safelog
 from intake_app.domain.registry import RawInterview
 from intake_app.errors import KnownError
-from intake_app.i18n import _
+from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import enrolled_centre
 from intake_app.services.worker_service import WorkerService
@@ -29,6 +29,7 @@ from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.interview_list import InterviewList
+from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import Preferences
 from intake_app.ui.raw_interview import RawInterviewView
 from intake_app.ui.tasks import when_done
@@ -76,6 +77,10 @@ class Workspace(QWidget):
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
+        # Interpreters switch the language mid-interview: one click away, not in Settings only.
+        self.language = LanguageCombo(self.toolbar)
+        self.language.chosen.connect(self._language_picked)
+        self.toolbar.addWidget(self.language)
         self.toolbar.addAction(self.lock_action)
 
         self.demo_banner = QLabel(self)
@@ -122,13 +127,17 @@ class Workspace(QWidget):
         self.lock_action.setToolTip(_("Lock the vault now (Ctrl+L)"))
         for action in self.toolbar.actions():
             button = self.toolbar.widgetForAction(action)
-            if button is not None:
+            if button is not None and action.text():  # not the language picker or spacer
                 button.setAccessibleName(action.text().replace("&", ""))
         self.demo_banner.setText(_("DEMO — fictional data. Nothing here is about a real person."))
         self.toolbar.setAccessibleName(_("Main toolbar"))
         if self.editor is not None:
             self.save_state.setText(self.editor.saver.describe())
         self._show_sync_status()
+
+    def _language_picked(self, code: str) -> None:
+        set_language(code)
+        self._prefs.language = code
 
     # -- starting -------------------------------------------------------------------------------
 

@@ -46,6 +46,9 @@ class AnswerInput(QWidget):
     def retranslate(self, lang: str) -> None:
         """Set choice labels and hints in `lang` (the form's labels) and the UI language."""
 
+    def show_second(self, lang: str, second: str | None) -> None:
+        """Show choice labels also in `second` (None: only in `lang`); no choices, nothing."""
+
     def set_accessible_label(self, label: str) -> None:
         """Give the inner controls the question as their accessible name."""
 

@@ -29,7 +29,20 @@ def _choices(form: Form, question: Question) -> tuple[Choice, ...]:
     return choice_list.choices if choice_list is not None else ()
 
 
-class RadioChoiceInput(AnswerInput):
+def choice_text(choice: Choice, lang: str, second: str | None, separator: str = "\n") -> str:
+    """The choice's label in `lang`, and in `second` after `separator` when that differs."""
+    first = choice.label(lang)
+    other = choice.label(second) if second is not None else first
+    return first if other == first else first + separator + other
+
+
+class ChoiceTexts:
+    """The second language of a choice widget's labels (side by side for interpreters)."""
+
+    second: str | None = None
+
+
+class RadioChoiceInput(AnswerInput, ChoiceTexts):
     """One of a few choices, as radio buttons, with a button to clear the answer."""
 
     def __init__(
@@ -103,8 +116,12 @@ class RadioChoiceInput(AnswerInput):
 
     def retranslate(self, lang: str) -> None:
         for choice in self.choices:
-            self.buttons[choice.name].setText(choice.label(lang))
+            self.buttons[choice.name].setText(choice_text(choice, lang, self.second))
         self.clear_button.setText(_("Clear the answer"))
+
+    def show_second(self, lang: str, second: str | None) -> None:
+        self.second = second
+        self.retranslate(lang)
 
     def set_accessible_label(self, label: str) -> None:
         for choice in self.choices:
@@ -118,7 +135,7 @@ class RadioChoiceInput(AnswerInput):
             button.setVisible(codes is None or code in codes)
 
 
-class ListChoiceInput(AnswerInput):
+class ListChoiceInput(AnswerInput, ChoiceTexts):
     """One of many choices in a drop-down list; the first entry means "not answered"."""
 
     def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
@@ -146,13 +163,17 @@ class ListChoiceInput(AnswerInput):
     def retranslate(self, lang: str) -> None:
         self.combo.setItemText(0, _("— not answered —"))
         for row, choice in enumerate(self.choices, start=1):
-            self.combo.setItemText(row, choice.label(lang))
+            self.combo.setItemText(row, choice_text(choice, lang, self.second, " / "))
+
+    def show_second(self, lang: str, second: str | None) -> None:
+        self.second = second
+        self.retranslate(lang)
 
     def set_accessible_label(self, label: str) -> None:
         self.combo.setAccessibleName(label)
 
 
-class MultipleChoiceInput(AnswerInput):
+class MultipleChoiceInput(AnswerInput, ChoiceTexts):
     """Several choices as check boxes; stored as the list of codes in form order."""
 
     def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
@@ -181,7 +202,11 @@ class MultipleChoiceInput(AnswerInput):
 
     def retranslate(self, lang: str) -> None:
         for choice in self.choices:
-            self.boxes[choice.name].setText(choice.label(lang))
+            self.boxes[choice.name].setText(choice_text(choice, lang, self.second))
+
+    def show_second(self, lang: str, second: str | None) -> None:
+        self.second = second
+        self.retranslate(lang)
 
     def set_accessible_label(self, label: str) -> None:
         for box in self.boxes.values():

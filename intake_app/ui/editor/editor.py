@@ -29,6 +29,7 @@ from intake_app.services.worker_service import WorkerService
 from intake_app.ui.autosave import DraftSaver
 from intake_app.ui.common import MessageLine
 from intake_app.ui.editor.attachments import AttachmentPanel
+from intake_app.ui.editor.consent_panel import ConsentPanel, consent_language
 from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
 from intake_app.ui.editor.problems import ProblemList
 from intake_app.ui.editor.question_row import Block, Key, QuestionRow
@@ -36,8 +37,12 @@ from intake_app.ui.editor.record_actions import RecordActions
 from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionNavModel
 from intake_app.ui.editor.section_page import SectionPage
 from intake_app.ui.editor.section_stack import SectionStack
+from intake_app.ui.editor.side_by_side import SideBySideBar
 
 VALIDATE_DELAY_MS = 500
+# Side by side stays on for the next interview of this session only (never saved: the second
+# language would say something about the last person interviewed).
+_session = {"side_by_side": False}
 
 
 class ReadOnlyInterview(KnownError):
@@ -103,6 +108,11 @@ class InterviewEditor(QWidget):
         self.finish_button.clicked.connect(self.finish)
         self.title = QLabel(self)
         self.title.setObjectName("editor_title")
+        self.side_by_side = SideBySideBar(self.form, self)
+        self.side_by_side.follow_interview_language(self.answers.get("interview_language"))
+        self.side_by_side.toggle.setChecked(_session["side_by_side"])
+        self.side_by_side.changed.connect(self._second_language_changed)
+        self.consent_panel: ConsentPanel | None = None
         self._lay_out()
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -131,6 +141,7 @@ class InterviewEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addLayout(top)
+        layout.addWidget(self.side_by_side)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
 
@@ -146,7 +157,44 @@ class InterviewEditor(QWidget):
         self.finish_button.setText(_("&Finish interview"))
         self.finish_button.setAccessibleName(_("Finish interview"))
         self.title.setText(_("Interview") if not self.is_new else _("New interview"))
+        self._apply_second()
         self._show_messages()
+
+    # -- side by side ---------------------------------------------------------------------------
+
+    def second_language(self) -> str | None:
+        """The language shown under the worker's, or None while side by side is off."""
+        return self.side_by_side.language()
+
+    def _second_language_changed(self, _code: str) -> None:
+        _session["side_by_side"] = self.side_by_side.toggle.isChecked()
+        self._apply_second()
+
+    def _apply_second(self) -> None:
+        lang, second = current_language(), self.second_language()
+        if second == lang:
+            second = None  # the same language twice says nothing new
+        for page in self.pages.built_pages():
+            page.show_second(lang, second)
+        for block in self.blocks.values():
+            block.show_second(lang, second)
+
+    def show_consent_panel(self) -> ConsentPanel:
+        """The consent text in the interview language (else the second or the UI language)."""
+        if self.consent_panel is not None:
+            self.consent_panel.close()
+        lang = consent_language(
+            self.form,
+            self.answers.get("interview_language"),
+            self.side_by_side.picked(),
+            current_language(),
+        )
+        panel = ConsentPanel(self.form, lang, self)
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.destroyed.connect(lambda: setattr(self, "consent_panel", None))
+        self.consent_panel = panel
+        panel.open()
+        return panel
 
     # -- answers --------------------------------------------------------------------------------
 
@@ -161,8 +209,10 @@ class InterviewEditor(QWidget):
             if isinstance(block, QuestionRow) and block.item is None:
                 block.input.set_value(self.answers.get(block.question.name))
                 block.changed.connect(lambda row=block: self._answer_changed(row))
+        page.consent_requested.connect(self.show_consent_panel)
         page.retranslate(current_language())
         self._index_blocks()
+        self._apply_second()
         self._apply_visibility(page)
         self._default_text_language()
         self._show_messages()
@@ -182,6 +232,9 @@ class InterviewEditor(QWidget):
             self.answers[row.question.name] = value
         if row.question.type == "repeat":
             self._index_blocks()
+            self._apply_second()
+        if row.question.name == "interview_language":
+            self.side_by_side.follow_interview_language(value)
         self.message.show_message("")
         self._refresh()
         self.saver.changed()

@@ -22,6 +22,7 @@ from intake_app.ui.editor.choice_inputs import (
 )
 from intake_app.ui.editor.code_picker import CodePicker
 from intake_app.ui.editor.long_text import LongTextInput
+from intake_app.ui.editor.side_by_side import SecondLine, second_text
 from intake_app.ui.editor.simple_inputs import NumberInput, PartialDateInput, TextInput
 
 Key = tuple[str, int | None]  # (question name, repeat entry index or None)
@@ -49,6 +50,9 @@ class Block(QWidget):
         """This block and every block inside it."""
         yield self
 
+    def show_second(self, lang: str, second: str | None) -> None:
+        """Show this block's own texts also in `second` (None hides them); not nested blocks."""
+
     def set_message(self, text: str) -> None:
         """Show a validation message next to the question ("" hides it)."""
 
@@ -68,6 +72,8 @@ class QuestionRow(Block):
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.second_label = SecondLine(self)
+        self.second_hint = SecondLine(self)
         self.input = make_input(form, question, self)
         self.input.changed.connect(self.changed)
         self.label.setBuddy(self.input.focusProxy() or self.input)
@@ -76,7 +82,9 @@ class QuestionRow(Block):
         layout.setContentsMargins(0, 6, 0, 6)
         layout.setSpacing(4)
         layout.addWidget(self.label)
+        layout.addWidget(self.second_label)
         layout.addWidget(self.hint)
+        layout.addWidget(self.second_hint)
         layout.addWidget(self.input)
         layout.addWidget(self.message)
 
@@ -101,6 +109,20 @@ class QuestionRow(Block):
         self.input.retranslate(lang)
         self.input.set_accessible_label(text)
 
+    def show_second(self, lang: str, second: str | None) -> None:
+        question = self.question
+        if second is not None:
+            self.second_label.show_text(
+                second_text(question.label(second), question.label(lang)), second
+            )
+            self.second_hint.show_text(
+                second_text(question.hint(second), question.hint(lang)), second
+            )
+        else:
+            self.second_label.show_text("", None)
+            self.second_hint.show_text("", None)
+        self.input.show_second(lang, second)
+
     def set_message(self, text: str) -> None:
         self.message.show_message(text)
         self.input.setAccessibleDescription(text)
@@ -112,6 +134,7 @@ class GroupBlock(Block):
     def __init__(self, form: Form, question: Question, item: int | None, parent: QWidget) -> None:
         super().__init__(form, question, item, parent)
         self.heading = Heading(1.15, self)
+        self.second_heading = SecondLine(self)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         frame = QFrame(self)
@@ -121,6 +144,7 @@ class GroupBlock(Block):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 4)
         layout.addWidget(self.heading)
+        layout.addWidget(self.second_heading)
         layout.addWidget(self.hint)
         layout.addWidget(frame)
         self.inner = build_blocks(form, question.children, frame, self.children_layout, item)
@@ -140,6 +164,10 @@ class GroupBlock(Block):
         for block in self.inner:
             block.retranslate(lang)
 
+    def show_second(self, lang: str, second: str | None) -> None:
+        text = self.question.label(second) if second is not None else ""
+        self.second_heading.show_text(second_text(text, self.question.label(lang)), second)
+
 
 class NoteBlock(Block):
     """Text for the worker (or to read out), no answer."""
@@ -150,13 +178,23 @@ class NoteBlock(Block):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setStyleSheet("background: palette(alternate-base); padding: 8px;")
+        self.second = SecondLine(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.addWidget(self.text)
+        layout.addWidget(self.second)
+
+    def note_text(self, lang: str) -> str:
+        """The note with its hint, in `lang`."""
+        label, hint = self.question.label(lang), self.question.hint(lang)
+        return label + ("\n" + hint if hint else "")
 
     def retranslate(self, lang: str) -> None:
-        label, hint = self.question.label(lang), self.question.hint(lang)
-        self.text.setText(label + ("\n" + hint if hint else ""))
+        self.text.setText(self.note_text(lang))
+
+    def show_second(self, lang: str, second: str | None) -> None:
+        text = self.note_text(second) if second is not None else ""
+        self.second.show_text(second_text(text, self.note_text(lang)), second)
 
 
 class RepeatHolder(AnswerInput):

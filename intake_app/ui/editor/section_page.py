@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _
 from intake_app.ui.common import Heading
+from intake_app.ui.editor.consent_panel import consent_notes
 from intake_app.ui.editor.question_row import Block, build_blocks
+from intake_app.ui.editor.side_by_side import SecondLine, second_text
 
 
 class SectionPage(QScrollArea):
-    """A scrolling page with the blocks of one top-level form entry."""
+    """A scrolling page with the blocks of one top-level form entry; the consent section has a
+    button that emits `consent_requested` (the consent text to show the person)."""
+
+    consent_requested = Signal()
 
     def __init__(self, form: Form, section: Question, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,6 +30,11 @@ class SectionPage(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 24)
         self.title = Heading(1.4, body)
+        self.second_title = SecondLine(body)
+        self.consent_button = QPushButton(body)
+        self.consent_button.setObjectName("show_consent_text")
+        self.consent_button.clicked.connect(self.consent_requested)
+        self.consent_button.setVisible(bool(consent_notes(form, section)))
         self.hint = QLabel(body)
         self.hint.setWordWrap(True)
         self.consent_notice = QLabel(body)
@@ -31,6 +42,8 @@ class SectionPage(QScrollArea):
         self.consent_notice.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 8px;")
         self.consent_notice.hide()
         layout.addWidget(self.title)
+        layout.addWidget(self.second_title)
+        layout.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignLeading)
         layout.addWidget(self.hint)
         layout.addWidget(self.consent_notice)
         children = section.children if section.type == "group" else (section,)
@@ -58,8 +71,15 @@ class SectionPage(QScrollArea):
                 "These questions open when consent is given."
             )
         )
+        self.consent_button.setText(_("Show the consent text to the person…"))
+        self.consent_button.setAccessibleName(_("Show the consent text to the person"))
         for block in self.blocks:
             block.retranslate(lang)
+
+    def show_second(self, lang: str, second: str | None) -> None:
+        """Show the section's title also in `second` (None hides it)."""
+        text = self.section.label(second) if second is not None else ""
+        self.second_title.show_text(second_text(text, self.section.label(lang)), second)
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll so that `widget` is in view."""
