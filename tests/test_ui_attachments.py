@@ -11,22 +11,15 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox
 
 from intake_app.ui.editor.question_row import QuestionRow
-from intake_app.ui.shell import Shell
-from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.ui_helpers import OFFSCREEN_NOISE, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
 def shell(qtbot, tmp_path: Path):
-    service = make_service(tmp_path)
-    service.create_vault(PASSPHRASE).result()
-    window = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(window)
-    window.show_workspace()
-    window.show()
-    yield window
-    service.shutdown()
+    with workspace_shell(qtbot, tmp_path) as window:
+        yield window
 
 
 def test_attachments_round_trip(qtbot, shell, tmp_path: Path) -> None:

@@ -9,20 +9,13 @@ import pytest
 from PySide6.QtWidgets import QAbstractItemView
 
 from intake_app.ui.raw_interview import RawInterviewView
-from intake_app.ui.shell import Shell
-from tests.ui_helpers import PASSPHRASE, make_preferences, make_service
+from tests.ui_helpers import workspace_shell
 
 
 @pytest.fixture
 def shell(qtbot, tmp_path: Path):
-    service = make_service(tmp_path)
-    service.create_vault(PASSPHRASE).result()
-    window = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(window)
-    window.show_workspace()
-    window.show()
-    yield window
-    service.shutdown()
+    with workspace_shell(qtbot, tmp_path) as window:
+        yield window
 
 
 def test_unknown_form_opens_read_only_with_its_raw_answers(qtbot, shell) -> None:

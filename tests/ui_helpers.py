@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from intake_app.services.worker_service import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.preferences import Preferences
+from intake_app.ui.shell import Shell
 
 PASSPHRASE = "correct horse battery staple"
 # The offscreen platform says this whenever a window is shown; it is not about our code.
@@ -26,6 +29,21 @@ def make_service(tmp_path: Path) -> WorkerService:
     from tests.ui_form import make_catalogue
 
     return WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=make_catalogue())
+
+
+@contextlib.contextmanager
+def workspace_shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
+    """A shown main window on a new vault, its vault thread stopped afterwards."""
+    service = make_service(tmp_path)
+    service.create_vault(PASSPHRASE).result()
+    window = Shell(service, make_preferences(tmp_path))
+    qtbot.addWidget(window)
+    window.show_workspace()
+    window.show()
+    try:
+        yield window
+    finally:
+        service.shutdown()
 
 
 def make_preferences(tmp_path: Path) -> Preferences:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from intake_app.domain.expressions import Expression
 
@@ -26,21 +26,7 @@ QuestionType = Literal[
     "group",
     "repeat",
 ]
-QUESTION_TYPES: tuple[QuestionType, ...] = (
-    "text",
-    "long_text",
-    "integer",
-    "decimal",
-    "date",
-    "select_one",
-    "select_multiple",
-    "language",
-    "country",
-    "yes_no_unknown",
-    "note",
-    "group",
-    "repeat",
-)
+QUESTION_TYPES: tuple[QuestionType, ...] = get_args(QuestionType)
 CONTAINER_TYPES = frozenset({"group", "repeat"})
 #: Types that hold no answer of their own.
 UNANSWERED_TYPES = frozenset({"note", "group"})
