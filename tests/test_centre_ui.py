@@ -159,6 +159,23 @@ def test_lock_forgets_everything_shown(window: AdminWindow, qtbot: QtBot) -> Non
     assert not window.service.is_unlocked
 
 
+def test_idle_time_locks_the_centre(tmp_path: Path, qtbot: QtBot, qapp: object) -> None:
+    make_centre(tmp_path).close()
+    service = CentreService(tmp_path / "centre-data", registry=REGISTRY)
+    idle = AdminWindow(service, watch_interval_ms=3_600_000, idle_seconds=0.5)
+    qtbot.addWidget(idle)
+    idle.show()
+    try:
+        assert idle.lock_shortcut.key().toString() == "Ctrl+L"
+        unlock(idle, qtbot)
+        qtbot.waitUntil(lambda: idle.pages.currentWidget() is idle.unlock_page, timeout=20_000)
+        qtbot.waitUntil(lambda: not idle.service.is_unlocked, timeout=20_000)
+        assert idle.devices.model.rowCount() == 0
+    finally:
+        idle.close()
+        service.shutdown()
+
+
 def test_rows_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     model = RowsModel([Column("Name", str), Column("Length", lambda r: str(len(r)))])
     model.set_rows(["one", "three", "seventeen"])

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -37,15 +37,18 @@ from intake_app.ui.admin.log_tab import AlertsTab, LogTab
 from intake_app.ui.admin.referral import ReferralPrinter
 from intake_app.ui.admin.unlock_page import UnlockPage
 from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.idle_lock import IdleLock
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.tasks import when_done
+
+DEFAULT_IDLE_SECONDS = 5 * 60
 
 
 class AdminWindow(QMainWindow):
     """The centre administrator's one window."""
 
-    def __init__(self, service: CentreService, *, watch_interval_ms: int = DEFAULT_INTERVAL_MS
-                 ) -> None:
+    def __init__(self, service: CentreService, *, watch_interval_ms: int = DEFAULT_INTERVAL_MS,
+                 idle_seconds: float = DEFAULT_IDLE_SECONDS) -> None:
         super().__init__()
         self.setObjectName("centre_window")
         self.service = service
@@ -63,6 +66,9 @@ class AdminWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.referral = ReferralPrinter(service, self)
         self.interviews.print_button.clicked.connect(self._print_referral)
+        # The centre vault holds every imported interview: lock it when nobody is at the desk.
+        self.idle = IdleLock(idle_seconds, self)
+        self.idle.lock_now.connect(lambda _reason: self.lock())
         self.resize(QSize(1200, 800))
         register(self)
 
@@ -98,6 +104,9 @@ class AdminWindow(QMainWindow):
         self.import_button.clicked.connect(self.choose_files)
         self.scan_button.clicked.connect(self.watch.scan_now)
         self.lock_button.clicked.connect(self.lock)
+        # A window shortcut: the button's own would be replaced by its mnemonic on retranslate.
+        self.lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
+        self.lock_shortcut.activated.connect(self._lock_if_open)
 
     def retranslate(self) -> None:
         """Texts in the current language; the title never names anything."""
@@ -117,6 +126,7 @@ class AdminWindow(QMainWindow):
         self.pages.setCurrentWidget(self.workspace)
         self.refresh()
         self.watch.start()
+        self.idle.arm()
 
     def refresh(self) -> None:
         """Read every tab again."""
@@ -158,8 +168,13 @@ class AdminWindow(QMainWindow):
         if self.interviews.current is not None:
             self.referral.ask_and_print(self.interviews.current.record_id)
 
+    def _lock_if_open(self) -> None:
+        if self.pages.currentWidget() is self.workspace:
+            self.lock()
+
     def lock(self) -> None:
         """Close the centre vault and forget everything shown."""
+        self.idle.disarm()
         self.watch.stop()
         when_done(self.service.lock(), lambda _r: self._locked(), lambda _e: self._locked(),
                   owner=self, context="centre lock")
@@ -173,6 +188,7 @@ class AdminWindow(QMainWindow):
         self.unlock_page.reset()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
         self.watch.stop()
         super().closeEvent(event)
 
