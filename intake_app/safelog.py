@@ -7,8 +7,10 @@ exception message or local values: a message may quote a document. No Qt.
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from pathlib import Path
+from types import TracebackType
 
 LOG_NAME = "intake.log"
 _MAX_BYTES = 1_000_000
@@ -46,3 +48,19 @@ def configure(data_dir: Path | None) -> None:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
+
+
+def _report_unhandled(
+    kind: type[BaseException], exc: BaseException, trace: TracebackType | None
+) -> None:
+    """Replace Python's crash output: type and code locations only, never the message."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, trace)
+        return
+    log_bug(exc.with_traceback(trace), "unhandled")
+    sys.stderr.write(f"intake-app: bug ({describe_bug(exc)}); nothing was lost.\n")
+
+
+def install_excepthook() -> None:
+    """Route unhandled exceptions (in Qt slots too) through the personal-data-free report."""
+    sys.excepthook = _report_unhandled

@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from intake_app import safelog
 from intake_app.i18n import LANGUAGE_CODES, normalize_code, set_language
 
 ORGANIZATION = "Intake"
@@ -28,6 +29,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
+    safelog.install_excepthook()
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
     return app
