@@ -148,13 +148,11 @@ def test_ilo_indicators_six_groups_and_sourced_grading(form: Form) -> None:
         "ind_coercion": 15,
         "ind_vulnerability_dest": 7,
     }
-    graded = {g.name for g in groups if all(c.ilo_grade for c in g.children)}
-    ungraded = {g.name for g in groups if not any(c.ilo_grade for c in g.children)}
-    # Grading is all or nothing per dimension; the two ungraded ones are explained in sources.
-    assert graded == {"ind_deceptive", "ind_coercive", "ind_conditions", "ind_coercion"}
-    assert ungraded == {"ind_vulnerability", "ind_vulnerability_dest"}
+    # The ILO grading could not be checked against the publication here, so none is given
+    # (the issue: leave a grading out rather than guess); sources says so.
+    assert not any(c.ilo_grade for g in groups for c in g.children)
     note = next(s.note for s in form.sources if s.id == "ilo-2009")
-    assert "abuse of vulnerability" in note and "not re-read" in note
+    assert "WCMS_105023" in note and "rather than guess" in note
     for group in groups:
         for item in group.children:
             assert item.note, f"{item.name} must accept a note"
