@@ -23,6 +23,7 @@ from test_sync_device_kit import (
 )
 
 from intake_app.errors import NotFound
+from intake_app.storage import Vault
 from intake_app.sync import device_export, keys
 from intake_app.sync.device_export import export_changes
 from intake_app.sync.errors import Outcome
@@ -153,7 +154,8 @@ def test_resend_is_byte_for_byte_from_the_outbox(tmp_path: Path) -> None:
     first = _copy_all(vault, tmp_path / "a")
     again = _copy_all(vault, tmp_path / "b")
     assert [file_sha256(p) for p in first] == [file_sha256(p) for p in again]
-    assert first[0].read_bytes() == b"".join(Outbox(vault).chunks(1))
+    outbox = Outbox(vault)
+    assert first[0].read_bytes() == b"".join(outbox.chunks(outbox.get(1)))  # type: ignore[arg-type]
 
 
 def test_abandoned_seq_is_reported_and_never_reused(tmp_path: Path) -> None:
@@ -191,8 +193,7 @@ def test_failed_export_abandons_its_seq(tmp_path: Path, monkeypatch: pytest.Monk
         export_changes(vault)
     monkeypatch.undo()
     assert Outbox(vault).get(1).state is OutboxState.ABANDONED  # type: ignore[union-attr]
-    with vault.transaction() as conn:
-        assert conn.execute("SELECT count(*) FROM device_outbox_chunk").fetchone()[0] == 0
+    assert _outbox_files(vault) == []  # the partial file went with the failure
     [bundle] = export_changes(vault).bundles
     [path] = _copy_all(vault, tmp_path / "usb")
     assert bundle.seq == 2
@@ -232,3 +233,45 @@ def test_a_file_attached_later_too_large_for_any_bundle_stays(tmp_path: Path) ->
     [path] = [p for p in _copy_all(vault, tmp_path / "usb") if p.name.endswith("2.ibundle")]
     assert [r.id for r in manifest_of(path, centre).records] == [other]
     assert bundle.seq == 2
+
+
+def _outbox_files(vault: Vault) -> list[str]:
+    folder = Outbox(vault).files.folder
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_stray_outbox_files_are_swept_and_stored_ones_kept(tmp_path: Path) -> None:
+    vault, _centre, _identity = enrolled(tmp_path)
+    save_interview(vault)
+    [first] = export_changes(vault).bundles
+    folder = Outbox(vault).files.folder
+    # What a crash can leave: a partial file, and a complete file whose row never got stored.
+    (folder / f".{first.name}.partial").write_bytes(b"half")
+    (folder / "0f0e0d0c-0000-4000-8000-000000000000-00000009.ibundle").write_bytes(b"x")
+    save_interview(vault)
+    [second] = export_changes(vault).bundles
+    assert _outbox_files(vault) == sorted([first.name, second.name])  # type: ignore[type-var]
+
+
+def test_a_version_1_outbox_is_moved_out_of_the_database(tmp_path: Path) -> None:
+    from intake_app.storage import KdfParams
+    from intake_app.sync.device_schema import COMPONENT, DEVICE_V1, ensure_device_schema
+
+    vault, _code = Vault.create(tmp_path / "vault", "a passphrase for the test 2026",
+                                kdf=KdfParams.MINIMUM)
+    vault.ensure_schema(COMPONENT, [DEVICE_V1])
+    pieces = [random_bytes(1 << 20), random_bytes(1 << 20), b"tail"]
+    with vault.transaction() as conn:
+        for seq, state in ((1, "ready"), (2, "delivered")):
+            conn.execute("INSERT INTO device_outbox (seq, state, reserved, name, size) VALUES "
+                         "(?, ?, 'x', ?, ?)", (seq, state, f"b-{seq}.ibundle",
+                                               sum(map(len, pieces))))
+            conn.executemany("INSERT INTO device_outbox_chunk (seq, n, data) VALUES (?, ?, ?)",
+                             [(seq, n, piece) for n, piece in enumerate(pieces)])
+    ensure_device_schema(vault)
+    assert _outbox_files(vault) == ["b-1.ibundle"]  # the delivered one is not brought back
+    outbox = Outbox(vault)
+    assert b"".join(outbox.chunks(outbox.get(1))) == b"".join(pieces)  # type: ignore[arg-type]
+    with vault.transaction() as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = "
+                            "'device_outbox_chunk'").fetchone()[0] == 0

@@ -93,7 +93,7 @@ def _check_after_kill(folder: Path, usb: Path, seen: dict[int, str]) -> None:
             assert match, path.name
             seq = int(match[1])
             assert states[seq] == OutboxState.READY
-            assert path.read_bytes() == b"".join(outbox.chunks(seq))
+            assert path.read_bytes() == b"".join(outbox.chunks(outbox.get(seq)))  # type: ignore[arg-type]
     finally:
         vault.lock()
 

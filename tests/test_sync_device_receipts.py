@@ -42,9 +42,11 @@ def _collect(vault: Vault, centre: Centre) -> list[object]:
 
 
 def _chunks(vault: Vault, seq: int) -> int:
-    with vault.transaction() as conn:
-        return int(conn.execute(
-            "SELECT count(*) FROM device_outbox_chunk WHERE seq = ?", (seq,)).fetchone()[0])
+    """How many bytes of bundle `seq` the outbox still keeps (0 once its file is gone)."""
+    outbox = Outbox(vault)
+    bundle = outbox.get(seq)
+    assert bundle is not None and bundle.name is not None
+    return outbox.files.size(bundle.name) or 0
 
 
 def _assert_nothing_delivered(vault: Vault, problem: ReceiptProblem, results: list[object]

@@ -58,7 +58,8 @@ def test_share_vanishing_mid_copy_leaves_no_real_name_and_is_retried(
     report = sync_once(vault)
     assert report.uploaded == (1,)
     [bundle] = [p for p in inbox_files(centre, identity) if not p.name.startswith(".")]
-    assert bundle.read_bytes() == b"".join(Outbox(vault).chunks(1))
+    outbox = Outbox(vault)
+    assert bundle.read_bytes() == b"".join(outbox.chunks(outbox.get(1)))  # type: ignore[arg-type]
     assert report.status.state is SyncState.WAITING
 
 
@@ -145,3 +146,30 @@ def test_a_copy_finished_before_a_crash_is_not_sent_again(tmp_path: Path) -> Non
     assert report.uploaded == ()
     assert Outbox(vault).get(1).uploaded is not None  # type: ignore[union-attr]
     assert len(inbox_files(centre, identity)) == 1
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated"])
+def test_a_damaged_outbox_file_is_abandoned_and_its_contents_sent_again(
+    tmp_path: Path, damage: str
+) -> None:
+    from test_sync_device_kit import manifest_of
+
+    from intake_app.sync.device_errors import OutboxCopyDamaged
+    from intake_app.sync.outbox import OutboxState
+
+    vault, centre, identity = enrolled(tmp_path)
+    record = save_interview(vault)
+    [bundle] = export_changes(vault).bundles
+    path = Outbox(vault).files.path(bundle.name or "")
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:-10])
+    report = sync_once(vault, options=SyncOptions(export=ExportWhen.NEVER))
+    assert [type(p) for p in report.problems] == [OutboxCopyDamaged]
+    assert real_names(centre.share / "inbox" / identity.device_id) == []
+    assert Outbox(vault).get(1).state is OutboxState.ABANDONED  # type: ignore[union-attr]
+    [again] = export_changes(vault).bundles
+    sent = copy_bundle(vault, again, prepare_inbox(centre.share, identity.device_id))
+    manifest = manifest_of(sent, centre)
+    assert manifest.abandoned_seqs == (1,) and [r.id for r in manifest.records] == [record]

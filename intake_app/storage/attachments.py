@@ -50,6 +50,19 @@ def list_attachments(conn: Connection, record_id: str) -> list[AttachmentInfo]:
     return [AttachmentInfo(sha256=r[0], size=r[1], media_type=r[2], name=r[3]) for r in rows]
 
 
+def list_all_attachments(conn: Connection) -> dict[str, list[AttachmentInfo]]:
+    """Every record's attachments, by record id, each list in the order they were added."""
+    rows = conn.execute(
+        "SELECT a.interview_id, a.sha256, b.size, a.media_type, a.name FROM attachment AS a "
+        "JOIN blob AS b ON b.sha256 = a.sha256 ORDER BY a.interview_id, a.added, a.name"
+    )
+    found: dict[str, list[AttachmentInfo]] = {}
+    for r in rows:
+        found.setdefault(r[0], []).append(
+            AttachmentInfo(sha256=r[1], size=r[2], media_type=r[3], name=r[4]))
+    return found
+
+
 def remove_attachment(conn: Connection, record_id: str, sha256: str) -> None:
     """Unlink one attachment; its content goes when no record refers to it any more."""
     cursor = conn.execute(

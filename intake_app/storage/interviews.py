@@ -118,6 +118,21 @@ class InterviewStore:
             raise NotFound()
         return _loads(row[0])
 
+    def heads(self, record_ids: Iterable[str]) -> dict[str, tuple[dict[str, Any], RevisionInfo]]:
+        """Each record's newest revision, its document and its facts, in one read (exports).
+
+        Records that do not exist or were purged are left out.
+        """
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT r.interview_id, r.revision, r.sha256, r.prev_sha256, r.saved, r.status, "
+                "r.document FROM interview AS i JOIN revision AS r ON r.interview_num = i.num "
+                "AND r.revision = i.revision WHERE i.id IN (SELECT value FROM json_each(?)) "
+                "AND r.document IS NOT NULL",
+                (json.dumps(builtins.list(record_ids)),),
+            ).fetchall()
+        return {row[0]: (_loads(row[6]), _revision_info(row)) for row in rows}
+
     def get_revision(self, record_id: str, revision: int) -> dict[str, Any]:
         """One revision's document (raises NotFound, also after purge)."""
         with self._db.reading() as conn:
@@ -269,6 +284,11 @@ class InterviewStore:
         """The record's attachments (sha256, size, media type, name)."""
         with self._db.reading() as conn:
             return attachments.list_attachments(conn, record_id)
+
+    def all_attachments(self) -> dict[str, builtins.list[AttachmentInfo]]:
+        """Every record's attachments, by record id, in one read (exports)."""
+        with self._db.reading() as conn:
+            return attachments.list_all_attachments(conn)
 
     def open_attachment(self, sha256: str) -> AttachmentReader:
         """A chunked, seekable reader over an attachment's content."""

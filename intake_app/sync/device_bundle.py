@@ -1,8 +1,10 @@
-"""Write one bundle into any seekable file (the vault-backed outbox spool), signing as it goes.
+"""Write one bundle into any seekable file (the outbox file in the vault), signing as it goes.
 
 This is the one place that lays a bundle out; `bundle_writer.write_bundle` calls it with a
 file on disk as the handle. The signature is made while `payload.age` is written: a second
-thread feeds the same bytes to py-minisign, so the bundle is never read back for signing.
+thread ("bundle-signer") takes each piece of age's output and feeds it to SHA-256 (the hash the
+outbox and receipts use) and BLAKE2b-512 (what the prehashed minisign signature covers), off
+Python's lock; `sync.prehashed` signs the digest. The bundle is never read back for signing.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ from intake_app.sync.errors import ExportTooLarge
 from intake_app.sync.keys import parse_recipient
 from intake_app.sync.manifest import Manifest
 from intake_app.sync.payload_stream import PayloadStream, entry_info
+from intake_app.sync.prehashed import new_digest, sign_digest
 from intake_app.sync.profile import CentreProfile
 from intake_app.sync.strict_json import UUID_RE, format_timestamp
 
-_PIPE_DEPTH = 64  # chunks of age output (64 KiB each) waiting for the signer at most
+_PIPE_DEPTH = 64  # pieces of age output (64 KiB each) waiting for the signer at most
 _END = b""
 
 
@@ -54,97 +57,72 @@ class BundleFacts:
     manifest: Manifest
 
 
-class _Aborted(Exception):
-    """The writer gave up; the signer thread stops reading."""
+class _Signer:
+    """Hashes age's output in a thread while the payload is written; signs it at the end."""
 
-
-class _SignerPipe:
-    """Bytes handed from the writing thread to py-minisign's reader in the signing thread."""
-
-    def __init__(self) -> None:
+    def __init__(self, secret_key: minisign.SecretKey, comment: str) -> None:
+        self._secret_key = secret_key
+        self._comment = comment
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIPE_DEPTH)
-        self._buffer = memoryview(b"")
-        self._ended = False
+        self._sha256 = hashlib.sha256()
+        self._blake2b = new_digest()
+        self.size = 0
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bundle-signer", daemon=True)
+        self._thread.start()
 
-    def feed(self, data: bytes, signer: threading.Thread) -> None:
+    def _run(self) -> None:
+        try:
+            while (piece := self._queue.get()) is not None:
+                if piece == _END:
+                    return
+                self._sha256.update(piece)
+                self._blake2b.update(piece)
+        except BaseException as exc:  # handed to the writing thread in `finish`
+            self._error = exc
+
+    def feed(self, data: bytes) -> None:
+        if not data:
+            return  # an empty piece would read as the end of the data
+        self.size += len(data)
         while True:
             try:
                 self._queue.put(data, timeout=0.2)
                 return
             except queue.Full:
-                if not signer.is_alive():
-                    return  # the signer failed; its error is raised when it is joined
+                if not self._thread.is_alive():
+                    return  # the thread failed; its error is raised in `finish`
 
-    def end(self, *, aborted: bool = False) -> None:
-        # If the queue stays full the signer is gone or stuck; joining it reports that.
-        with contextlib.suppress(queue.Full):
-            self._queue.put(None if aborted else _END, timeout=5)
-
-    def read(self, size: int = -1, /) -> bytes:
-        if size < 0:
-            return b"".join(iter(lambda: self.read(1 << 16), b""))
-        if not self._buffer and not self._ended:
-            item = self._queue.get()
-            if item is None:
-                raise _Aborted()
-            if item == _END:
-                self._ended = True
-            self._buffer = memoryview(item)
-        piece = bytes(self._buffer[:size])
-        self._buffer = self._buffer[size:]
-        return piece
-
-
-class _Signer:
-    """Runs `secret_key.sign(pipe)` in a thread while the payload is being written."""
-
-    def __init__(self, secret_key: minisign.SecretKey, comment: str) -> None:
-        self.pipe = _SignerPipe()
-        self._result: minisign.Signature | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(secret_key, comment), name="bundle-signer", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, secret_key: minisign.SecretKey, comment: str) -> None:
-        try:
-            self._result = secret_key.sign(self.pipe, prehash=True, trusted_comment=comment)
-        except BaseException as exc:  # handed to the writing thread in `finish`
-            self._error = exc
-
-    def feed(self, data: bytes) -> None:
-        self.pipe.feed(data, self._thread)
-
-    def finish(self) -> minisign.Signature:
-        self.pipe.end()
+    def finish(self) -> tuple[minisign.Signature, str]:
+        """The signature and the SHA-256 (hex) of everything fed."""
+        self._end(_END)
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._result is not None
-        return self._result
+        signature = sign_digest(self._secret_key, self._blake2b.digest(), self._comment)
+        return signature, self._sha256.hexdigest()
 
     def abort(self) -> None:
-        self.pipe.end(aborted=True)
+        self._end(None)
         self._thread.join(timeout=5)
+
+    def _end(self, item: bytes | None) -> None:
+        # If the queue stays full the thread is gone or stuck; joining it reports that.
+        with contextlib.suppress(queue.Full):
+            self._queue.put(item, timeout=5)
 
 
 class _TeeWriter:
-    """The `payload.age` entry's writer: hashes, counts, and hands each piece to the signer."""
+    """The `payload.age` entry's writer: each piece goes to the file and to the signer."""
 
     def __init__(self, target: IO[bytes], signer: _Signer) -> None:
         self._target = target
         self._signer = signer
-        self.digest = hashlib.sha256()
-        self.size = 0
 
     def write(self, data: bytes) -> int:
         piece = bytes(data)
-        self.digest.update(piece)
-        self.size += len(piece)
         self._target.write(piece)
-        if piece:  # an empty piece would read as the end of the data
-            self._signer.feed(piece)
+        self._signer.feed(piece)
         return len(piece)
 
     def flush(self) -> None:
@@ -152,8 +130,8 @@ class _TeeWriter:
 
 
 def _encrypt(outer: zipfile.ZipFile, stream: PayloadStream, profile: CentreProfile,
-             moment: datetime, signer: _Signer) -> str:
-    """age-encrypt the payload into the `payload.age` entry; return its SHA-256."""
+             moment: datetime, signer: _Signer) -> None:
+    """age-encrypt the payload into the `payload.age` entry (the signer sees every byte)."""
     recipients = [parse_recipient(text) for text in profile.age_recipients]
     with outer.open(entry_info(PAYLOAD_ENTRY, moment, zipfile.ZIP_STORED), "w") as entry:
         writer = _TeeWriter(entry, signer)
@@ -163,7 +141,8 @@ def _encrypt(outer: zipfile.ZipFile, stream: PayloadStream, profile: CentreProfi
             if stream.error is not None:
                 raise stream.error from None
             raise
-    return writer.digest.hexdigest()
+        finally:
+            stream.stop()
 
 
 def write_bundle_to(
@@ -196,8 +175,8 @@ def write_bundle_to(
     try:
         with zipfile.ZipFile(handle, "w", allowZip64=False) as outer:
             stream = PayloadStream(manifest_bytes, records, blobs, moment)
-            payload_sha256 = _encrypt(outer, stream, profile, moment, signer)
-            signature = signer.finish()
+            _encrypt(outer, stream, profile, moment, signer)
+            signature, payload_sha256 = signer.finish()
             outer.writestr(entry_info(SIGNATURE_ENTRY, moment, zipfile.ZIP_STORED),
                            bytes(signature) + b"\n")
             if readme:

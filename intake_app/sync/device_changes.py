@@ -14,8 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from intake_app.errors import NotFound
-from intake_app.storage import InterviewStore, Vault
+from intake_app.storage import InterviewStore, RevisionInfo, Vault
 from intake_app.sync.bundle_writer import AttachmentSource, PreparedRecord, prepare_record
 from intake_app.sync.manifest import Tombstone
 from intake_app.sync.outbox import WAITING, OutboxState
@@ -26,6 +25,7 @@ Connection = Any  # sqlcipher3 ships no type information
 DELETED = "deleted"  # the store's status of a tombstone revision
 FALLBACK_REASON = "deleted"
 FALLBACK_MEDIA_TYPE = "application/octet-stream"
+_BATCH = 500  # records read at a time
 
 
 @dataclass
@@ -56,23 +56,27 @@ class PendingChanges:
 def pending_changes(vault: Vault) -> PendingChanges:
     """Collect what is new or changed since the last receipt (see the module docstring).
 
-    Each store call is its own short read, so autosave is never held up for long. A record
-    saved again meanwhile is still described consistently: its revision hash is looked up by
-    the revision number of the document that was read (revisions are append-only).
+    The store is read in a few short reads (records in batches), so autosave is never held up
+    for long. A record saved again meanwhile is still described consistently: its document
+    and its revision hash come from the same row of the append-only revision table.
     """
     store = vault.interviews
     changes = PendingChanges()
     with vault.transaction() as conn:
         waiting = _carried(conn, ("record", "tombstone"), "revision", WAITING)
         sent = _carried(conn, ("attachment",), "sha256", (*WAITING, OutboxState.DELIVERED))
-    for summary in store.list(delivered=False):
-        if (summary.id, summary.revision) not in waiting:
-            _add_record(store, summary.id, summary.deleted, changes)
+    todo = [s.id for s in store.list(delivered=False) if (s.id, s.revision) not in waiting]
+    for first in range(0, len(todo), _BATCH):
+        heads = store.heads(todo[first : first + _BATCH])
+        for record_id in todo[first : first + _BATCH]:
+            if record_id in heads:  # else purged meanwhile
+                _add_record(record_id, *heads[record_id], changes)
     skipped = set(changes.skipped)
+    attached = store.all_attachments()
     for summary in store.list():
         if summary.deleted or summary.id in skipped:
             continue
-        for info in store.attachments(summary.id):
+        for info in attached.get(summary.id, ()):
             if (summary.id, info.sha256) not in sent:
                 changes.attachments.append(AttachmentSource(
                     info.sha256, summary.id, info.size, _media_type(info.media_type),
@@ -81,20 +85,10 @@ def pending_changes(vault: Vault) -> PendingChanges:
     return changes
 
 
-def _add_record(store: InterviewStore, record_id: str, deleted: bool,
+def _add_record(record_id: str, document: dict[str, Any], head: RevisionInfo,
                 changes: PendingChanges) -> None:
-    try:
-        document = store.get(record_id)
-        history = store.history(record_id)
-    except NotFound:
-        return  # purged meanwhile
-    revision = document.get("revision")
-    head = next((info for info in history if info.revision == revision), None)
-    if head is None:
-        changes.skipped.append(record_id)
-        return
     changes.revision_hashes[record_id] = head.sha256
-    if deleted or head.status == DELETED:
+    if head.status == DELETED:
         changes.tombstones.append(
             Tombstone(record_id, head.revision, _reason(document.get("reason")))
         )

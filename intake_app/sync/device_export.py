@@ -1,8 +1,9 @@
 """Export: put everything new or changed into bundles in the vault's outbox.
 
-For each bundle: reserve its sequence number (committed) -> write it into the vault-backed
-spool -> store it as ready with what it carried (committed). A crash anywhere in between
-leaves a `building` row, which the next export abandons and reports in `abandoned_seqs`.
+For each bundle: reserve its sequence number (committed) -> write its file into the vault's
+outbox folder (partial name, fsync, rename) -> store it as ready with what it carried
+(committed). A crash anywhere in between leaves a `building` row, which the next export
+abandons and reports in `abandoned_seqs`, and at most a stray file, which it sweeps away.
 Copying to the share or a USB stick is the transports' job, from the stored bytes.
 """
 
@@ -12,16 +13,14 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, cast
 
 from intake_app.storage import Vault
-from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
+from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE, bundle_name
 from intake_app.sync.bundle_plan import plan_bundles
 from intake_app.sync.bundle_writer import BundleContents
 from intake_app.sync.device_bundle import BundleFacts, write_bundle_to
 from intake_app.sync.device_changes import PendingChanges, pending_changes
 from intake_app.sync.device_identity import Device, load_device
-from intake_app.sync.device_spool import OutboxSpool
 from intake_app.sync.errors import ExportTooLarge
 from intake_app.sync.outbox import CarriedItem, Outbox, OutboxBundle, export_lock
 from intake_app.sync.strict_json import format_timestamp
@@ -100,19 +99,19 @@ def _make_bundle(vault: Vault, outbox: Outbox, device: Device, contents: BundleC
                  changes: PendingChanges, clock: Clock, max_size: int) -> OutboxBundle:
     created = clock()
     seq = outbox.reserve(format_timestamp(created))
-    spool = OutboxSpool(vault, seq)
+    name = bundle_name(device.device_id, seq)
     try:
-        facts = write_bundle_to(
-            cast(IO[bytes], spool), profile=device.profile, device_id=device.device_id,
-            device_key=device.secret_key, seq=seq, created=created, contents=contents,
-            max_size=max_size,
-        )
-        spool.close()
+        with outbox.files.writing(name) as handle:
+            facts = write_bundle_to(
+                handle, profile=device.profile, device_id=device.device_id,
+                device_key=device.secret_key, seq=seq, created=created, contents=contents,
+                max_size=max_size,
+            )
         return outbox.store(facts, _carried(facts, changes), contents.abandoned_seqs)
     except BaseException:
-        spool.discard()
         with contextlib.suppress(Exception):
             outbox.abandon(seq, format_timestamp(clock()))
+            outbox.files.remove(name)
         raise
 
 

@@ -4,7 +4,8 @@ A receipt counts only if it verifies with the profile's receipt key, its signed 
 agrees with its contents, it is for the exact bundle in the outbox (same seq, same hash of
 `payload.age`) and lists only records that bundle carried (`sync.receipt.verify_receipt`).
 Then, in one vault transaction: the listed revisions (and, for an accepted bundle, the
-tombstones it carried) are marked delivered, the outbox copy is dropped, the receipt is kept.
+tombstones it carried) are marked delivered and the receipt is kept; after the commit the
+outbox file is dropped.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def apply_receipt(vault: Vault, seq: int, receipt: Receipt, data: bytes, signatu
                   now: str) -> ReceiptResult:
     """Apply a verified receipt in one transaction (see the module docstring)."""
     with vault.transaction() as conn:
-        row = conn.execute("SELECT state FROM device_outbox WHERE seq = ?", (seq,)).fetchone()
+        row = conn.execute(
+            "SELECT state, name FROM device_outbox WHERE seq = ?", (seq,)
+        ).fetchone()
         if row is None or OutboxState(row[0]) not in WAITING:
             return ReceiptResult(seq, receipt.outcome, receipt.reason)
         marked = 0
@@ -83,8 +86,6 @@ def apply_receipt(vault: Vault, seq: int, receipt: Receipt, data: bytes, signatu
             (state.value, receipt.outcome.value,
              None if receipt.reason is None else receipt.reason.value, closed, seq),
         )
-        if closed is not None:
-            conn.execute("DELETE FROM device_outbox_chunk WHERE seq = ?", (seq,))
         conn.execute(
             "INSERT INTO device_receipt (seq, outcome, reason, imported, received, data, "
             "signature) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO UPDATE SET "
@@ -94,6 +95,8 @@ def apply_receipt(vault: Vault, seq: int, receipt: Receipt, data: bytes, signatu
              None if receipt.reason is None else receipt.reason.value, receipt.imported, now,
              data, signature),
         )
+    if closed is not None and row[1]:
+        Outbox(vault).files.remove(str(row[1]))  # a crash before this: the next sweep
     problem = None
     if state is OutboxState.REFUSED and receipt.reason is not None:
         problem = BundleRefusedByCentre(seq, receipt.reason)

@@ -9,7 +9,9 @@
   `held` (the centre quarantined it), `delivered` (accepted; bytes dropped), `refused` (the
   centre rejected it; bytes dropped, contents released for a new bundle), `abandoned` (never
   finished; listed in a later bundle's `abandoned_seqs`, recorded in `reported_in`).
-- `device_outbox_chunk`: a bundle's bytes in 1 MiB pieces, like the attachments.
+- `device_outbox_chunk` (version 1 only): a bundle's bytes in 1 MiB pieces. Version 2 keeps
+  each bundle as a file in `<vault>/outbox/` instead (`sync.outbox_files`); upgrading writes
+  the waiting bundles' pieces out as files before the table is dropped.
 - `device_outbox_item`: what each bundle carried (records, attachments, tombstones), with the
   store's revision hash so a receipt's file hashes can be turned into delivery marks.
 - `device_receipt`: the verified receipts, byte for byte.
@@ -19,6 +21,7 @@
 from __future__ import annotations
 
 from intake_app.storage import Vault
+from intake_app.sync.outbox_files import OutboxFiles
 
 COMPONENT = "device"
 
@@ -120,9 +123,61 @@ CREATE TABLE device_receipt (
 );
 """
 
-DEVICE_MIGRATIONS: list[str] = [DEVICE_V1]
+# Version 2: bundles become files; `device_outbox_item` is rebuilt with its kind check
+# spelled out, because with `cipher_memory_security` on, an `IN (...)` list in a CHECK costs
+# about 0.1 ms per inserted row (SQLite builds a temporary table for it each time).
+DEVICE_V2 = """
+DROP TABLE device_outbox_chunk;
+
+CREATE TABLE device_outbox_item_v2 (
+    num INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind = 'record' OR kind = 'attachment' OR kind = 'tombstone'),
+    record_id TEXT NOT NULL,
+    revision INTEGER,
+    sha256 TEXT NOT NULL,
+    revision_sha256 TEXT
+);
+INSERT INTO device_outbox_item_v2 (num, seq, kind, record_id, revision, sha256,
+    revision_sha256)
+SELECT num, seq, kind, record_id, revision, sha256, revision_sha256 FROM device_outbox_item;
+DROP TABLE device_outbox_item;
+ALTER TABLE device_outbox_item_v2 RENAME TO device_outbox_item;
+CREATE INDEX device_outbox_item_seq ON device_outbox_item (seq);
+CREATE INDEX device_outbox_item_record ON device_outbox_item (record_id, kind);
+"""
+
+DEVICE_MIGRATIONS: list[str] = [DEVICE_V1, DEVICE_V2]
 
 
 def ensure_device_schema(vault: Vault) -> None:
     """Create or upgrade the device tables (backed up first by the vault)."""
+    _move_chunks_to_files(vault)
     vault.ensure_schema(COMPONENT, DEVICE_MIGRATIONS)
+
+
+def _move_chunks_to_files(vault: Vault) -> None:
+    """Before version 2: write each waiting bundle's stored pieces out as its outbox file.
+
+    Safe to repeat: a crash before the table is dropped just writes the same files again.
+    """
+    files = OutboxFiles(vault.folder)
+    with vault.transaction() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                        "name = 'device_outbox_chunk'").fetchone() is None:
+            return
+        waiting = conn.execute(
+            "SELECT seq, name FROM device_outbox WHERE state IN ('ready', 'held') "
+            "AND name IS NOT NULL ORDER BY seq"
+        ).fetchall()
+    for seq, name in waiting:
+        with files.writing(str(name)) as handle:
+            index = 0
+            while True:
+                with vault.transaction() as conn:
+                    row = conn.execute("SELECT data FROM device_outbox_chunk WHERE seq = ? "
+                                       "AND n = ?", (seq, index)).fetchone()
+                if row is None:
+                    break
+                handle.write(row[0])
+                index += 1

@@ -1,9 +1,10 @@
 """The outbox inside the vault: every sequence number ever reserved, and each bundle's bytes.
 
 A bundle goes through: `reserve` (its seq committed before anything is written) ->
-`store` (bytes complete, what it carried recorded; one transaction) -> a receipt closes it.
-A seq whose bundle never reached `store` is `abandoned` and listed in a later bundle's
-`abandoned_seqs`. A stored bundle is sent byte for byte from here until its receipt arrives.
+`store` (its file complete in `<vault>/outbox/`, what it carried recorded; one transaction)
+-> a receipt closes it. A seq whose bundle never reached `store` is `abandoned` and listed in
+a later bundle's `abandoned_seqs`. A stored bundle is sent byte for byte from its file until
+its receipt arrives (`sync.outbox_files` says why the bytes are a file and not rows).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from intake_app.storage import Vault
 from intake_app.sync.device_bundle import BundleFacts
 from intake_app.sync.device_errors import OutboxCopyDamaged
-from intake_app.sync.device_spool import stored_chunks
+from intake_app.sync.outbox_files import OutboxFiles
 from intake_app.sync.receipt import SentBundle
 
 Connection = Any  # sqlcipher3 ships no type information
@@ -96,6 +97,7 @@ class Outbox:
 
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
+        self.files = OutboxFiles(vault.folder)
 
     def reserve(self, now: str) -> int:
         """Take the next sequence number and commit it before any byte is written."""
@@ -131,11 +133,7 @@ class Outbox:
             ).rowcount
             if changed != 1:
                 raise OutboxCopyDamaged()
-            stored = conn.execute(
-                "SELECT coalesce(sum(length(data)), 0) FROM device_outbox_chunk WHERE seq = ?",
-                (facts.seq,),
-            ).fetchone()[0]
-            if stored != facts.size:
+            if self.files.size(facts.name) != facts.size:
                 raise OutboxCopyDamaged()
             conn.executemany(
                 "INSERT INTO device_outbox_item (seq, kind, record_id, revision, sha256, "
@@ -152,24 +150,26 @@ class Outbox:
     def abandon(self, seq: int, now: str) -> None:
         """Give up a bundle that will never be sent; its seq is listed in a later bundle."""
         with self._vault.transaction() as conn:
-            conn.execute(
-                "UPDATE device_outbox SET state = ?, closed = ? WHERE seq = ? AND state IN "
-                "(?, ?, ?)",
-                (OutboxState.ABANDONED.value, now, seq, OutboxState.BUILDING.value,
-                 OutboxState.READY.value, OutboxState.HELD.value),
-            )
-            conn.execute("DELETE FROM device_outbox_chunk WHERE seq = ?", (seq,))
+            _abandon(conn, seq, now)
+            row = conn.execute("SELECT name FROM device_outbox WHERE seq = ?", (seq,)).fetchone()
+        if row is not None and row[0]:
+            self.files.remove(str(row[0]))
 
     def recover_interrupted(self, now: str) -> list[int]:
-        """Abandon bundles left `building` by a crash (call under `export_lock`)."""
+        """Abandon bundles a crash left `building`; sweep stray files (under `export_lock`)."""
         with self._vault.transaction() as conn:
             seqs = [int(row[0]) for row in conn.execute(
                 "SELECT seq FROM device_outbox WHERE state = ? ORDER BY seq",
                 (OutboxState.BUILDING.value,),
             )]
             for seq in seqs:
-                self.abandon(seq, now)
+                _abandon(conn, seq, now)
+        self.sweep()
         return seqs
+
+    def sweep(self) -> list[str]:
+        """Remove outbox files no waiting bundle owns (call under `export_lock`)."""
+        return self.files.sweep(b.name for b in self.bundles() if b.name)
 
     def unreported_abandoned(self) -> list[int]:
         """Abandoned seqs no waiting or delivered bundle has told the centre about yet."""
@@ -214,9 +214,15 @@ class Outbox:
         )
         return SentBundle(device_id, seq, bundle.payload_sha256, carried)
 
-    def chunks(self, seq: int) -> Iterator[bytes]:
-        """The stored bytes of bundle `seq`, chunk by chunk."""
-        return stored_chunks(self._vault, seq)
+    def chunks(self, bundle: OutboxBundle) -> Iterator[bytes]:
+        """The stored bytes of a waiting bundle, piece by piece (`OutboxCopyDamaged` if the
+        file is missing or not the size that was stored)."""
+        if bundle.name is None or self.files.size(bundle.name) != bundle.size:
+            raise OutboxCopyDamaged()
+        try:
+            yield from self.files.chunks(bundle.name)
+        except OSError as exc:
+            raise OutboxCopyDamaged() from exc
 
     def mark_sent(self, seq: int, now: str, *, to_share: bool) -> None:
         """Note when a bundle was last copied to the share (or to a folder)."""
@@ -231,6 +237,14 @@ class Outbox:
         with self._vault.transaction() as conn:
             row = conn.execute("SELECT max(received) FROM device_receipt").fetchone()
         return str(row[0]) if row and row[0] else None
+
+
+def _abandon(conn: Connection, seq: int, now: str) -> None:
+    conn.execute(
+        "UPDATE device_outbox SET state = ?, closed = ? WHERE seq = ? AND state IN (?, ?, ?)",
+        (OutboxState.ABANDONED.value, now, seq, OutboxState.BUILDING.value,
+         OutboxState.READY.value, OutboxState.HELD.value),
+    )
 
 
 def carried_items(conn: Connection, seq: int) -> list[CarriedItem]:

@@ -63,7 +63,7 @@ def copy_bundle(
     target = folder / bundle.name
     written = 0
     with atomic_writer(target) as handle:
-        for chunk in Outbox(vault).chunks(bundle.seq):
+        for chunk in Outbox(vault).chunks(bundle):
             handle.write(chunk)
             written += len(chunk)
             if on_bytes is not None:
