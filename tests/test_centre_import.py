@@ -263,3 +263,31 @@ def test_no_plaintext_reaches_the_disk(centre: Centre, tmp_path: Path) -> None:
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert needle not in path.read_bytes(), path.name
+
+
+def test_search_index_catches_up_with_imports_before_a_search(centre: Centre,
+                                                              tmp_path: Path) -> None:
+    from intake_app.sync.centre_search import refresh_search_index
+
+    laptop = Laptop()
+    register(centre, laptop)
+    first = document(consent_interview="yes", alias="Kalle",
+                     account={"text": "kitchen without pay", "lang": "en"})
+    gone = document(consent_interview="yes", alias="Zebedee",
+                    account={"text": "kitchen at night", "lang": "en"})
+    assert import_bundle(centre, laptop.bundle(tmp_path / "1", centre,
+                                               records=[first, gone]).path).delivered
+    assert table_count(centre.vault, "centre_record_text") == 0  # the import did not index
+    # Deleted before anything was indexed: the catch-up must not bring it back.
+    assert import_bundle(centre, laptop.bundle(
+        tmp_path / "2", centre, records=[],
+        deleted=[Tombstone(gone["id"], 2, "consent-withdrawn")]).path).delivered
+    newer = dict(first, revision=2, answers={"consent_interview": "yes", "alias": "Kalle",
+                                             "account": {"text": "factory", "lang": "en"}})
+    assert import_bundle(centre, laptop.bundle(tmp_path / "3", centre,
+                                               records=[newer]).path).delivered
+    assert [i.id for i in search_interviews(centre.vault, "factory")] == [first["id"]]
+    assert search_interviews(centre.vault, "kitchen") == []  # the old text left with revision 1
+    assert search_interviews(centre.vault, "Zebedee") == []
+    assert table_count(centre.vault, "centre_record_text") == 1
+    assert refresh_search_index(centre.vault) == 0  # nothing new since the search

@@ -34,3 +34,27 @@ def test_refuses_what_it_cannot_sign_honestly() -> None:
     encrypted.encrypt("a password")
     with pytest.raises(ValueError):
         sign_digest(encrypted, digest, "x")
+
+
+def test_verify_digest_agrees_with_py_minisign() -> None:
+    from intake_app.sync.prehashed import verify_digest
+
+    pair, other = keys.generate_signing_key(), keys.generate_signing_key()
+    data = os.urandom(50_000)
+    digest = new_digest()
+    digest.update(data)
+    signature = pair.secret_key.sign(data, prehash=True, trusted_comment="seq:1")
+    verify_digest(pair.public_key, signature, digest.digest())
+    wrong = new_digest()
+    wrong.update(data + b"x")
+    with pytest.raises(minisign.VerifyError):
+        verify_digest(pair.public_key, signature, wrong.digest())
+    with pytest.raises(minisign.VerifyError):
+        verify_digest(other.public_key, signature, digest.digest())
+    # An edited trusted comment breaks the global signature.
+    text = bytes(signature).replace(b"seq:1", b"seq:2")
+    with pytest.raises(minisign.VerifyError):
+        verify_digest(pair.public_key, minisign.Signature.from_bytes(text), digest.digest())
+    pure = pair.secret_key.sign(data, prehash=False)
+    with pytest.raises(minisign.VerifyError):
+        verify_digest(pair.public_key, pure, digest.digest())

@@ -168,6 +168,7 @@ def _report(results: Sequence[Any], as_json: bool) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.sync.centre_import import import_bundle
     from intake_app.sync.centre_inbox import scan_inbox
+    from intake_app.sync.centre_search import refresh_search_index
 
     if not args.files and not args.inbox:
         raise SystemExit(_("Name bundle files to import, or use --inbox."))
@@ -182,6 +183,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(_("Could not read {file}.", file=path.name), file=sys.stderr)
         if args.inbox:
             results += scan_inbox(centre)
+        if results:
+            refresh_search_index(centre.vault)  # so the administrator's first search is quick
     code = _report(results, args.json)
     return 2 if unreadable and code == 0 else code
 

@@ -52,10 +52,11 @@ def format_time(moment: datetime) -> str:
 
 def parse_time(text: str) -> datetime | None:
     """The stored time format back to an aware datetime, or None when it does not match."""
-    if not _TIME.match(text):
+    if not _TIME.fullmatch(text):
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        # Python 3.11 reads the trailing Z; the pattern above has fixed the exact shape.
+        return datetime.fromisoformat(text).astimezone(UTC)
     except ValueError:
         return None
 

@@ -30,6 +30,7 @@ from intake_app.sync.bundle_format import (
 )
 from intake_app.sync.errors import BundleRefused, Outcome, Reason
 from intake_app.sync.keys import key_id, parse_public_key, signature_key_id
+from intake_app.sync.prehashed import new_digest, verify_digest
 from intake_app.sync.strict_json import FormatProblem
 from intake_app.sync.zip_reader import (
     STORED,
@@ -149,6 +150,9 @@ def _container_entries(handle: BinaryIO, size: int) -> list[ZipEntry]:
     return entries
 
 
+_HASH_PIECE = 1 << 20  # bytes of payload.age hashed at a time
+
+
 def open_container(source: Path | bytes, *, max_size: int = MAX_BUNDLE_SIZE) -> BundleContainer:
     """Check 1: size cap, exactly the allowed entries in order, stored, within limits.
 
@@ -204,8 +208,11 @@ def verify_signature(container: BundleContainer, lookup: DeviceLookup) -> Signed
     device, public_key, signer = _find_device(signature, lookup)
     stream = container.payload_stream()
     try:
-        public_key.verify(stream, signature)
+        digest = new_digest()
+        while piece := stream.read(_HASH_PIECE):
+            digest.update(piece)
         stream.drain()
+        verify_digest(public_key, signature, digest.digest())
     except minisign.VerifyError:
         if isinstance(stream.error, ZipProblem):
             raise BundleRefused(Reason.BAD_CONTAINER, str(stream.error)) from None

@@ -7,6 +7,8 @@ Everything here runs inside the import's one transaction. Rules:
 - A tombstone removes the content of every revision up to its own, keeps the tombstone and the
   hashes, drops the record from the search index and unlinks its attachments. A revision that
   arrives after its tombstone (bundles imported out of order) is recorded without content.
+- New revisions are not indexed here: the index catches up before the next search
+  (`centre_search`), which keeps an import to what it must do before its receipt.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from intake_app.storage import attachments
 from intake_app.storage.database import Connection
-from intake_app.storage.documents import DELETED, searchable_texts, utc_now
+from intake_app.storage.documents import DELETED, utc_now
 from intake_app.sync.bundle_reader import SignedBundle
 from intake_app.sync.manifest import AttachmentEntry, Tombstone
 from intake_app.sync.payload_reader import PayloadRecord, VerifiedPayload
@@ -120,24 +122,17 @@ def _add_revision(conn: Connection, record: PayloadRecord, signed: SignedBundle,
         return
     fields = _head_fields(record.document)
     if head is None:
-        num = conn.execute(
+        conn.execute(
             "INSERT INTO centre_record (id, device_id, revision, status, alias, form, "
             "form_version, created, modified, deleted, imported) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
             (entry.id, signed.device_id, entry.revision, *fields, now),
-        ).lastrowid
+        )
     else:
-        num = head[0]
         conn.execute(
             "UPDATE centre_record SET revision = ?, status = ?, alias = ?, form = ?, "
             "form_version = ?, created = ?, modified = ?, deleted = 0, imported = ? "
-            "WHERE num = ?", (entry.revision, *fields, now, num))
-    answers = record.document.get("answers")
-    texts = searchable_texts(answers) if isinstance(answers, dict) else ""
-    if head is not None:
-        conn.execute("DELETE FROM centre_record_text WHERE rowid = ?", (num,))
-    conn.execute("INSERT INTO centre_record_text (rowid, alias, texts) VALUES (?, ?, ?)",
-                 (num, fields[1] if isinstance(fields[1], str) else "", texts))
+            "WHERE num = ?", (entry.revision, *fields, now, head[0]))
 
 
 def _is_deleted(conn: Connection, record_id: str) -> bool:

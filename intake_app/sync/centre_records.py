@@ -16,6 +16,7 @@ from intake_app.storage import AttachmentInfo, Vault
 from intake_app.storage import attachments as stored_attachments
 from intake_app.storage.search import TRIGRAM
 from intake_app.storage.search_text import fts_phrase, like_pattern, query_terms
+from intake_app.sync.centre_search import catch_up
 
 _INTERVIEW = ("SELECT r.id, r.device_id, r.revision, r.status, r.alias, r.form, r.form_version, "
               "r.created, r.modified, r.deleted, r.imported FROM centre_record AS r")
@@ -98,6 +99,7 @@ def search_interviews(vault: Vault, query: str) -> list[ImportedInterview]:
     sql = (_INTERVIEW + " JOIN centre_record_text AS t ON t.rowid = r.num WHERE r.deleted = 0 "
            "AND " + " AND ".join(clauses) + " ORDER BY r.modified DESC, r.id")
     with vault.transaction() as conn:
+        catch_up(conn)
         return [_interview(row) for row in conn.execute(sql, params).fetchall()]
 
 

@@ -171,7 +171,19 @@ CREATE TABLE centre_held_chunk (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [CENTRE_V1]
+# Version 2: imports no longer index; the search index catches up from the last revision row
+# it has seen before the next search (`centre_search.refresh_search_index`). Tombstones still
+# take a record out of the index at once. Everything imported so far was indexed on import.
+CENTRE_V2 = """
+CREATE TABLE centre_search_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_through INTEGER NOT NULL
+);
+INSERT INTO centre_search_state (id, indexed_through)
+SELECT 1, coalesce(max(num), 0) FROM centre_revision;
+"""
+
+MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2]
 
 RECORD_TABLES: tuple[str, ...] = (
     "centre_record",

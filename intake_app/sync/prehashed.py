@@ -1,8 +1,9 @@
-"""A minisign prehashed signature over a BLAKE2b-512 digest the caller computed.
+"""Minisign prehashed signatures made and checked over a BLAKE2b-512 digest the caller computed.
 
 py-minisign's `SecretKey.sign` hashes its input itself, pulling it 8 KiB at a time through
 Python; a bundle writer that already sees every byte of `payload.age` go by hashes it there,
-in large pieces and off Python's lock, and signs the digest here. The output is the standard
+in large pieces and off Python's lock, and signs the digest here; the importer checks a
+bundle the same way (`verify_digest`) instead of `PublicKey.verify`. The output is the standard
 minisign signature (algorithm `ED`: Ed25519 over the file's BLAKE2b-512; the global signature
 covers signature || trusted comment), parsed back by py-minisign and checked against the
 standard `minisign -V` in the tests.
@@ -17,7 +18,11 @@ import base64
 import hashlib
 
 import minisign
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 PREHASHED = b"ED"
 UNTRUSTED_COMMENT = "signature from minisign secret key"
@@ -55,3 +60,28 @@ def sign_digest(secret_key: minisign.SecretKey, digest: bytes,
         base64.standard_b64encode(private.sign(signature + comment)),
     ))
     return minisign.Signature.from_bytes(text)
+
+
+def verify_digest(public_key: minisign.PublicKey, signature: minisign.Signature,
+                  digest: bytes) -> None:
+    """Check a prehashed signature against the file's BLAKE2b-512 digest and the public key:
+    the signature over the digest, then the global signature over it and the trusted comment.
+
+    Raises `minisign.VerifyError` like `PublicKey.verify`; the key ids are the caller's to match.
+    """
+    lines = bytes(signature).split(b"\n")
+    try:
+        line = base64.b64decode(lines[1], validate=True)
+        global_signature = base64.b64decode(lines[3], validate=True)
+        comment = lines[2].removeprefix(b"trusted comment: ")
+        raw_key = base64.b64decode(public_key.to_base64(), validate=True)
+    except (IndexError, ValueError) as exc:
+        raise minisign.VerifyError("signature unreadable") from exc
+    if line[:2] != PREHASHED or len(line) != 74 or len(raw_key) != 42:
+        raise minisign.VerifyError("not a prehashed Ed25519 signature")
+    key = Ed25519PublicKey.from_public_bytes(raw_key[10:])
+    try:
+        key.verify(line[10:], digest)
+        key.verify(global_signature, line[10:] + comment)
+    except InvalidSignature as exc:
+        raise minisign.VerifyError("signature verification failed") from exc

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from intake_app.errors import KnownError
 from intake_app.sync.centre_import import ImportResult, import_bundle
 from intake_app.sync.centre_inbox import ScanProgress, scan_inbox
+from intake_app.sync.centre_search import refresh_search_index
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_vault import Centre
 from intake_app.ui.tasks import when_done
@@ -49,7 +50,7 @@ class InboxWatch(QObject):
         """Import what waits in the inbox (nothing happens while a scan or import runs)."""
         if self.busy or not self._service.is_unlocked:
             return
-        self._run(lambda centre: scan_inbox(centre, progress=self.progress.emit))
+        self._run(lambda centre: _indexed(centre, scan_inbox(centre, progress=self.progress.emit)))
 
     def import_files(self, paths: Sequence[Path]) -> bool:
         """Import files the administrator chose (a USB stick); False while busy."""
@@ -67,7 +68,7 @@ class InboxWatch(QObject):
                     continue  # unreadable: the stick was pulled out; nothing was imported
                 results.append(result)
                 self.progress.emit(ScanProgress(index + 1, len(chosen), None, result))
-            return results
+            return _indexed(centre, results)
         self._run(work)
         return True
 
@@ -83,3 +84,10 @@ class InboxWatch(QObject):
     def _failed(self, error: KnownError) -> None:
         self.busy = False
         self.failed.emit(error)
+
+
+def _indexed(centre: Centre, results: list[ImportResult]) -> list[ImportResult]:
+    """Let the search index catch up after imports, still off the GUI thread."""
+    if results:
+        refresh_search_index(centre.vault)
+    return results
