@@ -29,15 +29,20 @@ from tests.test_centre_kit import (
 
 
 def test_init_makes_vault_keys_and_profile(tmp_path: Path) -> None:
-    setup = init_centre(tmp_path / "data", name="Centre B", share="/srv/intake",
+    share = tmp_path / "srv" / "intake"
+    share.parent.mkdir()
+    setup = init_centre(tmp_path / "data", name="Centre B", share=str(share),
                         passphrase=PASSPHRASE, kdf=FAST)
     profile, fingerprint = load_profile(profile_file(tmp_path / "data"))
     assert (profile, fingerprint) == (setup.profile, setup.fingerprint)
-    assert len(profile.age_recipients) == 1 and profile.share == "/srv/intake"
+    assert len(profile.age_recipients) == 1 and profile.share == str(share)
+    # The share and the folders laptops use were made, ready for the first enrolment.
+    assert setup.share_ready
+    assert sorted(p.name for p in share.iterdir()) == ["enrol", "inbox", "receipts"]
     with Centre.open(tmp_path / "data", PASSPHRASE, validator=validator) as centre:
         assert centre.vault.kind == "centre" and centre.profile == profile
         assert centre.fingerprint == fingerprint
-        assert centre.share == Path("/srv/intake")
+        assert centre.share == share
         secrets = [export_secret_key(centre.receipt_key),
                    identity_to_text(centre.identities[0]).encode(), b"AGE-SECRET-KEY"]
     for path in (tmp_path / "data").rglob("*"):
@@ -93,3 +98,11 @@ def test_a_worker_vault_is_not_a_centre(tmp_path: Path) -> None:
     vault.lock()
     with pytest.raises(NotACentreVault):
         Centre.open(tmp_path, PASSPHRASE, validator=validator)
+
+
+def test_init_works_while_the_share_cannot_be_reached(tmp_path: Path) -> None:
+    share = tmp_path / "not-mounted" / "intake"
+    setup = init_centre(tmp_path / "data", name="Centre B", share=str(share),
+                        passphrase=PASSPHRASE, kdf=FAST)
+    assert not setup.share_ready and not share.parent.exists()
+    assert setup.profile.share == str(share)

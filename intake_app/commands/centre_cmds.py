@@ -138,6 +138,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(_("Centre vault created in {folder}.", folder=setup.vault_folder))
     print(_("Centre profile: {path}", path=setup.profile_path))
     print(_("Profile fingerprint: {fingerprint}", fingerprint=setup.fingerprint))
+    if not setup.share_ready:
+        print(_("The share folder {folder} cannot be reached now. Laptops can send bundles once "
+                "it exists and this computer can write to it.", folder=args.share),
+              file=sys.stderr)
     if setup.backup_identity is not None:
         print(_("Offline backup key written to {path}. Print it or copy it to offline storage, "
                 "then delete the file from this computer.", path=setup.backup_identity))

@@ -22,9 +22,11 @@ from intake_app.storage import KdfParams, Vault
 from intake_app.storage.atomic import atomic_write_bytes
 from intake_app.storage.documents import utc_now
 from intake_app.sync import keys
+from intake_app.sync.centre_devices import ENROL_FOLDER
 from intake_app.sync.centre_errors import BackupIdentityExists
 from intake_app.sync.centre_vault import centre_dir, profile_file, store_centre_keys
 from intake_app.sync.profile import CentreProfile, write_profile
+from intake_app.sync.transport import INBOX_FOLDER, RECEIPTS_FOLDER
 
 MAX_NAME = 200
 MAX_SHARE = 1024
@@ -45,6 +47,7 @@ class CentreSetup:
     recovery_code: str
     vault_folder: Path
     backup_identity: Path | None
+    share_ready: bool = True  # False: the share's folders could not be made (not reachable)
 
 
 def _check_field(value: str, field: str, limit: int) -> None:
@@ -104,7 +107,26 @@ def init_centre(
     except BaseException:
         _remove(made)
         raise
-    return CentreSetup(profile, path, fingerprint, recovery_code, folder, backup_identity)
+    return CentreSetup(profile, path, fingerprint, recovery_code, folder, backup_identity,
+                       share_ready=make_share_folders(Path(share)))
+
+
+SHARE_FOLDERS = (ENROL_FOLDER, INBOX_FOLDER, RECEIPTS_FOLDER)
+
+
+def make_share_folders(share: Path) -> bool:
+    """Make the folders laptops write to and read from on the share (`enrol/`, `inbox/`,
+    `receipts/`), and the share folder itself when its parent exists. False when the share
+    cannot be reached now; the centre works anyway and makes them on its first import.
+    """
+    try:
+        if not share.is_dir():
+            share.mkdir(mode=0o770)
+        for name in SHARE_FOLDERS:
+            (share / name).mkdir(mode=0o770, exist_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def _remove(paths: list[Path]) -> None:
