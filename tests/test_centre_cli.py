@@ -19,6 +19,7 @@ from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.storage import KdfParams
+from intake_app.sync import keys
 from intake_app.sync.bundle_writer import BundleContents, write_bundle
 from intake_app.sync.profile import load_profile
 from tests.test_centre_kit import FAST, PASSPHRASE, Laptop, document, write_forms_folder
@@ -112,6 +113,9 @@ def test_the_whole_day_of_an_administrator(cli, tmp_path: Path) -> None:  # type
     assert [(r["outcome"], r["records"]) for r in _lines(out)] == [("accepted", 1)]
     code, out, _err = cli("devices", "--json")
     assert [d["state"] for d in _lines(out)] == ["active"]
+    [listed] = _lines(out)
+    assert listed["public_key"] == keys.public_key_to_text(laptop.keypair.public_key)
+    assert listed["fingerprint"] == laptop.fingerprint
 
     csv_path = tmp_path / "export.csv"
     assert cli("export-csv", "--out", str(csv_path), "--lang", "fi")[0] == 0

@@ -197,6 +197,7 @@ def _device_json(device: Any, gaps: Sequence[Any]) -> dict[str, Any]:
     return {"device_id": device.device_id, "state": device.state.value,
             "last_seq": device.last_seq, "device_name": device.device_name,
             "worker": device.worker, "fingerprint": device.fingerprint,
+            "public_key": device.public_key, "key_id": device.key_id,
             "registered": device.registered,
             "gaps": [[gap.first, gap.last] for gap in gaps]}
 
