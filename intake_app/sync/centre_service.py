@@ -15,8 +15,9 @@ from typing import TypeVar
 
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import VaultLocked
-from intake_app.storage import Vault
+from intake_app.storage import KdfParams, Vault
 from intake_app.sync.centre_forms import registry_validator
+from intake_app.sync.centre_setup import CentreSetup, init_centre
 from intake_app.sync.centre_vault import Centre, centre_dir
 
 _T = TypeVar("_T")
@@ -26,16 +27,25 @@ class CentreService:
     """Opens the centre in `data_dir` and runs work on it, one request at a time."""
 
     def __init__(self, data_dir: Path, *, share: Path | None = None,
-                 registry: FormRegistry | None = None) -> None:
+                 registry: FormRegistry | None = None, kdf: KdfParams | None = None) -> None:
         self.data_dir = Path(data_dir)
         self._share = share
         self._registry = registry
+        self._kdf = kdf  # None: calibrated on this computer; tests pass KdfParams.MINIMUM
         self._centre: Centre | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centre")
 
     def exists(self) -> bool:
         """Whether this data folder holds a centre vault."""
         return Vault.exists(centre_dir(self.data_dir))
+
+    def set_up(self, *, name: str, share: str, passphrase: str,
+               backup_identity: Path | None = None) -> Future[CentreSetup]:
+        """Make a new centre in this data folder (`init_centre`); the vault stays locked."""
+        def work() -> CentreSetup:
+            return init_centre(self.data_dir, name=name, share=share, passphrase=passphrase,
+                               kdf=self._kdf, backup_identity=backup_identity)
+        return self._executor.submit(work)
 
     def unlock(self, passphrase: str) -> Future[str]:
         """Open the centre; the future's result is the centre's name."""

@@ -1,4 +1,4 @@
-"""The administrator's window: unlock, then laptops, interviews, import log and alerts.
+"""The administrator's window: set up or unlock, then laptops, interviews, import log and alerts.
 
 While the centre is open the inbox is watched; each import shows in the progress bar and the
 tabs are read again when a scan ends. Locking closes the vault and clears every table.
@@ -35,6 +35,7 @@ from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch
 from intake_app.ui.admin.interviews_tab import InterviewsTab
 from intake_app.ui.admin.log_tab import AlertsTab, LogTab
 from intake_app.ui.admin.referral import ReferralPrinter
+from intake_app.ui.admin.setup_page import SetupPage
 from intake_app.ui.admin.unlock_page import UnlockPage
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.idle_lock import IdleLock
@@ -57,6 +58,12 @@ class AdminWindow(QMainWindow):
         self.unlock_page = UnlockPage(service, self)
         self.unlock_page.unlocked.connect(self._unlocked)
         self.pages.addWidget(self.unlock_page)
+        self.setup_page: SetupPage | None = None
+        if not service.exists():
+            self.setup_page = SetupPage(service, self)
+            self.setup_page.done.connect(self._set_up)
+            self.pages.addWidget(self.setup_page)
+            self.pages.setCurrentWidget(self.setup_page)
         self.watch = InboxWatch(service, watch_interval_ms, self)
         self.watch.progress.connect(self._progress)
         self.watch.finished.connect(self._scanned)
@@ -120,6 +127,15 @@ class AdminWindow(QMainWindow):
         count = self.alerts.count()
         self.tabs.setTabText(3, ngettext("Alerts ({count})", "Alerts ({count})", count,
                                          count=count) if count else _("Alerts"))
+
+    def _set_up(self) -> None:
+        """The new centre exists: open it like any other, and drop the set-up page."""
+        page, self.setup_page = self.setup_page, None
+        self.pages.setCurrentWidget(self.unlock_page)
+        self.unlock_page.reset()
+        if page is not None:
+            self.pages.removeWidget(page)
+            page.deleteLater()
 
     def _unlocked(self, name: str) -> None:
         self.centre_name.setText(name)
