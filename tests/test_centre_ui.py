@@ -194,3 +194,14 @@ def test_referral_summary_escapes_every_value(tmp_path: Path) -> None:
     markup = referral_html(ReferralData("Centre <i>", head, [("Alias", head.alias or "")]))
     assert "<b>bold" not in markup and "&lt;b&gt;bold&lt;/b&gt; &amp; co" in markup
     assert "Centre &lt;i&gt;" in markup
+
+
+def test_every_control_of_the_administrators_window_has_a_name(window: AdminWindow,
+                                                                 qtbot: QtBot) -> None:
+    from tests.test_ui_accessibility import unnamed_controls
+
+    assert unnamed_controls(window.unlock_page) == []
+    unlock(window, qtbot)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+    assert unnamed_controls(window) == []

@@ -34,7 +34,12 @@ MAX_SHARE = 1024
 
 class SetupFieldInvalid(KnownError):
     code = "setup-field-invalid"
-    message = N_("The {field} must be between 1 and {limit} characters long, on one line.")
+    message = N_("The centre's name must be between 1 and {limit} characters long, on one line.")
+
+
+class SetupShareInvalid(SetupFieldInvalid):
+    code = "setup-share-invalid"
+    message = N_("The share folder must be between 1 and {limit} characters long, on one line.")
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,9 @@ class CentreSetup:
     share_ready: bool = True  # False: the share's folders could not be made (not reachable)
 
 
-def _check_field(value: str, field: str, limit: int) -> None:
+def _check_field(value: str, problem: type[SetupFieldInvalid], limit: int) -> None:
     if not value.strip() or len(value) > limit or "\n" in value or "\r" in value:
-        raise SetupFieldInvalid(field=field, limit=limit)
+        raise problem(limit=limit)
 
 
 def backup_identity_text(identity: x25519.Identity, created: str) -> bytes:
@@ -75,8 +80,8 @@ def init_centre(
 ) -> CentreSetup:
     """Make the centre vault, its keys and `centre-profile.json` in `data_dir`."""
     data_dir = Path(data_dir)
-    _check_field(name, "name", MAX_NAME)
-    _check_field(share, "share", MAX_SHARE)
+    _check_field(name, SetupFieldInvalid, MAX_NAME)
+    _check_field(share, SetupShareInvalid, MAX_SHARE)
     folder = centre_dir(data_dir)
     if Vault.exists(folder):
         raise VaultExists()

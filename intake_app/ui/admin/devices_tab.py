@@ -109,6 +109,11 @@ class DevicesTab(QWidget):
         self.approve_button.setText(_("Approve…"))
         self.retire_button.setText(_("Retire…"))
         self.revoke_button.setText(_("Revoke…"))
+        self.read_button.setAccessibleName(_("Read enrolment requests"))
+        self.approve_button.setAccessibleName(_("Approve the selected laptop"))
+        self.retire_button.setAccessibleName(_("Retire the selected laptop"))
+        self.revoke_button.setAccessibleName(_("Revoke the selected laptop"))
+        self.table.setAccessibleName(_("Laptops"))
         self.model.retranslate()
 
     def refresh(self) -> None:

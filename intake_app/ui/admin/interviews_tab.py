@@ -133,6 +133,10 @@ class InterviewsTab(QWidget):
         self.search.setAccessibleName(_("Search"))
         self.details_label.setText(_("Revisions and where they came from"))
         self.print_button.setText(_("Referral summary (PDF)…"))
+        self.print_button.setAccessibleName(_("Referral summary of the selected interview"))
+        self.table.setAccessibleName(_("Imported interviews"))
+        self.history.setAccessibleName(_("Revisions and where they came from"))
+        self.answers.setAccessibleName(_("Answers of the selected revision"))
         self.model.retranslate()
         self.history_model.retranslate()
         if self.current is not None:

@@ -68,6 +68,7 @@ class LogTab(QWidget):
         register(self)
 
     def retranslate(self) -> None:
+        self.table.setAccessibleName(_("Import log"))
         self.model.retranslate()
 
     def refresh(self) -> None:
@@ -105,6 +106,8 @@ class AlertsTab(QWidget):
 
     def retranslate(self) -> None:
         self.seen_button.setText(_("Mark as seen"))
+        self.seen_button.setAccessibleName(_("Mark the selected alert as seen"))
+        self.table.setAccessibleName(_("Alerts"))
         self.model.retranslate()
 
     def refresh(self) -> None:
