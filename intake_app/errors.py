@@ -37,6 +37,15 @@ class WrongRecoveryCode(KnownError):
     message = N_("The recovery code is not correct. Type it exactly as printed.")
 
 
+class VaultDamageFound(KnownError):
+    code = "vault-damage-found"
+    message = N_(
+        "A check of the whole vault after unlocking found damage. Interviews stored in the "
+        "damaged part cannot be read. Keep this computer as it is, delete nothing, and contact "
+        "your administrator."
+    )
+
+
 class VaultDamaged(KnownError):
     code = "vault-damaged"
     message = N_(

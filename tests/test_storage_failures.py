@@ -221,3 +221,31 @@ def test_damage_with_the_right_passphrase_reaches_no_further(folder: Path) -> No
     with Vault.unlock(folder, PASSPHRASE) as vault:
         assert len(vault.interviews.list()) == 30
         assert vault.check().ok
+
+
+def test_a_large_vault_opens_quickly_and_its_pages_are_checked_after(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake_app.storage import vault as vault_module
+
+    # Pretend the template is large: unlocking then checks the header and schema only.
+    monkeypatch.setattr(vault_module, "FULL_CHECK_BYTES", PAGE)
+    path = folder / "intake.db"
+    good = path.read_bytes()
+    with Vault.unlock(folder, PASSPHRASE) as vault:
+        assert not vault.pages_checked and vault.pages_intact() is True
+    # Damage in the attachment's pages: the unlock does not see it, the page check does, and
+    # reading the damaged pages is refused as damage, never overwritten.
+    damaged = bytearray(good)
+    damaged[len(good) - 10 * PAGE + 100] ^= 0x10
+    path.write_bytes(bytes(damaged))
+    vault = Vault.unlock(folder, PASSPHRASE)
+    try:
+        assert vault.pages_intact() is False
+        with pytest.raises(VaultDamaged):
+            vault.check()
+    finally:
+        vault.lock()
+    assert vault.pages_intact() is None  # locked: nothing to check with
+    monkeypatch.setattr(vault_module, "FULL_CHECK_BYTES", 64 * 1024 * 1024)
+    _assert_refused(folder, VaultDamaged)  # a small vault's unlock checks every page

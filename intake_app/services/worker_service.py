@@ -9,7 +9,7 @@ wait for their result. Qt-free.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -68,6 +68,7 @@ class WorkerService:
         self._thread.submit(_import_storage)
         self._vault: Vault | None = None
         self._forms = forms
+        self._checker: ThreadPoolExecutor | None = None
 
     @property
     def forms(self) -> FormCatalogue:
@@ -141,8 +142,22 @@ class WorkerService:
 
     def shutdown(self) -> None:
         """Lock and stop the vault thread (the application is closing). Safe to call twice."""
-        self.lock()
+        self.lock()  # also cuts a running page check short
         self._thread.shutdown()
+        if self._checker is not None:
+            self._checker.shutdown(wait=True)
+
+    def check_pages_if_needed(self) -> Future[bool | None] | None:
+        """After unlocking a vault too large to check whole at unlock (photos, audio): check
+        every page on a thread of its own while work goes on. None when the unlock checked
+        them; the future's result is False when damage was found, None when locked meanwhile.
+        """
+        vault = self._vault
+        if vault is None or vault.pages_checked:
+            return None
+        if self._checker is None:
+            self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault-check")
+        return self._checker.submit(vault.pages_intact)
 
     def _open_vault(self) -> Vault:
         if self._vault is None:

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+
+import sqlcipher3
 
 from intake_app.errors import (
     VaultDamaged,
@@ -35,10 +38,12 @@ from intake_app.storage.atomic import atomic_write_bytes, fsync_directory, is_te
 from intake_app.storage.chain import verify_chain
 from intake_app.storage.database import (
     COMPANION_SUFFIXES,
+    FULL_CHECK_BYTES,
     Connection,
     Database,
     check_database_file,
     open_database,
+    open_reader,
     validate_database,
 )
 from intake_app.storage.documents import utc_now
@@ -74,6 +79,9 @@ class Vault:
         self._key_hex = key.hex()
         self._db = db
         self._interviews = InterviewStore(db)
+        self.pages_checked = True  # every page's HMAC was checked when it was unlocked
+        self._checks: set[Connection] = set()
+        self._checks_guard = threading.Lock()
 
     # Opening ------------------------------------------------------------------------------
 
@@ -160,7 +168,8 @@ class Vault:
     @classmethod
     def _open(cls, folder: Path, file: VaultFile, key: bytes) -> Vault:
         path = folder / DATABASE_FILE
-        validate_database(path, key.hex(), newest_core_version())
+        every_page = path.stat().st_size <= FULL_CHECK_BYTES
+        validate_database(path, key.hex(), newest_core_version(), every_page=every_page)
         db = Database(open_database(path, key.hex()))
         try:
             migrate_core(db, folder, key.hex(), file.identity.database_salt)
@@ -168,7 +177,9 @@ class Vault:
             db.close()
             raise
         _remove_stale_temporaries(folder)
-        return cls(folder, file, key, db)
+        vault = cls(folder, file, key, db)
+        vault.pages_checked = every_page
+        return vault
 
     # Using --------------------------------------------------------------------------------
 
@@ -236,10 +247,40 @@ class Vault:
         atomic_write_bytes(self._folder / VAULT_FILE, file.to_bytes())
         self._file = file
 
+    def pages_intact(self) -> bool | None:
+        """Check every page's HMAC on a read-only connection of its own, so saving goes on
+        meanwhile (after unlocking a large vault). None: the vault was locked during the check.
+        """
+        key_hex = self._key_hex
+        if not key_hex:
+            return None
+        try:
+            conn = open_reader(self._folder / DATABASE_FILE, key_hex)
+        except (VaultDamaged, OSError):
+            return False
+        with self._checks_guard:
+            self._checks.add(conn)
+        try:
+            if not self._key_hex:
+                return None
+            return not conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        except sqlcipher3.OperationalError:
+            return None if not self._key_hex else False  # interrupted by `lock`
+        except sqlcipher3.DatabaseError:
+            return False
+        finally:
+            with self._checks_guard:
+                self._checks.discard(conn)
+            conn.close()
+
     def lock(self) -> None:
-        """Close the database; further use raises VaultLocked. Safe to call twice."""
-        self._db.close()
+        """Close the database and cut any page check short; further use raises VaultLocked.
+        Safe to call twice."""
         self._key_hex = ""
+        with self._checks_guard:
+            for conn in self._checks:
+                conn.interrupt()
+        self._db.close()
 
     def __enter__(self) -> Vault:
         return self

@@ -21,6 +21,7 @@ from intake_app.ui.clipboard_guard import ClipboardGuard
 from intake_app.ui.idle_lock import IdleLock
 from intake_app.ui.preferences import Preferences
 from intake_app.ui.session_watch import SessionWatch
+from intake_app.ui.tasks import when_done
 from intake_app.ui.unlock import UnlockScreen
 
 if TYPE_CHECKING:  # imported when first needed: the unlock screen comes up sooner
@@ -102,6 +103,14 @@ class Shell(QMainWindow):
 
     def _unlocked(self) -> None:
         self.show_workspace(offer_draft=True)
+        check = self.service.check_pages_if_needed()
+        if check is not None:
+            when_done(check, self._pages_checked, lambda _error: None, owner=self,
+                      context="vault page check")
+
+    def _pages_checked(self, intact: object) -> None:
+        if intact is False:
+            warn_vault_damaged(self)
 
     def show_workspace(self, *, offer_draft: bool = False) -> None:
         """A fresh workspace over the open vault."""
@@ -186,3 +195,15 @@ class Shell(QMainWindow):
         self.idle.stop()
         self.service.lock()
         super().closeEvent(event)
+
+
+def warn_vault_damaged(parent: QWidget) -> None:
+    """Tell the worker at once, in words, that the vault check found damage."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from intake_app.errors import VaultDamageFound
+
+    box = QMessageBox(QMessageBox.Icon.Critical, WINDOW_TITLE, VaultDamageFound().translated(),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setAccessibleName(VaultDamageFound().translated())
+    box.open()
