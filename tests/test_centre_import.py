@@ -240,6 +240,7 @@ def test_receipt_that_cannot_be_written_is_reissued_later(centre: Centre, tmp_pa
     register(centre, laptop)
     written = laptop.bundle(tmp_path / "out", centre)
     blocker = centre.share / "receipts"
+    blocker.rmdir()  # made empty at set-up
     blocker.write_text("a file where the receipts folder should be")
     result = import_bundle(centre, written.path)
     assert result.outcome is Outcome.ACCEPTED and result.receipt_error is not None
