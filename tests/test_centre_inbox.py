@@ -59,6 +59,7 @@ def test_a_file_whose_receipt_failed_stays_for_the_next_scan(centre: Centre) -> 
     register(centre, laptop)
     laptop.bundle(_inbox(centre, laptop), centre)
     blocker = centre.share / "receipts"
+    blocker.rmdir()  # made empty at set-up
     blocker.write_text("not a folder")
     [result] = scan_inbox(centre)
     assert result.outcome is Outcome.ACCEPTED and result.receipt_error is not None
