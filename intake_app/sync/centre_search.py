@@ -30,8 +30,11 @@ def catch_up(conn: Connection) -> int:
     newest = conn.execute("SELECT max(num) FROM centre_revision").fetchone()[0]
     if newest is None or newest <= through:
         return 0
+    # In the records' row order: FTS5 flushes what it holds whenever a rowid goes backwards,
+    # which made a catch-up over 1,000 records three times slower.
     touched = [row[0] for row in conn.execute(
-        "SELECT DISTINCT record_id FROM centre_revision WHERE num > ?", (through,))]
+        "SELECT id FROM centre_record WHERE id IN (SELECT record_id FROM centre_revision "
+        "WHERE num > ?) ORDER BY num", (through,))]
     for record_id in touched:
         _reindex(conn, record_id)
     conn.execute("UPDATE centre_search_state SET indexed_through = ? WHERE id = 1", (newest,))
@@ -46,7 +49,9 @@ def _reindex(conn: Connection, record_id: str) -> None:
     if row is None:
         return
     num, deleted, alias, document = row
-    conn.execute("DELETE FROM centre_record_text WHERE rowid = ?", (num,))
+    # A delete, even of a missing row, makes FTS5 flush what it holds: only when there is one.
+    if conn.execute("SELECT 1 FROM centre_record_text WHERE rowid = ?", (num,)).fetchone():
+        conn.execute("DELETE FROM centre_record_text WHERE rowid = ?", (num,))
     if deleted or document is None:
         return
     answers = json.loads(document).get("answers")  # validated when it was imported
