@@ -79,27 +79,44 @@ def catch_up(conn: Connection) -> int:
             "SELECT DISTINCT interview_num FROM revision WHERE num > ? ORDER BY 1", (through,)
         )
     ]
-    for num in touched:
+    for first in range(0, len(touched), _BATCH):
+        _reindex(conn, touched[first : first + _BATCH])
+    conn.execute("UPDATE search_state SET indexed_through = ?", (newest,))
+    return len(touched)
+
+
+_BATCH = 500  # records read at a time (their documents are held meanwhile)
+
+
+def _reindex(conn: Connection, nums: list[int]) -> None:
+    """Replace these records' index entries with their head revisions' text.
+
+    Removals first, then additions in ascending rowid: FTS5 flushes what it holds whenever a
+    rowid goes backwards or a delete comes between inserts, which made a catch-up after 1,000
+    scattered edits take half a minute.
+    """
+    heads = []
+    for num in nums:
         head_rowid, indexed, status, purged, document = conn.execute(
             "SELECT r.num, i.indexed_rowid, i.status, i.purged, r.document FROM interview AS i "
             "JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision "
             "WHERE i.num = ?",
             (num,),
         ).fetchone()
-        if indexed == head_rowid:
-            continue
-        if indexed:
-            _remove_entry(conn, indexed)
-            indexed = 0
+        if indexed != head_rowid:
+            heads.append((num, head_rowid, indexed, status, purged, document))
+    for indexed in sorted(head[2] for head in heads if head[2]):
+        _remove_entry(conn, indexed)
+    for num, head_rowid, _indexed, status, purged, document in sorted(heads,
+                                                                       key=lambda h: h[1]):
+        entry = 0
         if document is not None and not purged and status != DELETED:
             conn.execute(
                 "INSERT INTO interview_text (rowid, alias, texts) VALUES (?, ?, ?)",
                 (head_rowid, *index_values(document)),
             )
-            indexed = head_rowid
-        conn.execute("UPDATE interview SET indexed_rowid = ? WHERE num = ?", (indexed, num))
-    conn.execute("UPDATE search_state SET indexed_through = ?", (newest,))
-    return len(touched)
+            entry = head_rowid
+        conn.execute("UPDATE interview SET indexed_rowid = ? WHERE num = ?", (entry, num))
 
 
 def _remove_entry(conn: Connection, rowid: int) -> None:
