@@ -279,6 +279,12 @@ def main() -> None:
             )
         )
         rows.append(("  KDF alone (minimum parameters)", ms(statistics.median(kdfs))))
+        checked = Vault.unlock(work / "vault", PASSPHRASE)
+        try:
+            whole = "at unlock" if checked.pages_checked else "after unlock, beside the work"
+            rows.append((f"every page's HMAC checked {whole}", ms(timed(checked.pages_intact))))
+        finally:
+            checked.lock()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rows.append(("peak memory (ru_maxrss, whole run)", f"{peak / 1024:.0f} MB"))
     finally:
