@@ -236,8 +236,10 @@ def test_a_file_attached_later_too_large_for_any_bundle_stays(tmp_path: Path) ->
 
 
 def _outbox_files(vault: Vault) -> list[str]:
+    """The outbox folder's files, but for the export lock file."""
     folder = Outbox(vault).files.folder
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    names = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    return [name for name in names if name != ".export.lock"]
 
 
 def test_stray_outbox_files_are_swept_and_stored_ones_kept(tmp_path: Path) -> None:
@@ -275,3 +277,35 @@ def test_a_version_1_outbox_is_moved_out_of_the_database(tmp_path: Path) -> None
     with vault.transaction() as conn:
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = "
                             "'device_outbox_chunk'").fetchone()[0] == 0
+
+
+def test_exports_of_one_vault_take_turns_across_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from intake_app.sync.outbox import export_lock
+
+    vault, _centre, _identity = enrolled(tmp_path)
+    folder = Outbox(vault).files.folder
+    with subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from intake_app.sync.outbox_files import OutboxFiles\n"
+         "with OutboxFiles(Path(sys.argv[1])).exclusive():\n"
+         "    print('held', flush=True)\n"
+         "    time.sleep(1.5)\n",
+         str(vault.folder)],
+        stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent, text=True,
+    ) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with export_lock(vault):
+            waited = time.monotonic() - started
+        assert waited > 0.5  # it waited for the other process to finish
+        assert holder.wait(timeout=30) == 0
+    # The lock file is not swept away as a stray file.
+    save_interview(vault)
+    export_changes(vault)
+    assert (folder / ".export.lock").is_file()

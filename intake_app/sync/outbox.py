@@ -84,11 +84,12 @@ _LOCKS_GUARD = threading.Lock()
 
 @contextmanager
 def export_lock(vault: Vault) -> Iterator[None]:
-    """One export at a time per vault in this process (building rows are not abandoned)."""
+    """One export at a time per vault, across threads and processes, so a `building` row or a
+    partial file seen under the lock is a crash's and may be cleared away."""
     key = str(vault.folder.resolve())
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
-    with lock:
+    with lock, OutboxFiles(vault.folder).exclusive():
         yield
 
 

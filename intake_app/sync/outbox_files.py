@@ -9,13 +9,16 @@ in the folder (a crash's partial file, a bundle whose row was never stored, a de
 refused bundle whose file outlived its commit) is swept away under the export lock.
 
 A file is written as `.<name>.partial`, synced, renamed and the folder synced, like every other
-file this application writes (`sync.files.atomic_writer`).
+file this application writes (`sync.files.atomic_writer`). Exports hold `.export.lock` in the
+folder (`exclusive`), so the application and `intake-app sync` on the same vault take turns
+instead of sweeping each other's half-written bundle away.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +26,7 @@ from typing import BinaryIO
 from intake_app.sync.files import atomic_writer
 
 OUTBOX_FOLDER = "outbox"
+LOCK_FILE = ".export.lock"
 READ_BYTES = 1 << 20
 
 
@@ -43,6 +47,17 @@ class OutboxFiles:
         self.folder.mkdir(mode=0o700, exist_ok=True)
         with atomic_writer(self.path(name)) as handle:
             yield handle
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the outbox's lock file (waiting for another process that holds it)."""
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _lock(fd)
+            yield
+        finally:
+            os.close(fd)  # closing the file releases the lock
 
     def size(self, name: str) -> int | None:
         """The stored file's size, or None when it is missing."""
@@ -71,9 +86,27 @@ class OutboxFiles:
         except FileNotFoundError:
             return removed
         for entry in entries:
-            if entry.name in wanted or not entry.is_file(follow_symlinks=False):
+            if (entry.name in wanted or entry.name == LOCK_FILE
+                    or not entry.is_file(follow_symlinks=False)):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
                 removed.append(entry.name)
         return removed
+
+
+def _lock(fd: int) -> None:
+    """Take an exclusive lock on the open file `fd`, waiting as long as it takes."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue  # LK_LOCK gives up after ten seconds; an export can take longer
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
