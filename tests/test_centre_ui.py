@@ -205,3 +205,45 @@ def test_every_control_of_the_administrators_window_has_a_name(window: AdminWind
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
     assert unnamed_controls(window) == []
+
+
+def test_a_large_centre_vault_is_checked_after_unlocking(tmp_path: Path, qtbot: QtBot,
+                                                         qapp: object,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from intake_app.errors import VaultDamageFound
+    from intake_app.storage import vault as vault_module
+    from tests.test_centre_kit import attachment
+
+    centre = make_centre(tmp_path)
+    laptop = Laptop()
+    register(centre, laptop)
+    doc = document(consent_interview="yes")
+    written = laptop.bundle(tmp_path / "out", centre, records=[doc],
+                            attachments=[attachment(os.urandom(400_000), doc["id"])])
+    assert import_bundle(centre, written.path).delivered
+    centre.close()
+    database = tmp_path / "centre-data" / "centre" / "intake.db"
+    data = bytearray(database.read_bytes())
+    data[len(data) - 20 * 4096 + 100] ^= 0x10  # inside the attachment's pages
+    database.write_bytes(bytes(data))
+    monkeypatch.setattr(vault_module, "FULL_CHECK_BYTES", 4096)  # the vault counts as large
+    service = CentreService(tmp_path / "centre-data", registry=REGISTRY)
+    window = AdminWindow(service, watch_interval_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        unlock(window, qtbot)
+
+        def damage_box() -> QMessageBox | None:
+            return next((w for w in QApplication.topLevelWidgets()
+                         if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+        qtbot.waitUntil(lambda: damage_box() is not None, timeout=20_000)
+        box = damage_box()
+        assert box is not None and box.text() == VaultDamageFound().translated()
+        box.close()
+    finally:
+        window.watch.stop()
+        service.shutdown()

@@ -23,6 +23,7 @@ from intake_app.ui.preferences import Preferences
 from intake_app.ui.session_watch import SessionWatch
 from intake_app.ui.tasks import when_done
 from intake_app.ui.unlock import UnlockScreen
+from intake_app.ui.vault_damage import when_pages_checked
 
 if TYPE_CHECKING:  # imported when first needed: the unlock screen comes up sooner
     from intake_app.ui.first_start import FirstStart
@@ -109,8 +110,7 @@ class Shell(QMainWindow):
                       context="vault page check")
 
     def _pages_checked(self, intact: object) -> None:
-        if intact is False:
-            warn_vault_damaged(self)
+        when_pages_checked(intact, self)
 
     def show_workspace(self, *, offer_draft: bool = False) -> None:
         """A fresh workspace over the open vault."""
@@ -196,14 +196,3 @@ class Shell(QMainWindow):
         self.service.lock()
         super().closeEvent(event)
 
-
-def warn_vault_damaged(parent: QWidget) -> None:
-    """Tell the worker at once, in words, that the vault check found damage."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from intake_app.errors import VaultDamageFound
-
-    box = QMessageBox(QMessageBox.Icon.Critical, WINDOW_TITLE, VaultDamageFound().translated(),
-                      QMessageBox.StandardButton.Ok, parent)
-    box.setAccessibleName(VaultDamageFound().translated())
-    box.open()

@@ -41,6 +41,7 @@ from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.idle_lock import IdleLock
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.tasks import when_done
+from intake_app.ui.vault_damage import when_pages_checked
 
 DEFAULT_IDLE_SECONDS = 5 * 60
 
@@ -146,6 +147,10 @@ class AdminWindow(QMainWindow):
         self.refresh()
         self.watch.start()
         self.idle.arm()
+        check = self.service.check_pages_if_needed()
+        if check is not None:
+            when_done(check, lambda intact: when_pages_checked(intact, self), lambda _e: None,
+                      owner=self, context="centre page check")
 
     def refresh(self) -> None:
         """Read every tab again."""
