@@ -14,6 +14,7 @@ import hashlib
 import queue
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
@@ -129,12 +130,13 @@ class _TeeWriter:
         self._target.flush()
 
 
-def _encrypt(outer: zipfile.ZipFile, stream: PayloadStream, profile: CentreProfile,
-             moment: datetime, signer: _Signer) -> None:
+def _encrypt(outer: zipfile.ZipFile, payload: Callable[[], PayloadStream],
+             profile: CentreProfile, moment: datetime, signer: _Signer) -> None:
     """age-encrypt the payload into the `payload.age` entry (the signer sees every byte)."""
     recipients = [parse_recipient(text) for text in profile.age_recipients]
     with outer.open(entry_info(PAYLOAD_ENTRY, moment, zipfile.ZIP_STORED), "w") as entry:
         writer = _TeeWriter(entry, signer)
+        stream = payload()  # its thread starts here and is stopped below, whatever happens
         try:
             pyrage.encrypt_io(stream, writer, recipients)
         except Exception:
@@ -174,8 +176,8 @@ def write_bundle_to(
     signer = _Signer(device_key, comment.text())
     try:
         with zipfile.ZipFile(handle, "w", allowZip64=False) as outer:
-            stream = PayloadStream(manifest_bytes, records, blobs, moment)
-            _encrypt(outer, stream, profile, moment, signer)
+            _encrypt(outer, lambda: PayloadStream(manifest_bytes, records, blobs, moment),
+                     profile, moment, signer)
             signature, payload_sha256 = signer.finish()
             outer.writestr(entry_info(SIGNATURE_ENTRY, moment, zipfile.ZIP_STORED),
                            bytes(signature) + b"\n")
