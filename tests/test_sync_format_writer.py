@@ -170,6 +170,31 @@ def test_attachment_bytes_that_do_not_match_their_hash_write_nothing(out: Path) 
         with pytest.raises(VaultDamaged):
             write(out, centre, device, records=[doc], attachments=[source])
         assert list(out.iterdir()) == []
+    assert _writer_threads() == []  # the payload and signer threads ended with the failure
+
+
+def test_a_failure_before_encrypting_leaves_no_thread_behind(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake_app.sync import device_bundle
+
+    def unreadable(_text: str) -> object:
+        raise ValueError("unreadable recipient")
+
+    monkeypatch.setattr(device_bundle, "parse_recipient", unreadable)
+    centre, device = Centre.make(), Device()
+    doc = document()
+    with pytest.raises(ValueError):
+        write(out, centre, device, records=[doc], attachments=[attachment(b"x" * 6_000_000,
+                                                                          doc["id"])])
+    assert _writer_threads() == [] and list(out.iterdir()) == []
+
+
+def _writer_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate()
+            if t.name in ("payload-writer", "bundle-signer") and t.is_alive()]
 
 
 def test_bad_record_documents_are_bugs_not_bundles(out: Path) -> None:
