@@ -1,4 +1,5 @@
-"""Screenshots of every screen of the worker's application, for docs/screenshots/.
+"""Screenshots of every screen of the worker's application and of the centre's set-up page,
+for docs/screenshots/.
 
     python scripts/screenshots.py                       # offscreen, all screens, five languages
     python scripts/screenshots.py --scale 1.5 --langs en  # the 150 % check (QT_SCALE_FACTOR)
@@ -14,7 +15,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,7 +76,7 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
         settle()
         path = args.out / f"{name}-{lang}{suffix}.png"
         widget.grab().save(str(path))
-        print(path.relative_to(ROOT))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
     for lang in args.langs.split(","):
         set_language(lang)
@@ -131,8 +134,38 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
         shell.lock()
         shell.close()
         service.shutdown()
+        shoot_centre_setup(home, lang, save)
     set_language("en")
     return 0
+
+
+def shoot_centre_setup(home: Path, lang: str, save: Callable[[Any, str, str], None]) -> None:
+    """The administrator's set-up page, filled in, and what it shows once the centre is made."""
+    from intake_app.storage import KdfParams
+    from intake_app.sync.centre_service import CentreService
+    from intake_app.ui.admin.window import AdminWindow
+
+    service = CentreService(home / f"centre-{lang}", kdf=KdfParams.MINIMUM)
+    window = AdminWindow(service, watch_interval_ms=3_600_000)
+    window.resize(1200, 800)
+    window.show()
+    page = window.setup_page
+    assert page is not None
+    (home / "srv").mkdir(exist_ok=True)
+    page.name.setText("Example reception centre")
+    page.share.setText(str(home / "srv" / f"intake-{lang}"))
+    page.fields.passphrase.setText("several words only I know")
+    page.fields.confirmation.setText("several words only I know")
+    page.backup_box.setChecked(True)
+    page.backup_file.setText(str(home / f"backup-key-{lang}.txt"))
+    save(window, "admin-setup", lang)
+    setup = service.set_up(name=page.name.text(), share=page.share.text(),
+                           passphrase=page.fields.value(),
+                           backup_identity=Path(page.backup_file.text())).result()
+    page._made(setup)
+    save(window, "admin-setup-done", lang)
+    window.close()
+    service.shutdown()
 
 
 if __name__ == "__main__":
