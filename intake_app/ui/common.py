@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSizePolicy, QWidget
 
 
@@ -66,3 +66,19 @@ class PassphraseEdit(QLineEdit):
     def set_shown(self, shown: bool) -> None:
         """Show the typed text (for checking it) or hide it again."""
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+
+
+def code_label(parent: QWidget, scale: float) -> QLabel:
+    """A recovery code or fingerprint: large fixed-width plain text in a dashed box, read left
+    to right in every language (a right-to-left paragraph would reorder its groups), not
+    selectable."""
+    label = QLabel(parent)
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(QFont().pointSizeF() * scale)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    label.setStyleSheet("padding: 12px; border: 2px dashed palette(mid);")
+    label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    return label

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -20,7 +19,7 @@ from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.worker_service import WorkerService
 from intake_app.ui.centre_profile_step import CentreProfileStep
-from intake_app.ui.common import Heading, MessageLine
+from intake_app.ui.common import Heading, MessageLine, code_label
 from intake_app.ui.language_list import LanguageList
 from intake_app.ui.new_passphrase import NewPassphraseFields
 from intake_app.ui.recovery_print import print_recovery_code
@@ -120,16 +119,8 @@ class FirstStart(QWidget):
         self.recovery_title = Heading(parent=page)
         self.recovery_intro = QLabel(page)
         self.recovery_intro.setWordWrap(True)
-        self.code_label = QLabel(page)
+        self.code_label = code_label(page, 1.6)
         self.code_label.setObjectName("recovery_code")
-        code_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        code_font.setPointSizeF(QFont().pointSizeF() * 1.6)
-        self.code_label.setFont(code_font)
-        self.code_label.setWordWrap(True)
-        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.code_label.setStyleSheet("padding: 12px; border: 2px dashed palette(mid);")
-        # The code reads left to right whatever the language.
-        self.code_label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.print_button = QPushButton(page)
         self.print_button.clicked.connect(self._print)
         self.written_box = QCheckBox(page)

@@ -4,7 +4,6 @@ key file, and the recovery code, which is shown once and wiped on Continue."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.sync.centre_setup import CentreSetup
-from intake_app.ui.common import Heading
+from intake_app.ui.common import Heading, code_label
 from intake_app.ui.recovery_print import print_recovery_code
 
 # Something the administrator must still do or know (the share, the backup key file).
@@ -43,19 +42,10 @@ def _path_label(parent: QWidget) -> QLabel:
 
 
 def _code_label(parent: QWidget, scale: float, *, selectable: bool) -> QLabel:
-    """Large fixed-width text that reads left to right in every language (groups of digits
-    would otherwise be reordered in a right-to-left paragraph)."""
-    label = QLabel(parent)
-    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSizeF(QFont().pointSizeF() * scale)
-    label.setFont(font)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = code_label(parent, scale)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-    label.setStyleSheet("padding: 12px; border: 2px dashed palette(mid);")
-    label.setTextInteractionFlags(SELECTABLE if selectable
-                                  else Qt.TextInteractionFlag.NoTextInteraction)
+    if selectable:
+        label.setTextInteractionFlags(SELECTABLE)
     return label
 
 
