@@ -57,7 +57,7 @@ class SetupPage(QWidget):
         self.result.continued.connect(self.done)
         self.views.addWidget(self.result)
         # Large text or a small screen: the page scrolls rather than clipping anything.
-        self.scroll = scroll = QScrollArea(self)
+        self.scroller = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget(scroll)
@@ -282,5 +282,5 @@ class SetupPage(QWidget):
         self.fields.wipe()
         self.result.show_setup(setup)
         self.views.setCurrentWidget(self.result)
-        self.scroll.verticalScrollBar().setValue(0)  # the title and fingerprint first
+        self.scroller.verticalScrollBar().setValue(0)  # the title and fingerprint first
         self.result.print_button.setFocus()
