@@ -65,7 +65,8 @@ def pending_changes(vault: Vault) -> PendingChanges:
     with vault.transaction() as conn:
         waiting = _carried(conn, ("record", "tombstone"), "revision", WAITING)
         sent = _carried(conn, ("attachment",), "sha256", (*WAITING, OutboxState.DELIVERED))
-    todo = [s.id for s in store.list(delivered=False) if (s.id, s.revision) not in waiting]
+    saved = store.list()  # one listing serves the records and their attachments
+    todo = [s.id for s in saved if not s.delivered and (s.id, s.revision) not in waiting]
     for first in range(0, len(todo), _BATCH):
         heads = store.heads(todo[first : first + _BATCH])
         for record_id in todo[first : first + _BATCH]:
@@ -73,7 +74,7 @@ def pending_changes(vault: Vault) -> PendingChanges:
                 _add_record(record_id, *heads[record_id], changes)
     skipped = set(changes.skipped)
     attached = store.all_attachments()
-    for summary in store.list():
+    for summary in saved:
         if summary.deleted or summary.id in skipped:
             continue
         for info in attached.get(summary.id, ()):
