@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
-from intake_app.i18n.qt import bind_application
 from intake_app.storage import KdfParams, Vault
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_setup import SHARE_FOLDERS
@@ -21,6 +20,7 @@ from intake_app.sync.profile import load_profile
 from intake_app.ui.admin.setup_page import SetupPage
 from intake_app.ui.admin.window import AdminWindow
 from tests.test_centre_kit import REGISTRY
+from tests.test_centre_ui import shown_window
 from tests.test_ui_accessibility import unnamed_controls
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -33,15 +33,8 @@ PASSPHRASE = "several words only the centre knows"
 @pytest.fixture
 def window(tmp_path: Path, qtbot: QtBot, qapp: QApplication) -> Iterator[AdminWindow]:
     service = CentreService(tmp_path / "centre-data", registry=REGISTRY, kdf=KdfParams.MINIMUM)
-    stop = bind_application(qapp)
-    made = AdminWindow(service, watch_interval_ms=3_600_000)
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    made.watch.stop()
-    service.shutdown()
-    stop()
-    set_language("en")
+    with shown_window(service, qtbot, qapp) as made:
+        yield made
 
 
 def page_of(window: AdminWindow) -> SetupPage:

@@ -3,6 +3,7 @@ log, alerts, language switch, referral PDF, lock."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -34,19 +35,28 @@ pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)")
 
 
-@pytest.fixture
-def window(tmp_path: Path, qtbot: QtBot, qapp: object) -> Iterator[AdminWindow]:
-    make_centre(tmp_path).close()
-    service = CentreService(tmp_path / "centre-data", registry=REGISTRY)
+@contextlib.contextmanager
+def shown_window(service: CentreService, qtbot: QtBot, qapp: object) -> Iterator[AdminWindow]:
+    """The administrator's window over `service`, shown; stopped and shut down afterwards."""
     stop = bind_application(qapp)  # type: ignore[arg-type]
     made = AdminWindow(service, watch_interval_ms=3_600_000)
     qtbot.addWidget(made)
     made.show()
-    yield made
-    made.watch.stop()
-    service.shutdown()
-    stop()
-    set_language("en")
+    try:
+        yield made
+    finally:
+        made.watch.stop()
+        service.shutdown()
+        stop()
+        set_language("en")
+
+
+@pytest.fixture
+def window(tmp_path: Path, qtbot: QtBot, qapp: object) -> Iterator[AdminWindow]:
+    make_centre(tmp_path).close()
+    with shown_window(CentreService(tmp_path / "centre-data", registry=REGISTRY), qtbot,
+                      qapp) as made:
+        yield made
 
 
 def unlock(window: AdminWindow, qtbot: QtBot) -> None:
@@ -230,10 +240,7 @@ def test_a_large_centre_vault_is_checked_after_unlocking(tmp_path: Path, qtbot: 
     database.write_bytes(bytes(data))
     monkeypatch.setattr(vault_module, "FULL_CHECK_BYTES", 4096)  # the vault counts as large
     service = CentreService(tmp_path / "centre-data", registry=REGISTRY)
-    window = AdminWindow(service, watch_interval_ms=3_600_000)
-    qtbot.addWidget(window)
-    window.show()
-    try:
+    with shown_window(service, qtbot, qapp) as window:
         unlock(window, qtbot)
 
         def damage_box() -> QMessageBox | None:
@@ -244,6 +251,3 @@ def test_a_large_centre_vault_is_checked_after_unlocking(tmp_path: Path, qtbot: 
         box = damage_box()
         assert box is not None and box.text() == VaultDamageFound().translated()
         box.close()
-    finally:
-        window.watch.stop()
-        service.shutdown()
