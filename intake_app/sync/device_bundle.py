@@ -67,7 +67,6 @@ class _Signer:
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIPE_DEPTH)
         self._sha256 = hashlib.sha256()
         self._blake2b = new_digest()
-        self.size = 0
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bundle-signer", daemon=True)
         self._thread.start()
@@ -85,7 +84,6 @@ class _Signer:
     def feed(self, data: bytes) -> None:
         if not data:
             return  # an empty piece would read as the end of the data
-        self.size += len(data)
         while True:
             try:
                 self._queue.put(data, timeout=0.2)
