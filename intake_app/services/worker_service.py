@@ -9,7 +9,7 @@ wait for their result. Qt-free.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -19,6 +19,7 @@ from intake_app.services.vault_thread import VaultThread
 if TYPE_CHECKING:
     from intake_app.services.interviews import FormCatalogue
     from intake_app.storage import KdfParams, Vault
+    from intake_app.storage.page_check import PageCheck
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 CHUNK = 1024 * 1024
@@ -68,7 +69,7 @@ class WorkerService:
         self._thread.submit(_import_storage)
         self._vault: Vault | None = None
         self._forms = forms
-        self._checker: ThreadPoolExecutor | None = None
+        self._page_check: PageCheck | None = None  # made on first use: storage loads late
 
     @property
     def forms(self) -> FormCatalogue:
@@ -144,20 +145,20 @@ class WorkerService:
         """Lock and stop the vault thread (the application is closing). Safe to call twice."""
         self.lock()  # also cuts a running page check short
         self._thread.shutdown()
-        if self._checker is not None:
-            self._checker.shutdown(wait=True)
+        if self._page_check is not None:
+            self._page_check.shutdown()
 
     def check_pages_if_needed(self) -> Future[bool | None] | None:
         """After unlocking a vault too large to check whole at unlock (photos, audio): check
         every page on a thread of its own while work goes on. None when the unlock checked
         them; the future's result is False when damage was found, None when locked meanwhile.
         """
-        vault = self._vault
-        if vault is None or vault.pages_checked:
-            return None
-        if self._checker is None:
-            self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault-check")
-        return self._checker.submit(vault.pages_intact)
+        if self._page_check is None:
+            from intake_app.storage.page_check import PageCheck
+
+            self._page_check = PageCheck("vault-check")
+        return self._page_check.start(self._vault)
+
 
     def _open_vault(self) -> Vault:
         if self._vault is None:

@@ -16,6 +16,7 @@ from typing import TypeVar
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import VaultLocked
 from intake_app.storage import KdfParams, Vault
+from intake_app.storage.page_check import PageCheck
 from intake_app.sync.centre_forms import registry_validator
 from intake_app.sync.centre_setup import CentreSetup, init_centre
 from intake_app.sync.centre_vault import Centre, centre_dir
@@ -34,7 +35,7 @@ class CentreService:
         self._kdf = kdf  # None: calibrated on this computer; tests pass KdfParams.MINIMUM
         self._centre: Centre | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centre")
-        self._checker: ThreadPoolExecutor | None = None
+        self._page_check = PageCheck("centre-check")
 
     def exists(self) -> bool:
         """Whether this data folder holds a centre vault."""
@@ -88,16 +89,10 @@ class CentreService:
         """Lock and stop the worker thread (waits for running work)."""
         self.lock()  # closing the vault also cuts a running page check short
         self._executor.shutdown(wait=True)
-        if self._checker is not None:
-            self._checker.shutdown(wait=True)
+        self._page_check.shutdown()
 
     def check_pages_if_needed(self) -> Future[bool | None] | None:
         """After unlocking a centre vault too large to check whole at unlock: check every page
         on a thread of its own while imports and reading go on. None when the unlock checked
         them; the result is False when damage was found, None when locked meanwhile."""
-        centre = self._centre
-        if centre is None or centre.vault.pages_checked:
-            return None
-        if self._checker is None:
-            self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centre-check")
-        return self._checker.submit(centre.vault.pages_intact)
+        return self._page_check.start(None if self._centre is None else self._centre.vault)
