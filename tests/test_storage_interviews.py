@@ -214,6 +214,7 @@ def test_revisions_cannot_be_rewritten_or_deleted(vault: Vault) -> None:
 
 def _tamper(vault: Vault, statement: str, *params: Any) -> None:
     conn = vault.connection
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # as anyone editing the file would
     conn.execute("DROP TRIGGER revision_no_rewrite")
     conn.execute("DROP TRIGGER revision_document_only_purged")
     conn.execute("DROP TRIGGER revision_no_delete")
@@ -227,6 +228,7 @@ def _tamper(vault: Vault, statement: str, *params: Any) -> None:
         "UPDATE revision SET prev_sha256 = sha256 WHERE revision = 2",
         "DELETE FROM revision WHERE revision = 2",
         "UPDATE revision SET revision = 7 WHERE revision = 3",
+        "UPDATE revision SET num = num + 1 WHERE revision = 3",
         "UPDATE interview SET head_sha256 = '00'",
     ],
 )

@@ -109,17 +109,18 @@ def test_core_migration_backs_up_and_a_newer_core_is_refused_untouched(
     document = make_document()
     vault.interviews.save_revision(document)
     vault.lock()
-    version_2 = "CREATE TABLE core_extra (a TEXT); CREATE INDEX core_extra_a ON core_extra (a);"
-    newer = [*migrations_module.CORE_MIGRATIONS, version_2]
+    known = migrations_module.newest_core_version()
+    extra = "CREATE TABLE core_extra (a TEXT); CREATE INDEX core_extra_a ON core_extra (a);"
+    newer = [*migrations_module.CORE_MIGRATIONS, extra]
     monkeypatch.setattr(migrations_module, "CORE_MIGRATIONS", newer)
     with Vault.unlock(folder, PASSPHRASE) as upgraded:
-        assert upgraded.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert upgraded.connection.execute("PRAGMA user_version").fetchone()[0] == known + 1
         assert upgraded.interviews.get(document["id"])["id"] == document["id"]
-    assert (folder / "intake.db.bak-core-1-2").exists()
+    assert (folder / f"intake.db.bak-core-{known}-{known + 1}").exists()
     monkeypatch.undo()
 
-    # The code now knows only version 1: the vault is too new and must not be touched.
-    assert migrations_module.newest_core_version() == 1
+    # The code now knows one version less: the vault is too new and must not be touched.
+    assert migrations_module.newest_core_version() == known
     before = snapshot(folder)
     with pytest.raises(VaultTooNew):
         Vault.unlock(folder, PASSPHRASE)

@@ -175,6 +175,21 @@ def test_search_sees_every_save_without_being_told(tmp_path: Path) -> None:
         assert store.refresh_search_index() == 0
         assert len(store.search("Bulk")) == 30
 
+def test_search_sees_saves_made_through_another_connection(tmp_path: Path) -> None:
+    """The index is not looked at again while nothing changed; a save by another process
+    (here a second connection to the same vault) is a change all the same."""
+    folder = tmp_path / "vault"
+    with new_vault(folder) as vault:
+        store = vault.interviews
+        store.save_revision(make_document(alias="Here"))
+        assert [s.alias for s in store.search("Here")] == ["Here"]
+        assert store.search("Elsewhere") == []  # the index is now known to be current
+        with Vault.unlock(folder, PASSPHRASE) as other:
+            other.interviews.save_revision(make_document(alias="Elsewhere"))
+        assert [s.alias for s in store.search("Elsewhere")] == ["Elsewhere"]
+        assert store.refresh_search_index() == 0
+
+
 
 @settings(
     max_examples=300,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intake_app.storage.database import Connection
+from intake_app.storage.revision_rows import revision_row
 
 GENESIS = "0" * 64
 
@@ -57,10 +58,12 @@ def verify_chain(conn: Connection) -> ChainReport:
     }
     walk = _Walk(report, heads)
     rows = conn.execute(
-        "SELECT interview_num, interview_id, revision, sha256, prev_sha256, document "
-        "FROM revision ORDER BY interview_num, revision"
+        "SELECT num, interview_num, interview_id, revision, sha256, prev_sha256, document "
+        "FROM revision ORDER BY num"
     )
-    for num, record_id, number, sha, prev, document in rows:
+    for row_num, num, record_id, number, sha, prev, document in rows:
+        if row_num != revision_row(num, number):
+            report.problems.append(f"record {record_id} revision {number}: stored out of place")
         walk.step(num, record_id, number, sha, prev, document)
     walk.finish_record()
     for record_id, _number, _sha in heads.values():

@@ -178,6 +178,7 @@ class Database:
         self._conn: Connection | None = conn
         self._lock = threading.RLock()
         self._depth = 0
+        self.commits = 0  # transactions this connection committed (see `changed_since`)
 
     @property
     def connection(self) -> Connection:
@@ -217,6 +218,15 @@ class Database:
             except BaseException:
                 self._undo(conn, depth, savepoint)
                 raise
+            if depth == 0:
+                self.commits += 1
+
+    def change_mark(self) -> tuple[int, int]:
+        """Changes to compare later: equal marks mean no transaction was committed in between,
+        by this connection (`commits`) or by any other (SQLite's `data_version`)."""
+        with self._lock, sqlite_errors():
+            version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+            return self.commits, int(version)
 
     @staticmethod
     def _undo(conn: Connection, depth: int, savepoint: str) -> None:

@@ -30,11 +30,16 @@ from intake_app.storage.models import (
     InterviewSummary,
     RevisionInfo,
 )
+from intake_app.storage.revision_rows import (
+    MAX_REVISION,
+    revision_row,
+)
 from intake_app.storage.revisions import append_revision, read_current, refuse_closed
 
 _REVISION_INFO = (
     "SELECT r.interview_id, r.revision, r.sha256, r.prev_sha256, r.saved, r.status "
-    "FROM interview AS i JOIN revision AS r ON r.interview_num = i.num"
+    "FROM interview AS i JOIN revision AS r "
+    "ON r.num BETWEEN (i.num << 24) + 1 AND (i.num << 24) + 16777215"
 )
 
 
@@ -46,6 +51,9 @@ class InterviewStore:
     ) -> None:
         self._db = db
         self._max_attachment_bytes = max_attachment_bytes
+        # When the search index was last found current (`Database.change_mark`): looking for
+        # stale entries scans every record's head row, so it is skipped while nothing changed.
+        self._index_current_at: tuple[int, int] | None = None
 
     # Drafts -------------------------------------------------------------------------------
 
@@ -111,7 +119,7 @@ class InterviewStore:
         with self._db.reading() as conn:
             row = conn.execute(
                 "SELECT r.document FROM interview AS i JOIN revision AS r "
-                "ON r.interview_num = i.num AND r.revision = i.revision WHERE i.id = ?",
+                "ON r.num = (i.num << 24) + i.revision WHERE i.id = ?",
                 (record_id,),
             ).fetchone()
         if row is None or row[0] is None:
@@ -126,8 +134,9 @@ class InterviewStore:
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT r.interview_id, r.revision, r.sha256, r.prev_sha256, r.saved, r.status, "
-                "r.document FROM interview AS i JOIN revision AS r ON r.interview_num = i.num "
-                "AND r.revision = i.revision WHERE i.id IN (SELECT value FROM json_each(?)) "
+                "r.document FROM interview AS i JOIN revision AS r "
+                "ON r.num = (i.num << 24) + i.revision "
+                "WHERE i.id IN (SELECT value FROM json_each(?)) "
                 "AND r.document IS NOT NULL",
                 (json.dumps(builtins.list(record_ids)),),
             ).fetchall()
@@ -135,11 +144,13 @@ class InterviewStore:
 
     def get_revision(self, record_id: str, revision: int) -> dict[str, Any]:
         """One revision's document (raises NotFound, also after purge)."""
+        if not 1 <= revision <= MAX_REVISION:
+            raise NotFound()
         with self._db.reading() as conn:
             row = conn.execute(
                 "SELECT r.document FROM interview AS i JOIN revision AS r "
-                "ON r.interview_num = i.num WHERE i.id = ? AND r.revision = ?",
-                (record_id, revision),
+                "ON r.num = (i.num << 24) + ? WHERE i.id = ?",
+                (revision, record_id),
             ).fetchone()
         if row is None or row[0] is None:
             raise NotFound()
@@ -149,7 +160,7 @@ class InterviewStore:
         """Every revision of the record, oldest first; hashes survive a purge."""
         with self._db.reading() as conn:
             rows = conn.execute(
-                f"{_REVISION_INFO} WHERE i.id = ? ORDER BY r.revision", (record_id,)
+                f"{_REVISION_INFO} WHERE i.id = ? ORDER BY r.num", (record_id,)
             ).fetchall()
         if not rows:
             raise NotFound()
@@ -200,9 +211,9 @@ class InterviewStore:
             for record_id, revision, sha in revisions:
                 changed = conn.execute(
                     "UPDATE revision SET delivered = ? "
-                    "WHERE interview_num = (SELECT num FROM interview WHERE id = ?) "
-                    "AND revision = ? AND sha256 = ? AND delivered IS NULL",
-                    (now, record_id, revision, sha),
+                    "WHERE num = ((SELECT num FROM interview WHERE id = ?) << 24) "
+                    "+ ? AND revision = ? AND sha256 = ? AND delivered IS NULL",
+                    (now, record_id, revision, revision, sha),
                 ).rowcount
                 if changed:
                     conn.execute(
@@ -227,8 +238,8 @@ class InterviewStore:
             search.unindex_record(conn, row[0])  # needs the indexed text: before clearing it
             conn.execute(
                 "UPDATE revision SET document = NULL "
-                "WHERE interview_num = ? AND document IS NOT NULL",
-                (row[0],),
+                "WHERE num BETWEEN ? AND ? AND document IS NOT NULL",
+                (revision_row(row[0], 1), revision_row(row[0], MAX_REVISION)),
             )
             conn.execute("UPDATE interview SET purged = 1, alias = NULL WHERE num = ?", (row[0],))
             conn.execute("DELETE FROM draft WHERE interview_id = ?", (record_id,))
@@ -258,8 +269,12 @@ class InterviewStore:
 
         `search` does this itself; call it when idle, e.g. after a large import.
         """
+        mark = self._db.change_mark()
+        if mark == self._index_current_at:
+            return 0  # nothing was committed since the index was last found current
         with self._db.reading() as conn:
             if not search.has_stale(conn):
+                self._index_current_at = mark
                 return 0
         with self._db.transaction() as conn:
             return search.catch_up(conn)
@@ -311,8 +326,8 @@ class InterviewStore:
 def _newest_revision(conn: Connection, record_id: str) -> tuple[Any, ...]:
     row: tuple[Any, ...] = conn.execute(
         "SELECT r.interview_id, r.revision, r.sha256, r.prev_sha256, r.saved, r.status, "
-        "r.document FROM interview AS i JOIN revision AS r ON r.interview_num = i.num "
-        "WHERE i.id = ? ORDER BY r.revision DESC LIMIT 1",
+        "r.document FROM interview AS i JOIN revision AS r "
+        "ON r.num = (i.num << 24) + i.revision WHERE i.id = ?",
         (record_id,),
     ).fetchone()
     return row

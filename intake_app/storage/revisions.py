@@ -16,6 +16,7 @@ from intake_app.storage.chain import GENESIS, revision_hash
 from intake_app.storage.database import Connection
 from intake_app.storage.documents import DELETED, Head, to_canonical
 from intake_app.storage.models import RevisionInfo
+from intake_app.storage.revision_rows import revision_row
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,10 @@ def append_revision(
             (*values, num),
         )
     conn.execute(
-        "INSERT INTO revision (interview_num, interview_id, revision, sha256, prev_sha256, "
-        "saved, status, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (num, head.id, number, sha, current.sha256, saved, head.status, text),
+        "INSERT INTO revision (num, interview_num, interview_id, revision, sha256, prev_sha256, "
+        "saved, status, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (revision_row(num, number), num, head.id, number, sha, current.sha256, saved,
+         head.status, text),
     )
     if deleted:  # a tombstone leaves the index at once; other saves wait for the next search
         search.unindex_record(conn, num)

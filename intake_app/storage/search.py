@@ -1,11 +1,12 @@
 """Finding interviews: keeping the full-text index current, search, and filtered lists.
 
 The index is a contentless FTS5 table holding each record's alias and tagged free texts (as
-prepared by search_text). Saving a revision writes nothing for search: the index catches up,
-from the last revision row it has seen, in one transaction before the next search, so saves
-stay cheap and indexing runs in batches.
+prepared by search_text). Saving a revision writes nothing for search: before the next search,
+in one transaction, the index catches up with every record whose indexed revision is not its
+newest one, so saves stay cheap and indexing runs in batches.
 
-An entry's rowid is the row number of the revision whose text it holds. It leaves the index
+An entry's rowid is the row number of the revision whose text it holds (so `rowid >> 24` is
+the record's row number, see revisions.py). It leaves the index
 through FTS5's 'delete' command with exactly that text (rebuilt from that revision); with the
 index's secure-delete option this removes its words from the index itself.
 
@@ -44,8 +45,14 @@ _DRAFT = "LEFT JOIN draft AS d ON d.interview_id = i.id"
 _SUMMARY = f"{_COLUMNS} FROM interview AS i {_DRAFT}"
 # From the index's matches to their records by primary keys only.
 _MATCHES = (
-    f"{_COLUMNS} FROM interview_text AS t JOIN revision AS r ON r.num = t.rowid "
-    f"JOIN interview AS i ON i.num = r.interview_num {_DRAFT}"
+    f"{_COLUMNS} FROM interview_text AS t JOIN interview AS i "
+    f"ON i.num = t.rowid >> 24 {_DRAFT}"
+)
+# Records whose index entry is not what it should be: their head revision's text, or nothing
+# once deleted or purged. A scan of the small head rows; saving writes nothing for search.
+_STALE = (
+    "FROM interview WHERE indexed_rowid != CASE WHEN purged = 0 AND status != ? "
+    "THEN (num << 24) + revision ELSE 0 END"
 )
 
 
@@ -59,29 +66,16 @@ def unindex_record(conn: Connection, num: int) -> None:
 
 def has_stale(conn: Connection) -> bool:
     """Whether revisions were saved since the index last caught up."""
-    row = conn.execute(
-        "SELECT (SELECT max(num) FROM revision) > indexed_through FROM search_state"
-    ).fetchone()
+    row = conn.execute(f"SELECT EXISTS (SELECT 1 {_STALE})", (DELETED,)).fetchone()
     return bool(row and row[0])
 
 
 def catch_up(conn: Connection) -> int:
     """Index the newest revision of every record saved since the last catch-up (inside the
     caller's transaction); returns how many records were looked at."""
-    through, newest = conn.execute(
-        "SELECT indexed_through, (SELECT max(num) FROM revision) FROM search_state"
-    ).fetchone()
-    if newest is None or newest <= through:
-        return 0
-    touched = [
-        row[0]
-        for row in conn.execute(
-            "SELECT DISTINCT interview_num FROM revision WHERE num > ? ORDER BY 1", (through,)
-        )
-    ]
+    touched = [row[0] for row in conn.execute(f"SELECT num {_STALE} ORDER BY num", (DELETED,))]
     for first in range(0, len(touched), _BATCH):
         _reindex(conn, touched[first : first + _BATCH])
-    conn.execute("UPDATE search_state SET indexed_through = ?", (newest,))
     return len(touched)
 
 
@@ -99,8 +93,7 @@ def _reindex(conn: Connection, nums: list[int]) -> None:
     for num in nums:
         head_rowid, indexed, status, purged, document = conn.execute(
             "SELECT r.num, i.indexed_rowid, i.status, i.purged, r.document FROM interview AS i "
-            "JOIN revision AS r ON r.interview_num = i.num AND r.revision = i.revision "
-            "WHERE i.num = ?",
+            "JOIN revision AS r ON r.num = (i.num << 24) + i.revision WHERE i.num = ?",
             (num,),
         ).fetchone()
         if indexed != head_rowid:
