@@ -26,7 +26,7 @@ from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.services.centre import accept_centre_profile, read_centre_profile
 from intake_app.services.worker_service import WorkerService
-from intake_app.ui.common import Heading, MessageLine
+from intake_app.ui.common import Heading, MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
 
 
@@ -41,11 +41,11 @@ class CentreProfileStep(QWidget):
         self._profile: Any = None
         self.title = Heading(parent=self)
         self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
+        wrap_text(self.intro)
         self.choose_button = QPushButton(self)
         self.choose_button.clicked.connect(self.choose_file)
         self.centre = QLabel(self)
-        self.centre.setWordWrap(True)
+        wrap_text(self.centre)
         self.centre.setObjectName("centre_details")
         self.device_name = QLineEdit(self)
         self.device_name.setText(QSysInfo.machineHostName())

@@ -6,6 +6,17 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSizePolicy, QWidget
 
+# Room at each end of a wrapped label's lines (px): some glyphs' ink reaches past their advance,
+# and an Arabic alef with hamza at the left end of a right-to-left line was cut off.
+INK_ROOM = 5
+
+
+def wrap_text(label: QLabel) -> QLabel:
+    """Let `label` wrap its text, with room at both sides for ink past the glyphs' advances."""
+    label.setWordWrap(True)
+    label.setContentsMargins(INK_ROOM, 0, INK_ROOM, 0)
+    return label
+
 
 class Heading(QLabel):
     """A title whose size follows the application's text size (1.5x, or `scale`)."""
@@ -13,7 +24,7 @@ class Heading(QLabel):
     def __init__(self, scale: float = 1.5, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._scale = scale
-        self.setWordWrap(True)
+        wrap_text(self)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAccessibleName("")
         self._apply_font()
@@ -35,7 +46,7 @@ class MessageLine(QLabel):
 
     def __init__(self, parent: QWidget | None = None, *, error: bool = True) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
+        wrap_text(self)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         if error:

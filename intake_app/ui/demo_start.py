@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.services.demo import DEMO_PASSPHRASE, fill_demo_vault
-from intake_app.ui.common import Heading
+from intake_app.ui.common import Heading, wrap_text
 from intake_app.ui.shell import Shell
 from intake_app.ui.tasks import when_done
 
@@ -22,7 +22,7 @@ class DemoPreparing(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label = QLabel(self)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setWordWrap(True)
+        wrap_text(self.label)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)
         layout = QVBoxLayout(self)

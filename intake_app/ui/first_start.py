@@ -19,7 +19,7 @@ from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.worker_service import WorkerService
 from intake_app.ui.centre_profile_step import CentreProfileStep
-from intake_app.ui.common import Heading, MessageLine, code_label
+from intake_app.ui.common import Heading, MessageLine, code_label, wrap_text
 from intake_app.ui.language_list import LanguageList
 from intake_app.ui.new_passphrase import NewPassphraseFields
 from intake_app.ui.recovery_print import print_recovery_code
@@ -62,7 +62,7 @@ class FirstStart(QWidget):
         page, layout = _page(self)
         self.language_title = Heading(parent=page)
         self.language_intro = QLabel(page)
-        self.language_intro.setWordWrap(True)
+        wrap_text(self.language_intro)
         self.languages = LanguageList(page)
         self.languages.chosen.connect(self._language_picked)
         self.language_next = QPushButton(page)
@@ -79,7 +79,7 @@ class FirstStart(QWidget):
         page, layout = _page(self)
         self.passphrase_title = Heading(parent=page)
         self.passphrase_intro = QLabel(page)
-        self.passphrase_intro.setWordWrap(True)
+        wrap_text(self.passphrase_intro)
         self.fields = NewPassphraseFields(page)
         self.create_error = MessageLine(page)
         self.passphrase_back = QPushButton(page)
@@ -103,7 +103,7 @@ class FirstStart(QWidget):
         page, layout = _page(self)
         self.creating_title = Heading(parent=page)
         self.creating_label = QLabel(page)
-        self.creating_label.setWordWrap(True)
+        wrap_text(self.creating_label)
         self.creating_bar = QProgressBar(page)
         self.creating_bar.setRange(0, 0)  # busy: Argon2 gives no progress of its own
         layout.addStretch(1)
@@ -118,7 +118,7 @@ class FirstStart(QWidget):
         page, layout = _page(self)
         self.recovery_title = Heading(parent=page)
         self.recovery_intro = QLabel(page)
-        self.recovery_intro.setWordWrap(True)
+        wrap_text(self.recovery_intro)
         self.code_label = code_label(page, 1.6)
         self.code_label.setObjectName("recovery_code")
         self.print_button = QPushButton(page)

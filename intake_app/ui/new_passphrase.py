@@ -14,7 +14,7 @@ from intake_app.services.passphrase_strength import (
     Strength,
     estimate,
 )
-from intake_app.ui.common import MessageLine, PassphraseEdit
+from intake_app.ui.common import MessageLine, PassphraseEdit, wrap_text
 
 _METER_COLOURS = {
     Strength.TOO_SHORT: "#b00020",
@@ -41,7 +41,7 @@ class NewPassphraseFields(QWidget):
         self.meter.setTextVisible(False)
         self.meter.setMaximumHeight(12)
         self.strength_label = QLabel(self)
-        self.strength_label.setWordWrap(True)
+        wrap_text(self.strength_label)
         self.match_line = MessageLine(self)
         self.show_box = QCheckBox(self)
         self.show_box.toggled.connect(self._show)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
+from intake_app.ui.common import wrap_text
 
 
 def answer_text(value: Any) -> str:
@@ -40,7 +41,7 @@ class RawInterviewView(QWidget):
         self.heading = QLabel(self)
         self.heading.setObjectName("heading")
         self.explanation = QLabel(self)
-        self.explanation.setWordWrap(True)
+        wrap_text(self.explanation)
         self.table = QTableWidget(len(answers), 2, self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)

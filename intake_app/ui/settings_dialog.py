@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.i18n import N_, _, set_language
 from intake_app.i18n.qt import register
+from intake_app.ui.common import wrap_text
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, TEXT_SIZES, Preferences
 
@@ -52,7 +53,7 @@ class SettingsDialog(QDialog):
         self.size_label = QLabel(self)
         self.size_label.setBuddy(self.text_size)
         self.note = QLabel(self)
-        self.note.setWordWrap(True)
+        wrap_text(self.note)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.language_label, self.language)

@@ -19,7 +19,7 @@ from intake_app.errors import KnownError, WrongPassphrase, WrongRecoveryCode
 from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.worker_service import WorkerService
-from intake_app.ui.common import Heading, MessageLine, PassphraseEdit
+from intake_app.ui.common import Heading, MessageLine, PassphraseEdit, wrap_text
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.new_passphrase import NewPassphraseFields
 from intake_app.ui.preferences import Preferences
@@ -55,11 +55,11 @@ class UnlockScreen(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle = QLabel(self)
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.subtitle.setWordWrap(True)
+        wrap_text(self.subtitle)
         self.language = LanguageCombo(self)
         self.language.chosen.connect(self._language_picked)
         self.demo_hint = QLabel(self)
-        self.demo_hint.setWordWrap(True)
+        wrap_text(self.demo_hint)
         self.demo_hint.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 8px;")
         self.demo_hint.setVisible(demo_passphrase is not None)
         self.busy = QProgressBar(self)
@@ -125,7 +125,7 @@ class UnlockScreen(QWidget):
     def _build_recovery_view(self) -> None:
         view = QWidget(self)
         self.recovery_intro = QLabel(view)
-        self.recovery_intro.setWordWrap(True)
+        wrap_text(self.recovery_intro)
         self.code_label = QLabel(view)
         self.code = QLineEdit(view)
         self.code.setObjectName("recovery_code")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.sync.centre_setup import CentreSetup
-from intake_app.ui.common import Heading, code_label
+from intake_app.ui.common import Heading, code_label, wrap_text
 from intake_app.ui.recovery_print import print_recovery_code
 
 # Something the administrator must still do or know (the share, the backup key file).
@@ -30,7 +30,7 @@ SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | (
 def wrapping_label(parent: QWidget) -> QLabel:
     """A plain-text label that wraps (a sentence or a path)."""
     label = QLabel(parent)
-    label.setWordWrap(True)
+    wrap_text(label)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
 

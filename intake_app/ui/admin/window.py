@@ -38,6 +38,7 @@ from intake_app.ui.admin.referral import ReferralPrinter
 from intake_app.ui.admin.setup_page import SetupPage
 from intake_app.ui.admin.unlock_page import UnlockPage
 from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.common import wrap_text
 from intake_app.ui.idle_lock import IdleLock
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.tasks import when_done
@@ -90,7 +91,7 @@ class AdminWindow(QMainWindow):
         self.progress = QProgressBar(self.workspace)
         self.progress.hide()
         self.status = QLabel(self.workspace)
-        self.status.setWordWrap(True)
+        wrap_text(self.status)
         self.tabs = QTabWidget(self.workspace)
         self.devices = DevicesTab(self.service, self.tabs)
         self.interviews = InterviewsTab(self.service, self.tabs)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _
 from intake_app.i18n.qt import layout_direction, register
+from intake_app.ui.common import wrap_text
 
 CONSENT_TEXT_SCALE = 1.8
 
@@ -58,7 +59,7 @@ class ConsentPanel(QDialog):
         self.lang = lang
         self.text = QLabel(self)
         self.text.setObjectName("consent_text")
-        self.text.setWordWrap(True)
+        wrap_text(self.text)
         self.text.setMargin(16)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

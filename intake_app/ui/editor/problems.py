@@ -11,6 +11,7 @@ from intake_app.domain.form import Form
 from intake_app.domain.issues import Issue
 from intake_app.i18n import _, ngettext
 from intake_app.i18n.qt import register
+from intake_app.ui.common import wrap_text
 from intake_app.ui.editor.question_row import Key
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -24,7 +25,7 @@ class ProblemList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self)
-        self.title.setWordWrap(True)
+        wrap_text(self.title)
         self.title.setStyleSheet("color: #b00020; font-weight: bold;")
         self.list = QListWidget(self)
         self.list.setObjectName("problems")

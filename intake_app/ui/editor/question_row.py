@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _
-from intake_app.ui.common import Heading, MessageLine
+from intake_app.ui.common import Heading, MessageLine, wrap_text
 from intake_app.ui.editor.answer_input import AnswerInput
 from intake_app.ui.editor.choice_inputs import (
     RADIO_LIMIT,
@@ -63,13 +63,13 @@ class QuestionRow(Block):
     def __init__(self, form: Form, question: Question, item: int | None, parent: QWidget) -> None:
         super().__init__(form, question, item, parent)
         self.label = QLabel(self)
-        self.label.setWordWrap(True)
+        wrap_text(self.label)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.label.font()
         font.setBold(True)
         self.label.setFont(font)
         self.hint = QLabel(self)
-        self.hint.setWordWrap(True)
+        wrap_text(self.hint)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.second_label = SecondLine(self)
@@ -136,7 +136,7 @@ class GroupBlock(Block):
         self.heading = Heading(1.15, self)
         self.second_heading = SecondLine(self)
         self.hint = QLabel(self)
-        self.hint.setWordWrap(True)
+        wrap_text(self.hint)
         frame = QFrame(self)
         frame.setFrameShape(QFrame.Shape.NoFrame)
         self.children_layout = QVBoxLayout(frame)
@@ -175,7 +175,7 @@ class NoteBlock(Block):
     def __init__(self, form: Form, question: Question, item: int | None, parent: QWidget) -> None:
         super().__init__(form, question, item, parent)
         self.text = QLabel(self)
-        self.text.setWordWrap(True)
+        wrap_text(self.text)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setStyleSheet("background: palette(alternate-base); padding: 8px;")
         self.second = SecondLine(self)

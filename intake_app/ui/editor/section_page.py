@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWi
 
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _
-from intake_app.ui.common import Heading
+from intake_app.ui.common import Heading, wrap_text
 from intake_app.ui.editor.consent_panel import consent_notes
 from intake_app.ui.editor.question_row import Block, build_blocks
 from intake_app.ui.editor.side_by_side import SecondLine, second_text
@@ -36,9 +36,9 @@ class SectionPage(QScrollArea):
         self.consent_button.clicked.connect(self.consent_requested)
         self.consent_button.setVisible(bool(consent_notes(form, section)))
         self.hint = QLabel(body)
-        self.hint.setWordWrap(True)
+        wrap_text(self.hint)
         self.consent_notice = QLabel(body)
-        self.consent_notice.setWordWrap(True)
+        wrap_text(self.consent_notice)
         self.consent_notice.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 8px;")
         self.consent_notice.hide()
         layout.addWidget(self.title)

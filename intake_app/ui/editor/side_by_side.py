@@ -14,6 +14,7 @@ from intake_app.domain.form import Form
 from intake_app.i18n import _
 from intake_app.i18n.formatting import language_name
 from intake_app.i18n.qt import layout_direction, register
+from intake_app.ui.common import wrap_text
 
 SECOND_LINE_SCALE = 0.9
 
@@ -24,7 +25,7 @@ class SecondLine(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("second_language_line")
-        self.setWordWrap(True)
+        wrap_text(self)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         font = self.font()
