@@ -43,6 +43,11 @@ class VaultThread:
             return future
         return self._executor.submit(fn, *args)
 
+    def queue(self, fn: Callable[..., T], *args: object) -> Future[T]:
+        """Queue `fn(*args)` behind the work already waiting, also when asked from the vault
+        thread itself (work split in steps that let the queued saves through in between)."""
+        return self._executor.submit(fn, *args)
+
     def call(self, fn: Callable[..., T], *args: object) -> T:
         """Run `fn(*args)` on the vault thread and wait: for quick reads and writes (ms)."""
         return self.submit(fn, *args).result()

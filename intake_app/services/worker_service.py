@@ -8,6 +8,7 @@ wait for their result. Qt-free.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 CHUNK = 1024 * 1024
+INDEX_BATCH = 200  # records indexed per task after an unlock (about 0.1 s)
 
 
 def _import_storage() -> None:
@@ -116,6 +118,7 @@ class WorkerService:
             from intake_app.storage import Vault
 
             self._vault = Vault.unlock(self.folder, passphrase)
+            self._thread.queue(self._index_step)
 
         return self._thread.submit(unlock)
 
@@ -126,8 +129,24 @@ class WorkerService:
             from intake_app.storage import Vault
 
             self._vault = Vault.unlock_with_recovery(self.folder, recovery_code, new_passphrase)
+            self._thread.queue(self._index_step)
 
         return self._thread.submit(unlock)
+
+    def _index_step(self) -> None:
+        """After an unlock: bring the search index up to date a batch at a time, each batch a
+        task of its own, so a save queued meanwhile waits for one batch at most and the first
+        search is quick. Whatever is left when the vault locks, the next search does itself."""
+        vault = self._vault
+        if vault is None:
+            return
+        try:
+            done = vault.interviews.refresh_search_index(limit=INDEX_BATCH)
+        except VaultLocked:
+            return
+        if done >= INDEX_BATCH and not self._thread.closed:
+            with contextlib.suppress(RuntimeError):  # shut down meanwhile
+                self._thread.queue(self._index_step)
 
     def lock(self) -> None:
         """Finish queued saves, then close the database. Safe to call when already locked."""

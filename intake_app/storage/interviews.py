@@ -264,10 +264,11 @@ class InterviewStore:
         with self._db.reading() as conn:
             return search.search_interviews(conn, query, limit)
 
-    def refresh_search_index(self) -> int:
-        """Index the records saved since the last search (one transaction); returns how many.
+    def refresh_search_index(self, limit: int | None = None) -> int:
+        """Index the records saved since the last search, or `limit` of them (one
+        transaction); returns how many.
 
-        `search` does this itself; call it when idle, e.g. after a large import.
+        `search` does this itself; call it when idle, e.g. after unlocking or a large import.
         """
         mark = self._db.change_mark()
         if mark == self._index_current_at:
@@ -277,7 +278,7 @@ class InterviewStore:
                 self._index_current_at = mark
                 return 0
         with self._db.transaction() as conn:
-            return search.catch_up(conn)
+            return search.catch_up(conn, limit)
 
     # Attachments --------------------------------------------------------------------------
 

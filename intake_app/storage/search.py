@@ -70,10 +70,15 @@ def has_stale(conn: Connection) -> bool:
     return bool(row and row[0])
 
 
-def catch_up(conn: Connection) -> int:
-    """Index the newest revision of every record saved since the last catch-up (inside the
-    caller's transaction); returns how many records were looked at."""
-    touched = [row[0] for row in conn.execute(f"SELECT num {_STALE} ORDER BY num", (DELETED,))]
+def catch_up(conn: Connection, limit: int | None = None) -> int:
+    """Index the newest revision of every record saved since the last catch-up, or of the
+    first `limit` of them (inside the caller's transaction); returns how many were looked at."""
+    touched = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT num {_STALE} ORDER BY num LIMIT ?", (DELETED, -1 if limit is None else limit)
+        )
+    ]
     for first in range(0, len(touched), _BATCH):
         _reindex(conn, touched[first : first + _BATCH])
     return len(touched)
