@@ -309,10 +309,13 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from intake_app.sync.centre_export import MIN_GROUP, statistics
+    from intake_app.domain.registry import FormRegistry
+    from intake_app.sync.centre_export import MIN_GROUP, check_group_fields, statistics
 
+    by = args.by or ["month"]
+    check_group_fields(FormRegistry.load(), by)
     with _open(args) as centre:
-        table = statistics(centre.vault, args.by or ["month"])
+        table = statistics(centre.vault, by)
     if args.json:
         _print_json({"columns": list(table.columns), "min_group": MIN_GROUP,
                      "rows": [{"group": list(group), "count": count}
@@ -320,8 +323,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print("\t".join([*table.columns, _("interviews")]))
     for group, count in table.rows:
-        shown = str(count) if count is not None else _("fewer than {n}", n=MIN_GROUP)
+        shown = str(count) if count is not None else _("hidden")
         print("\t".join([*(value or "-" for value in group), shown]))
+    print(_("Counts below {n}, and counts from which one could be worked out, are hidden.",
+            n=MIN_GROUP), file=sys.stderr)
     return 0
 
 

@@ -107,3 +107,11 @@ class HeldBundleNotFound(KnownError):
 class NoFormForExport(KnownError):
     code = "no-form-for-export"
     message = N_("No interview form is installed, so there is nothing to export by.")
+
+
+class StatsFieldNotCoded(KnownError):
+    code = "stats-field-not-coded"
+    message = N_(
+        "Interviews can be counted only by a coded answer (a choice, a country or a language) "
+        "or by month, status or form; “{field}” is none of these."
+    )

@@ -4,8 +4,8 @@ Both cover the newest revision of every interview that still has content and who
 not withdrawn (status `withdrawn` stops further processing). The CSV is personal data in clear
 text by design, written where the administrator chose, atomically, readable by its owner only;
 cells that a spreadsheet would run as a formula are prefixed with `'`. The statistics never show
-a group smaller than `MIN_GROUP` (shown as `None`) and print no totals, from which a suppressed
-cell could be worked out.
+a group smaller than `MIN_GROUP` (shown as `None`), and hide more cells where a hidden one could
+be worked out from a total (stats_suppression); they print no totals of their own.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
 from intake_app.storage import Vault
 from intake_app.storage.atomic import atomic_write_bytes
+from intake_app.sync.centre_errors import StatsFieldNotCoded
 from intake_app.sync.centre_records import current_documents
+from intake_app.sync.stats_suppression import hidden_groups
 
 MIN_GROUP = 5
 WITHDRAWN = "withdrawn"
@@ -172,7 +174,8 @@ def export_csv(vault: Vault, registry: FormRegistry, out: Path, lang: str) -> in
 
 @dataclass(frozen=True)
 class StatsTable:
-    """Counts per group; a count below `MIN_GROUP` is `None` (shown as "fewer than 5")."""
+    """Counts per group; a hidden count is `None` (below `MIN_GROUP`, or one that would reveal
+    such a count)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[tuple[str, ...], int | None], ...]
@@ -193,6 +196,16 @@ def _values(document: dict[str, Any], field: str) -> list[str]:
     return [str(value)] if not isinstance(value, dict) else [""]
 
 
+def check_group_fields(registry: FormRegistry, by: Sequence[str]) -> None:
+    """Refuse grouping by anything but codes: free text (an alias, an account) would print
+    personal data as group names, and an unknown name would make one group of everyone."""
+    coded = {question.name for form in registry.forms() for question in form.walk()
+             if question.type in _LABELLED}
+    for field in by:
+        if field not in PSEUDO_FIELDS and field not in coded:
+            raise StatsFieldNotCoded(field=field)
+
+
 def statistics(vault: Vault, by: Sequence[str]) -> StatsTable:
     """Count interviews per combination of the `by` fields (answers' codes or pseudo-fields)."""
     counts: Counter[tuple[str, ...]] = Counter()
@@ -201,6 +214,7 @@ def statistics(vault: Vault, by: Sequence[str]) -> StatsTable:
         for field in by:
             combos = [(*combo, value) for combo in combos for value in _values(document, field)]
         counts.update(set(combos))
-    rows = tuple((group, count if count >= MIN_GROUP else None)
+    hidden = hidden_groups(counts, len(by), MIN_GROUP)
+    rows = tuple((group, None if group in hidden else count)
                  for group, count in sorted(counts.items()))
     return StatsTable(tuple(by), rows)
