@@ -146,6 +146,7 @@ class Shell(QMainWindow):
         self.idle.disarm()
         workspace, self.workspace = self.workspace, None
         if workspace is not None:
+            workspace.stop_background()
             try:
                 workspace.flush()
             except Exception as bug:  # locking must go on: the vault closes regardless
@@ -188,6 +189,7 @@ class Shell(QMainWindow):
         """Closing the window saves the draft and closes the vault."""
         workspace = self.workspace
         if workspace is not None:
+            workspace.stop_background()
             try:
                 workspace.flush()
             except Exception as bug:

@@ -32,6 +32,7 @@ from intake_app.ui.interview_list import InterviewList
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import Preferences
 from intake_app.ui.raw_interview import RawInterviewView
+from intake_app.ui.sync_panel import SyncPanel
 from intake_app.ui.tasks import when_done
 
 
@@ -72,7 +73,11 @@ class Workspace(QWidget):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock_requested)
-        for action in (self.new_action, self.back_action, self.settings_action):
+        self.sync_action = QAction(self)
+        self.sync_action.setObjectName("sync_now")
+        self.sync_action.triggered.connect(self.sync_now)
+        for action in (self.new_action, self.back_action, self.sync_action,
+                       self.settings_action):
             self.toolbar.addAction(action)
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -100,11 +105,9 @@ class Workspace(QWidget):
         self.save_state = QLabel(self.status)
         self.save_state.setObjectName("save_state")
         self.status.addPermanentWidget(self.save_state)
-        # Where the sync layer's status goes; for now which centre this laptop belongs to.
-        self.sync_status = QLabel(self.status)
-        self.sync_status.setObjectName("sync_status")
-        self.status.addWidget(self.sync_status, 1)
-        self._centre: str | None = None
+        # Getting interviews home: rounds in the background, their state at a glance.
+        self.sync = SyncPanel(service, self.status)
+        self.status.addWidget(self.sync, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +126,9 @@ class Workspace(QWidget):
         self.new_action.setToolTip(_("Start recording a new interview (Ctrl+N)"))
         self.back_action.setText(_("&Back to the list"))
         self.settings_action.setText(_("&Settings"))
+        self.sync_action.setText(_("S&ync now"))
+        self.sync_action.setToolTip(_("Send finished interviews to the centre now and fetch "
+                                      "its receipts (when this laptop is on its network)"))
         self.lock_action.setText(_("&Lock"))
         self.lock_action.setToolTip(_("Lock the vault now (Ctrl+L)"))
         for action in self.toolbar.actions():
@@ -133,7 +139,6 @@ class Workspace(QWidget):
         self.toolbar.setAccessibleName(_("Main toolbar"))
         if self.editor is not None:
             self.save_state.setText(self.editor.saver.describe())
-        self._show_sync_status()
 
     def _language_picked(self, code: str) -> None:
         set_language(code)
@@ -152,6 +157,7 @@ class Workspace(QWidget):
             owner=self,
             context="sync status",
         )
+        self.sync.start()
         if offer_draft and self._prefs.interview_was_open:
             self._offer_draft()
 
@@ -189,14 +195,15 @@ class Workspace(QWidget):
         box.open()
 
     def _show_centre(self, name: str | None) -> None:
-        self._centre = name
-        self._show_sync_status()
+        self.sync.show_centre(name)
 
-    def _show_sync_status(self) -> None:
-        if self._centre is None:
-            self.sync_status.setText(_("Not connected to a reception centre yet."))
-        else:
-            self.sync_status.setText(_("Interviews go to: {centre}", centre=self._centre))
+    def sync_now(self) -> None:
+        """Send what waits and fetch receipts now (the status line says how it went)."""
+        self.sync.sync_now()
+
+    def stop_background(self) -> None:
+        """Before the vault locks or the window closes: no more sync rounds."""
+        self.sync.stop()
 
     # -- list and editor ------------------------------------------------------------------------
 
@@ -279,6 +286,7 @@ class Workspace(QWidget):
     def _editor_finished(self, message: str) -> None:
         self.show_list()
         self.message.show_message(message)
+        self.sync.check()  # a finished interview may go home at once
 
     def _close_editor(self) -> None:
         editor, self.editor = self.editor, None

@@ -1,0 +1,92 @@
+"""Getting interviews home from the application: the watcher's rounds on a thread of their own.
+
+Qt-free. A round may copy bundles to a slow network share for minutes, so it runs neither on
+the GUI thread nor on the vault thread (autosave must never wait for it); the vault's own lock
+keeps its database calls apart from the vault thread's. Rounds run one at a time, and asking
+again while one is waiting to run asks for nothing more. The status goes to `on_status` from
+the sync thread; once `close` was called (the vault is being locked) nothing more is reported.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from intake_app.errors import VaultLocked
+
+if TYPE_CHECKING:
+    from intake_app.services.worker_service import WorkerService
+    from intake_app.sync.device_probe import ProbeFunction
+    from intake_app.sync.device_status import SyncStatus
+    from intake_app.sync.watcher import ShareWatcher
+
+StatusCallback = Callable[["SyncStatus"], None]
+
+
+class SyncRunner:
+    """Sync rounds for one unlocked vault: `check()` on a timer or a network change,
+    `check(now=True)` for "Sync now" (which also resends what the centre may have lost)."""
+
+    def __init__(
+        self,
+        service: WorkerService,
+        on_status: StatusCallback,
+        *,
+        probe: ProbeFunction | None = None,
+    ) -> None:
+        self._service = service
+        self._on_status = on_status
+        self._probe = probe
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._guard = threading.Lock()
+        self._waiting: Future[SyncStatus | None] | None = None  # queued, not started
+        self._waiting_now = False
+        self._watcher: ShareWatcher | None = None
+        self._closed = False
+
+    def check(self, *, now: bool = False) -> Future[SyncStatus | None] | None:
+        """Queue a round (None once closed); the future holds its status (None: locked)."""
+        with self._guard:
+            if self._closed:
+                return None
+            if self._waiting is not None and (self._waiting_now or not now):
+                return self._waiting
+            future = self._executor.submit(self._round)
+            self._waiting, self._waiting_now = future, now
+            return future
+
+    def close(self) -> None:
+        """Report nothing more and run no more rounds; a running one ends by itself."""
+        with self._guard:
+            self._closed = True
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _round(self) -> SyncStatus | None:
+        with self._guard:
+            now, self._waiting, self._waiting_now = self._waiting_now, None, False
+            if self._closed:
+                return None
+        try:
+            watcher = self._watcher or self._make_watcher()
+        except VaultLocked:
+            return None
+        return watcher.sync_now() if now else watcher.check_once()
+
+    def _make_watcher(self) -> ShareWatcher:
+        from intake_app.sync.device_schema import ensure_device_schema
+        from intake_app.sync.watcher import ShareWatcher
+
+        def open_vault(vault: Any) -> Any:
+            ensure_device_schema(vault)
+            return vault
+
+        vault = self._service.run(open_vault).result()
+        options: dict[str, Any] = {} if self._probe is None else {"probe": self._probe}
+        self._watcher = ShareWatcher(vault, on_progress=self._report, **options)
+        return self._watcher
+
+    def _report(self, status: SyncStatus) -> None:
+        if not self._closed:
+            self._on_status(status)
