@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 from storage_fixtures import make_document
 
+from intake_app.services.sync_runner import SyncRunner
 from intake_app.services.worker_service import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.sync.device_enrol import accept_profile, read_profile_file
@@ -116,3 +117,25 @@ def test_a_laptop_not_enrolled_is_told_so_at_once(tmp_path: Path, qtbot: QtBot) 
         panel = window.workspace.sync
         qtbot.waitUntil(lambda: state(panel) is SyncState.NOT_ENROLLED, timeout=ROUND_MS)
         assert panel.text.full_text == "This laptop is not enrolled with a reception centre yet."
+
+
+def test_copy_to_a_usb_stick(setting: Setting, qtbot: QtBot, tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    workspace = setting.workspace
+    workspace.sync.stop()  # no round meanwhile: the bundle is made by the copy itself
+    workspace.sync.runner = SyncRunner(setting.service, lambda _status: None)
+    workspace.export_to_folder(stick)
+    assert not workspace.usb_action.isEnabled()  # busy until it is done
+    qtbot.waitUntil(workspace.usb_action.isEnabled, timeout=ROUND_MS)
+    [bundle] = stick.iterdir()
+    assert bundle.name.endswith(".ibundle")
+    assert workspace.message.text() == (
+        f"1 bundle copied to {stick}. Take it to the centre; it stays on this laptop until "
+        "the centre's receipt arrives.")
+    verdict = setting.centre.check(bundle, setting.identity.public_key,
+                                   setting.identity.device_id)
+    assert verdict.payload is not None and len(verdict.payload.records) == 1
+    verdict.payload.close()
+    workspace.export_to_folder(stick)
+    qtbot.waitUntil(workspace.usb_action.isEnabled, timeout=ROUND_MS)
+    assert len(list(stick.iterdir())) == 1  # the same bundle again, not a new one

@@ -12,14 +12,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from intake_app.errors import VaultLocked
 
 if TYPE_CHECKING:
     from intake_app.services.worker_service import WorkerService
+    from intake_app.storage import Vault
     from intake_app.sync.device_probe import ProbeFunction
     from intake_app.sync.device_status import SyncStatus
+    from intake_app.sync.folder_export import FolderExport
     from intake_app.sync.watcher import ShareWatcher
 
 StatusCallback = Callable[["SyncStatus"], None]
@@ -44,6 +47,7 @@ class SyncRunner:
         self._waiting: Future[SyncStatus | None] | None = None  # queued, not started
         self._waiting_now = False
         self._watcher: ShareWatcher | None = None
+        self._vault: Vault | None = None
         self._closed = False
 
     def check(self, *, now: bool = False) -> Future[SyncStatus | None] | None:
@@ -56,6 +60,19 @@ class SyncRunner:
             future = self._executor.submit(self._round)
             self._waiting, self._waiting_now = future, now
             return future
+
+    def export_to(self, folder: Path) -> Future[FolderExport]:
+        """Bundle what changed and copy every bundle still waiting into `folder` (a USB stick),
+        on the sync thread, so it never overlaps a round. Raises VaultLocked once closed."""
+        from intake_app.sync.folder_export import export_to_folder
+
+        def export() -> FolderExport:
+            return export_to_folder(self._open_vault(), folder)
+
+        with self._guard:
+            if self._closed:
+                raise VaultLocked()
+            return self._executor.submit(export)
 
     def close(self) -> None:
         """Report nothing more and run no more rounds; a running one ends by itself."""
@@ -74,17 +91,23 @@ class SyncRunner:
             return None
         return watcher.sync_now() if now else watcher.check_once()
 
-    def _make_watcher(self) -> ShareWatcher:
+    def _open_vault(self) -> Vault:
+        """The open vault (from the vault thread, its device tables made); VaultLocked."""
         from intake_app.sync.device_schema import ensure_device_schema
-        from intake_app.sync.watcher import ShareWatcher
 
-        def open_vault(vault: Any) -> Any:
+        def open_vault(vault: Vault) -> Vault:
             ensure_device_schema(vault)
             return vault
 
-        vault = self._service.run(open_vault).result()
+        if self._vault is None:
+            self._vault = self._service.run(open_vault).result()
+        return self._vault
+
+    def _make_watcher(self) -> ShareWatcher:
+        from intake_app.sync.watcher import ShareWatcher
+
         options: dict[str, Any] = {} if self._probe is None else {"probe": self._probe}
-        self._watcher = ShareWatcher(vault, on_progress=self._report, **options)
+        self._watcher = ShareWatcher(self._open_vault(), on_progress=self._report, **options)
         return self._watcher
 
     def _report(self, status: SyncStatus) -> None:

@@ -5,9 +5,12 @@ Built fresh after every unlock and destroyed on lock, so nothing personal outliv
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QMessageBox,
     QSizePolicy,
@@ -21,10 +24,12 @@ from PySide6.QtWidgets import (
 from intake_app import safelog
 from intake_app.domain.registry import RawInterview
 from intake_app.errors import KnownError
-from intake_app.i18n import _, set_language
+from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import enrolled_centre
 from intake_app.services.worker_service import WorkerService
+from intake_app.sync.device_errors import InterviewsNotExportable
+from intake_app.sync.folder_export import FolderExport
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
 from intake_app.ui.editor.editor import InterviewEditor
@@ -76,7 +81,10 @@ class Workspace(QWidget):
         self.sync_action = QAction(self)
         self.sync_action.setObjectName("sync_now")
         self.sync_action.triggered.connect(self.sync_now)
-        for action in (self.new_action, self.back_action, self.sync_action,
+        self.usb_action = QAction(self)
+        self.usb_action.setObjectName("copy_to_folder")
+        self.usb_action.triggered.connect(self.copy_to_folder)
+        for action in (self.new_action, self.back_action, self.sync_action, self.usb_action,
                        self.settings_action):
             self.toolbar.addAction(action)
         spacer = QWidget(self.toolbar)
@@ -129,6 +137,9 @@ class Workspace(QWidget):
         self.sync_action.setText(_("S&ync now"))
         self.sync_action.setToolTip(_("Send finished interviews to the centre now and fetch "
                                       "its receipts (when this laptop is on its network)"))
+        self.usb_action.setText(_("Copy to &USB stick…"))
+        self.usb_action.setToolTip(_("Copy the bundles waiting for the centre to a USB stick "
+                                     "or another folder, to take them there by hand"))
         self.lock_action.setText(_("&Lock"))
         self.lock_action.setToolTip(_("Lock the vault now (Ctrl+L)"))
         for action in self.toolbar.actions():
@@ -200,6 +211,45 @@ class Workspace(QWidget):
     def sync_now(self) -> None:
         """Send what waits and fetch receipts now (the status line says how it went)."""
         self.sync.sync_now()
+
+    def copy_to_folder(self) -> None:
+        """Ask for a folder (a USB stick) and copy the waiting bundles there."""
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose the USB stick or folder for the bundles"))
+        if folder:
+            self.export_to_folder(Path(folder))
+
+    def export_to_folder(self, folder: Path) -> None:
+        """Bundle what changed and copy every bundle still waiting into `folder`."""
+        try:
+            future = self.sync.runner.export_to(folder)
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.usb_action.setEnabled(False)
+        self.message.show_message(_("Copying bundles to {folder}…", folder=str(folder)))
+        when_done(future, lambda result: self._copied(folder, result), self._copy_failed,
+                  owner=self, context="export to folder")
+
+    def _copied(self, folder: Path, result: FolderExport) -> None:
+        self.usb_action.setEnabled(True)
+        count = len(result.written)
+        if count:
+            text = ngettext(
+                "{n} bundle copied to {folder}. Take it to the centre; it stays on this "
+                "laptop until the centre's receipt arrives.",
+                "{n} bundles copied to {folder}. Take them to the centre; they stay on this "
+                "laptop until the centre's receipts arrive.",
+                count, folder=str(folder))
+        else:
+            text = _("Nothing is waiting to be sent to the centre.")
+        if result.skipped:
+            text += " " + InterviewsNotExportable(count=len(result.skipped)).translated()
+        self.message.show_message(text)
+
+    def _copy_failed(self, error: KnownError) -> None:
+        self.usb_action.setEnabled(True)
+        self.message.show_message(error.translated())
 
     def stop_background(self) -> None:
         """Before the vault locks or the window closes: no more sync rounds."""
