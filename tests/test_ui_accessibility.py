@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QScrollBar,
     QTextEdit,
     QWidget,
@@ -34,6 +35,7 @@ CONTROLS = (
     QPlainTextEdit,
     QTextEdit,
     QAbstractItemView,
+    QProgressBar,
 )
 
 
@@ -124,3 +126,19 @@ def test_unlock_screen_tab_order(qtbot, shell) -> None:
         unlock.show_box,
         unlock.recovery_link,
     ]
+
+
+def test_every_progress_bar_of_the_administrators_window_is_named(qtbot, tmp_path: Path) -> None:
+    from intake_app.sync.centre_service import CentreService
+    from intake_app.ui.admin.window import AdminWindow
+
+    service = CentreService(tmp_path / "no-centre-yet")
+    window = AdminWindow(service, watch_interval_ms=3_600_000)
+    qtbot.addWidget(window)
+    try:
+        bars = window.findChildren(QProgressBar)
+        assert len(bars) >= 3  # set-up page, unlock page, imports
+        assert unnamed_controls(window) == []
+    finally:
+        window.watch.stop()
+        service.shutdown()

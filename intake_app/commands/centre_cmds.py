@@ -124,8 +124,21 @@ def _open(args: argparse.Namespace, secrets: SecretInput | None = None) -> Any:
     return Centre.open(args.data_dir, passphrase, share=getattr(args, "share", None))
 
 
+def _shown(text: str) -> str:
+    """Text from a laptop or the share (names, file names) made safe for a terminal."""
+    from intake_app.sync.enrolment import escape_hidden
+
+    return escape_hidden(text)
+
+
 def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False, sort_keys=False))
+    from intake_app.sync.enrolment import has_hidden_characters
+
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+    if has_hidden_characters(text):
+        # JSON leaves DEL, C1 controls, bidi and format characters raw; a terminal would obey.
+        text = json.dumps(value, ensure_ascii=True, sort_keys=False)
+    print(text)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -153,8 +166,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _describe(result: Any) -> str:
     if result.reason is None:
         words = {"accepted": _("accepted"), "duplicate": _("already imported")}
-        return f"{result.file}: {words[result.outcome.value]}"
-    return f"{result.file}: {gettext(result.reason.description)}"
+        return f"{_shown(result.file)}: {words[result.outcome.value]}"
+    return f"{_shown(result.file)}: {gettext(result.reason.description)}"
 
 
 def _report(results: Sequence[Any], as_json: bool) -> int:
@@ -184,7 +197,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 results.append(import_bundle(centre, path, file_name=path.name))
             except OSError:
                 unreadable = True
-                print(_("Could not read {file}.", file=path.name), file=sys.stderr)
+                print(_("Could not read {file}.", file=_shown(path.name)), file=sys.stderr)
         if args.inbox:
             results += scan_inbox(centre)
         if results:
@@ -206,7 +219,7 @@ def _print_device(device: Any, gaps: Sequence[Any]) -> None:
     from intake_app.sync.centre_errors import STATE_NAMES
 
     print(f"{device.device_id}  {gettext(STATE_NAMES[device.state.value])}  "
-          f"{device.device_name}  {device.worker}")
+          f"{_shown(device.device_name)}  {_shown(device.worker)}")
     print("    " + _("fingerprint {fingerprint}", fingerprint=device.fingerprint))
     if device.last_seq is not None:
         print("    " + _("last sequence number {seq}", seq=device.last_seq))
@@ -239,7 +252,7 @@ def cmd_enrolments(args: argparse.Namespace) -> int:
         pending = list_devices(centre.vault, DeviceState.PENDING)
     for read in problems:
         assert read.error is not None
-        print(f"{read.path.name}: {read.error.translated()}", file=sys.stderr)
+        print(f"{_shown(read.path.name)}: {read.error.translated()}", file=sys.stderr)
     for device in pending:
         if args.json:
             _print_json(_device_json(device, []))
@@ -256,8 +269,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
     secrets = SecretInput()
     with _open(args, secrets) as centre:
         device = find_device(centre.vault, args.device)
-        print(_("Laptop “{name}” ({device}), worker {worker}", name=device.device_name,
-                device=device.device_id, worker=device.worker), file=sys.stderr)
+        print(_("Laptop “{name}” ({device}), worker {worker}", name=_shown(device.device_name),
+                device=device.device_id, worker=_shown(device.worker)), file=sys.stderr)
         print(_("Key fingerprint: {fingerprint}", fingerprint=device.fingerprint),
               file=sys.stderr)
         typed = args.fingerprint
@@ -339,12 +352,14 @@ def _entry_json(entry: Any) -> dict[str, Any]:
 
 
 def _print_entries(entries: Sequence[Any], as_json: bool) -> None:
+    from intake_app.ui.admin.texts import outcome_text  # words only: no Qt is loaded
+
     for entry in entries:
         if as_json:
             _print_json(_entry_json(entry))
             continue
-        words = gettext(entry.reason.description) if entry.reason else entry.outcome.value
-        print(f"{entry.num}  {entry.at}  {entry.file_name}  {words}")
+        words = gettext(entry.reason.description) if entry.reason else outcome_text(entry.outcome)
+        print(f"{entry.num}  {entry.at}  {_shown(entry.file_name)}  {words}")
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -379,7 +394,8 @@ def cmd_held(args: argparse.Namespace) -> int:
                          "reason": bundle.reason.value, "file": bundle.file_name,
                          "size": bundle.size, "held": bundle.held})
         else:
-            print(f"{bundle.num}  {bundle.file_name}  {gettext(bundle.reason.description)}")
+            print(f"{bundle.num}  {_shown(bundle.file_name)}  "
+                  f"{gettext(bundle.reason.description)}")
     return 0
 
 

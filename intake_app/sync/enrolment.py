@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +30,42 @@ ENROLMENT_FORMAT = "intake-enrolment"
 ENROLMENT_VERSION = 1
 MAX_REQUEST_SIZE = 16 * 1024
 MAX_SIGNATURE_SIZE = 4096
+MAX_NAME_LENGTH = 100
 _KEYS = frozenset(
     {"format", "version", "device_id", "device_name", "worker", "public_key", "created"}
 )
+
+
+# Characters that change how a terminal or a table shows the text around them: controls (escape
+# sequences, line breaks), format characters (bidi overrides, invisible marks), line and
+# paragraph separators, lone surrogates. A crafted name could fake or hide the fingerprint line
+# the administrator compares. The two joiners stay: Persian writes ordinary words with them.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def is_hidden(char: str) -> bool:
+    """Whether one character is a control, format or separator character (joiners excepted)."""
+    return unicodedata.category(char) in _HIDDEN_CATEGORIES and char not in _JOINERS
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Whether `text` holds any character `is_hidden` refuses in a name."""
+    return any(is_hidden(char) for char in text)
+
+
+def escape_hidden(text: str) -> str:
+    """`text` with each hidden character written as a visible escape (`\\x1b`, `\\u202e`)."""
+    if not has_hidden_characters(text):
+        return text
+    return "".join(_escape(char) if is_hidden(char) else char for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def enrolment_comment(device_id: str) -> str:
@@ -52,9 +86,13 @@ class EnrolmentRequest:
     @classmethod
     def make(cls, *, device_id: str, device_name: str, worker: str,
              public_key: minisign.PublicKey, created: datetime) -> EnrolmentRequest:
-        """A new request (checked: it must survive its own strict parse)."""
-        request = cls(device_id, device_name, worker, public_key_to_text(public_key),
-                      format_timestamp(created))
+        """A new request (checked: it must survive its own strict parse).
+
+        Hidden characters in the names become visible escapes, so the centre never refuses a
+        laptop's own request for them.
+        """
+        request = cls(device_id, _visible(device_name), _visible(worker),
+                      public_key_to_text(public_key), format_timestamp(created))
         _parse(loads_object(request.to_bytes()))
         return request
 
@@ -75,6 +113,18 @@ class EnrolmentRequest:
         return dumps_pretty(self.to_json())
 
 
+def _visible(name: str) -> str:
+    return escape_hidden(name)[:MAX_NAME_LENGTH]
+
+
+def _get_name(obj: dict[str, Any], key: str) -> str:
+    """A name the administrator will read: bounded, and nothing that could hide or fake text."""
+    value = get_str(obj, key, max_len=MAX_NAME_LENGTH)
+    if has_hidden_characters(value):
+        raise FormatProblem(f"field {key} holds control or format characters")
+    return value
+
+
 def _parse(obj: dict[str, Any]) -> EnrolmentRequest:
     exact_keys(obj, _KEYS)
     expect(obj, "format", ENROLMENT_FORMAT)
@@ -83,8 +133,8 @@ def _parse(obj: dict[str, Any]) -> EnrolmentRequest:
     parse_public_key(public_key)
     return EnrolmentRequest(
         device_id=get_match(obj, "device_id", UUID_RE),
-        device_name=get_str(obj, "device_name", max_len=100),
-        worker=get_str(obj, "worker", max_len=100),
+        device_name=_get_name(obj, "device_name"),
+        worker=_get_name(obj, "worker"),
         public_key=public_key,
         created=get_timestamp(obj, "created"),
     )

@@ -1,6 +1,8 @@
 """The laptops tab: the registry with fingerprints and missing bundles; approve, retire, revoke.
 
 Approval shows the key's fingerprint large and asks whether the laptop shows the same one.
+Names come from the laptops: they are shown with hidden characters escaped and never as markup,
+so no name can fake or hide the fingerprint next to it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from intake_app.sync.centre_release import approve_device, revoke_device
 from intake_app.sync.centre_sequence import Gap, gaps
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_vault import Centre
+from intake_app.sync.enrolment import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.admin.texts import short_id, state_text, when
 from intake_app.ui.application import WINDOW_TITLE
@@ -52,8 +55,8 @@ def _gaps_text(row: DeviceRow) -> str:
 
 COLUMNS = (
     Column(N_("Laptop"), lambda r: short_id(r[0].device_id)),
-    Column(N_("Name"), lambda r: r[0].device_name),
-    Column(N_("Worker"), lambda r: r[0].worker),
+    Column(N_("Name"), lambda r: escape_hidden(r[0].device_name)),
+    Column(N_("Worker"), lambda r: escape_hidden(r[0].worker)),
     Column(N_("State"), lambda r: state_text(r[0].state.value)),
     Column(N_("Last bundle allowed"), lambda r: "" if r[0].last_seq is None
            else str(r[0].last_seq)),

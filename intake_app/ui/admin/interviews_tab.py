@@ -39,6 +39,7 @@ from intake_app.sync.centre_records import (
 )
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_vault import Centre
+from intake_app.sync.enrolment import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.admin.texts import short_id, when
 from intake_app.ui.common import MessageLine
@@ -46,6 +47,14 @@ from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done
 
 SEARCH_DELAY_MS = 250
+
+# Why a laptop deleted an interview: the code bundle-format.md names, and "deleted", which the
+# laptop sends when the reason it holds is not a code (sync.device_changes.FALLBACK_REASON).
+# Unknown codes are shown as they are.
+DELETION_REASONS = {
+    "consent-withdrawn": N_("consent withdrawn"),
+    "deleted": N_("deleted on the laptop"),
+}
 
 INTERVIEW_COLUMNS = (
     Column(N_("Alias"), lambda i: i.alias or ""),
@@ -60,7 +69,7 @@ HISTORY_COLUMNS = (
     Column(N_("Revision"), lambda r: str(r.revision)),
     Column(N_("Laptop"), lambda r: short_id(r.device_id)),
     Column(N_("Bundle"), lambda r: str(r.seq)),
-    Column(N_("File"), lambda r: r.file_name or ""),
+    Column(N_("File"), lambda r: escape_hidden(r.file_name or "")),
     Column(N_("Received"), lambda r: when(r.imported)),
     Column(N_("Content"), lambda r: _("kept") if r.has_content else _("removed")),
 )
@@ -202,7 +211,8 @@ class InterviewsTab(QWidget):
                        "deleted.")]
         for tombstone in shown.tombstones:
             lines.append(_("Deleted in revision {revision} ({reason}), received {time}.",
-                           revision=tombstone.revision, reason=tombstone.reason,
+                           revision=tombstone.revision,
+                           reason=deletion_reason_text(tombstone.reason),
                            time=when(tombstone.applied)))
         self.answers.setPlainText("\n".join(lines))
 
@@ -217,6 +227,12 @@ class InterviewsTab(QWidget):
         self.search.blockSignals(False)
         self._debounce.stop()
         self.print_button.setEnabled(False)
+
+
+def deletion_reason_text(code: str) -> str:
+    """A tombstone's reason in words in the current language; an unknown code as it is."""
+    name = DELETION_REASONS.get(code)
+    return _(name) if name is not None else escape_hidden(code)
 
 
 def _table(parent: QWidget, model: RowsModel) -> QTableView:

@@ -19,6 +19,7 @@ from intake_app.i18n.qt import register
 from intake_app.sync.centre_log import LogEntry, acknowledge, alerts, import_log
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_vault import Centre
+from intake_app.sync.enrolment import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.admin.texts import outcome_text, reason_text, short_id, when
 from intake_app.ui.common import MessageLine
@@ -28,7 +29,7 @@ LOG_LIMIT = 1000
 
 LOG_COLUMNS = (
     Column(N_("Time"), lambda e: when(e.at)),
-    Column(N_("File"), lambda e: e.file_name),
+    Column(N_("File"), lambda e: escape_hidden(e.file_name)),
     Column(N_("Laptop"), lambda e: short_id(e.device_id)),
     Column(N_("Bundle"), lambda e: "" if e.seq is None else str(e.seq)),
     Column(N_("Outcome"), lambda e: outcome_text(e.outcome)),
@@ -40,7 +41,7 @@ ALERT_COLUMNS = (
     Column(N_("Laptop"), lambda e: short_id(e.device_id)),
     Column(N_("Bundle"), lambda e: "" if e.seq is None else str(e.seq)),
     Column(N_("What happened"), lambda e: reason_text(e.reason)),
-    Column(N_("File"), lambda e: e.file_name),
+    Column(N_("File"), lambda e: escape_hidden(e.file_name)),
 )
 
 

@@ -1,24 +1,25 @@
 """A printable referral summary of one interview, as a PDF, for the assistance system.
 
 The PDF holds personal data in clear text by design: it is written only where the administrator
-chooses, readable by its owner only. Every value is escaped before it enters the document's
-HTML, so nothing an interview holds can become markup.
+chooses, readable by its owner only (made in memory, then written to a 0600 temporary file
+beside the target, synced and renamed over it). Every value is escaped before it enters the
+document's HTML, so nothing an interview holds can become markup.
 """
 
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError
-from intake_app.i18n import _, current_language
+from intake_app.i18n import N_, _, current_language
+from intake_app.storage.atomic import atomic_write_bytes
 from intake_app.sync.centre_export import answer_rows
 from intake_app.sync.centre_records import ImportedInterview, get_document, get_interview
 from intake_app.sync.centre_service import CentreService
@@ -27,6 +28,12 @@ from intake_app.ui.admin.texts import short_id, when
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done
+
+
+class ReferralNotSaved(KnownError):
+    code = "referral-not-saved"
+    message = N_("The referral summary could not be saved there. Check that the folder exists "
+                 "and can be written to, then try again.")
 
 
 @dataclass(frozen=True)
@@ -72,9 +79,11 @@ def referral_html(data: ReferralData) -> str:
             f"<p><small>{esc(confidential)}</small></p>")
 
 
-def write_pdf(markup: str, path: Path) -> None:
-    """Lay the HTML out on A4 pages into a PDF at `path`, readable by its owner only."""
-    writer = QPdfWriter(str(path))
+def pdf_bytes(markup: str) -> bytes:
+    """The HTML laid out on A4 pages as a PDF, made in memory."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15),
                                      QPageLayout.Unit.Millimeter))
@@ -82,8 +91,21 @@ def write_pdf(markup: str, path: Path) -> None:
     document = QTextDocument()
     document.setHtml(markup)
     document.print_(writer)
-    del writer  # finishes the file
-    os.chmod(path, 0o600)
+    del writer  # finishes the PDF
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def write_pdf(markup: str, path: Path) -> None:
+    """Write the summary to `path`, readable by its owner only, whole or not at all.
+
+    Raises `ReferralNotSaved` when the folder cannot be written, `DiskFull` when it is full.
+    """
+    data = pdf_bytes(markup)
+    try:
+        atomic_write_bytes(path, data, mode=0o600)
+    except OSError as exc:
+        raise ReferralNotSaved() from exc
 
 
 class ReferralPrinter:
@@ -102,12 +124,15 @@ class ReferralPrinter:
     def print_to(self, record_id: str, path: Path) -> None:
         lang = current_language()
 
-        def done(data: object) -> None:
-            assert isinstance(data, ReferralData)
-            write_pdf(referral_html(data), path)
-
         def failed(error: KnownError) -> None:
             QMessageBox.warning(self._parent, WINDOW_TITLE, error.translated())
+
+        def done(data: object) -> None:
+            assert isinstance(data, ReferralData)
+            try:
+                write_pdf(referral_html(data), path)
+            except KnownError as error:
+                failed(error)
 
         service = self._service
         when_done(service.run(lambda c: load_referral(c, service.registry(), record_id, lang)),

@@ -6,6 +6,7 @@ Cell texts are made when asked for, in the current language, so a language chang
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,8 +60,13 @@ class RowsModel(QAbstractTableModel):
         if not 0 <= index.column() < len(self._columns):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._columns[index.column()].text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Qt shows a tip that looks like HTML as HTML: a file or laptop name from the share
+            # must stay text.
+            text = self._columns[index.column()].text(row)
+            return f"<p>{html.escape(text)}</p>" if text else None
         if role == ROW_ROLE:
             return row
         return None

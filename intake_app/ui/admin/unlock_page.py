@@ -47,6 +47,7 @@ class UnlockPage(QWidget):
         self.label.setText(_("Centre passphrase"))
         self.open_button.setText(_("Open"))
         self.open_button.setAccessibleName(_("Open the centre"))
+        self.busy.setAccessibleName(_("Opening the centre"))
 
     def open_centre(self) -> None:
         """Unlock with the typed passphrase (on the service's thread)."""

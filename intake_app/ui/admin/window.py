@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,6 +30,8 @@ from intake_app.i18n.qt import register
 from intake_app.sync.centre_import import ImportResult
 from intake_app.sync.centre_inbox import ScanProgress
 from intake_app.sync.centre_service import CentreService
+from intake_app.sync.enrolment import escape_hidden
+from intake_app.sync.errors import Outcome
 from intake_app.ui.admin.devices_tab import DevicesTab
 from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch
 from intake_app.ui.admin.interviews_tab import InterviewsTab
@@ -83,6 +85,7 @@ class AdminWindow(QMainWindow):
 
     def _build_workspace(self) -> None:
         self.centre_name = QLabel(self.workspace)
+        self.centre_name.setTextFormat(Qt.TextFormat.PlainText)
         self.language = LanguageCombo(self.workspace)
         self.language.chosen.connect(set_language)
         self.import_button = QPushButton(self.workspace)
@@ -91,6 +94,8 @@ class AdminWindow(QMainWindow):
         self.progress = QProgressBar(self.workspace)
         self.progress.hide()
         self.status = QLabel(self.workspace)
+        # File names come from the share: never markup, never a line break of their own.
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         wrap_text(self.status)
         self.tabs = QTabWidget(self.workspace)
         self.devices = DevicesTab(self.service, self.tabs)
@@ -126,6 +131,7 @@ class AdminWindow(QMainWindow):
         self.import_button.setAccessibleName(_("Import bundle files"))
         self.scan_button.setAccessibleName(_("Check the inbox now"))
         self.lock_button.setAccessibleName(_("Lock"))
+        self.progress.setAccessibleName(_("Importing bundles"))
         self.tabs.setTabText(0, _("Laptops"))
         self.tabs.setTabText(1, _("Interviews"))
         self.tabs.setTabText(2, _("Import log"))
@@ -174,7 +180,8 @@ class AdminWindow(QMainWindow):
         self.progress.setValue(progress.done)
         self.progress.setVisible(progress.done < progress.total)
         if progress.current is not None:
-            self.status.setText(_("Importing {file} ({done} of {total}) …", file=progress.current,
+            self.status.setText(_("Importing {file} ({done} of {total}) …",
+                                  file=escape_hidden(progress.current),
                                   done=progress.done + 1, total=progress.total))
 
     def _scanned(self, results: object) -> None:
@@ -219,20 +226,24 @@ class AdminWindow(QMainWindow):
 
 
 def summary_text(results: Sequence[ImportResult]) -> str:
-    """"3 bundles: 2 imported, 1 refused" in the current language."""
+    """"3 bundles handled: 2 imported. 1 bundle was refused; …" in the current language.
+
+    Whole sentences, each one message with its own plural, so a translator can reorder them.
+    """
     delivered = sum(1 for r in results if r.delivered)
-    held = sum(1 for r in results if r.outcome.value == "quarantined")
+    held = sum(1 for r in results if r.outcome is Outcome.QUARANTINED)
     refused = len(results) - delivered - held
-    text = ngettext("{count} bundle handled", "{count} bundles handled", len(results),
-                    count=len(results))
-    parts = [ngettext("{n} imported", "{n} imported", delivered)]
+    sentences = [ngettext("{n} bundle handled: {imported} imported.",
+                          "{n} bundles handled: {imported} imported.", len(results),
+                          imported=delivered)]
     if held:
-        parts.append(ngettext("{n} held", "{n} held", held))
+        sentences.append(ngettext("{n} bundle is held; see the alerts.",
+                                  "{n} bundles are held; see the alerts.", held))
     if refused:
-        parts.append(ngettext("{n} refused: see the import log",
-                              "{n} refused: see the import log", refused))
+        sentences.append(ngettext("{n} bundle was refused; see the import log.",
+                                  "{n} bundles were refused; see the import log.", refused))
     problems = [r.receipt_error for r in results if r.receipt_error is not None]
     if problems:
-        parts.append(_("receipts could not be written: {problem}",
-                       problem=problems[0].translated()))
-    return text + ": " + ", ".join(parts)
+        sentences.append(_("Receipts could not be written: {problem}",
+                           problem=problems[0].translated()))
+    return " ".join(sentences)
