@@ -14,8 +14,8 @@ from pyrage import x25519
 from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
 from intake_app.sync.bundle_reader import (
     DeviceLookup,
-    DevicePending,
     SignedBundle,
+    VerifiedRefusal,
     open_container,
     verify_signature,
 )
@@ -68,8 +68,8 @@ def check_bundle(
             payload = open_payload(container, signed, identities=identities,
                                    centre_id=centre_id, validate_record=validate_record,
                                    record_owner=record_owner)
-    except DevicePending as pending:
-        return BundleCheck(pending.outcome, pending.reason, pending.signed)
+    except VerifiedRefusal as refusal:  # device pending or key retired: the signature verified
+        return BundleCheck(refusal.outcome, refusal.reason, refusal.signed)
     except BundleRefused as refusal:
         return BundleCheck(refusal.outcome, refusal.reason, signed)
     return BundleCheck(Outcome.ACCEPTED, None, signed, payload)

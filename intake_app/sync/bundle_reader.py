@@ -84,12 +84,20 @@ class SignedBundle:
         return self.comment.seq
 
 
-class DevicePending(BundleRefused):
+class VerifiedRefusal(BundleRefused):
+    """A refusal decided after the signature verified: `signed` holds the verified facts, so
+    the centre can log the bundle's device and sequence number and sign a receipt for it."""
+
+    def __init__(self, reason: Reason, signed: SignedBundle) -> None:
+        super().__init__(reason)
+        self.signed = signed
+
+
+class DevicePending(VerifiedRefusal):
     """Check 2 passed but the device awaits approval: hold the bundle in quarantine."""
 
     def __init__(self, signed: SignedBundle) -> None:
-        super().__init__(Reason.DEVICE_PENDING)
-        self.signed = signed
+        super().__init__(Reason.DEVICE_PENDING, signed)
 
 
 class BundleContainer:
@@ -201,8 +209,8 @@ def _find_device(signature: minisign.Signature, lookup: DeviceLookup
 def verify_signature(container: BundleContainer, lookup: DeviceLookup) -> SignedBundle:
     """Check 2: the signer is a usable registered device and the signature and comment verify.
 
-    Raises `BundleRefused`; for a pending device (`device-pending`) only after the signature
-    verified, with the verified facts in the exception's `signed` attribute.
+    Raises `BundleRefused`; for a pending device (`device-pending`, `DevicePending`) or a
+    retired key (`key-retired`) a `VerifiedRefusal`, only after the signature verified.
     """
     signature = _parse_signature(container.signature)
     device, public_key, signer = _find_device(signature, lookup)
@@ -225,14 +233,27 @@ def verify_signature(container: BundleContainer, lookup: DeviceLookup) -> Signed
         raise BundleRefused(Reason.BAD_TRUSTED_COMMENT) from None
     if comment.device_id != device.device_id:
         raise BundleRefused(Reason.BAD_TRUSTED_COMMENT, "comment names another device")
-    if device.state is DeviceState.RETIRED and (
-        device.last_seq is None or comment.seq > device.last_seq
-    ):
-        raise BundleRefused(Reason.KEY_RETIRED)
     signed = SignedBundle(device, signer, comment, stream.digest.hexdigest())
-    if device.state is DeviceState.PENDING:
+    refusal = device_refusal(device, comment.seq)
+    if refusal is Reason.DEVICE_PENDING:
         raise DevicePending(signed)
+    if refusal is not None:
+        raise VerifiedRefusal(refusal, signed)
     return signed
+
+
+def device_refusal(device: KnownDevice | None, seq: int) -> Reason | None:
+    """Check 2's rule on the device's state: why its bundle number `seq` cannot be imported
+    now (unknown, revoked, key retired, pending approval), or None to go on."""
+    if device is None:
+        return Reason.UNKNOWN_DEVICE
+    if device.state is DeviceState.REVOKED:
+        return Reason.DEVICE_REVOKED
+    if device.state is DeviceState.RETIRED and (device.last_seq is None or seq > device.last_seq):
+        return Reason.KEY_RETIRED
+    if device.state is DeviceState.PENDING:
+        return Reason.DEVICE_PENDING
+    return None
 
 
 def check_sequence(

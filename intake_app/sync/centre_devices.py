@@ -23,6 +23,7 @@ from intake_app.sync.centre_errors import (
     DeviceStateWrong,
     EnrolmentConflict,
     FingerprintMismatch,
+    LastSeqNegative,
     RetireBelowImported,
 )
 from intake_app.sync.enrolment import EnrolmentRequest, read_enrolment
@@ -165,6 +166,13 @@ def device_for_key(conn: Connection, key_id: str) -> KnownDevice | None:
     return None if row is None else _device(row).known()
 
 
+def device_now(conn: Connection, device_id: str) -> KnownDevice | None:
+    """The device's state as the registry holds it now, read in the caller's transaction
+    (another process may have approved, retired or revoked it since check 2)."""
+    row = conn.execute(_SELECT + " WHERE device_id = ?", (device_id,)).fetchone()
+    return None if row is None else _device(row).known()
+
+
 def lookup_by_key_id(vault: Vault, key_id: str) -> KnownDevice | None:
     """`device_for_key` in a transaction of its own."""
     with vault.transaction() as conn:
@@ -206,7 +214,7 @@ def approve(vault: Vault, device_id: str, fingerprint: str) -> RegisteredDevice:
 def retire(vault: Vault, device_id: str, last_seq: int) -> RegisteredDevice:
     """Retire a device: its bundles up to `last_seq` are still accepted, later ones are not."""
     if last_seq < 0:
-        raise ValueError("last_seq must not be negative")
+        raise LastSeqNegative()
     allowed = {DeviceState.ACTIVE, DeviceState.RETIRED}
     return _set_state(vault, device_id, DeviceState.RETIRED, allowed, "retired", last_seq)
 

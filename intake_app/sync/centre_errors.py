@@ -115,3 +115,11 @@ class StatsFieldNotCoded(KnownError):
         "Interviews can be counted only by a coded answer (a choice, a country or a language) "
         "or by month, status or form; “{field}” is none of these."
     )
+
+
+class LastSeqNegative(KnownError):
+    code = "last-seq-negative"
+    message = N_(
+        "The last sequence number cannot be negative. Give the number of the last bundle still "
+        "to be accepted from this laptop (0 for none). Nothing was changed."
+    )

@@ -1,10 +1,13 @@
 """The centre's importer: the spec's checks in order, then one transaction, then the receipt.
 
 Checks 1 to 6 are the format core's (`check_bundle`); check 3 reads this centre's import
-records. Check 7 is one `BEGIN IMMEDIATE` transaction that first makes check 3 again (another
-process may have imported the same bundle meanwhile: then this one is a duplicate), then adds
-the revisions, applies the tombstones, records `(device, seq, payload hash)`, the log row and the
-receipt. Only after the commit is the receipt written to the share.
+records. Check 7 is one `BEGIN IMMEDIATE` transaction, whatever the verdict, that first makes
+checks 2 and 3 again: another process may have revoked, retired or approved the device, or
+imported the same bundle (then this one is a duplicate) or another under its number. Only then
+does it add the revisions, apply the tombstones, record `(device, seq, payload hash)`, the log
+row and the receipt; or hold the bundle, or log its refusal. A device approved while its bundle
+was checked gets the bundle checked again as active instead of held. Only after the commit is
+the receipt written to the share.
 
 Whatever the outcome, the attempt is logged (`centre_log`). A rejected bundle writes nothing
 else; a quarantined one is held in the vault (`centre_quarantine`). The decrypted payload stays
@@ -24,14 +27,14 @@ from intake_app.storage.database import Connection
 from intake_app.storage.errors import VaultBusy
 from intake_app.sync import centre_receipts as receipts
 from intake_app.sync.bundle_check import BundleCheck, check_bundle
-from intake_app.sync.bundle_reader import KnownDevice, SignedBundle
+from intake_app.sync.bundle_reader import KnownDevice, SignedBundle, device_refusal
 from intake_app.sync.centre_apply import (
     apply_payload,
     conflicting_records,
     foreign_records,
     record_owner,
 )
-from intake_app.sync.centre_devices import device_for_key
+from intake_app.sync.centre_devices import device_for_key, device_now
 from intake_app.sync.centre_log import log_import
 from intake_app.sync.centre_quarantine import drop_held, hold
 from intake_app.sync.centre_sequence import record_bundle, sequence_verdict
@@ -42,9 +45,14 @@ from intake_app.sync.receipt import parse_receipt
 
 BUSY_RETRIES = 5
 _T = TypeVar("_T")
-# Refusals decided from the key id alone, before the signature proved anything: the log names
+# A refusal decided from the key id alone, before the signature proved anything: the log names
 # the device the key belongs to (for the alert) but no receipt is written.
-_NAMED_BY_KEY = (Reason.DEVICE_REVOKED, Reason.KEY_RETIRED)
+_NAMED_BY_KEY = (Reason.DEVICE_REVOKED,)
+# Refusals for the device's state found after the signature verified; check 3 has not run.
+_STATE_REASONS = (Reason.DEVICE_PENDING, Reason.KEY_RETIRED)
+# A revoked (lost or stolen) laptop gets no receipt even when check 7 finds it revoked after
+# its signature verified: the same bundle imported again would get none either.
+_NO_RECEIPT = (Reason.DEVICE_REVOKED, Reason.UNKNOWN_DEVICE)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,9 @@ class _Attempt:
     held_num: int | None
     waive_far_ahead: bool
     looked_up: KnownDevice | None = None
+    # The device as check 7 read it, when another process approved it (or moved its retired
+    # key's last sequence number) while the bundle was checked: it is checked again with this.
+    rechecked: KnownDevice | None = None
     receipt: receipts.SignedReceipt | None = None
 
 
@@ -109,13 +120,18 @@ def import_bundle(centre: Centre, source: Path | bytes, *, file_name: str | None
     name = file_name if file_name is not None else (
         source.name if isinstance(source, Path) else "bundle")
     attempt = _Attempt(centre, source, name, held_num, waive_far_ahead)
-    verdict = _check(attempt)
-    try:
-        result = _decide(attempt, verdict)
-    finally:
-        if verdict.payload is not None:
-            verdict.payload.close()
-    return _deliver(attempt, verdict.signed, result)
+    while True:
+        verdict = _check(attempt)
+        try:
+            result = _decide(attempt, verdict)
+        finally:
+            if verdict.payload is not None:
+                verdict.payload.close()
+        if isinstance(result, ImportResult):
+            return _deliver(attempt, verdict.signed, result)
+        # The device's state changed for the better while its bundle was checked: check it
+        # again with that state (once: `_settle` asks only while `rechecked` is None).
+        attempt.rechecked = result
 
 
 def _check(attempt: _Attempt) -> BundleCheck:
@@ -125,7 +141,8 @@ def _check(attempt: _Attempt) -> BundleCheck:
     conn = centre.vault.connection
 
     def lookup(key_id: str) -> KnownDevice | None:
-        attempt.looked_up = device_for_key(conn, key_id)
+        # Checking again after an approval: the device as check 7 just read it.
+        attempt.looked_up = attempt.rechecked or device_for_key(conn, key_id)
         return attempt.looked_up
 
     def sequence(signed: SignedBundle) -> Outcome | None:
@@ -137,57 +154,73 @@ def _check(attempt: _Attempt) -> BundleCheck:
                         sequence=sequence)
 
 
-def _decide(attempt: _Attempt, verdict: BundleCheck) -> ImportResult:
+def _decide(attempt: _Attempt, verdict: BundleCheck) -> ImportResult | KnownDevice:
+    """Check 7 for any verdict; a device when the bundle must be checked again with it."""
     signed = verdict.signed
-    if (verdict.outcome is Outcome.ACCEPTED and verdict.payload is not None
-            and signed is not None):
-        payload = verdict.payload
-        return _retrying(lambda: _transaction(attempt, signed, payload))
-    if verdict.outcome is Outcome.DUPLICATE and signed is not None:
-        return _retrying(lambda: _in_transaction(attempt, lambda c: _duplicate(attempt, c,
-                                                                                signed)))
-    assert verdict.reason is not None
-    reason = verdict.reason
-    if verdict.outcome is Outcome.QUARANTINED and signed is not None:
-        return _retrying(lambda: _in_transaction(
-            attempt, lambda c: _quarantine(attempt, c, signed, reason)))
-    return _retrying(lambda: _in_transaction(attempt, lambda c: _reject(attempt, c, signed,
-                                                                         reason)))
+    if signed is None:
+        assert verdict.reason is not None
+        reason = verdict.reason
+        return _retrying(lambda: _in_transaction(attempt, lambda c: _reject(attempt, c, None,
+                                                                             reason)))
+    return _retrying(lambda: _in_transaction(attempt, lambda c: _settle(attempt, c, verdict,
+                                                                         signed)))
 
 
-def _in_transaction(attempt: _Attempt, step: Callable[[Connection], ImportResult]
-                    ) -> ImportResult:
+def _in_transaction(attempt: _Attempt, step: Callable[[Connection], _T]) -> _T:
+    attempt.receipt = None  # what an earlier try (rolled back) decided does not count
     with attempt.centre.vault.transaction() as conn:
         return step(conn)
 
 
-def _transaction(attempt: _Attempt, signed: SignedBundle, payload: VerifiedPayload
-                 ) -> ImportResult:
-    """Check 7: the one transaction of an accepted bundle (or what check 3 now says)."""
-    with attempt.centre.vault.transaction() as conn:
+def _settle(attempt: _Attempt, conn: Connection, verdict: BundleCheck, signed: SignedBundle
+            ) -> ImportResult | KnownDevice:
+    """Check 7's transaction: checks 2 and 3 again on what the vault holds now, in the spec's
+    order, then what checks 4 to 6 decided. A device: approved meanwhile, check it again."""
+    device = device_now(conn, signed.device_id)
+    now = device_refusal(device, signed.seq)
+    if now is not None:
+        return _refuse(attempt, conn, signed, now)
+    assert device is not None
+    if verdict.reason in _STATE_REASONS and attempt.rechecked is None:
+        return device  # nothing written: checks 3 to 6 have not run on this bundle yet
+    if verdict.reason not in _STATE_REASONS:  # check 3 ran before; make it again
         try:
             again = sequence_verdict(conn, signed, waive_far_ahead=attempt.waive_far_ahead)
         except BundleRefused as refusal:
-            if refusal.outcome is Outcome.QUARANTINED:
-                return _quarantine(attempt, conn, signed, refusal.reason)
-            return _reject(attempt, conn, signed, refusal.reason)
+            return _refuse(attempt, conn, signed, refusal.reason)
         if again is Outcome.DUPLICATE:
             return _duplicate(attempt, conn, signed)
-        if foreign_records(conn, payload, signed.device_id):
-            return _reject(attempt, conn, signed, Reason.FOREIGN_RECORD)
-        if conflicting_records(conn, payload):
-            return _quarantine(attempt, conn, signed, Reason.RECORD_CONFLICT)
-        count = len(payload.records)
-        num = log_import(conn, file_name=attempt.file_name, outcome=Outcome.ACCEPTED,
-                         reason=None, device_id=signed.device_id, seq=signed.seq,
-                         payload_sha256=signed.payload_sha256, records=count)
-        carried = apply_payload(conn, payload, signed, num)
-        record_bundle(conn, signed, payload.manifest, num)
-        attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.ACCEPTED, None,
-                                                carried)
-        receipts.store_receipt(conn, signed, attempt.receipt)
-        if attempt.held_num is not None:
-            drop_held(conn, attempt.held_num)
+    if verdict.reason is not None:
+        return _refuse(attempt, conn, signed, verdict.reason)
+    assert verdict.outcome is Outcome.ACCEPTED and verdict.payload is not None
+    return _accept(attempt, conn, signed, verdict.payload)
+
+
+def _refuse(attempt: _Attempt, conn: Connection, signed: SignedBundle, reason: Reason
+            ) -> ImportResult:
+    if reason.outcome is Outcome.QUARANTINED:
+        return _quarantine(attempt, conn, signed, reason)
+    return _reject(attempt, conn, signed, reason)
+
+
+def _accept(attempt: _Attempt, conn: Connection, signed: SignedBundle, payload: VerifiedPayload
+            ) -> ImportResult:
+    """Store an accepted bundle (or quarantine or refuse it for its records)."""
+    if foreign_records(conn, payload, signed.device_id):
+        return _reject(attempt, conn, signed, Reason.FOREIGN_RECORD)
+    if conflicting_records(conn, payload):
+        return _quarantine(attempt, conn, signed, Reason.RECORD_CONFLICT)
+    count = len(payload.records)
+    num = log_import(conn, file_name=attempt.file_name, outcome=Outcome.ACCEPTED,
+                     reason=None, device_id=signed.device_id, seq=signed.seq,
+                     payload_sha256=signed.payload_sha256, records=count)
+    carried = apply_payload(conn, payload, signed, num)
+    record_bundle(conn, signed, payload.manifest, num)
+    attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.ACCEPTED, None,
+                                            carried)
+    receipts.store_receipt(conn, signed, attempt.receipt)
+    if attempt.held_num is not None:
+        drop_held(conn, attempt.held_num)
     return _result(attempt, Outcome.ACCEPTED, None, signed, num, count)
 
 
@@ -228,14 +261,16 @@ def _quarantine(attempt: _Attempt, conn: Connection, signed: SignedBundle,
         # The file grew on the share after it was checked: what was checked is not what
         # would be held. No receipt: the bundle the device made may well be fine.
         return _reject(attempt, conn, None, refusal.reason)
-    attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.QUARANTINED, reason)
+    attempt.receipt = receipts.refusal_receipt(conn, attempt.centre, signed,
+                                               Outcome.QUARANTINED, reason)
     return _log(attempt, conn, Outcome.QUARANTINED, reason, signed)
 
 
 def _reject(attempt: _Attempt, conn: Connection, signed: SignedBundle | None,
             reason: Reason) -> ImportResult:
-    if signed is not None:
-        attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.REJECTED, reason)
+    if signed is not None and reason not in _NO_RECEIPT:
+        attempt.receipt = receipts.refusal_receipt(conn, attempt.centre, signed,
+                                                   Outcome.REJECTED, reason)
     if attempt.held_num is not None:
         drop_held(conn, attempt.held_num)
     return _log(attempt, conn, Outcome.REJECTED, reason, signed)
@@ -246,8 +281,13 @@ def _deliver(attempt: _Attempt, signed: SignedBundle | None, result: ImportResul
     """Write the receipt to the share after the commit; a failure is reported, not raised."""
     if attempt.receipt is None or signed is None:
         return result
+    share = attempt.centre.share
     try:
-        path = receipts.write_receipt_files(attempt.centre.share, signed, attempt.receipt)
+        path = receipts.write_receipt_files(share, signed, attempt.receipt)
+        if not result.delivered:
+            written = attempt.receipt
+            _retrying(lambda: receipts.keep_accepted_receipt(attempt.centre.vault, share, signed,
+                                                             written))
     except KnownError as error:
         return replace(result, receipt_error=error)
     return replace(result, receipt=path)

@@ -4,6 +4,11 @@ An accepted bundle's receipt is stored in the vault in the import's own transact
 written to `<share>/receipts/<device>/`. A duplicate gets that stored receipt again, byte for
 byte. Receipts for other outcomes are signed when needed and not stored.
 
+The share holds one receipt per (device, seq), so once a bundle was accepted under that pair,
+its receipt is the only one ever written there: a bundle refused under the same pair (a
+`seq-conflict`) reissues the accepted bundle's stored receipt, never one for its own payload,
+and a refusal that raced with such an acceptance puts the accepted receipt back.
+
 A receipt is written only when the bundle's signature has proved which device and which
 sequence number it is for: the receipt's file name and fields come from them, and a file that
 failed the signature check must not be able to replace a real receipt on the share.
@@ -14,9 +19,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from intake_app.storage import Vault
 from intake_app.storage.database import Connection
 from intake_app.storage.documents import utc_now
 from intake_app.sync.bundle_reader import SignedBundle
+from intake_app.sync.centre_sequence import imported_payload
 from intake_app.sync.centre_vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.files import atomic_write_bytes
@@ -54,6 +61,42 @@ def stored_receipt(conn: Connection, signed: SignedBundle) -> SignedReceipt | No
         "payload_sha256 = ?", (signed.device_id, signed.seq, signed.payload_sha256)
     ).fetchone()
     return None if row is None else (bytes(row[0]), bytes(row[1]))
+
+
+def accepted_receipt(conn: Connection, device_id: str, seq: int) -> SignedReceipt | None:
+    """The stored receipt of the bundle accepted under (device, seq), whatever its payload."""
+    row = conn.execute(
+        "SELECT r.data, r.signature FROM centre_bundle AS b JOIN centre_receipt AS r "
+        "ON r.device_id = b.device_id AND r.seq = b.seq AND r.payload_sha256 = b.payload_sha256 "
+        "WHERE b.device_id = ? AND b.seq = ?", (device_id, seq)
+    ).fetchone()
+    return None if row is None else (bytes(row[0]), bytes(row[1]))
+
+
+def refusal_receipt(conn: Connection, centre: Centre, signed: SignedBundle, outcome: Outcome,
+                    reason: Reason) -> SignedReceipt | None:
+    """The receipt for a quarantined or rejected bundle (inside the import's transaction).
+
+    When a bundle was already accepted under the same (device, seq), the share must keep that
+    bundle's receipt: it is issued again (None when it was not kept), never a new one.
+    """
+    if imported_payload(conn, signed.device_id, signed.seq) is None:
+        return make_receipt(centre, signed, outcome, reason)
+    return accepted_receipt(conn, signed.device_id, signed.seq)
+
+
+def keep_accepted_receipt(vault: Vault, share: Path, signed: SignedBundle,
+                          written: SignedReceipt) -> None:
+    """After a refusal's receipt was written: put back the receipt of a bundle that another
+    process accepted under the same (device, seq) meanwhile and may have written before ours.
+
+    That process writes its receipt only after its commit, so when it commits after this read
+    its own write comes later than ours anyway.
+    """
+    with vault.transaction() as conn:
+        accepted = accepted_receipt(conn, signed.device_id, signed.seq)
+    if accepted is not None and accepted != written:
+        write_receipt_files(share, signed, accepted)
 
 
 def write_receipt_files(share: Path, signed: SignedBundle, receipt: SignedReceipt) -> Path:

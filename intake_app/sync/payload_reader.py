@@ -189,12 +189,13 @@ def read_manifest(plaintext: io.BytesIO, signed: SignedBundle, centre_id: str
         data = read_entry(plaintext, entries[0], limit=MAX_MANIFEST_SIZE)
     except ZipProblem as exc:
         raise BundleRefused(Reason.BAD_PAYLOAD, str(exc)) from None
-    if hashlib.sha256(data).hexdigest() != signed.comment.manifest_sha256:
-        raise BundleRefused(Reason.MANIFEST_MISMATCH, "manifest hash")
+    # The spec's order: valid JSON of the manifest's form first, then its SHA-256.
     try:
         manifest = parse_manifest(data)
     except FormatProblem as exc:
         raise BundleRefused(Reason.BAD_PAYLOAD, str(exc)) from None
+    if hashlib.sha256(data).hexdigest() != signed.comment.manifest_sha256:
+        raise BundleRefused(Reason.MANIFEST_MISMATCH, "manifest hash")
     comment = signed.comment
     if (manifest.device_id, manifest.seq, manifest.created) != (
         comment.device_id, comment.seq, comment.created
