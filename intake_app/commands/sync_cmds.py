@@ -209,34 +209,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from intake_app.sync.device_errors import InterviewsNotExportable
-    from intake_app.sync.device_export import export_changes
-    from intake_app.sync.errors import ShareWriteFailed
-    from intake_app.sync.outbox import Outbox, OutboxState
-    from intake_app.sync.strict_json import format_timestamp
-    from intake_app.sync.transport import copy_bundle
+    from intake_app.sync.folder_export import export_to_folder
 
-    folder: Path = args.to
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise ShareWriteFailed(folder=str(folder)) from exc
     vault = _unlock(args)
     try:
-        result = export_changes(vault, max_size=max(1, args.max_size) * MiB)
-        outbox = Outbox(vault)
-        written = []
-        for bundle in outbox.bundles((OutboxState.READY,)):
-            written.append(copy_bundle(vault, bundle, folder))
-            outbox.mark_sent(bundle.seq, format_timestamp(_utc_now()), to_share=False)
+        result = export_to_folder(vault, args.to, max_size=max(1, args.max_size) * MiB,
+                                  clock=_utc_now)
     finally:
         vault.lock()
-    for path in written:
+    for path in result.written:
         print(path)
-    if result.skipped:
-        print(InterviewsNotExportable(count=len(result.skipped)).translated(), file=sys.stderr)
-        return EXIT_PROBLEM
-    return 0
+    for problem in result.problems:
+        print(problem.translated(), file=sys.stderr)
+    return EXIT_PROBLEM if result.skipped else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -2,7 +2,10 @@
 
 - a record's newest revision when it is not delivered and no waiting bundle carries it;
 - a deleted record's tombstone under the same rule;
-- each attachment of a saved record that no waiting or delivered bundle carried for it.
+- each attachment of a saved record that no waiting or delivered bundle carried for it;
+- except a record the centre refused for its contents, at the revision it refused (and its
+  attachments); records the centre's refusals marked to travel alone are listed in `alone`
+  (`sync.device_refusals`).
 
 Read through the interview store, in one vault transaction, so the picture is consistent.
 """
@@ -11,11 +14,12 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from intake_app.storage import InterviewStore, RevisionInfo, Vault
 from intake_app.sync.bundle_writer import AttachmentSource, PreparedRecord, prepare_record
+from intake_app.sync.device_refusals import read_refusals
 from intake_app.sync.manifest import Tombstone
 from intake_app.sync.outbox import WAITING, OutboxState
 from intake_app.sync.payload_stream import Readable
@@ -36,20 +40,35 @@ class PendingChanges:
     attachments: list[AttachmentSource] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
     revision_hashes: dict[str, str] = field(default_factory=dict)  # record id -> hash of head
-    skipped: list[str] = field(default_factory=list)  # record ids that cannot travel
+    incomplete: list[str] = field(default_factory=list)  # record ids lacking required fields
+    too_large: list[str] = field(default_factory=list)  # record ids too large for any bundle
+    alone: frozenset[str] = frozenset()  # record ids that travel one per bundle
 
     @property
     def empty(self) -> bool:
         return not (self.records or self.attachments or self.tombstones)
 
-    def without(self, record_ids: set[str]) -> PendingChanges:
-        """The same changes minus some records (and their attachments), which are skipped."""
-        return PendingChanges(
+    def record_ids(self) -> set[str]:
+        """Every record id with something to carry."""
+        return ({r.entry.id for r in self.records} | {a.record_id for a in self.attachments}
+                | {t.id for t in self.tombstones})
+
+    def only(self, record_ids: set[str]) -> PendingChanges:
+        """The same changes restricted to some records (their revisions, files, tombstones)."""
+        return replace(
+            self,
+            records=[r for r in self.records if r.entry.id in record_ids],
+            attachments=[a for a in self.attachments if a.record_id in record_ids],
+            tombstones=[t for t in self.tombstones if t.id in record_ids],
+        )
+
+    def too_large_left_out(self, record_ids: set[str]) -> PendingChanges:
+        """The same changes minus records too large for any bundle (and their attachments)."""
+        return replace(
+            self,
             records=[r for r in self.records if r.entry.id not in record_ids],
             attachments=[a for a in self.attachments if a.record_id not in record_ids],
-            tombstones=self.tombstones,
-            revision_hashes=self.revision_hashes,
-            skipped=self.skipped + sorted(record_ids),
+            too_large=self.too_large + sorted(record_ids),
         )
 
 
@@ -61,18 +80,21 @@ def pending_changes(vault: Vault) -> PendingChanges:
     and its revision hash come from the same row of the append-only revision table.
     """
     store = vault.interviews
-    changes = PendingChanges()
     with vault.transaction() as conn:
         waiting = _carried(conn, ("record", "tombstone"), "revision", WAITING)
         sent = _carried(conn, ("attachment",), "sha256", (*WAITING, OutboxState.DELIVERED))
+        refusals = read_refusals(conn)
+    changes = PendingChanges(alone=refusals.alone)
     saved = store.list()  # one listing serves the records and their attachments
-    todo = [s.id for s in saved if not s.delivered and (s.id, s.revision) not in waiting]
+    held_back = {s.id for s in saved if (s.id, s.revision) in refusals.refused}
+    todo = [s.id for s in saved if not s.delivered and (s.id, s.revision) not in waiting
+            and s.id not in held_back]
     for first in range(0, len(todo), _BATCH):
         heads = store.heads(todo[first : first + _BATCH])
         for record_id in todo[first : first + _BATCH]:
             if record_id in heads:  # else purged meanwhile
                 _add_record(record_id, *heads[record_id], changes)
-    skipped = set(changes.skipped)
+    skipped = set(changes.incomplete) | held_back
     attached = store.all_attachments()
     for summary in saved:
         if summary.deleted or summary.id in skipped:
@@ -97,7 +119,7 @@ def _add_record(record_id: str, document: dict[str, Any], head: RevisionInfo,
     try:
         changes.records.append(prepare_record(document))
     except ValueError:
-        changes.skipped.append(record_id)
+        changes.incomplete.append(record_id)
 
 
 def _carried(conn: Connection, kinds: tuple[str, ...], column: str,

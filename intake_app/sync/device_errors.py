@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intake_app.errors import KnownError
-from intake_app.i18n.core import N_, gettext
+from intake_app.i18n.core import N_, gettext, ngettext
 from intake_app.sync.errors import Reason
 
 
@@ -56,7 +56,11 @@ class ShareNotWritable(KnownError):
 
 
 class BundleRefusedByCentre(KnownError):
-    """The centre's verified receipt says it rejected one of this laptop's bundles."""
+    """The centre's verified receipt says it rejected one of this laptop's bundles.
+
+    This class says what happens for most reasons: the contents go again in a new bundle.
+    Its subclasses say what happens after a refusal for the contents (`device_refusals`).
+    """
 
     code = "bundle-refused-by-centre"
     message = N_(
@@ -75,12 +79,104 @@ class BundleRefusedByCentre(KnownError):
         return gettext(self.message, seq=self.seq, reason=gettext(self.reason.description))
 
 
-class InterviewsNotExportable(KnownError):
-    code = "interviews-not-exportable"
+class BundleRefusedSplit(BundleRefusedByCentre):
+    """Refused for its contents, with several interviews in it: they now go one per bundle."""
+
+    code = "bundle-refused-split"
     message = N_(
-        "{count} saved interviews could not be put into a bundle because they are missing "
-        "required fields. They stay on this laptop; contact support."
+        "The centre did not accept bundle {seq}: {reason} Intake now sends the interviews in "
+        "it one per bundle, so that the centre can take all the others. Nothing was lost."
     )
+
+
+class BundleRefusedInterviewKept(BundleRefusedByCentre):
+    """Refused for its contents, with one interview in it: that interview is held back."""
+
+    code = "bundle-refused-interview-kept"
+    message = N_(
+        "The centre did not accept bundle {seq}: {reason} The interview in it stays on this "
+        "laptop and is not sent again until it is corrected and saved again."
+    )
+
+
+class _Counted(KnownError):
+    """A known error about `count` interviews, whose message has plural forms.
+
+    `translated()` picks the form with `ngettext`; its literal msgids are what gets extracted
+    for translators. `message` repeats the English plural form, for `str()` in logs only.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(n=count)
+
+
+class InterviewsRefusedByCentre(_Counted):
+    """Interviews the centre refused on their own, held back until corrected (lasting)."""
+
+    code = "interviews-refused-by-centre"
+    message = (
+        "The centre refused {n} interviews because of what they contain. They stay on this "
+        "laptop and are not sent again until they are corrected and saved again. Ask your "
+        "administrator what the centre found wrong with them."
+    )
+
+    def translated(self) -> str:
+        return ngettext(
+            "The centre refused {n} interview because of what it contains. It stays on this "
+            "laptop and is not sent again until it is corrected and saved again. Ask your "
+            "administrator what the centre found wrong with it.",
+            "The centre refused {n} interviews because of what they contain. They stay on this "
+            "laptop and are not sent again until they are corrected and saved again. Ask your "
+            "administrator what the centre found wrong with them.",
+            self.count,
+        )
+
+
+class InterviewsNotExportable(_Counted):
+    """Saved interviews that cannot go into any bundle (see the two kinds below)."""
+
+    code = "interviews-not-exportable"
+
+
+class InterviewsTooLarge(InterviewsNotExportable):
+    """Interviews that with their attachments are larger than a bundle may be."""
+
+    code = "interviews-too-large"
+    message = (
+        "{n} saved interviews are too large to send to the centre, even each in a bundle of "
+        "its own. Remove or shorten an attachment of each; until then they stay on this "
+        "laptop."
+    )
+
+    def translated(self) -> str:
+        return ngettext(
+            "{n} saved interview is too large to send to the centre, even in a bundle of its "
+            "own. Remove or shorten one of its attachments; until then it stays on this laptop.",
+            "{n} saved interviews are too large to send to the centre, even each in a bundle of "
+            "its own. Remove or shorten an attachment of each; until then they stay on this "
+            "laptop.",
+            self.count,
+        )
+
+
+class InterviewsIncomplete(InterviewsNotExportable):
+    """Interviews whose stored document lacks fields every interview must have."""
+
+    code = "interviews-incomplete"
+    message = (
+        "{n} saved interviews cannot be sent because they are incomplete: they lack details "
+        "every interview must have. They stay on this laptop; contact support."
+    )
+
+    def translated(self) -> str:
+        return ngettext(
+            "{n} saved interview cannot be sent because it is incomplete: it lacks details "
+            "every interview must have. It stays on this laptop; contact support.",
+            "{n} saved interviews cannot be sent because they are incomplete: they lack details "
+            "every interview must have. They stay on this laptop; contact support.",
+            self.count,
+        )
 
 
 class OutboxCopyDamaged(KnownError):

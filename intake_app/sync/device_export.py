@@ -5,21 +5,26 @@ outbox folder (partial name, fsync, rename) -> store it as ready with what it ca
 (committed). A crash anywhere in between leaves a `building` row, which the next export
 abandons and reports in `abandoned_seqs`, and at most a stray file, which it sweeps away.
 Copying to the share or a USB stick is the transports' job, from the stored bytes.
+
+Records the centre's refusals marked to travel alone (`sync.device_refusals`) each get bundles
+of their own, after the bundles of everything else.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from intake_app.errors import KnownError
 from intake_app.storage import Vault
 from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE, bundle_name
 from intake_app.sync.bundle_plan import plan_bundles
 from intake_app.sync.bundle_writer import BundleContents
 from intake_app.sync.device_bundle import BundleFacts, write_bundle_to
 from intake_app.sync.device_changes import PendingChanges, pending_changes
+from intake_app.sync.device_errors import InterviewsIncomplete, InterviewsTooLarge
 from intake_app.sync.device_identity import Device, load_device
 from intake_app.sync.errors import ExportTooLarge
 from intake_app.sync.outbox import CarriedItem, Outbox, OutboxBundle, export_lock
@@ -34,7 +39,22 @@ class ExportResult:
 
     bundles: tuple[OutboxBundle, ...] = ()
     abandoned_reported: tuple[int, ...] = ()
-    skipped: tuple[str, ...] = ()  # record ids: incomplete, or too large for one bundle
+    incomplete: tuple[str, ...] = ()  # record ids lacking fields every interview must have
+    too_large: tuple[str, ...] = ()  # record ids too large for any bundle
+
+    @property
+    def skipped(self) -> tuple[str, ...]:
+        """Every record id that could not go, for whatever reason."""
+        return self.incomplete + self.too_large
+
+    def problems(self) -> list[KnownError]:
+        """What the worker is told about the records that could not go."""
+        problems: list[KnownError] = []
+        if self.too_large:
+            problems.append(InterviewsTooLarge(len(self.too_large)))
+        if self.incomplete:
+            problems.append(InterviewsIncomplete(len(self.incomplete)))
+        return problems
 
 
 def _now() -> datetime:
@@ -59,7 +79,7 @@ def export_changes(
         changes = pending_changes(vault)
         abandoned = outbox.unreported_abandoned()
         if changes.empty and not abandoned:
-            return ExportResult(skipped=tuple(changes.skipped))
+            return ExportResult(incomplete=tuple(changes.incomplete))
         plans, changes = _plan(changes, abandoned, device, max_size)
         made = [
             _make_bundle(vault, outbox, device, contents, changes, clock, max_size)
@@ -67,7 +87,8 @@ def export_changes(
             if contents.records or contents.attachments or contents.deleted
             or contents.abandoned_seqs
         ]
-    return ExportResult(tuple(made), tuple(abandoned), tuple(changes.skipped))
+    return ExportResult(tuple(made), tuple(abandoned), tuple(changes.incomplete),
+                        tuple(changes.too_large))
 
 
 def _plan(changes: PendingChanges, abandoned: list[int], device: Device, max_size: int
@@ -75,24 +96,34 @@ def _plan(changes: PendingChanges, abandoned: list[int], device: Device, max_siz
     """Plan the bundles; a record too large for any bundle stays behind, the rest go."""
     recipients = len(device.profile.age_recipients)
 
-    def plan(c: PendingChanges) -> list[BundleContents]:
-        return plan_bundles(c.records, c.attachments, c.tombstones, abandoned,
+    def plan(c: PendingChanges, seqs: Sequence[int] = ()) -> list[BundleContents]:
+        return plan_bundles(c.records, c.attachments, c.tombstones, seqs,
                             recipients=recipients, max_size=max_size)
 
+    def plan_all(c: PendingChanges) -> list[BundleContents]:
+        alone = sorted(c.alone & c.record_ids())
+        plans = plan(c.only(c.record_ids() - set(alone)), abandoned)
+        for record_id in alone:
+            plans += plan(c.only({record_id}))
+        return plans
+
     try:
-        return plan(changes), changes
+        return plan_all(changes), changes
     except ExportTooLarge:
-        too_large = set()
-        ids = {r.entry.id for r in changes.records} | {a.record_id for a in changes.attachments}
-        for record_id in sorted(ids):
-            alone = [r for r in changes.records if r.entry.id == record_id]
-            files = [a for a in changes.attachments if a.record_id == record_id]
-            try:
-                plan_bundles(alone, files, recipients=recipients, max_size=max_size)
-            except ExportTooLarge:
-                too_large.add(record_id)
-        changes = changes.without(too_large)
-        return plan(changes), changes
+        too_large = {
+            record_id for record_id in sorted(changes.record_ids())
+            if not _fits(plan, changes.only({record_id}))
+        }
+        changes = changes.too_large_left_out(too_large)
+        return plan_all(changes), changes
+
+
+def _fits(plan: Callable[[PendingChanges], object], changes: PendingChanges) -> bool:
+    try:
+        plan(changes)
+    except ExportTooLarge:
+        return False
+    return True
 
 
 def _make_bundle(vault: Vault, outbox: Outbox, device: Device, contents: BundleContents,

@@ -16,6 +16,10 @@
   store's revision hash so a receipt's file hashes can be turned into delivery marks.
 - `device_receipt`: the verified receipts, byte for byte.
 - `device_setting`: the retention period and other device settings.
+- `device_refusal` (version 3): records the centre refused for their contents
+  (`sync.device_refusals`): `alone` ones travel one per bundle so that the others get through;
+  a `refused` one (the centre refused it alone) is not sent again until a newer revision of it
+  is saved.
 """
 
 from __future__ import annotations
@@ -147,7 +151,20 @@ ALTER TABLE device_outbox_item_v2 RENAME TO device_outbox_item;
 CREATE INDEX device_outbox_item_seq ON device_outbox_item (seq);
 """
 
-DEVICE_MIGRATIONS: list[str] = [DEVICE_V1, DEVICE_V2]
+# Version 3: what the centre refused for its contents (see the module docstring). `revision`
+# is the newest revision of the record the refused bundle carried (NULL: attachments only).
+DEVICE_V3 = """
+CREATE TABLE device_refusal (
+    record_id TEXT NOT NULL PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state = 'alone' OR state = 'refused'),
+    revision INTEGER,
+    reason TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    noted TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+DEVICE_MIGRATIONS: list[str] = [DEVICE_V1, DEVICE_V2, DEVICE_V3]
 
 
 def ensure_device_schema(vault: Vault) -> None:

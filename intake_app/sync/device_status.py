@@ -33,6 +33,7 @@ class SyncStatus:
     waiting: int = 0  # bundles in the outbox without a final receipt
     held: int = 0  # of those, bundles the centre holds in quarantine
     undelivered: int = 0  # interviews whose newest revision the centre has not confirmed
+    refused: int = 0  # of those, interviews the centre refused, held back until corrected
     last_receipt: str | None = None  # UTC, YYYY-MM-DDTHH:MM:SSZ
     problem: KnownError | None = None
 
@@ -86,6 +87,7 @@ class SyncStatus:
             "waiting": self.waiting,
             "held": self.held,
             "undelivered": self.undelivered,
+            "refused": self.refused,
             "last_receipt": self.last_receipt,
             "problem": None if self.problem is None else {
                 "code": self.problem.code, "message": self.problem.translated(),

@@ -6,7 +6,7 @@ problem (with what to do); anything else is a bug and propagates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from intake_app.errors import KnownError
-from intake_app.storage import Vault
+from intake_app.storage import InterviewSummary, Vault
 from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
 from intake_app.sync.device_errors import (
-    InterviewsNotExportable,
+    InterviewsRefusedByCentre,
     NotEnrolled,
     OutboxCopyDamaged,
     ShareNotResponding,
@@ -27,6 +27,7 @@ from intake_app.sync.device_export import export_changes
 from intake_app.sync.device_identity import Device, load_device
 from intake_app.sync.device_probe import Reachability, ShareProbe
 from intake_app.sync.device_receipts import ReceiptResult, collect_receipts
+from intake_app.sync.device_refusals import refused_interviews
 from intake_app.sync.device_status import SyncState, SyncStatus
 from intake_app.sync.outbox import WAITING, Outbox, OutboxBundle, OutboxState
 from intake_app.sync.purge import purge_due
@@ -139,8 +140,13 @@ class _Round:
             self.problems.append(ShareNotResponding())
         if self.options.purge:
             self._guarded(self._purge)
-        return SyncReport(self._status(), tuple(self.exported), tuple(self.uploaded),
-                          tuple(self.receipts), self.purged, tuple(self.problems))
+        undelivered = self.vault.interviews.list(delivered=False)
+        refused = len(refused_interviews(self.vault, undelivered))
+        if refused:  # lasting: shown every round until the worker corrects them
+            self.problems.append(InterviewsRefusedByCentre(refused))
+        return SyncReport(self._status(undelivered, refused), tuple(self.exported),
+                          tuple(self.uploaded), tuple(self.receipts), self.purged,
+                          tuple(self.problems))
 
     def _guarded(self, step: Callable[[], object]) -> None:
         try:
@@ -156,8 +162,7 @@ class _Round:
         result = export_changes(self.vault, max_size=self.options.max_bundle_size,
                                 clock=self.clock, device=self.device)
         self.exported += [bundle.seq for bundle in result.bundles]
-        if result.skipped:
-            self.problems.append(InterviewsNotExportable(count=len(result.skipped)))
+        self.problems += result.problems()
 
     def _purge(self) -> None:
         self.purged = len(purge_due(self.vault, self.clock()))
@@ -207,13 +212,14 @@ class _Round:
         if self.on_progress is not None:
             self.on_progress(status)
 
-    def _status(self) -> SyncStatus:
+    def _status(self, undelivered: Sequence[InterviewSummary], refused: int) -> SyncStatus:
         outbox = Outbox(self.vault)
         waiting = outbox.bundles(WAITING)
         counts: dict[str, Any] = {
             "waiting": len(waiting),
             "held": sum(1 for b in waiting if b.state is OutboxState.HELD),
-            "undelivered": len(self.vault.interviews.list(delivered=False)),
+            "undelivered": len(undelivered),
+            "refused": refused,
             "last_receipt": outbox.last_receipt(),
         }
         if self.problems:

@@ -157,7 +157,8 @@ class ReceiptRejected(KnownError):
     code = "receipt-rejected"
     message = N_(
         "A receipt from the centre was not accepted ({problem}). Nothing was marked as "
-        "delivered; the bundle will be sent again."
+        "delivered: the bundle stays on this laptop, and Intake looks for a valid receipt "
+        "again at the next sync. If this repeats, contact your administrator."
     )
 
     def __init__(self, problem: ReceiptProblem, detail: str = "") -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from intake_app.errors import KnownError
 from intake_app.storage import Vault
 from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
 from intake_app.sync.device_export import export_changes
@@ -26,10 +27,11 @@ Progress = Callable[[int, int], None]  # (bundles copied, bundles in all)
 
 @dataclass(frozen=True, slots=True)
 class FolderExport:
-    """The files written, and the interviews that could not go (their ids)."""
+    """The files written, the interviews that could not go (their ids) and why, in words."""
 
     written: tuple[Path, ...]
     skipped: tuple[str, ...]
+    problems: tuple[KnownError, ...]
 
 
 def export_to_folder(
@@ -38,6 +40,7 @@ def export_to_folder(
     *,
     max_size: int = MAX_BUNDLE_SIZE,
     on_progress: Progress | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> FolderExport:
     """Bundle what changed and copy every bundle without a final receipt into `folder`.
 
@@ -56,7 +59,7 @@ def export_to_folder(
         if on_progress is not None:
             on_progress(len(written), len(waiting))
         written.append(copy_bundle(vault, bundle, folder))
-        outbox.mark_sent(bundle.seq, format_timestamp(datetime.now(UTC)), to_share=False)
+        outbox.mark_sent(bundle.seq, format_timestamp(clock()), to_share=False)
     if on_progress is not None:
         on_progress(len(written), len(waiting))
-    return FolderExport(tuple(written), tuple(result.skipped))
+    return FolderExport(tuple(written), tuple(result.skipped), tuple(result.problems()))

@@ -28,7 +28,6 @@ from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import enrolled_centre
 from intake_app.services.worker_service import WorkerService
-from intake_app.sync.device_errors import InterviewsNotExportable
 from intake_app.sync.folder_export import FolderExport
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
@@ -243,8 +242,8 @@ class Workspace(QWidget):
                 count, folder=str(folder))
         else:
             text = _("Nothing is waiting to be sent to the centre.")
-        if result.skipped:
-            text += " " + InterviewsNotExportable(count=len(result.skipped)).translated()
+        for problem in result.problems:
+            text += " " + problem.translated()
         self.message.show_message(text)
 
     def _copy_failed(self, error: KnownError) -> None:
