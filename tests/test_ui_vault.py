@@ -153,6 +153,9 @@ def test_first_start_accepts_a_centre_profile(qtbot, shell, tmp_path: Path) -> N
     assert "fingerprint" in step.error.text()
     step.fingerprint.setText(fingerprint)
     step.accept_button.click()
+    # Accepted: this laptop's key fingerprint and the request page (tests/test_ui_enrol_request).
+    qtbot.waitUntil(lambda: step.pages.currentWidget() is step.request_page, timeout=10000)
+    step.request_page.finish_button.click()
     qtbot.waitUntil(lambda: shell.workspace is not None, timeout=10000)
     identity, accepted, _fp = shell.service.run(device_status).result()
     assert identity is not None and identity.worker == "W-042"

@@ -1,7 +1,9 @@
 """The optional last step of first start: connect this laptop to the reception centre.
 
 The administrator gives the worker the centre's profile file and reads its fingerprint out;
-the worker picks the file, compares, and accepts. It can also be done later.
+the worker picks the file, compares, and accepts. Accepting makes this laptop's key inside the
+vault; the next page shows its fingerprint and writes the enrolment request. It can also be
+done later, from the settings (the same widget in `ui.enrol_dialog`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,61 +27,89 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
-from intake_app.services.centre import accept_centre_profile, read_centre_profile
+from intake_app.services.centre import (
+    Enrolment,
+    accept_centre_profile,
+    enrolment,
+    read_centre_profile,
+)
 from intake_app.services.worker_service import WorkerService
 from intake_app.ui.common import Heading, MessageLine, wrap_text
+from intake_app.ui.enrolment_request_page import EnrolmentRequestPage
+from intake_app.ui.scroll_page import scrolling
 from intake_app.ui.tasks import when_done
 
 
 class CentreProfileStep(QWidget):
-    """Emits `done(accepted)` after accepting a profile (True) or choosing "Later" (False)."""
+    """Emits `done(accepted)`: True when the worker leaves the request page after accepting a
+    profile, False for "Later" (or "Cancel" in a dialog) on the profile page."""
 
     done = Signal(bool)
 
-    def __init__(self, service: WorkerService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: WorkerService, parent: QWidget | None = None, *, in_dialog: bool = False
+    ) -> None:
         super().__init__(parent)
         self._service = service
+        self._in_dialog = in_dialog
         self._profile: Any = None
-        self.title = Heading(parent=self)
-        self.intro = QLabel(self)
+        self.pages = QStackedWidget(self)
+        self.profile_page = self._build_profile_page()
+        self.request_page = EnrolmentRequestPage(service, self.pages)
+        self.request_page.finished.connect(lambda: self.done.emit(True))
+        self.pages.addWidget(self.profile_page)
+        self.pages.addWidget(self.request_page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.addWidget(self.pages)
+        register(self)
+
+    def _build_profile_page(self) -> QWidget:
+        page = QWidget(self.pages)
+        body = QWidget(page)
+        self.title = Heading(parent=body)
+        self.intro = QLabel(body)
         wrap_text(self.intro)
-        self.choose_button = QPushButton(self)
+        self.choose_button = QPushButton(body)
         self.choose_button.clicked.connect(self.choose_file)
-        self.centre = QLabel(self)
+        self.centre = QLabel(body)
         wrap_text(self.centre)
         self.centre.setObjectName("centre_details")
-        self.device_name = QLineEdit(self)
+        self.device_name = QLineEdit(body)
         self.device_name.setText(QSysInfo.machineHostName())
-        self.worker = QLineEdit(self)
-        self.fingerprint = QLineEdit(self)
-        self.labels = [QLabel(self) for _ in range(3)]
+        self.worker = QLineEdit(body)
+        self.fingerprint = QLineEdit(body)
+        self.labels = [QLabel(body) for _ in range(3)]
         form = QFormLayout()
         for label, field in zip(
             self.labels, (self.device_name, self.worker, self.fingerprint), strict=True
         ):
             label.setBuddy(field)
             form.addRow(label, field)
-        self.error = MessageLine(self)
-        self.later_button = QPushButton(self)
+        self.error = MessageLine(body)
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.title)
+        content.addWidget(self.intro)
+        content.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignLeading)
+        content.addWidget(self.centre)
+        content.addLayout(form)
+        content.addWidget(self.error)
+        content.addStretch(1)
+        self.later_button = QPushButton(page)
         self.later_button.clicked.connect(lambda: self.done.emit(False))
-        self.accept_button = QPushButton(self)
+        self.accept_button = QPushButton(page)
         self.accept_button.setEnabled(False)
         self.accept_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.later_button)
         buttons.addWidget(self.accept_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignLeading)
-        layout.addWidget(self.centre)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(body, page), 1)
         layout.addLayout(buttons)
-        register(self)
+        return page
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -97,8 +128,12 @@ class CentreProfileStep(QWidget):
         self.device_name.setAccessibleName(_("Name of this laptop"))
         self.worker.setAccessibleName(_("Your worker code"))
         self.fingerprint.setAccessibleName(_("Fingerprint you were told"))
-        self.later_button.setText(_("&Later"))
-        self.later_button.setAccessibleName(_("Later"))
+        if self._in_dialog:
+            self.later_button.setText(_("&Cancel"))
+            self.later_button.setAccessibleName(_("Cancel"))
+        else:
+            self.later_button.setText(_("&Later"))
+            self.later_button.setAccessibleName(_("Later"))
         self.accept_button.setText(_("&Accept the centre"))
         self.accept_button.setAccessibleName(_("Accept the centre"))
         self._show_profile()
@@ -152,8 +187,36 @@ class CentreProfileStep(QWidget):
         when_done(future, self._accepted, self._failed, owner=self, context="centre profile")
 
     def _accepted(self, _identity: object) -> None:
-        self.done.emit(True)
+        self.show_request_page()
 
     def _failed(self, error: KnownError) -> None:
         self.error.show_message(error.translated())
         self.accept_button.setEnabled(True)
+
+    def show_request_page(self) -> None:
+        """Read this laptop's enrolment and show the page that writes the request; the profile
+        page when there is no enrolment yet (a worker who skipped this step)."""
+        when_done(
+            enrolment(self._service),
+            self._show_enrolment,
+            self._failed,
+            owner=self,
+            context="reading the enrolment",
+        )
+
+    def _show_enrolment(self, found: Enrolment | None) -> None:
+        if found is None:
+            self.show_profile_page()
+        else:
+            self.show_enrolment(found)
+
+    def show_enrolment(self, found: Enrolment) -> None:
+        """The page that shows this laptop's key fingerprint and writes the request."""
+        self.request_page.show_enrolment(found)
+        self.pages.setCurrentWidget(self.request_page)
+        self.request_page.share_button.setFocus()
+
+    def show_profile_page(self) -> None:
+        """The page that loads and accepts a centre profile."""
+        self.pages.setCurrentWidget(self.profile_page)
+        self.choose_button.setFocus()

@@ -168,10 +168,10 @@ class Shell(QMainWindow):
     # -- settings and language ------------------------------------------------------------------
 
     def open_settings(self) -> None:
-        """The settings dialog (non-blocking)."""
+        """The settings dialog (non-blocking), with the vault's settings: it is open now."""
         from intake_app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.prefs, self)
+        dialog = SettingsDialog(self.prefs, self, service=self.service)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.idle_changed.connect(lambda minutes: self.idle.set_timeout(minutes * 60))
         dialog.text_size_changed.connect(self._text_size_changed)
