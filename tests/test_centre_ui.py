@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
@@ -251,3 +252,19 @@ def test_a_large_centre_vault_is_checked_after_unlocking(tmp_path: Path, qtbot: 
         box = damage_box()
         assert box is not None and box.text() == VaultDamageFound().translated()
         box.close()
+
+
+def test_a_request_brought_on_a_usb_stick_is_registered(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unlock(window, qtbot)
+    laptop = Laptop()
+    stick = tmp_path / "stick"
+    request = laptop.enrol(stick)  # not the share: a folder the administrator picks
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: (str(request), ""))
+    assert window.devices.open_button.accessibleName() == "Open an enrolment request file"
+    window.devices.open_button.click()
+    qtbot.waitUntil(lambda: window.devices.model.rowCount() == 1, timeout=20_000)
+    assert window.devices.model.data(window.devices.model.index(0, 5)) == laptop.fingerprint
+    assert window.devices.message.text() == "1 request read."

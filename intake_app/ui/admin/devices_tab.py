@@ -8,12 +8,14 @@ so no name can fake or hide the fingerprint next to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QMessageBox,
@@ -86,13 +88,14 @@ class DevicesTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.read_button = QPushButton(self)
+        self.open_button = QPushButton(self)
         self.approve_button = QPushButton(self)
         self.retire_button = QPushButton(self)
         self.revoke_button = QPushButton(self)
         self.message = MessageLine(self, error=False)
         buttons = QHBoxLayout()
-        for button in (self.read_button, self.approve_button, self.retire_button,
-                       self.revoke_button):
+        for button in (self.read_button, self.open_button, self.approve_button,
+                       self.retire_button, self.revoke_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         column = QVBoxLayout(self)
@@ -100,6 +103,7 @@ class DevicesTab(QWidget):
         column.addWidget(self.message)
         column.addWidget(self.table)
         self.read_button.clicked.connect(self.read_requests)
+        self.open_button.clicked.connect(self.open_request_file)
         self.approve_button.clicked.connect(self.approve_selected)
         self.retire_button.clicked.connect(self.retire_selected)
         self.revoke_button.clicked.connect(self.revoke_selected)
@@ -113,6 +117,9 @@ class DevicesTab(QWidget):
         self.retire_button.setText(_("Retire…"))
         self.revoke_button.setText(_("Revoke…"))
         self.read_button.setAccessibleName(_("Read enrolment requests"))
+        self.open_button.setText(_("Open a request file…"))
+        self.open_button.setAccessibleName(_("Open an enrolment request file"))
+        self.open_button.setToolTip(_("A request a worker brought on a USB stick"))
         self.approve_button.setAccessibleName(_("Approve the selected laptop"))
         self.retire_button.setAccessibleName(_("Retire the selected laptop"))
         self.revoke_button.setAccessibleName(_("Revoke the selected laptop"))
@@ -158,8 +165,21 @@ class DevicesTab(QWidget):
 
     def read_requests(self) -> None:
         """Register the enrolment requests waiting on the share."""
+        self.read_files(None)
+
+    def open_request_file(self) -> None:
+        """Register a request file the administrator picks (from a USB stick, say)."""
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Open an enrolment request file"), "",
+            _("Enrolment requests (*.json)"))
+        if name:
+            self.read_files([Path(name)])
+
+    def read_files(self, files: list[Path] | None) -> None:
+        """Verify and register these request files (None: those waiting on the share)."""
         def work(centre: Centre) -> object:
-            return read_requests(centre.vault, enrolment_files(centre.share))
+            return read_requests(centre.vault,
+                                 enrolment_files(centre.share) if files is None else files)
 
         def done(reads: object) -> str:
             assert isinstance(reads, list)
