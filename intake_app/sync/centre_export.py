@@ -36,7 +36,7 @@ WITHDRAWN = "withdrawn"
 FIXED_COLUMNS = ("id", "revision", "status", "form", "form_version", "created", "modified")
 PSEUDO_FIELDS = ("month", "status", "form")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_LABELLED = frozenset({"select_one", "select_multiple", "yes_no_unknown", "country", "language"})
+CODED_TYPES = frozenset({"select_one", "select_multiple", "yes_no_unknown", "country", "language"})
 
 
 def _documents(vault: Vault) -> list[dict[str, Any]]:
@@ -90,7 +90,7 @@ def _cells(forms: Sequence[Form], question: Question, value: object, lang: str) 
         if isinstance(value, dict):
             return [str(value.get("text", "")), str(value.get("lang", ""))]
         return ["", ""]
-    if question.type in _LABELLED:
+    if question.type in CODED_TYPES:
         codes = value if isinstance(value, list) else [] if value is None else [value]
         texts = [str(code) for code in codes]
         labels = [_label(forms, question, code, lang) for code in texts]
@@ -119,7 +119,7 @@ def answer_rows(registry: FormRegistry, document: dict[str, Any], lang: str
         if question.name not in answers:
             continue
         cells = _cells(forms, question, answers[question.name], lang)
-        shown = cells[1] if question.type in _LABELLED else cells[0]
+        shown = cells[1] if question.type in CODED_TYPES else cells[0]
         rows.append((question.label(lang), shown))
     for name, value in answers.items():
         if name not in known:
@@ -133,7 +133,7 @@ def _header(questions: Sequence[Question]) -> list[str]:
         header.append(question.name)
         if question.type == "long_text":
             header.append(f"{question.name}_lang")
-        elif question.type in _LABELLED:
+        elif question.type in CODED_TYPES:
             header.append(f"{question.name}_label")
     return header
 
@@ -200,7 +200,7 @@ def check_group_fields(registry: FormRegistry, by: Sequence[str]) -> None:
     """Refuse grouping by anything but codes: free text (an alias, an account) would print
     personal data as group names, and an unknown name would make one group of everyone."""
     coded = {question.name for form in registry.forms() for question in form.walk()
-             if question.type in _LABELLED}
+             if question.type in CODED_TYPES}
     for field in by:
         if field not in PSEUDO_FIELDS and field not in coded:
             raise StatsFieldNotCoded(field=field)

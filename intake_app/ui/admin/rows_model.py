@@ -21,10 +21,12 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its header (an English msgid) and how to show a row in it."""
+    """A column: its header (an English msgid, or a text already in the current language when
+    `translated`) and how to show a row in it."""
 
     header: str
     text: Callable[[Any], str]
+    translated: bool = False
 
 
 class RowsModel(QAbstractTableModel):
@@ -34,6 +36,12 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Any] = []
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (tables whose columns depend on a choice, such as statistics)."""
+        self.beginResetModel()
+        self._columns = list(columns)
+        self.endResetModel()
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace every row."""
@@ -75,7 +83,8 @@ class RowsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self._columns)):
-            return _(self._columns[section].header)
+            column = self._columns[section]
+            return column.header if column.translated else _(column.header)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

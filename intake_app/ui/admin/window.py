@@ -33,6 +33,7 @@ from intake_app.sync.centre_service import CentreService
 from intake_app.sync.enrolment import escape_hidden
 from intake_app.sync.errors import Outcome
 from intake_app.ui.admin.devices_tab import DevicesTab
+from intake_app.ui.admin.exports_tab import ExportsTab
 from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch
 from intake_app.ui.admin.interviews_tab import InterviewsTab
 from intake_app.ui.admin.log_tab import AlertsTab, LogTab
@@ -102,7 +103,8 @@ class AdminWindow(QMainWindow):
         self.interviews = InterviewsTab(self.service, self.tabs)
         self.log = LogTab(self.service, self.tabs)
         self.alerts = AlertsTab(self.service, self.tabs)
-        for tab in (self.devices, self.interviews, self.log, self.alerts):
+        self.exports = ExportsTab(self.service, self.tabs)
+        for tab in (self.devices, self.interviews, self.log, self.alerts, self.exports):
             self.tabs.addTab(tab, "")
         self.devices.changed.connect(self.refresh)
         self.alerts.model.modelReset.connect(self.retranslate)
@@ -138,6 +140,7 @@ class AdminWindow(QMainWindow):
         count = self.alerts.count()
         self.tabs.setTabText(3, ngettext("Alerts ({count})", "Alerts ({count})", count,
                                          count=count) if count else _("Alerts"))
+        self.tabs.setTabText(4, _("Exports"))
 
     def _set_up(self) -> None:
         """The new centre exists: open it like any other, and drop the set-up page."""

@@ -1,0 +1,259 @@
+"""Exports from the administrator's window: the interviews as a CSV file, and statistics.
+
+The CSV holds personal data in clear text by design (sync.centre_export), so the tab says so
+before the administrator picks where to save it. The statistics table never shows a group
+smaller than five, nor one that could be worked out from what it shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.domain.registry import FormRegistry
+from intake_app.errors import KnownError
+from intake_app.i18n import _, ngettext
+from intake_app.i18n.core import current_language
+from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
+from intake_app.i18n.qt import register
+from intake_app.sync.centre_export import (
+    CODED_TYPES,
+    MIN_GROUP,
+    PSEUDO_FIELDS,
+    StatsTable,
+    export_csv,
+    statistics,
+)
+from intake_app.sync.centre_service import CentreService
+from intake_app.sync.centre_vault import Centre
+from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.common import MessageLine, wrap_text
+from intake_app.ui.tasks import when_done
+
+NONE = ""  # the second grouping field left empty
+
+
+def pseudo_field_name(field: str) -> str:
+    """A pseudo field's name in the current language."""
+    return {"month": _("Month the interview was made"), "status": _("Status"),
+            "form": _("Form")}[field]
+
+
+def coded_fields(registry: FormRegistry, lang: str) -> list[tuple[str, str]]:
+    """(name, label) of every coded question of every form, each name once, by label."""
+    found: dict[str, str] = {}
+    for form in registry.forms():
+        for question in form.walk():
+            if question.type in CODED_TYPES and question.name not in found:
+                found[question.name] = question.label(lang) or question.name
+    return sorted(found.items(), key=lambda item: item[1].casefold())
+
+
+def value_label(registry: FormRegistry, field: str, value: str, lang: str) -> str:
+    """A group's value as a person reads it: a choice's label where the forms know it."""
+    if not value:
+        return _("(no answer)")
+    for form in registry.forms():
+        question = form.question(field)
+        choices = form.choice_list(question) if question is not None else None
+        choice = choices.get(value) if choices is not None else None
+        if choice is not None:
+            return choice.label(lang)
+    return value
+
+
+class ExportsTab(QWidget):
+    """CSV export (codes and labels in a chosen language) and a statistics table."""
+
+    def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._table: StatsTable | None = None
+        self.csv_box = QGroupBox(self)
+        self.csv_notice = wrap_text(QLabel(self.csv_box))
+        self.csv_language = QComboBox(self.csv_box)
+        for code in LANGUAGE_CODES:
+            self.csv_language.addItem(native_name_of(code), code)
+        self.csv_language_label = QLabel(self.csv_box)
+        self.csv_language_label.setBuddy(self.csv_language)
+        self.csv_button = QPushButton(self.csv_box)
+        self.csv_button.clicked.connect(self.choose_csv_file)
+        self.stats_box = QGroupBox(self)
+        self.first = QComboBox(self.stats_box)
+        self.second = QComboBox(self.stats_box)
+        self.first_label = QLabel(self.stats_box)
+        self.first_label.setBuddy(self.first)
+        self.second_label = QLabel(self.stats_box)
+        self.second_label.setBuddy(self.second)
+        self.count_button = QPushButton(self.stats_box)
+        self.count_button.clicked.connect(self.count)
+        self.stats_notice = wrap_text(QLabel(self.stats_box))
+        self.model = RowsModel((), self)
+        self.stats_view = QTableView(self.stats_box)
+        self.stats_view.setModel(self.model)
+        self.stats_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.stats_view.horizontalHeader().setStretchLastSection(True)
+        self.message = MessageLine(self, error=False)
+        self._lay_out()
+        register(self)
+
+    def _lay_out(self) -> None:
+        csv_form = QFormLayout()
+        csv_form.addRow(self.csv_language_label, self.csv_language)
+        csv_buttons = QHBoxLayout()
+        csv_buttons.addWidget(self.csv_button)
+        csv_buttons.addStretch(1)
+        csv_column = QVBoxLayout(self.csv_box)
+        csv_column.addWidget(self.csv_notice)
+        csv_column.addLayout(csv_form)
+        csv_column.addLayout(csv_buttons)
+        stats_form = QFormLayout()
+        stats_form.addRow(self.first_label, self.first)
+        stats_form.addRow(self.second_label, self.second)
+        stats_buttons = QHBoxLayout()
+        stats_buttons.addWidget(self.count_button)
+        stats_buttons.addStretch(1)
+        stats_column = QVBoxLayout(self.stats_box)
+        stats_column.addLayout(stats_form)
+        stats_column.addLayout(stats_buttons)
+        stats_column.addWidget(self.stats_notice)
+        stats_column.addWidget(self.stats_view, 1)
+        column = QVBoxLayout(self)
+        column.addWidget(self.message)
+        column.addWidget(self.csv_box)
+        column.addWidget(self.stats_box, 1)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language (field names come from the forms)."""
+        self.csv_box.setTitle(_("Interviews as a spreadsheet (CSV)"))
+        self.csv_notice.setText(_(
+            "The file holds the answers of every interview in clear text, outside the centre's "
+            "vault. Save it only where the centre keeps personal data, and delete it when it is "
+            "no longer needed. Interviews whose consent was withdrawn are left out."))
+        self.csv_language_label.setText(_("&Labels in:"))
+        self.csv_language.setAccessibleName(_("Language of the labels in the file"))
+        self.csv_button.setText(_("&Save as CSV…"))
+        self.csv_button.setAccessibleName(_("Save the interviews as a CSV file"))
+        self.stats_box.setTitle(_("Statistics"))
+        self.first_label.setText(_("&Count interviews by:"))
+        self.second_label.setText(_("&And by:"))
+        self.first.setAccessibleName(_("Count interviews by"))
+        self.second.setAccessibleName(_("And by"))
+        self.count_button.setText(_("C&ount"))
+        self.count_button.setAccessibleName(_("Count the interviews"))
+        self.stats_notice.setText(_(
+            "Counts below {n}, and counts from which one could be worked out, are hidden.",
+            n=MIN_GROUP))
+        self.stats_view.setAccessibleName(_("Statistics"))
+        self._fill_fields()
+        self._show_table()
+
+    def _fill_fields(self) -> None:
+        lang = current_language()
+        fields = [(name, pseudo_field_name(name)) for name in PSEUDO_FIELDS]
+        fields += coded_fields(self._service.registry(), lang)
+        for combo, extra in ((self.first, []), (self.second, [(NONE, _("(nothing more)"))])):
+            chosen = combo.currentData()
+            combo.clear()
+            for name, label in extra + fields:
+                combo.addItem(label, name)
+            row = combo.findData(chosen)
+            combo.setCurrentIndex(max(row, 0))
+
+    # -- CSV --------------------------------------------------------------------------------
+
+    def choose_csv_file(self) -> None:
+        """Ask where to save the CSV file, then write it."""
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the interviews as a CSV file"), "interviews.csv",
+            _("CSV files (*.csv)"))
+        if name:
+            self.save_csv(Path(name))
+
+    def save_csv(self, path: Path) -> None:
+        """Write the CSV file (labels in the chosen language) off the GUI thread."""
+        lang = str(self.csv_language.currentData())
+        registry = self._service.registry()
+
+        def work(centre: Centre) -> int:
+            return export_csv(centre.vault, registry, path, lang)
+
+        def done(count: object) -> None:
+            assert isinstance(count, int)
+            self.csv_button.setEnabled(True)
+            self.message.show_message(ngettext(
+                "{count} interview written to {file}.", "{count} interviews written to {file}.",
+                count, count=count, file=str(path)))
+
+        self.csv_button.setEnabled(False)
+        self.message.show_message(_("Writing {file}…", file=str(path)))
+        when_done(self._service.run(work), done, self._failed, owner=self,
+                  context="centre csv export")
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def count(self) -> None:
+        """Count the interviews by the chosen fields."""
+        by = [str(self.first.currentData())]
+        if self.second.currentData() not in (None, NONE, by[0]):
+            by.append(str(self.second.currentData()))
+
+        def work(centre: Centre) -> StatsTable:
+            return statistics(centre.vault, by)
+
+        self.count_button.setEnabled(False)
+        when_done(self._service.run(work), self._counted, self._failed, owner=self,
+                  context="centre statistics")
+
+    def _counted(self, table: object) -> None:
+        assert isinstance(table, StatsTable)
+        self.count_button.setEnabled(True)
+        self._table = table
+        self._show_table()
+        if not table.rows:
+            self.message.show_message(_("There are no interviews to count."))
+        else:
+            self.message.show_message("")
+
+    def _show_table(self) -> None:
+        table = self._table
+        if table is None:
+            self.model.set_columns(())
+            return
+        registry, lang = self._service.registry(), current_language()
+        names = dict(self._field_names())
+        columns: list[Column] = [
+            Column(names.get(field, field),
+                   lambda row, i=i, field=field: value_label(registry, field, row[0][i], lang),
+                   translated=True)
+            for i, field in enumerate(table.columns)
+        ]
+        columns.append(Column(_("Interviews"),
+                              lambda row: _("hidden") if row[1] is None else str(row[1]),
+                              translated=True))
+        self.model.set_columns(columns)
+        self.model.set_rows(list(table.rows))
+        self.stats_view.resizeColumnsToContents()
+
+    def _field_names(self) -> list[tuple[str, str]]:
+        return [(str(self.first.itemData(i)), self.first.itemText(i))
+                for i in range(self.first.count())]
+
+    def _failed(self, error: KnownError) -> None:
+        self.csv_button.setEnabled(True)
+        self.count_button.setEnabled(True)
+        self.message.show_message(error.translated())
+
