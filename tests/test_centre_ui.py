@@ -18,6 +18,7 @@ from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.i18n.qt import bind_application
 from intake_app.sync.centre_import import import_bundle
 from intake_app.sync.centre_records import get_interview
+from intake_app.sync.centre_sequence import SEQ_FAR_AHEAD
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.ui.admin.referral import ReferralData, referral_html
@@ -268,3 +269,24 @@ def test_a_request_brought_on_a_usb_stick_is_registered(
     qtbot.waitUntil(lambda: window.devices.model.rowCount() == 1, timeout=20_000)
     assert window.devices.model.data(window.devices.model.index(0, 5)) == laptop.fingerprint
     assert window.devices.message.text() == "1 request read."
+
+
+def test_a_far_ahead_bundle_is_held_and_imported_by_hand(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unlock(window, qtbot)
+    laptop = Laptop()
+    run(window, lambda centre: register(centre, laptop))
+    far = run(window, lambda centre: laptop.bundle(tmp_path / "out", centre,
+                                                   seq=SEQ_FAR_AHEAD + 2).path)
+    window.import_paths([far])
+    held = window.alerts.held
+    qtbot.waitUntil(lambda: held.model.rowCount() == 1, timeout=30_000)
+    held.table.selectRow(0)
+    assert held.import_button.isEnabled()
+    assert "will never come" in held.advice.text()
+    monkeypatch.setattr(held, "confirm", lambda _held: True)
+    held.import_button.click()
+    qtbot.waitUntil(lambda: held.model.rowCount() == 0, timeout=30_000)
+    assert held.message.text().startswith(f"Bundle {SEQ_FAR_AHEAD + 2}: ")
+    qtbot.waitUntil(lambda: window.interviews.model.rowCount() == 1, timeout=30_000)

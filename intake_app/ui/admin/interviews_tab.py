@@ -11,14 +11,12 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,7 @@ from intake_app.sync.centre_records import (
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_vault import Centre
 from intake_app.sync.enrolment import escape_hidden
-from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.admin.texts import short_id, when
 from intake_app.ui.common import MessageLine
 from intake_app.ui.interview_model import STATUS_LABELS
@@ -98,9 +96,9 @@ class InterviewsTab(QWidget):
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
         self.model = RowsModel(INTERVIEW_COLUMNS, self)
-        self.table = _table(self, self.model)
+        self.table = make_table(self, self.model, single=True)
         self.history_model = RowsModel(HISTORY_COLUMNS, self)
-        self.history = _table(self, self.history_model)
+        self.history = make_table(self, self.history_model, single=True)
         self.details_label = QLabel(self)
         self.answers = QPlainTextEdit(self)
         self.answers.setReadOnly(True)
@@ -234,11 +232,3 @@ def deletion_reason_text(code: str) -> str:
     name = DELETION_REASONS.get(code)
     return _(name) if name is not None else escape_hidden(code)
 
-
-def _table(parent: QWidget, model: RowsModel) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,8 @@ from intake_app.sync.centre_log import LogEntry, acknowledge, alerts, import_log
 from intake_app.sync.centre_service import CentreService
 from intake_app.sync.centre_vault import Centre
 from intake_app.sync.enrolment import escape_hidden
-from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.admin.held_panel import HeldPanel
+from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.admin.texts import outcome_text, reason_text, short_id, when
 from intake_app.ui.common import MessageLine
 from intake_app.ui.tasks import when_done
@@ -45,14 +45,6 @@ ALERT_COLUMNS = (
 )
 
 
-def _table(parent: QWidget, model: RowsModel) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(True)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
 
 class LogTab(QWidget):
     """The last `LOG_LIMIT` import attempts."""
@@ -61,7 +53,7 @@ class LogTab(QWidget):
         super().__init__(parent)
         self._service = service
         self.model = RowsModel(LOG_COLUMNS, self)
-        self.table = _table(self, self.model)
+        self.table = make_table(self, self.model)
         self.message = MessageLine(self)
         column = QVBoxLayout(self)
         column.addWidget(self.message)
@@ -84,22 +76,28 @@ class LogTab(QWidget):
 
 
 class AlertsTab(QWidget):
-    """Open alerts: sequence conflicts, held bundles, refused laptops; mark them as seen."""
+    """Open alerts: sequence conflicts, held bundles, refused laptops; mark them as seen.
+    Below them, the bundles held in quarantine. `changed` after one was imported by hand."""
+
+    changed = Signal()
 
     def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.model = RowsModel(ALERT_COLUMNS, self)
-        self.table = _table(self, self.model)
+        self.table = make_table(self, self.model)
         self.seen_button = QPushButton(self)
         self.message = MessageLine(self)
+        self.held = HeldPanel(service, self)
+        self.held.imported.append(self.changed.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.seen_button)
         buttons.addStretch(1)
         column = QVBoxLayout(self)
         column.addLayout(buttons)
         column.addWidget(self.message)
-        column.addWidget(self.table)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.held, 1)
         self.seen_button.clicked.connect(self.mark_seen)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
@@ -114,6 +112,7 @@ class AlertsTab(QWidget):
     def refresh(self) -> None:
         when_done(self._service.run(lambda c: alerts(c.vault)), self._show, self._failed,
                   owner=self, context="centre alerts")
+        self.held.refresh()
 
     def count(self) -> int:
         return self.model.rowCount()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from intake_app.i18n import _
 
@@ -99,3 +100,14 @@ class RowsModel(QAbstractTableModel):
         if self._rows and self._columns:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._rows) - 1, len(self._columns) - 1))
+
+
+def make_table(parent: QWidget, model: RowsModel, *, single: bool = False) -> QTableView:
+    """A read-only table view of `model` that selects whole rows (one at a time if `single`)."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

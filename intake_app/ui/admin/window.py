@@ -107,6 +107,7 @@ class AdminWindow(QMainWindow):
         for tab in (self.devices, self.interviews, self.log, self.alerts, self.exports):
             self.tabs.addTab(tab, "")
         self.devices.changed.connect(self.refresh)
+        self.alerts.changed.connect(self.refresh)
         self.alerts.model.modelReset.connect(self.retranslate)
         top = QHBoxLayout()
         top.addWidget(self.centre_name, 1)
