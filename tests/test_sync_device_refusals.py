@@ -304,7 +304,8 @@ def test_too_large_and_incomplete_interviews_are_told_apart(tmp_path: Path) -> N
     assert isinstance(problem, InterviewsTooLarge) and problem.code == "interviews-too-large"
     assert problem.translated() == (
         "1 saved interview is too large to send to the centre, even in a bundle of its own. "
-        "Remove or shorten one of its attachments; until then it stays on this laptop.")
+        "Remove one of its attachments, or replace it with a smaller file; until then it stays "
+        "on this laptop.")
     assert report.status.describe() == problem.translated()
 
     save_interview(vault, attachment=random_bytes(400_000))

@@ -145,17 +145,18 @@ class InterviewsTooLarge(InterviewsNotExportable):
     code = "interviews-too-large"
     message = (
         "{n} saved interviews are too large to send to the centre, even each in a bundle of "
-        "its own. Remove or shorten an attachment of each; until then they stay on this "
-        "laptop."
+        "its own. Remove an attachment from each, or replace it with a smaller file; until "
+        "then they stay on this laptop."
     )
 
     def translated(self) -> str:
         return ngettext(
             "{n} saved interview is too large to send to the centre, even in a bundle of its "
-            "own. Remove or shorten one of its attachments; until then it stays on this laptop.",
+            "own. Remove one of its attachments, or replace it with a smaller file; until then "
+            "it stays on this laptop.",
             "{n} saved interviews are too large to send to the centre, even each in a bundle of "
-            "its own. Remove or shorten an attachment of each; until then they stay on this "
-            "laptop.",
+            "its own. Remove an attachment from each, or replace it with a smaller file; until "
+            "then they stay on this laptop.",
             self.count,
         )
 
@@ -166,15 +167,15 @@ class InterviewsIncomplete(InterviewsNotExportable):
     code = "interviews-incomplete"
     message = (
         "{n} saved interviews cannot be sent because they are incomplete: they lack details "
-        "every interview must have. They stay on this laptop; contact support."
+        "every interview must have. They stay on this laptop; contact your administrator."
     )
 
     def translated(self) -> str:
         return ngettext(
             "{n} saved interview cannot be sent because it is incomplete: it lacks details "
-            "every interview must have. It stays on this laptop; contact support.",
+            "every interview must have. It stays on this laptop; contact your administrator.",
             "{n} saved interviews cannot be sent because they are incomplete: they lack details "
-            "every interview must have. They stay on this laptop; contact support.",
+            "every interview must have. They stay on this laptop; contact your administrator.",
             self.count,
         )
 
