@@ -87,6 +87,7 @@ class ExportsTab(QWidget):
         self.csv_language = QComboBox(self.csv_box)
         for code in LANGUAGE_CODES:
             self.csv_language.addItem(native_name_of(code), code)
+        self.csv_language.setCurrentIndex(max(self.csv_language.findData(current_language()), 0))
         self.csv_language_label = QLabel(self.csv_box)
         self.csv_language_label.setBuddy(self.csv_language)
         self.csv_button = QPushButton(self.csv_box)
