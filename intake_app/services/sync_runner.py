@@ -9,9 +9,10 @@ the sync thread; once `close` was called (the vault is being locked) nothing mor
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,37 @@ if TYPE_CHECKING:
     from intake_app.sync.watcher import ShareWatcher
 
 StatusCallback = Callable[["SyncStatus"], None]
+_Work = tuple["Future[Any]", Callable[[], Any]]
+
+
+class _SyncThread:
+    """One daemon thread running queued work in order. A daemon, so that quitting never waits
+    for a copy to a share that stopped answering (the copy's `.partial` file is ignored there,
+    and the bundle stays in the outbox)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[_Work | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+        self._thread.start()
+
+    def submit(self, work: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._queue.put((future, work))
+        return future
+
+    def stop(self) -> None:
+        """Run nothing queued after this; the running work ends by itself."""
+        self._queue.put(None)
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, work = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(work())
+            except BaseException as error:  # the future carries it to whoever asked
+                future.set_exception(error)
 
 
 class SyncRunner:
@@ -42,7 +74,7 @@ class SyncRunner:
         self._service = service
         self._on_status = on_status
         self._probe = probe
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._thread = _SyncThread()
         self._guard = threading.Lock()
         self._waiting: Future[SyncStatus | None] | None = None  # queued, not started
         self._waiting_now = False
@@ -57,7 +89,7 @@ class SyncRunner:
                 return None
             if self._waiting is not None and (self._waiting_now or not now):
                 return self._waiting
-            future = self._executor.submit(self._round)
+            future: Future[SyncStatus | None] = self._thread.submit(self._round)
             self._waiting, self._waiting_now = future, now
             return future
 
@@ -67,18 +99,22 @@ class SyncRunner:
         from intake_app.sync.folder_export import export_to_folder
 
         def export() -> FolderExport:
+            if self._closed:
+                raise VaultLocked()
             return export_to_folder(self._open_vault(), folder)
 
         with self._guard:
             if self._closed:
                 raise VaultLocked()
-            return self._executor.submit(export)
+            made: Future[FolderExport] = self._thread.submit(export)
+            return made
 
     def close(self) -> None:
         """Report nothing more and run no more rounds; a running one ends by itself."""
         with self._guard:
-            self._closed = True
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            if not self._closed:
+                self._closed = True
+                self._thread.stop()
 
     def _round(self) -> SyncStatus | None:
         with self._guard:
