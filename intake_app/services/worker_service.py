@@ -193,6 +193,19 @@ class WorkerService:
 
     # -- interviews -----------------------------------------------------------------------------
 
+    def refused_interviews(self) -> frozenset[str]:
+        """Ids of the interviews the centre refused at their newest revision: they stay on
+        this laptop, not sent again until the worker saves a corrected revision."""
+
+        def read(vault: Vault) -> frozenset[str]:
+            from intake_app.sync.device_refusals import refused_interviews
+            from intake_app.sync.device_schema import ensure_device_schema
+
+            ensure_device_schema(vault)
+            return frozenset(refused.record_id for refused in refused_interviews(vault))
+
+        return frozenset(self._call(read))
+
     def interviews(self) -> list[Any]:
         """Summaries of every interview, including those only ever saved as a draft."""
 

@@ -133,11 +133,12 @@ class InterviewList(QWidget):
         query = self.search.text().strip()
         try:
             rows = self._service.search(query) if query else self._service.interviews()
+            refused = self._service.refused_interviews()
         except KnownError as error:
             self.error.show_message(error.translated())
             return
         self.error.show_message("")
-        self.model.set_summaries(rows)
+        self.model.set_summaries(rows, refused)
 
     def _filters_changed(self) -> None:
         self.proxy.set_status(STATUS_FILTERS[max(self.status_filter.currentIndex(), 0)][0])

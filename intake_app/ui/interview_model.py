@@ -68,12 +68,16 @@ class InterviewTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
+        self._refused: frozenset[str] = frozenset()  # ids the centre refused as they are now
         self._modified_text: dict[int, str] = {}
         self._order: tuple[int, Qt.SortOrder] = (MODIFIED, Qt.SortOrder.DescendingOrder)
 
-    def set_summaries(self, summaries: Sequence[Any]) -> None:
-        """Replace every row (kept in the current sort order)."""
+    def set_summaries(self, summaries: Sequence[Any], refused: frozenset[str] = frozenset()
+                      ) -> None:
+        """Replace every row (kept in the current sort order); `refused`: the ids of interviews
+        the centre refused at their newest revision (shown in the delivered column)."""
         self.beginResetModel()
+        self._refused = refused
         self._rows = self._sorted(list(summaries), *self._order)
         self._modified_text.clear()
         self.endResetModel()
@@ -144,6 +148,8 @@ class InterviewTableModel(QAbstractTableModel):
             if column == MODIFIED:
                 return self._modified(index.row())
             if column == DELIVERED:
+                if str(summary.id) in self._refused:
+                    return _("Refused by the centre")
                 return _("Yes") if summary.delivered else _("No")
         elif role == SORT_ROLE:
             if column == ALIAS:
