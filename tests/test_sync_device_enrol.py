@@ -30,11 +30,12 @@ from intake_app.sync.device_errors import (
     EnrolmentDetailsMissing,
     FingerprintMismatch,
     NotEnrolled,
+    ShareUnreachable,
 )
 from intake_app.sync.device_export import export_changes
 from intake_app.sync.device_identity import device_status, load_device
 from intake_app.sync.enrolment import read_enrolment
-from intake_app.sync.errors import ProfileInvalid, ShareWriteFailed
+from intake_app.sync.errors import ProfileInvalid
 from intake_app.sync.outbox import Outbox
 
 
@@ -93,7 +94,7 @@ def test_enrolment_request_verifies_with_minisign(tmp_path: Path) -> None:
 def test_request_to_a_missing_share_is_a_known_error(tmp_path: Path) -> None:
     vault, centre, _identity = enrolled(tmp_path)
     centre.share.rmdir()
-    with pytest.raises(ShareWriteFailed):
+    with pytest.raises(ShareUnreachable):
         write_enrolment_request(vault)
 
 

@@ -154,9 +154,11 @@ def _start_writing(
     folder: Path | None,
     timeout: float,
 ) -> None:
+    from intake_app.sync.device_enrol import write_request_to
+
     def write() -> None:
         try:
-            path = _write(device, request, folder)
+            path = write_request_to(device, request, folder)
         except BaseException as error:  # handed to the caller: known error or bug
             _settle(result, error=error)
         else:
@@ -168,25 +170,6 @@ def _start_writing(
     result.add_done_callback(lambda _done: timer.cancel())
     threading.Thread(target=write, name="enrolment-write", daemon=True).start()
     timer.start()
-
-
-def _write(device: Device, request: EnrolmentRequest, folder: Path | None) -> Path:
-    """As `sync.device_enrol.write_enrolment_request`, without the vault (already read)."""
-    from intake_app.sync.device_enrol import ENROL_FOLDER
-    from intake_app.sync.device_errors import ShareUnreachable
-    from intake_app.sync.enrolment import write_enrolment
-    from intake_app.sync.errors import ShareWriteFailed
-
-    if folder is None:
-        share = Path(device.profile.share)
-        if not share.is_dir():
-            raise ShareUnreachable(folder=str(share))
-        folder = share / ENROL_FOLDER
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise ShareWriteFailed(folder=str(folder)) from exc
-    return write_enrolment(folder, request, device.secret_key)
 
 
 def _settle(

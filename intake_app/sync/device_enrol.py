@@ -15,8 +15,10 @@ from intake_app.sync.device_errors import (
     EnrolledElsewhere,
     EnrolmentDetailsMissing,
     FingerprintMismatch,
+    ShareUnreachable,
 )
 from intake_app.sync.device_identity import (
+    Device,
     DeviceIdentity,
     create_identity,
     load_device,
@@ -114,20 +116,26 @@ def enrolment_request(vault: Vault) -> EnrolmentRequest:
 def write_enrolment_request(vault: Vault, folder: Path | None = None) -> Path:
     """Write `<device_id>.json` and its signature into `folder`, or the share's `enrol/`.
 
-    Raises `NotEnrolled` before a profile was accepted, `ShareWriteFailed` if the folder
-    cannot be written.
+    Raises `NotEnrolled` before a profile was accepted, `ShareUnreachable` when the share is
+    not there, `ShareWriteFailed` if the folder cannot be written.
     """
-    device = load_device(vault)
+    return write_request_to(load_device(vault), enrolment_request(vault), folder)
+
+
+def write_request_to(device: Device, request: EnrolmentRequest, folder: Path | None = None
+                     ) -> Path:
+    """`write_enrolment_request` with the vault already read (the window writes on a thread
+    of its own, so that a share that stops answering never holds up the vault)."""
     if folder is None:
         share = Path(device.profile.share)
         if not share.is_dir():
-            raise ShareWriteFailed(folder=str(share))
+            raise ShareUnreachable(folder=str(share))
         folder = share / ENROL_FOLDER
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise ShareWriteFailed(folder=str(folder)) from exc
-    return write_enrolment(folder, enrolment_request(vault), device.secret_key)
+    return write_enrolment(folder, request, device.secret_key)
 
 
 def _clean_name(text: str) -> str:
