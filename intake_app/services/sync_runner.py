@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake_app.errors import VaultLocked
+from intake_app.errors import KnownError, VaultLocked
 
 if TYPE_CHECKING:
     from intake_app.services.worker_service import WorkerService
@@ -125,7 +125,20 @@ class SyncRunner:
             watcher = self._watcher or self._make_watcher()
         except VaultLocked:
             return None
+        except Exception as error:  # the status line must not wait for a round that never ran
+            return self._failed(error)
         return watcher.sync_now() if now else watcher.check_once()
+
+    def _failed(self, error: Exception) -> SyncStatus:
+        from intake_app.safelog import log_bug
+        from intake_app.sync.device_status import SyncState, SyncStatus
+
+        if not isinstance(error, KnownError):
+            log_bug(error, "sync runner")
+            error = KnownError()  # "something went wrong", without the bug's own words
+        status = SyncStatus(SyncState.PROBLEM, problem=error)
+        self._report(status)
+        return status
 
     def _open_vault(self) -> Vault:
         """The open vault (from the vault thread, its device tables made); VaultLocked."""

@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from intake_app.errors import VaultLocked
+from intake_app.errors import KnownError, VaultLocked
 from intake_app.services.vault_thread import VaultThread
 
 if TYPE_CHECKING:
@@ -199,12 +199,27 @@ class WorkerService:
 
         def read(vault: Vault) -> frozenset[str]:
             from intake_app.sync.device_refusals import refused_interviews
-            from intake_app.sync.device_schema import ensure_device_schema
 
-            ensure_device_schema(vault)
+            # Only reads: a vault found damaged is open read-only, and one never enrolled has
+            # no device tables yet (they are made when it connects to a centre).
+            exists = vault.connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'device_refusal'"
+            ).fetchone()
+            if not exists:
+                return frozenset()
             return frozenset(refused.record_id for refused in refused_interviews(vault))
 
-        return frozenset(self._call(read))
+        try:
+            return frozenset(self._call(read))
+        except VaultLocked:
+            raise
+        except KnownError:  # a damaged vault, say: the list says so itself
+            return frozenset()
+        except Exception as bug:  # the list shows without this mark rather than not at all
+            from intake_app.safelog import log_bug
+
+            log_bug(bug, "reading refused interviews")
+            return frozenset()
 
     def interviews(self) -> list[Any]:
         """Summaries of every interview, including those only ever saved as a draft."""
