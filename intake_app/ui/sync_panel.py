@@ -8,6 +8,7 @@ waiting for a receipt / all delivered / a problem and what to do); a bar shows t
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -142,9 +143,10 @@ class SyncPanel(QWidget):
         text = (_("Checking the connection to the centre…") if self.status is None
                 else self.status.describe())
         self.text.set_full_text(text)
-        self.text.setToolTip(text if self.centre is None
-                             else _("Interviews go to: {centre}", centre=self.centre) + "\n"
-                             + text)
+        lines = [text] if self.centre is None else [
+            _("Interviews go to: {centre}", centre=self.centre), text]
+        # Qt shows a tip that looks like HTML as HTML; a centre's name or a folder stays text.
+        self.text.setToolTip("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
         self.text.setAccessibleName(_("Sync status"))
         self.text.setAccessibleDescription(text)
 
