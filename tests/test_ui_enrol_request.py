@@ -12,8 +12,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
-from intake_app.i18n import set_language
-from intake_app.i18n.qt import bind_application
 from intake_app.services.centre import enrolment
 from intake_app.services.worker_service import WorkerService
 from intake_app.sync.centre_devices import enrolment_files, register_request
@@ -26,7 +24,12 @@ from intake_app.ui.enrol_dialog import EnrolDialog
 from intake_app.ui.settings_dialog import SettingsDialog
 from tests.test_centre_kit import make_centre
 from tests.test_ui_accessibility import unnamed_controls
-from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.ui_helpers import (
+    OFFSCREEN_NOISE,
+    make_preferences,
+    opened_service,
+    speaking,
+)
 
 pytestmark = OFFSCREEN_NOISE
 WAIT = 20000
@@ -49,23 +52,14 @@ def profile(tmp_path: Path, centre: Centre) -> Path:
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[WorkerService]:
-    made = make_service(tmp_path)
-    made.create_vault(PASSPHRASE).result()
-    yield made
-    made.shutdown()
+    with opened_service(tmp_path) as made:
+        yield made
 
 
 @pytest.fixture
 def arabic() -> Iterator[None]:
-    app = QApplication.instance()
-    stop = bind_application(app)
-    font = app.font()
-    set_language("ar")
-    yield
-    set_language("en")
-    stop()
-    app.setFont(font)
-    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    with speaking("ar"):
+        yield
 
 
 def _accept(qtbot, step: CentreProfileStep, profile: Path) -> None:

@@ -15,7 +15,6 @@ from test_sync_device_kit import Centre, save_interview
 
 from intake_app.i18n import set_language
 from intake_app.i18n.formatting import format_date
-from intake_app.i18n.qt import bind_application
 from intake_app.services import retention as retention_service
 from intake_app.services.worker_service import WorkerService
 from intake_app.sync import purge
@@ -37,7 +36,8 @@ from tests.ui_helpers import (
     OFFSCREEN_NOISE,
     PASSPHRASE,
     make_preferences,
-    make_service,
+    opened_service,
+    speaking,
     workspace_shell,
 )
 
@@ -80,10 +80,8 @@ def _deliver(tmp_path: Path) -> Any:
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[WorkerService]:
-    made = make_service(tmp_path)
-    made.create_vault(PASSPHRASE).result()
-    yield made
-    made.shutdown()
+    with opened_service(tmp_path) as made:
+        yield made
 
 
 @pytest.fixture
@@ -202,15 +200,8 @@ def test_named_controls_keyboard_order_and_service_constants(
 
 @pytest.fixture
 def arabic() -> Iterator[None]:
-    app = QApplication.instance()
-    stop = bind_application(app)
-    font = app.font()
-    set_language("ar")
-    yield
-    set_language("en")
-    stop()
-    app.setFont(font)
-    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    with speaking("ar"):
+        yield
 
 
 def test_arabic_dates_mirrored_layout_and_larger_text(

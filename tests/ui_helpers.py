@@ -46,6 +46,40 @@ def workspace_shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
         service.shutdown()
 
 
+@contextlib.contextmanager
+def opened_service(tmp_path: Path) -> Iterator[WorkerService]:
+    """`make_service` with its vault created and open; its vault thread stopped afterwards."""
+    service = make_service(tmp_path)
+    service.create_vault(PASSPHRASE).result()
+    try:
+        yield service
+    finally:
+        service.shutdown()
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """The application bound to the catalogs and speaking `lang`; afterwards English, the
+    font it had and left to right again."""
+    from PySide6.QtCore import Qt
+
+    from intake_app.i18n import set_language
+    from intake_app.i18n.qt import bind_application
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    stop = bind_application(app)
+    font = app.font()
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language("en")
+        stop()
+        app.setFont(font)
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
 def make_preferences(tmp_path: Path) -> Preferences:
     """Preferences in an ini file of their own."""
     return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -52,12 +53,13 @@ ADVICE = {
 
 
 class HeldPanel(QWidget):
-    """The held bundles; emits nothing itself: `imported` is called after an import."""
+    """The held bundles; emits `imported` after one was imported by hand."""
+
+    imported = Signal()
 
     def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
-        self.imported: list[Any] = []  # callbacks run after a bundle was imported by hand
         self.title = QLabel(self)
         self.model = RowsModel(COLUMNS, self)
         self.table = make_table(self, self.model, single=True)
@@ -140,8 +142,7 @@ class HeldPanel(QWidget):
             self.message.show_message(_("Bundle {seq}: {outcome}", seq=held.seq,
                                         outcome=words))
             self.refresh()
-            for callback in self.imported:
-                callback()
+            self.imported.emit()
 
         self.import_button.setEnabled(False)
         when_done(self._service.run(work), done, self._failed, owner=self,

@@ -89,7 +89,7 @@ class AlertsTab(QWidget):
         self.seen_button = QPushButton(self)
         self.message = MessageLine(self)
         self.held = HeldPanel(service, self)
-        self.held.imported.append(self.changed.emit)
+        self.held.imported.connect(self.changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.seen_button)
         buttons.addStretch(1)
