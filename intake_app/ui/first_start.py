@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -19,10 +18,10 @@ from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.worker_service import WorkerService
 from intake_app.ui.centre_profile_step import CentreProfileStep
-from intake_app.ui.common import Heading, MessageLine, code_label, wrap_text
+from intake_app.ui.common import Heading, MessageLine, wrap_text
 from intake_app.ui.language_list import LanguageList
 from intake_app.ui.new_passphrase import NewPassphraseFields
-from intake_app.ui.recovery_print import print_recovery_code
+from intake_app.ui.recovery_view import RecoveryCodeView
 from intake_app.ui.tasks import when_done
 
 
@@ -43,7 +42,6 @@ class FirstStart(QWidget):
     def __init__(self, service: WorkerService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
-        self._recovery_code = ""
         self.pages = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)
@@ -116,25 +114,14 @@ class FirstStart(QWidget):
 
     def _build_recovery_page(self) -> None:
         page, layout = _page(self)
-        self.recovery_title = Heading(parent=page)
-        self.recovery_intro = QLabel(page)
-        wrap_text(self.recovery_intro)
-        self.code_label = code_label(page, 1.6)
-        self.code_label.setObjectName("recovery_code")
-        self.print_button = QPushButton(page)
-        self.print_button.clicked.connect(self._print)
-        self.written_box = QCheckBox(page)
-        self.continue_button = QPushButton(page)
-        self.continue_button.setEnabled(False)
-        self.written_box.toggled.connect(self.continue_button.setEnabled)
-        self.continue_button.clicked.connect(self._done)
-        layout.addWidget(self.recovery_title)
-        layout.addWidget(self.recovery_intro)
-        layout.addWidget(self.code_label)
-        layout.addLayout(_buttons(self.print_button, stretch_first=False))
-        layout.addWidget(self.written_box)
-        layout.addStretch(1)
-        layout.addLayout(_buttons(self.continue_button))
+        self.recovery = RecoveryCodeView(page)
+        self.recovery.continued.connect(lambda: self._go(self.centre_page))
+        # The parts tests and focus handling reach for by name.
+        self.code_label = self.recovery.code_label
+        self.print_button = self.recovery.print_button
+        self.written_box = self.recovery.written_box
+        self.continue_button = self.recovery.continue_button
+        layout.addWidget(self.recovery)
         self.recovery_page = page
         self.pages.addWidget(page)
 
@@ -162,21 +149,14 @@ class FirstStart(QWidget):
         self.creating_title.setText(_("Creating the vault"))
         self.creating_label.setText(_("This takes a few seconds. Please wait."))
         self.creating_bar.setAccessibleName(_("Creating the vault"))
-        self.recovery_title.setText(_("Write down your recovery code"))
-        self.recovery_intro.setText(
+        self.recovery.title.setText(_("Write down your recovery code"))
+        self.recovery.intro.setText(
             _(
                 "If you forget the passphrase, this code is the only way to open the vault. "
                 "It is shown only now. Write it on paper or print it, and keep it locked away "
                 "from the computer."
             )
         )
-        self.code_label.setAccessibleName(_("Recovery code"))
-        self.print_button.setText(_("&Print…"))
-        self.print_button.setAccessibleName(_("Print the recovery code"))
-        self.written_box.setText(_("I have &written the code down or printed it"))
-        self.written_box.setAccessibleName(_("I have written the code down or printed it"))
-        self.continue_button.setText(_("C&ontinue"))
-        self.continue_button.setAccessibleName(_("Continue"))
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -211,22 +191,12 @@ class FirstStart(QWidget):
 
     def _created(self, recovery_code: str) -> None:
         self.fields.wipe()
-        self._recovery_code = recovery_code
-        self.code_label.setText(recovery_code)
+        self.recovery.show_code(recovery_code)
         self._go(self.recovery_page)
 
     def _failed(self, error: KnownError) -> None:
         self.create_error.show_message(error.translated())
         self._go(self.passphrase_page)
-
-    def _print(self) -> None:
-        print_recovery_code(self, self._recovery_code)
-
-    def _done(self) -> None:
-        # The code leaves memory and the screen: it is shown once.
-        self._recovery_code = ""
-        self.code_label.clear()
-        self._go(self.centre_page)
 
 
 def _buttons(*buttons: QPushButton, stretch_first: bool = True) -> QHBoxLayout:

@@ -7,7 +7,9 @@ smaller than five, nor one that could be worked out from what it shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -236,12 +238,12 @@ class ExportsTab(QWidget):
             return
         registry, lang = self._service.registry(), current_language()
         names = dict(self._field_names())
-        columns: list[Column] = [
-            Column(names.get(field, field),
-                   lambda row, i=i, field=field: value_label(registry, field, row[0][i], lang),
-                   translated=True)
-            for i, field in enumerate(table.columns)
-        ]
+
+        def group_value(i: int, field: str) -> Callable[[Any], str]:
+            return lambda row: value_label(registry, field, row[0][i], lang)
+
+        columns = [Column(names.get(field, field), group_value(i, field), translated=True)
+                   for i, field in enumerate(table.columns)]
         columns.append(Column(_("Interviews"),
                               lambda row: _("hidden") if row[1] is None else str(row[1]),
                               translated=True))

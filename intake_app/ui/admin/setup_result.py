@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -18,7 +15,7 @@ from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.sync.centre_setup import CentreSetup
 from intake_app.ui.common import Heading, code_label, wrap_text
-from intake_app.ui.recovery_print import print_recovery_code
+from intake_app.ui.recovery_view import RecoveryCodeView
 
 # Something the administrator must still do or know (the share, the backup key file).
 NOTICE_STYLE = "background: #fff3cd; color: #5c4400; padding: 8px;"
@@ -41,11 +38,11 @@ def _path_label(parent: QWidget) -> QLabel:
     return label
 
 
-def _code_label(parent: QWidget, scale: float, *, selectable: bool) -> QLabel:
-    label = code_label(parent, scale)
+def _fingerprint_label(parent: QWidget) -> QLabel:
+    """The profile's fingerprint: large, centred, selectable (to paste into a message)."""
+    label = code_label(parent, 2.0)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    if selectable:
-        label.setTextInteractionFlags(SELECTABLE)
+    label.setTextInteractionFlags(SELECTABLE)
     return label
 
 
@@ -56,14 +53,13 @@ class SetupResult(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._recovery_code = ""
         self._share_ready: bool | None = None  # known once a set-up is shown
         self.title = Heading(2.0, self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.intro = wrapping_label(self)
         self.profile_path = _path_label(self)
         self.profile_path.setObjectName("profile_path")
-        self.fingerprint = _code_label(self, 2.0, selectable=True)
+        self.fingerprint = _fingerprint_label(self)
         self.fingerprint.setObjectName("profile_fingerprint")
         self.share_path = _path_label(self)
         self.share_state = wrapping_label(self)
@@ -71,17 +67,13 @@ class SetupResult(QWidget):
         self.backup_advice = wrapping_label(self)
         self.backup_advice.setStyleSheet(NOTICE_STYLE)
         self.labels = [QLabel(self) for _ in range(4)]
-        self.recovery_title = Heading(1.5, self)
-        self.recovery_intro = wrapping_label(self)
-        self.code_label = _code_label(self, 1.6, selectable=False)
-        self.code_label.setObjectName("recovery_code")
-        self.print_button = QPushButton(self)
-        self.print_button.clicked.connect(self._print)
-        self.written_box = QCheckBox(self)
-        self.continue_button = QPushButton(self)
-        self.continue_button.setEnabled(False)
-        self.written_box.toggled.connect(self.continue_button.setEnabled)
-        self.continue_button.clicked.connect(self.finish)
+        self.recovery = RecoveryCodeView(self, centred=True)
+        self.recovery.continued.connect(self.continued)
+        # The parts tests reach for by name.
+        self.code_label = self.recovery.code_label
+        self.print_button = self.recovery.print_button
+        self.written_box = self.recovery.written_box
+        self.continue_button = self.recovery.continue_button
         self._lay_out()
         register(self)
 
@@ -102,17 +94,7 @@ class SetupResult(QWidget):
         column.addWidget(self.intro)
         column.addLayout(self.facts)
         column.addSpacing(12)
-        for widget in (self.recovery_title, self.recovery_intro, self.code_label):
-            column.addWidget(widget)
-        print_row = QHBoxLayout()
-        print_row.addWidget(self.print_button)
-        print_row.addStretch(1)
-        column.addLayout(print_row)
-        column.addWidget(self.written_box)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.continue_button)
-        column.addLayout(buttons)
+        column.addWidget(self.recovery)
         column.addStretch(1)
 
     def retranslate(self) -> None:
@@ -131,23 +113,15 @@ class SetupResult(QWidget):
         self.backup_path.setAccessibleName(_("Offline backup key"))
         self.backup_advice.setText(_(
             "Print this file or copy it to offline storage, then delete it from this computer."))
-        self.recovery_title.setText(_("Write down the recovery code"))
-        self.recovery_intro.setText(_(
+        self.recovery.title.setText(_("Write down the recovery code"))
+        self.recovery.intro.setText(_(
             "If the passphrase is forgotten, this code is the only way to open the centre's "
             "vault. It is shown only now. Write it on paper or print it, and keep it locked away "
             "from the computer."))
-        self.code_label.setAccessibleName(_("Recovery code"))
-        self.print_button.setText(_("&Print…"))
-        self.print_button.setAccessibleName(_("Print the recovery code"))
-        self.written_box.setText(_("I have &written the code down or printed it"))
-        self.written_box.setAccessibleName(_("I have written the code down or printed it"))
-        self.continue_button.setText(_("C&ontinue"))
-        self.continue_button.setAccessibleName(_("Continue"))
         self._show_share_state()
 
     def show_setup(self, setup: CentreSetup) -> None:
         """Fill the view with what `init_centre` made."""
-        self._recovery_code = setup.recovery_code
         self.profile_path.setText(str(setup.profile_path))
         self.fingerprint.setText(setup.fingerprint)
         self.share_path.setText(setup.profile.share)
@@ -157,8 +131,7 @@ class SetupResult(QWidget):
         self.backup_path.setText(str(setup.backup_identity) if has_backup else "")
         for widget in (self.backup_path, self.backup_advice):
             self.facts.setRowVisible(widget, has_backup)
-        self.code_label.setText(setup.recovery_code)
-        self.written_box.setChecked(False)
+        self.recovery.show_code(setup.recovery_code)
 
     def _show_share_state(self) -> None:
         if self._share_ready is None:
@@ -169,12 +142,6 @@ class SetupResult(QWidget):
             else _("The share folder cannot be reached now. Laptops can send bundles once it "
                    "exists and this computer can write to it."))
 
-    def _print(self) -> None:
-        print_recovery_code(self, self._recovery_code)
-
     def finish(self) -> None:
         """Forget the recovery code (it is shown once) and say so."""
-        self._recovery_code = ""
-        self.code_label.clear()
-        self.written_box.setChecked(False)
-        self.continued.emit()
+        self.recovery.finish()
