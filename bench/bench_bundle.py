@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 
 import pyrage  # noqa: E402
 
-from intake_app.sync import keys  # noqa: E402
-from intake_app.sync.bundle_check import check_bundle  # noqa: E402
-from intake_app.sync.bundle_plan import plan_bundles  # noqa: E402
-from intake_app.sync.bundle_reader import DeviceState, KnownDevice  # noqa: E402
-from intake_app.sync.bundle_writer import AttachmentSource, WrittenBundle, write_bundle  # noqa: E402
+from intake_app.sync.device.plan import plan_bundles  # noqa: E402
 from intake_app.sync.errors import Outcome  # noqa: E402
-from intake_app.sync.payload_reader import FormCheck  # noqa: E402
-from intake_app.sync.profile import CentreProfile  # noqa: E402
-from intake_app.sync.strict_json import dumps_canonical  # noqa: E402
+from intake_app.sync.format import keys  # noqa: E402
+from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle, write_bundle  # noqa: E402
+from intake_app.sync.format.check import check_bundle  # noqa: E402
+from intake_app.sync.format.payload_reader import FormCheck  # noqa: E402
+from intake_app.sync.format.profile import CentreProfile  # noqa: E402
+from intake_app.sync.format.reader import DeviceState, KnownDevice  # noqa: E402
+from intake_app.sync.format.strict_json import dumps_canonical  # noqa: E402
 
 MiB = 1024 * 1024
 WORDS = [

@@ -40,10 +40,10 @@ import minisign  # noqa: E402
 import pyrage  # noqa: E402
 
 from intake_app.storage import KdfParams, Vault  # noqa: E402
-from intake_app.sync import keys  # noqa: E402
-from intake_app.sync.device_enrol import accept_profile, read_profile_file  # noqa: E402
-from intake_app.sync.device_schema import ensure_device_schema  # noqa: E402
-from intake_app.sync.profile import CentreProfile, write_profile  # noqa: E402
+from intake_app.sync.device.enrol import accept_profile, read_profile_file  # noqa: E402
+from intake_app.sync.device.schema import ensure_device_schema  # noqa: E402
+from intake_app.sync.format import keys  # noqa: E402
+from intake_app.sync.format.profile import CentreProfile, write_profile  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase 2026"
 ATTACHMENT_BYTES = 1_000_000
@@ -114,10 +114,10 @@ def vault_floor(folder: Path) -> float:
 
 def child(folder: Path) -> None:
     """One device-path run in this fresh process; prints JSON."""
-    from intake_app.sync.device_export import export_changes
-    from intake_app.sync.device_identity import load_device
-    from intake_app.sync.outbox import Outbox
-    from intake_app.sync.transport import copy_bundle, prepare_inbox
+    from intake_app.sync.device.export import export_changes
+    from intake_app.sync.device.identity import load_device
+    from intake_app.sync.device.outbox import Outbox
+    from intake_app.sync.device.transport import copy_bundle, prepare_inbox
 
     vault = Vault.unlock(folder / "vault", PASSPHRASE)
     device = load_device(vault)

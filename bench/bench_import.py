@@ -40,18 +40,18 @@ import pyrage  # noqa: E402
 from intake_app.domain.form_loader import load_form_text  # noqa: E402
 from intake_app.domain.registry import FormRegistry  # noqa: E402
 from intake_app.storage import KdfParams, Vault  # noqa: E402
-from intake_app.sync import keys  # noqa: E402
-from intake_app.sync.bundle_plan import plan_bundles  # noqa: E402
-from intake_app.sync.bundle_writer import AttachmentSource, WrittenBundle, write_bundle  # noqa: E402
-from intake_app.sync.centre_devices import approve, register_request  # noqa: E402
-from intake_app.sync.centre_forms import registry_validator  # noqa: E402
-from intake_app.sync.centre_import import import_bundle  # noqa: E402
-from intake_app.sync.centre_search import refresh_search_index  # noqa: E402
-from intake_app.sync.centre_setup import init_centre  # noqa: E402
-from intake_app.sync.centre_vault import Centre  # noqa: E402
-from intake_app.sync.enrolment import EnrolmentRequest  # noqa: E402
+from intake_app.sync.centre.devices import approve, register_request  # noqa: E402
+from intake_app.sync.centre.forms import registry_validator  # noqa: E402
+from intake_app.sync.centre.importer import import_bundle  # noqa: E402
+from intake_app.sync.centre.search import refresh_search_index  # noqa: E402
+from intake_app.sync.centre.setup import init_centre  # noqa: E402
+from intake_app.sync.centre.vault import Centre  # noqa: E402
+from intake_app.sync.device.plan import plan_bundles  # noqa: E402
 from intake_app.sync.errors import Outcome  # noqa: E402
-from intake_app.sync.strict_json import dumps_canonical  # noqa: E402
+from intake_app.sync.format import keys  # noqa: E402
+from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle, write_bundle  # noqa: E402
+from intake_app.sync.format.enrolment import EnrolmentRequest  # noqa: E402
+from intake_app.sync.format.strict_json import dumps_canonical  # noqa: E402
 
 MiB = 1024 * 1024
 PASSPHRASE = "bench passphrase 2026"

@@ -45,7 +45,7 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
-import intake_app.ui.shell as shell_module
+import intake_app.ui.worker.shell as shell_module
 original_show = shell_module.Shell.show
 def show(self):
     original_show(self)
@@ -76,7 +76,7 @@ def _time_start(code: str, env: dict[str, str]) -> float:
 
 
 def bench_start(runs: int, folder: Path) -> None:
-    from intake_app.services.worker_service import WorkerService
+    from intake_app.services.worker import WorkerService
     from intake_app.storage import KdfParams
 
     data = folder / "start-data"
@@ -128,9 +128,9 @@ def bench_list(count: int, folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     import intake_app.ui  # noqa: F401 - the PySide6 None guard
-    from intake_app.services.worker_service import WorkerService
+    from intake_app.services.worker import WorkerService
     from intake_app.storage import KdfParams, search
-    from intake_app.ui.interview_list import InterviewList
+    from intake_app.ui.worker.interview_list import InterviewList
 
     app = QApplication.instance() or QApplication([])
     service = WorkerService(folder / "list-vault", kdf=KdfParams.MINIMUM)

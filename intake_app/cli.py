@@ -20,8 +20,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from intake_app.commands import centre_cmds, records, sync_cmds, vault_cmds
-
+    from intake_app.commands import centre as centre_cmds
+    from intake_app.commands import device as sync_cmds
+    from intake_app.commands import records, vault_cmds
     parser = argparse.ArgumentParser(
         prog="intake-app",
         description=_("Record interviews offline and send them home as signed, encrypted bundles."),

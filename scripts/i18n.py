@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from intake_app.i18n import handoff, maintenance  # noqa: E402 - needs the path above
 from intake_app.i18n.catalogs import parse_po, read_report  # noqa: E402
 from intake_app.i18n.languages import LANGUAGE_CODES, directory_of, normalize_code  # noqa: E402
 from intake_app.i18n.pseudo import pseudo_translate  # noqa: E402
+from intake_app.i18n.tools import handoff, maintenance  # noqa: E402 - needs the path above
 
 
 def _codes(given: list[str]) -> list[str]:

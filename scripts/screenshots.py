@@ -53,13 +53,13 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
     from intake_app.i18n import set_language
     from intake_app.i18n.qt import bind_application
     from intake_app.services.demo import DEMO_PASSPHRASE, fill_demo_vault
-    from intake_app.services.worker_service import WorkerService
+    from intake_app.services.worker import WorkerService
     from intake_app.storage import KdfParams
     from intake_app.ui.application import apply_text_size, make_application
     from intake_app.ui.interview_model import ID_ROLE, STATUS_ROLE
     from intake_app.ui.preferences import Preferences
-    from intake_app.ui.settings_dialog import SettingsDialog
-    from intake_app.ui.shell import Shell
+    from intake_app.ui.worker.settings_dialog import SettingsDialog
+    from intake_app.ui.worker.shell import Shell
 
     app = make_application(["intake-screenshots"])
     bind_application(app)
@@ -141,8 +141,8 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
 
 def shoot_centre_setup(home: Path, lang: str, save: Callable[[Any, str, str], None]) -> None:
     """The administrator's set-up page, filled in, and what it shows once the centre is made."""
+    from intake_app.services.centre import CentreService
     from intake_app.storage import KdfParams
-    from intake_app.sync.centre_service import CentreService
     from intake_app.ui.admin.window import AdminWindow
 
     service = CentreService(home / f"centre-{lang}", kdf=KdfParams.MINIMUM)

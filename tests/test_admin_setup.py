@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
+from intake_app.services.centre import CentreService
 from intake_app.storage import KdfParams, Vault
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_setup import SHARE_FOLDERS
-from intake_app.sync.centre_vault import centre_dir, profile_file
-from intake_app.sync.profile import load_profile
+from intake_app.sync.centre.setup import SHARE_FOLDERS
+from intake_app.sync.centre.vault import centre_dir, profile_file
+from intake_app.sync.format.profile import load_profile
 from intake_app.ui.admin.setup_page import SetupPage
 from intake_app.ui.admin.window import AdminWindow
 from tests.test_centre_kit import REGISTRY

@@ -19,9 +19,9 @@ from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.storage import KdfParams
-from intake_app.sync import keys
-from intake_app.sync.bundle_writer import BundleContents, write_bundle
-from intake_app.sync.profile import load_profile
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import BundleContents, write_bundle
+from intake_app.sync.format.profile import load_profile
 from tests.test_centre_kit import FAST, PASSPHRASE, Laptop, document, write_forms_folder
 
 

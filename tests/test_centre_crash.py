@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_records import history
-from intake_app.sync.receipt import receipt_path
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.records import history
+from intake_app.sync.format.receipt import receipt_path
 from tests.test_centre_kit import (
     PASSPHRASE,
     Laptop,
@@ -56,7 +56,9 @@ def after(original):
         return result
     return wrapped
 
-from intake_app.sync import centre_apply, centre_import
+from intake_app.sync.centre import apply as centre_apply
+
+from intake_app.sync.centre import importer as centre_import
 if mode == "during-attachment":
     centre_apply.attachments.add_attachment = die
 elif mode == "before-commit":
@@ -73,8 +75,8 @@ from pathlib import Path
 from intake_app.domain import registry
 forms = Path(sys.argv[1])
 registry.forms_dir = lambda: forms
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.centre_import import import_bundle
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.centre.importer import import_bundle
 passphrase = sys.stdin.readline().rstrip("\\n")
 centre = Centre.open(Path(sys.argv[2]), passphrase)
 print("ready", flush=True)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.bundle_reader import DeviceState
-from intake_app.sync.centre_devices import (
+from intake_app.sync.centre.devices import (
     approve,
     enrolment_files,
     find_device,
@@ -21,17 +20,18 @@ from intake_app.sync.centre_devices import (
     revoke,
     same_fingerprint,
 )
-from intake_app.sync.centre_errors import (
+from intake_app.sync.centre.errors import (
     DeviceNotFound,
     DeviceStateWrong,
     EnrolmentConflict,
     FingerprintMismatch,
     RetireBelowImported,
 )
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import EnrolmentRequest
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import EnrolmentInvalid
+from intake_app.sync.format.enrolment import EnrolmentRequest
+from intake_app.sync.format.reader import DeviceState
 from tests.test_centre_kit import CREATED, Laptop, make_centre, register
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.centre_errors import StatsFieldNotCoded
-from intake_app.sync.centre_export import MIN_GROUP, check_group_fields, export_csv, statistics
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.manifest import Tombstone
+from intake_app.sync.centre.errors import StatsFieldNotCoded
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.reports import MIN_GROUP, check_group_fields, export_csv, statistics
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.format.manifest import Tombstone
 from tests.test_centre_kit import REGISTRY, Laptop, document, make_centre, register
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.vault import Centre
 from intake_app.ui.admin.window import AdminWindow
 from tests.test_centre_kit import REGISTRY, Laptop, document, make_centre, register
 from tests.test_centre_ui import run, shown_window, unlock

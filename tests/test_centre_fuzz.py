@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from tests.test_centre_kit import (
     Laptop,

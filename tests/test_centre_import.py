@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.bundle_check import check_bundle
-from intake_app.sync.centre_devices import lookup_by_key_id
-from intake_app.sync.centre_import import _Attempt, _decide, import_bundle
-from intake_app.sync.centre_log import alerts
-from intake_app.sync.centre_quarantine import held_bundles
-from intake_app.sync.centre_records import (
+from intake_app.sync.centre.devices import lookup_by_key_id
+from intake_app.sync.centre.importer import _Attempt, _decide, import_bundle
+from intake_app.sync.centre.log import alerts
+from intake_app.sync.centre.quarantine import held_bundles
+from intake_app.sync.centre.records import (
     attachments,
     get_document,
     get_interview,
@@ -25,12 +24,13 @@ from intake_app.sync.centre_records import (
     search_interviews,
     tombstones,
 )
-from intake_app.sync.centre_release import approve_device, release_number, revoke_device
-from intake_app.sync.centre_sequence import SEQ_FAR_AHEAD, Gap, gaps
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre.release import approve_device, release_number, revoke_device
+from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD, Gap, gaps
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.manifest import Tombstone
-from intake_app.sync.receipt import SentBundle, read_receipt, receipt_path
+from intake_app.sync.format.check import check_bundle
+from intake_app.sync.format.manifest import Tombstone
+from intake_app.sync.format.receipt import SentBundle, read_receipt, receipt_path
 from tests.test_centre_kit import (
     Laptop,
     attachment,
@@ -268,7 +268,7 @@ def test_no_plaintext_reaches_the_disk(centre: Centre, tmp_path: Path) -> None:
 
 def test_search_index_catches_up_with_imports_before_a_search(centre: Centre,
                                                               tmp_path: Path) -> None:
-    from intake_app.sync.centre_search import refresh_search_index
+    from intake_app.sync.centre.search import refresh_search_index
 
     laptop = Laptop()
     register(centre, laptop)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.centre_inbox import ScanProgress, inbox_files, scan_inbox
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre.inbox import ScanProgress, inbox_files, scan_inbox
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.receipt import receipt_path
+from intake_app.sync.format.receipt import receipt_path
 from tests.test_centre_kit import Laptop, make_centre, register
 
 

@@ -22,23 +22,23 @@ import pyrage
 from intake_app.domain.form_loader import load_form_text
 from intake_app.domain.registry import FormRegistry
 from intake_app.storage import KdfParams, Vault
-from intake_app.sync import keys
-from intake_app.sync.bundle_format import BundleComment
-from intake_app.sync.bundle_writer import (
+from intake_app.sync.centre.devices import RegisteredDevice, approve, register_request
+from intake_app.sync.centre.forms import registry_validator
+from intake_app.sync.centre.schema import RECORD_TABLES
+from intake_app.sync.centre.setup import init_centre
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import (
     AttachmentSource,
     BundleContents,
     WrittenBundle,
     write_bundle,
 )
-from intake_app.sync.centre_devices import RegisteredDevice, approve, register_request
-from intake_app.sync.centre_forms import registry_validator
-from intake_app.sync.centre_schema import RECORD_TABLES
-from intake_app.sync.centre_setup import init_centre
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import EnrolmentRequest, write_enrolment
-from intake_app.sync.manifest import Tombstone
-from intake_app.sync.payload_reader import RecordValidator
-from intake_app.sync.profile import CentreProfile
+from intake_app.sync.format.enrolment import EnrolmentRequest, write_enrolment
+from intake_app.sync.format.manifest import Tombstone
+from intake_app.sync.format.payload_reader import RecordValidator
+from intake_app.sync.format.profile import CentreProfile
+from intake_app.sync.format.spec import BundleComment
 
 PASSPHRASE = "centre passphrase 2026"
 FAST = KdfParams.MINIMUM

@@ -17,19 +17,20 @@ from typing import Any
 import pytest
 
 from intake_app.storage.database import Connection
-from intake_app.sync import centre_import, centre_receipts
-from intake_app.sync.bundle_reader import DeviceState, KnownDevice, SignedBundle
-from intake_app.sync.centre_devices import approve, get_device, retire, revoke
-from intake_app.sync.centre_errors import LastSeqNegative
-from intake_app.sync.centre_import import ImportResult, import_bundle
-from intake_app.sync.centre_log import alerts, import_log
-from intake_app.sync.centre_quarantine import held_bundles
-from intake_app.sync.centre_records import list_interviews
-from intake_app.sync.centre_sequence import SEQ_FAR_AHEAD
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre import importer as centre_import
+from intake_app.sync.centre import receipts as centre_receipts
+from intake_app.sync.centre.devices import approve, get_device, retire, revoke
+from intake_app.sync.centre.errors import LastSeqNegative
+from intake_app.sync.centre.importer import ImportResult, import_bundle
+from intake_app.sync.centre.log import alerts, import_log
+from intake_app.sync.centre.quarantine import held_bundles
+from intake_app.sync.centre.records import list_interviews
+from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.payload_reader import FormCheck
-from intake_app.sync.receipt import SentBundle, read_receipt, receipt_path
+from intake_app.sync.format.payload_reader import FormCheck
+from intake_app.sync.format.reader import DeviceState, KnownDevice, SignedBundle
+from intake_app.sync.format.receipt import SentBundle, read_receipt, receipt_path
 from tests.test_centre_cli import cli  # noqa: F401 - the command-line fixture
 from tests.test_centre_kit import (
     Laptop,

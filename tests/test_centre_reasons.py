@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
-from intake_app.sync.centre_devices import retire, revoke
-from intake_app.sync.centre_import import ImportResult, import_bundle
-from intake_app.sync.centre_log import import_log
-from intake_app.sync.centre_quarantine import held_bundles
-from intake_app.sync.centre_sequence import SEQ_FAR_AHEAD
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre.devices import retire, revoke
+from intake_app.sync.centre.importer import ImportResult, import_bundle
+from intake_app.sync.centre.log import import_log
+from intake_app.sync.centre.quarantine import held_bundles
+from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
+from intake_app.sync.format.spec import MAX_BUNDLE_SIZE
 from tests.test_centre_kit import (
     Laptop,
     build_zip,

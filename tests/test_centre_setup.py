@@ -9,14 +9,14 @@ import pytest
 
 from intake_app.errors import VaultExists
 from intake_app.storage import Vault
-from intake_app.sync.bundle_check import check_bundle
-from intake_app.sync.centre_devices import lookup_by_key_id
-from intake_app.sync.centre_errors import BackupIdentityExists, NotACentreVault
-from intake_app.sync.centre_setup import SetupFieldInvalid, init_centre
-from intake_app.sync.centre_vault import Centre, centre_dir, profile_file
+from intake_app.sync.centre.devices import lookup_by_key_id
+from intake_app.sync.centre.errors import BackupIdentityExists, NotACentreVault
+from intake_app.sync.centre.setup import SetupFieldInvalid, init_centre
+from intake_app.sync.centre.vault import Centre, centre_dir, profile_file
 from intake_app.sync.errors import Outcome
-from intake_app.sync.keys import export_secret_key, identity_to_text, parse_identity
-from intake_app.sync.profile import load_profile
+from intake_app.sync.format.check import check_bundle
+from intake_app.sync.format.keys import export_secret_key, identity_to_text, parse_identity
+from intake_app.sync.format.profile import load_profile
 from tests.test_centre_kit import (
     FAST,
     PASSPHRASE,

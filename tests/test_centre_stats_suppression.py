@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake_app.sync.stats_suppression import hidden_groups
+from intake_app.sync.centre.suppression import hidden_groups
 
 MIN = 5
 VALUES = ("a", "b", "c", "d")

@@ -23,18 +23,18 @@ from intake_app.domain import registry
 from intake_app.errors import DiskFull, KnownError
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.i18n.pseudo import pseudo_translate
+from intake_app.services.centre import CentreService
 from intake_app.storage import KdfParams
-from intake_app.sync import keys
-from intake_app.sync.bundle_reader import DeviceState
-from intake_app.sync.bundle_writer import BundleContents, write_bundle
-from intake_app.sync.centre_devices import RegisteredDevice, register_request
-from intake_app.sync.centre_import import ImportResult, import_bundle
-from intake_app.sync.centre_records import ImportedTombstone
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import EnrolmentRequest, enrolment_comment
+from intake_app.sync.centre.devices import RegisteredDevice, register_request
+from intake_app.sync.centre.importer import ImportResult, import_bundle
+from intake_app.sync.centre.records import ImportedTombstone
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.profile import load_profile
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import BundleContents, write_bundle
+from intake_app.sync.format.enrolment import EnrolmentRequest, enrolment_comment
+from intake_app.sync.format.profile import load_profile
+from intake_app.sync.format.reader import DeviceState
 from tests.test_centre_kit import (
     FAST,
     PASSPHRASE,
@@ -226,7 +226,7 @@ def test_deletion_reasons_are_shown_in_words(service: CentreService, qtbot: QtBo
 
 
 def test_every_reason_a_laptop_sends_has_words() -> None:
-    from intake_app.sync.device_changes import FALLBACK_REASON
+    from intake_app.sync.device.changes import FALLBACK_REASON
     from intake_app.ui.admin.interviews_tab import DELETION_REASONS
 
     assert {"consent-withdrawn", FALLBACK_REASON} <= set(DELETION_REASONS)
@@ -285,7 +285,7 @@ def test_laptop_names_cannot_spoof_the_devices_table(service: CentreService,
 
 def test_the_status_line_shows_file_names_as_plain_escaped_text(
         tmp_path: Path, qtbot: QtBot) -> None:
-    from intake_app.sync.centre_inbox import ScanProgress
+    from intake_app.sync.centre.inbox import ScanProgress
     from intake_app.ui.admin.window import AdminWindow
 
     made = CentreService(tmp_path / "none")

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.centre_devices import approve, read_requests
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_records import attachments, get_document
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre.devices import approve, read_requests
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.records import attachments, get_document
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.keys import public_key_file
+from intake_app.sync.format.keys import public_key_file
 from tests.test_centre_kit import (
     CREATED,
     Laptop,

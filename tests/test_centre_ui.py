@@ -16,10 +16,10 @@ from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.i18n.qt import bind_application
-from intake_app.sync.centre_import import import_bundle
-from intake_app.sync.centre_records import get_interview
-from intake_app.sync.centre_sequence import SEQ_FAR_AHEAD
-from intake_app.sync.centre_service import CentreService
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.records import get_interview
+from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.ui.admin.referral import ReferralData, referral_html
 from intake_app.ui.admin.rows_model import Column, RowsModel

@@ -28,7 +28,7 @@ from intake_app.i18n.catalogs import (
     po_path,
     review_state,
 )
-from intake_app.i18n.maintenance import Project, check_language, check_template
+from intake_app.i18n.tools.maintenance import Project, check_language, check_template
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = Project(ROOT)

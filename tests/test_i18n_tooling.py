@@ -12,8 +12,8 @@ import pytest
 
 from intake_app.i18n import _, ngettext, pgettext, set_language, use_translations_folder
 from intake_app.i18n.catalogs import mo_path, parse_po, po_path, review_state
-from intake_app.i18n.handoff import apply_translations, untranslated
-from intake_app.i18n.maintenance import (
+from intake_app.i18n.tools.handoff import apply_translations, untranslated
+from intake_app.i18n.tools.maintenance import (
     Project,
     check_language,
     check_sources,

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import selfcheck, selfcheck_scan, selfcheck_steps
-from intake_app.selfcheck_steps import Context
+from intake_app import selfcheck
+from intake_app.selfcheck import scan as selfcheck_scan
+from intake_app.selfcheck import steps as selfcheck_steps
+from intake_app.selfcheck.steps import Context
 
 ROOT = Path(__file__).resolve().parents[1]
 

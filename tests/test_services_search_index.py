@@ -8,7 +8,7 @@ from pathlib import Path
 
 from storage_fixtures import make_document
 
-from intake_app.services.worker_service import INDEX_BATCH, WorkerService
+from intake_app.services.worker import INDEX_BATCH, WorkerService
 from intake_app.storage import KdfParams, Vault
 
 PASSPHRASE = "several words for the index test"

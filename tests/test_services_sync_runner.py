@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from intake_app.services.sync_runner import SyncRunner
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
-from intake_app.sync.device_status import SyncState, SyncStatus
+from intake_app.sync.device.status import SyncState, SyncStatus
 
 
 def test_rounds_run_on_a_daemon_thread_and_stop_when_closed(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.storage import KdfParams, Vault
-from intake_app.sync.purge import purge_schedule
+from intake_app.sync.device.purge import purge_schedule
 from tests.test_centre_kit import FAST, document, write_forms_folder
 from tests.test_centre_kit import PASSPHRASE as CENTRE_PASSPHRASE
 

@@ -15,9 +15,9 @@ from test_sync_device_kit import Centre, inbox_files, open_vault, save_interview
 from intake_app import safelog
 from intake_app.cli import EXIT_KNOWN_ERROR, main
 from intake_app.storage import Vault
-from intake_app.sync.device_identity import device_status
-from intake_app.sync.enrolment import read_enrolment
-from intake_app.sync.keys import parse_public_key, public_key_file
+from intake_app.sync.device.identity import device_status
+from intake_app.sync.format.enrolment import read_enrolment
+from intake_app.sync.format.keys import parse_public_key, public_key_file
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data: Path,
@@ -100,7 +100,7 @@ def test_verify_refuses_another_key_and_a_changed_bundle(
     setup: tuple[Path, Centre], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from intake_app.sync.keys import generate_signing_key, public_key_to_text
+    from intake_app.sync.format.keys import generate_signing_key, public_key_to_text
 
     data, centre = setup
     _run(monkeypatch, capsys, data, "device", "enrol", centre.profile_path, "--yes")

@@ -18,25 +18,25 @@ from test_sync_device_kit import (
     save_interview,
 )
 
-from intake_app.sync.device_enrol import (
+from intake_app.sync.device.enrol import (
     accept_profile,
     enrolment_request,
     read_profile_file,
     same_fingerprint,
     write_enrolment_request,
 )
-from intake_app.sync.device_errors import (
+from intake_app.sync.device.errors import (
     EnrolledElsewhere,
     EnrolmentDetailsMissing,
     FingerprintMismatch,
     NotEnrolled,
     ShareUnreachable,
 )
-from intake_app.sync.device_export import export_changes
-from intake_app.sync.device_identity import device_status, load_device
-from intake_app.sync.enrolment import read_enrolment
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.identity import device_status, load_device
+from intake_app.sync.device.outbox import Outbox
 from intake_app.sync.errors import ProfileInvalid
-from intake_app.sync.outbox import Outbox
+from intake_app.sync.format.enrolment import read_enrolment
 
 
 def test_profile_fingerprint_is_of_the_file_bytes(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_new_profile_of_the_same_centre_keeps_the_device(tmp_path: Path) -> None
     moved = Centre(centre.keys, centre.profile, centre.share, tmp_path / "p2.json")
     from dataclasses import replace
 
-    from intake_app.sync.profile import write_profile
+    from intake_app.sync.format.profile import write_profile
 
     write_profile(moved.profile_path, replace(centre.profile, share=str(tmp_path / "s2")))
     again = accept_profile(vault, read_profile_file(moved.profile_path), device_name="X",

@@ -24,12 +24,13 @@ from test_sync_device_kit import (
 
 from intake_app.errors import NotFound
 from intake_app.storage import Vault
-from intake_app.sync import device_export, keys
-from intake_app.sync.device_export import export_changes
+from intake_app.sync.device import export as device_export
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.outbox import Outbox, OutboxState
+from intake_app.sync.device.transport import copy_bundle, file_sha256
 from intake_app.sync.errors import Outcome
-from intake_app.sync.outbox import Outbox, OutboxState
-from intake_app.sync.strict_json import dumps_canonical
-from intake_app.sync.transport import copy_bundle, file_sha256
+from intake_app.sync.format import keys
+from intake_app.sync.format.strict_json import dumps_canonical
 
 
 def _copy_all(vault, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -257,7 +258,7 @@ def test_stray_outbox_files_are_swept_and_stored_ones_kept(tmp_path: Path) -> No
 
 def test_a_version_1_outbox_is_moved_out_of_the_database(tmp_path: Path) -> None:
     from intake_app.storage import KdfParams
-    from intake_app.sync.device_schema import COMPONENT, DEVICE_V1, ensure_device_schema
+    from intake_app.sync.device.schema import COMPONENT, DEVICE_V1, ensure_device_schema
 
     vault, _code = Vault.create(tmp_path / "vault", "a passphrase for the test 2026",
                                 kdf=KdfParams.MINIMUM)
@@ -284,7 +285,7 @@ def test_exports_of_one_vault_take_turns_across_processes(tmp_path: Path) -> Non
     import sys
     import time
 
-    from intake_app.sync.outbox import export_lock
+    from intake_app.sync.device.outbox import export_lock
 
     vault, _centre, _identity = enrolled(tmp_path)
     folder = Outbox(vault).files.folder
@@ -292,7 +293,7 @@ def test_exports_of_one_vault_take_turns_across_processes(tmp_path: Path) -> Non
         [sys.executable, "-c",
          "import sys, time\n"
          "from pathlib import Path\n"
-         "from intake_app.sync.outbox_files import OutboxFiles\n"
+         "from intake_app.sync.device.outbox_files import OutboxFiles\n"
          "with OutboxFiles(Path(sys.argv[1])).exclusive():\n"
          "    print('held', flush=True)\n"
          "    time.sleep(1.5)\n",

@@ -19,10 +19,10 @@ from storage_fixtures import PASSPHRASE, child_env
 from test_sync_device_kit import enrolled, manifest_of, random_bytes, save_interview
 
 from intake_app.storage import Vault
-from intake_app.sync.device_export import export_changes
-from intake_app.sync.outbox import Outbox, OutboxState
-from intake_app.sync.strict_json import format_timestamp
-from intake_app.sync.transport import copy_bundle
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.outbox import Outbox, OutboxState
+from intake_app.sync.device.transport import copy_bundle
+from intake_app.sync.format.strict_json import format_timestamp
 
 pytestmark = pytest.mark.slow
 ROUNDS = 20

@@ -24,17 +24,17 @@ import pytest
 from storage_fixtures import FAST, PASSPHRASE, make_document
 
 from intake_app.storage import Vault
-from intake_app.sync import keys
-from intake_app.sync.bundle_check import BundleCheck, check_bundle
-from intake_app.sync.bundle_reader import DeviceState, KnownDevice
-from intake_app.sync.device_enrol import accept_profile, read_profile_file
-from intake_app.sync.device_identity import DeviceIdentity
-from intake_app.sync.device_schema import ensure_device_schema
+from intake_app.sync.device.enrol import accept_profile, read_profile_file
+from intake_app.sync.device.identity import DeviceIdentity
+from intake_app.sync.device.schema import ensure_device_schema
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.manifest import Manifest, parse_manifest
-from intake_app.sync.payload_reader import FormCheck
-from intake_app.sync.profile import CentreProfile, write_profile
-from intake_app.sync.receipt import Receipt, ReceiptRecord, write_receipt
+from intake_app.sync.format import keys
+from intake_app.sync.format.check import BundleCheck, check_bundle
+from intake_app.sync.format.manifest import Manifest, parse_manifest
+from intake_app.sync.format.payload_reader import FormCheck
+from intake_app.sync.format.profile import CentreProfile, write_profile
+from intake_app.sync.format.reader import DeviceState, KnownDevice
+from intake_app.sync.format.receipt import Receipt, ReceiptRecord, write_receipt
 
 needs_cli = pytest.mark.skipif(
     shutil.which("age") is None or shutil.which("minisign") is None,

@@ -17,11 +17,10 @@ from test_sync_device_kit import (
 
 from intake_app.errors import NotFound
 from intake_app.storage import Vault
-from intake_app.sync.device_export import export_changes
-from intake_app.sync.device_identity import DeviceIdentity, load_device
-from intake_app.sync.device_receipts import collect_receipts
-from intake_app.sync.outbox import Outbox, OutboxState
-from intake_app.sync.purge import (
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.identity import DeviceIdentity, load_device
+from intake_app.sync.device.outbox import Outbox, OutboxState
+from intake_app.sync.device.purge import (
     DEFAULT_RETENTION_DAYS,
     RetentionInvalid,
     purge_due,
@@ -29,7 +28,8 @@ from intake_app.sync.purge import (
     retention_days,
     set_retention_days,
 )
-from intake_app.sync.transport import copy_bundle, prepare_inbox
+from intake_app.sync.device.receipts import collect_receipts
+from intake_app.sync.device.transport import copy_bundle, prepare_inbox
 
 RECEIVED = datetime(2026, 11, 28, 19, 0, 0, tzinfo=UTC)
 

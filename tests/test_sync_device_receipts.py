@@ -17,15 +17,15 @@ from test_sync_device_kit import (
 )
 
 from intake_app.storage import Vault
-from intake_app.sync import keys
-from intake_app.sync.device_errors import BundleRefusedByCentre
-from intake_app.sync.device_export import export_changes
-from intake_app.sync.device_identity import DeviceIdentity, load_device
-from intake_app.sync.device_receipts import collect_receipts
+from intake_app.sync.device.errors import BundleRefusedByCentre
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.identity import DeviceIdentity, load_device
+from intake_app.sync.device.outbox import Outbox, OutboxState
+from intake_app.sync.device.receipts import collect_receipts
+from intake_app.sync.device.transport import copy_bundle, prepare_inbox
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
-from intake_app.sync.outbox import Outbox, OutboxState
-from intake_app.sync.receipt import ReceiptRecord
-from intake_app.sync.transport import copy_bundle, prepare_inbox
+from intake_app.sync.format import keys
+from intake_app.sync.format.receipt import ReceiptRecord
 
 NOW = "2026-11-28T19:00:00Z"
 

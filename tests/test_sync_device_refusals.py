@@ -31,12 +31,12 @@ from intake_app import safelog
 from intake_app.cli import main
 from intake_app.i18n import set_language
 from intake_app.storage import KdfParams, Vault
-from intake_app.sync.centre_devices import RegisteredDevice, register_request
-from intake_app.sync.centre_inbox import scan_inbox
-from intake_app.sync.centre_release import approve_device
-from intake_app.sync.centre_vault import Centre, profile_file
-from intake_app.sync.device_enrol import accept_profile, enrolment_request, read_profile_file
-from intake_app.sync.device_errors import (
+from intake_app.sync.centre.devices import RegisteredDevice, register_request
+from intake_app.sync.centre.inbox import scan_inbox
+from intake_app.sync.centre.release import approve_device
+from intake_app.sync.centre.vault import Centre, profile_file
+from intake_app.sync.device.enrol import accept_profile, enrolment_request, read_profile_file
+from intake_app.sync.device.errors import (
     BundleRefusedInterviewKept,
     BundleRefusedSplit,
     InterviewsIncomplete,
@@ -44,16 +44,16 @@ from intake_app.sync.device_errors import (
     InterviewsRefusedByCentre,
     InterviewsTooLarge,
 )
-from intake_app.sync.device_identity import load_device
-from intake_app.sync.device_receipts import collect_receipts
-from intake_app.sync.device_refusals import refused_interviews
-from intake_app.sync.device_schema import COMPONENT, DEVICE_V1, DEVICE_V2, ensure_device_schema
-from intake_app.sync.device_status import SyncState
-from intake_app.sync.device_sync import SyncOptions, SyncReport, sync_once
+from intake_app.sync.device.identity import load_device
+from intake_app.sync.device.outbox import WAITING, Outbox, OutboxState
+from intake_app.sync.device.receipts import collect_receipts
+from intake_app.sync.device.refusals import refused_interviews
+from intake_app.sync.device.round import SyncOptions, SyncReport, sync_once
+from intake_app.sync.device.schema import COMPONENT, DEVICE_V1, DEVICE_V2, ensure_device_schema
+from intake_app.sync.device.status import SyncState
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
-from intake_app.sync.files import atomic_write_bytes
-from intake_app.sync.outbox import WAITING, Outbox, OutboxState
-from intake_app.sync.receipt import receipt_path
+from intake_app.sync.format.receipt import receipt_path
+from intake_app.sync.share import atomic_write_bytes
 from tests.test_centre_kit import make_centre
 
 NOW = "2026-11-28T19:00:00Z"

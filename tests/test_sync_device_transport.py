@@ -15,12 +15,12 @@ from test_sync_device_kit import (
     save_interview,
 )
 
-from intake_app.sync.device_export import export_changes
-from intake_app.sync.device_status import SyncState, SyncStatus
-from intake_app.sync.device_sync import ExportWhen, SyncOptions, sync_once
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.outbox import Outbox
+from intake_app.sync.device.round import ExportWhen, SyncOptions, sync_once
+from intake_app.sync.device.status import SyncState, SyncStatus
+from intake_app.sync.device.transport import copy_bundle, file_sha256, prepare_inbox
 from intake_app.sync.errors import ShareWriteFailed
-from intake_app.sync.outbox import Outbox
-from intake_app.sync.transport import copy_bundle, file_sha256, prepare_inbox
 
 BIG = 3_000_000  # a few outbox chunks, so the copy has a middle to be interrupted in
 
@@ -154,8 +154,8 @@ def test_a_damaged_outbox_file_is_abandoned_and_its_contents_sent_again(
 ) -> None:
     from test_sync_device_kit import manifest_of
 
-    from intake_app.sync.device_errors import OutboxCopyDamaged
-    from intake_app.sync.outbox import OutboxState
+    from intake_app.sync.device.errors import OutboxCopyDamaged
+    from intake_app.sync.device.outbox import OutboxState
 
     vault, centre, identity = enrolled(tmp_path)
     record = save_interview(vault)

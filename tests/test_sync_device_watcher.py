@@ -15,10 +15,10 @@ from test_sync_device_kit import (
     save_interview,
 )
 
-from intake_app.sync.device_probe import Reachability, probe_folder
-from intake_app.sync.device_status import SyncState, SyncStatus
-from intake_app.sync.device_sync import SyncOptions
-from intake_app.sync.watcher import ShareWatcher
+from intake_app.sync.device.probe import Reachability, probe_folder
+from intake_app.sync.device.round import SyncOptions
+from intake_app.sync.device.status import SyncState, SyncStatus
+from intake_app.sync.device.watcher import ShareWatcher
 
 
 def test_not_enrolled(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync.centre_devices import list_devices, read_requests
-from intake_app.sync.enrolment import (
+from intake_app.sync.centre.devices import list_devices, read_requests
+from intake_app.sync.errors import EnrolmentInvalid
+from intake_app.sync.format.enrolment import (
     EnrolmentRequest,
     enrolment_comment,
     escape_hidden,
@@ -17,7 +18,6 @@ from intake_app.sync.enrolment import (
     parse_enrolment,
     read_enrolment,
 )
-from intake_app.sync.errors import EnrolmentInvalid
 from tests.test_centre_kit import CREATED, Laptop, make_centre
 
 # What a crafted name could use to fool the administrator's terminal or window.
@@ -126,7 +126,7 @@ def test_escape_hidden_shows_every_hidden_character_and_keeps_the_rest() -> None
 
 
 def test_a_written_request_with_an_ordinary_name_round_trips(tmp_path: Path) -> None:
-    from intake_app.sync.enrolment import write_enrolment
+    from intake_app.sync.format.enrolment import write_enrolment
 
     laptop = Laptop()
     request = EnrolmentRequest.make(device_id=laptop.device_id, device_name="لپ‌تاپ ۷",

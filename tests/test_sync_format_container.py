@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from test_sync_format_kit import Centre, Device, build_zip, check, write, zip_entries
 
-from intake_app.sync.bundle_format import MAX_BUNDLE_SIZE
-from intake_app.sync.bundle_reader import open_container
 from intake_app.sync.errors import BundleRefused, Outcome, Reason
-from intake_app.sync.zip_reader import ZipProblem, iter_entry, read_directory
+from intake_app.sync.format.reader import open_container
+from intake_app.sync.format.spec import MAX_BUNDLE_SIZE
+from intake_app.sync.format.zip_reader import ZipProblem, iter_entry, read_directory
 
 
 @pytest.fixture

@@ -10,16 +10,16 @@ import pytest
 from test_sync_format_kit import CREATED, Device, needs_cli, run
 
 from intake_app.errors import DiskFull
-from intake_app.sync import keys
-from intake_app.sync.enrolment import (
+from intake_app.sync.errors import EnrolmentInvalid, ShareWriteFailed
+from intake_app.sync.format import keys
+from intake_app.sync.format.enrolment import (
     EnrolmentRequest,
     enrolment_comment,
     parse_enrolment,
     read_enrolment,
     write_enrolment,
 )
-from intake_app.sync.errors import EnrolmentInvalid, ShareWriteFailed
-from intake_app.sync.files import atomic_write_bytes, atomic_writer
+from intake_app.sync.share import atomic_write_bytes, atomic_writer
 
 
 def _request(device: Device) -> EnrolmentRequest:

@@ -27,13 +27,13 @@ from test_sync_format_kit import (
     write,
 )
 
-from intake_app.sync.bundle_format import BundleComment
-from intake_app.sync.bundle_reader import SignedBundle
 from intake_app.sync.errors import BundleRefused, Outcome, Reason
-from intake_app.sync.manifest import parse_manifest
-from intake_app.sync.payload_reader import check_payload
-from intake_app.sync.strict_json import FormatProblem
-from intake_app.sync.zip_reader import ZipProblem, iter_entry, read_directory
+from intake_app.sync.format.manifest import parse_manifest
+from intake_app.sync.format.payload_reader import check_payload
+from intake_app.sync.format.reader import SignedBundle
+from intake_app.sync.format.spec import BundleComment
+from intake_app.sync.format.strict_json import FormatProblem
+from intake_app.sync.format.zip_reader import ZipProblem, iter_entry, read_directory
 
 FUZZ = settings(max_examples=250, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -8,10 +8,10 @@ from pathlib import Path
 import minisign
 from test_sync_format_kit import needs_cli, run, validate, zip_entries
 
-from intake_app.sync import keys
-from intake_app.sync.bundle_check import check_bundle
-from intake_app.sync.bundle_reader import DeviceState, KnownDevice
 from intake_app.sync.errors import Outcome, Reason
+from intake_app.sync.format import keys
+from intake_app.sync.format.check import check_bundle
+from intake_app.sync.format.reader import DeviceState, KnownDevice
 
 DATA = Path(__file__).parent / "data" / "sync_format_v1"
 BUNDLE = DATA / "3f1b6e2a-8c4d-4f5e-9a7b-1c2d3e4f5a6b-00000017.ibundle"

@@ -13,16 +13,16 @@ import pyrage
 import pytest
 from test_sync_format_kit import Centre, needs_cli, new_id, run
 
-from intake_app.sync import keys
 from intake_app.sync.errors import DeviceKeyDamaged, ProfileInvalid
-from intake_app.sync.profile import (
+from intake_app.sync.format import keys
+from intake_app.sync.format.profile import (
     CentreProfile,
     load_profile,
     parse_profile,
     profile_fingerprint,
     write_profile,
 )
-from intake_app.sync.strict_json import FormatProblem
+from intake_app.sync.format.strict_json import FormatProblem
 
 
 def test_fingerprint_is_twenty_hex_digits_of_sha256_in_groups_of_four() -> None:

@@ -22,19 +22,19 @@ import minisign
 import pyrage
 import pytest
 
-from intake_app.sync import keys
-from intake_app.sync.bundle_check import BundleCheck, check_bundle
-from intake_app.sync.bundle_format import BundleComment
-from intake_app.sync.bundle_reader import DeviceState, KnownDevice
-from intake_app.sync.bundle_writer import (
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import (
     AttachmentSource,
     BundleContents,
     WrittenBundle,
     write_bundle,
 )
-from intake_app.sync.manifest import Tombstone
-from intake_app.sync.payload_reader import FormCheck, RecordOwner, no_owner
-from intake_app.sync.profile import CentreProfile
+from intake_app.sync.format.check import BundleCheck, check_bundle
+from intake_app.sync.format.manifest import Tombstone
+from intake_app.sync.format.payload_reader import FormCheck, RecordOwner, no_owner
+from intake_app.sync.format.profile import CentreProfile
+from intake_app.sync.format.reader import DeviceState, KnownDevice
+from intake_app.sync.format.spec import BundleComment
 
 CREATED = datetime(2026, 11, 28, 16, 2, 11, tzinfo=UTC)
 FORMS = {("intake-fi", "2026.1")}

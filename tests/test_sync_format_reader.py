@@ -32,17 +32,17 @@ from test_sync_format_kit import (
     zip_entries,
 )
 
-from intake_app.sync import keys
-from intake_app.sync.bundle_check import check_bundle
-from intake_app.sync.bundle_reader import (
+from intake_app.sync.errors import BundleRefused, Outcome, Reason
+from intake_app.sync.format import keys
+from intake_app.sync.format.check import check_bundle
+from intake_app.sync.format.manifest import Tombstone
+from intake_app.sync.format.payload_reader import open_payload
+from intake_app.sync.format.reader import (
     DeviceState,
     check_sequence,
     open_container,
     verify_signature,
 )
-from intake_app.sync.errors import BundleRefused, Outcome, Reason
-from intake_app.sync.manifest import Tombstone
-from intake_app.sync.payload_reader import open_payload
 
 Entries = list[tuple[str, bytes]]
 

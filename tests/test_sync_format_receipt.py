@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_sync_format_kit import Centre, Device, document, needs_cli, new_id, run, write
 
-from intake_app.sync import keys
-from intake_app.sync.bundle_writer import WrittenBundle
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
-from intake_app.sync.receipt import (
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import WrittenBundle
+from intake_app.sync.format.receipt import (
     Receipt,
     ReceiptRecord,
     SentBundle,
@@ -23,7 +23,7 @@ from intake_app.sync.receipt import (
     verify_receipt,
     write_receipt,
 )
-from intake_app.sync.strict_json import FormatProblem
+from intake_app.sync.format.strict_json import FormatProblem
 
 
 @pytest.fixture

@@ -28,13 +28,13 @@ from test_sync_format_kit import (
 )
 
 from intake_app.errors import VaultDamaged
-from intake_app.sync import keys
-from intake_app.sync.bundle_format import README_TEXT
-from intake_app.sync.bundle_plan import plan_bundles
-from intake_app.sync.bundle_writer import AttachmentSource, write_bundle
+from intake_app.sync.device.plan import plan_bundles
 from intake_app.sync.errors import ExportTooLarge, Outcome
-from intake_app.sync.manifest import Tombstone, parse_manifest
-from intake_app.sync.strict_json import dumps_canonical
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import AttachmentSource, write_bundle
+from intake_app.sync.format.manifest import Tombstone, parse_manifest
+from intake_app.sync.format.spec import README_TEXT
+from intake_app.sync.format.strict_json import dumps_canonical
 
 
 @pytest.fixture
@@ -176,8 +176,7 @@ def test_attachment_bytes_that_do_not_match_their_hash_write_nothing(out: Path) 
 def test_a_failure_before_encrypting_leaves_no_thread_behind(
     out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from intake_app.sync import device_bundle
-
+    from intake_app.sync.format import writer as device_bundle
     def unreadable(_text: str) -> object:
         raise ValueError("unreadable recipient")
 
@@ -278,9 +277,9 @@ import io, sys, time, uuid
 from datetime import UTC, datetime
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from intake_app.sync import keys
-from intake_app.sync.bundle_writer import AttachmentSource, BundleContents, write_bundle
-from intake_app.sync.profile import CentreProfile
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import AttachmentSource, BundleContents, write_bundle
+from intake_app.sync.format.profile import CentreProfile
 
 class Slow(io.BytesIO):
     def read(self, size=-1):

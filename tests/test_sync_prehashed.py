@@ -7,8 +7,8 @@ import os
 import minisign
 import pytest
 
-from intake_app.sync import keys
-from intake_app.sync.prehashed import new_digest, sign_digest
+from intake_app.sync.format import keys
+from intake_app.sync.format.prehashed import new_digest, sign_digest
 
 
 def test_signing_the_digest_gives_py_minisigns_signature_byte_for_byte() -> None:
@@ -37,7 +37,7 @@ def test_refuses_what_it_cannot_sign_honestly() -> None:
 
 
 def test_verify_digest_agrees_with_py_minisign() -> None:
-    from intake_app.sync.prehashed import verify_digest
+    from intake_app.sync.format.prehashed import verify_digest
 
     pair, other = keys.generate_signing_key(), keys.generate_signing_key()
     data = os.urandom(50_000)

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_app.ui.settings_dialog import SettingsDialog
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.settings_dialog import SettingsDialog
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE
@@ -129,7 +129,7 @@ def test_unlock_screen_tab_order(qtbot, shell) -> None:
 
 
 def test_every_progress_bar_of_the_administrators_window_is_named(qtbot, tmp_path: Path) -> None:
-    from intake_app.sync.centre_service import CentreService
+    from intake_app.services.centre import CentreService
     from intake_app.ui.admin.window import AdminWindow
 
     service = CentreService(tmp_path / "no-centre-yet")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from intake_app.services.demo import DEMO_PASSPHRASE
-from intake_app.ui.demo_start import start_demo
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.demo_start import start_demo
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE

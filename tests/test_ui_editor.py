@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.editor.question_row import QuestionRow
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE

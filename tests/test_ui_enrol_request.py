@@ -12,16 +12,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
-from intake_app.services.centre import enrolment
-from intake_app.services.worker_service import WorkerService
-from intake_app.sync.centre_devices import enrolment_files, register_request
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.device_identity import device_status
-from intake_app.sync.enrolment import read_enrolment
+from intake_app.services.enrolment import enrolment
+from intake_app.services.worker import WorkerService
+from intake_app.sync.centre.devices import enrolment_files, register_request
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.device.identity import device_status
+from intake_app.sync.format.enrolment import read_enrolment
 from intake_app.ui.application import apply_text_size
-from intake_app.ui.centre_profile_step import CentreProfileStep
-from intake_app.ui.enrol_dialog import EnrolDialog
-from intake_app.ui.settings_dialog import SettingsDialog
+from intake_app.ui.worker.centre_profile_step import CentreProfileStep
+from intake_app.ui.worker.enrol_dialog import EnrolDialog
+from intake_app.ui.worker.settings_dialog import SettingsDialog
 from tests.test_centre_kit import make_centre
 from tests.test_ui_accessibility import unnamed_controls
 from tests.ui_helpers import (
@@ -63,7 +63,7 @@ def arabic() -> Iterator[None]:
 
 
 def _accept(qtbot, step: CentreProfileStep, profile: Path) -> None:
-    from intake_app.services.centre import read_centre_profile
+    from intake_app.services.enrolment import read_centre_profile
 
     step.load_file(profile)
     step.worker.setText("W-042")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from intake_app.domain.document import new_interview
 from intake_app.ui.editor.section_nav import SectionNavModel
 from intake_app.ui.interview_model import ID_ROLE, InterviewFilter, InterviewTableModel
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE

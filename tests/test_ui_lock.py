@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from intake_app.ui.editor.question_row import QuestionRow
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import (
     OFFSCREEN_NOISE,
     PASSPHRASE,

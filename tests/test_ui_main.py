@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-import intake_app.ui.shell as shell_module
+import intake_app.ui.worker.shell as shell_module
 from intake_app.ui.application import make_application
 from intake_app.ui.main import run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractItemView
 
-from intake_app.ui.raw_interview import RawInterviewView
+from intake_app.ui.worker.raw_interview import RawInterviewView
 from tests.ui_helpers import workspace_shell
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from intake_app.services.demo import demo_documents
 from intake_app.services.interviews import FormCatalogue
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.editor.question_row import QuestionRow
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.test_ui_accessibility import unnamed_controls
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences
 

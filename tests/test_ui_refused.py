@@ -12,17 +12,17 @@ from pytestqt.qtbot import QtBot
 from storage_fixtures import make_document
 from test_sync_device_kit import Clock
 
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
-from intake_app.sync.centre_devices import register_request
-from intake_app.sync.centre_inbox import scan_inbox
-from intake_app.sync.centre_release import approve_device
-from intake_app.sync.centre_vault import profile_file
-from intake_app.sync.device_enrol import accept_profile, enrolment_request, read_profile_file
-from intake_app.sync.device_schema import ensure_device_schema
-from intake_app.sync.device_sync import sync_once
-from intake_app.ui.interview_list import InterviewList
+from intake_app.sync.centre.devices import register_request
+from intake_app.sync.centre.inbox import scan_inbox
+from intake_app.sync.centre.release import approve_device
+from intake_app.sync.centre.vault import profile_file
+from intake_app.sync.device.enrol import accept_profile, enrolment_request, read_profile_file
+from intake_app.sync.device.round import sync_once
+from intake_app.sync.device.schema import ensure_device_schema
 from intake_app.ui.interview_model import DELIVERED, ID_ROLE
+from intake_app.ui.worker.interview_list import InterviewList
 from tests.test_centre_kit import make_centre
 from tests.ui_helpers import OFFSCREEN_NOISE
 

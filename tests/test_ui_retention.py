@@ -16,20 +16,20 @@ from test_sync_device_kit import Centre, save_interview
 from intake_app.i18n import set_language
 from intake_app.i18n.formatting import format_date
 from intake_app.services import retention as retention_service
-from intake_app.services.worker_service import WorkerService
-from intake_app.sync import purge
-from intake_app.sync.device_enrol import accept_profile, read_profile_file
-from intake_app.sync.device_export import export_changes
-from intake_app.sync.device_identity import load_device
-from intake_app.sync.device_receipts import collect_receipts
-from intake_app.sync.device_schema import ensure_device_schema
-from intake_app.sync.outbox import Outbox, OutboxState
-from intake_app.sync.strict_json import format_timestamp
-from intake_app.sync.transport import copy_bundle, prepare_inbox
+from intake_app.services.worker import WorkerService
+from intake_app.sync.device import purge
+from intake_app.sync.device.enrol import accept_profile, read_profile_file
+from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.identity import load_device
+from intake_app.sync.device.outbox import Outbox, OutboxState
+from intake_app.sync.device.receipts import collect_receipts
+from intake_app.sync.device.schema import ensure_device_schema
+from intake_app.sync.device.transport import copy_bundle, prepare_inbox
+from intake_app.sync.format.strict_json import format_timestamp
 from intake_app.ui.application import apply_text_size
-from intake_app.ui.enrol_dialog import EnrolDialog
-from intake_app.ui.purge_view import RetentionSection
-from intake_app.ui.settings_dialog import SettingsDialog
+from intake_app.ui.worker.enrol_dialog import EnrolDialog
+from intake_app.ui.worker.purge_view import RetentionSection
+from intake_app.ui.worker.settings_dialog import SettingsDialog
 from tests.test_ui_accessibility import unnamed_controls
 from tests.test_ui_enrol_request import _clipped
 from tests.ui_helpers import (

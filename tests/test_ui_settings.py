@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from intake_app.i18n import set_language
 from intake_app.i18n.qt import bind_application
-from intake_app.ui.settings_dialog import SettingsDialog
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.settings_dialog import SettingsDialog
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, 
 from intake_app.i18n import LANGUAGE_CODES, _, set_language
 from intake_app.i18n.qt import bind_application
 from intake_app.services.interviews import FormCatalogue
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.editor.consent_panel import ConsentPanel
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.editor.question_row import QuestionRow
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences
 
 pytestmark = OFFSCREEN_NOISE

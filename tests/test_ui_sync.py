@@ -15,14 +15,14 @@ from pytestqt.qtbot import QtBot
 from storage_fixtures import make_document
 
 from intake_app.services.sync_runner import SyncRunner
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
-from intake_app.sync.device_enrol import accept_profile, read_profile_file
-from intake_app.sync.device_identity import DeviceIdentity
-from intake_app.sync.device_schema import ensure_device_schema
-from intake_app.sync.device_status import SyncState
-from intake_app.ui.shell import Shell
-from intake_app.ui.workspace import Workspace
+from intake_app.sync.device.enrol import accept_profile, read_profile_file
+from intake_app.sync.device.identity import DeviceIdentity
+from intake_app.sync.device.schema import ensure_device_schema
+from intake_app.sync.device.status import SyncState
+from intake_app.ui.worker.shell import Shell
+from intake_app.ui.worker.workspace import Workspace
 from tests.test_sync_device_kit import Centre, inbox_files
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, workspace_shell
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from intake_app.ui.shell import Shell
-from intake_app.ui.unlock_delay import delay_after
+from intake_app.ui.worker.shell import Shell
+from intake_app.ui.worker.unlock_delay import delay_after
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE
@@ -116,9 +116,9 @@ def test_recovery_code_opens_and_sets_a_new_passphrase(qtbot, shell) -> None:
 def test_first_start_accepts_a_centre_profile(qtbot, shell, tmp_path: Path) -> None:
     import uuid
 
-    from intake_app.sync import keys
-    from intake_app.sync.device_identity import device_status
-    from intake_app.sync.profile import CentreProfile, write_profile
+    from intake_app.sync.device.identity import device_status
+    from intake_app.sync.format import keys
+    from intake_app.sync.format.profile import CentreProfile, write_profile
 
     centre_keys = keys.CentreKeys.generate(with_backup=False)
     profile = CentreProfile(

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from intake_app.errors import VaultDamageFound
 from intake_app.storage import vault as vault_module
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 from tests.storage_fixtures import make_document
 from tests.ui_helpers import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 

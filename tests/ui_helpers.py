@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.preferences import Preferences
-from intake_app.ui.shell import Shell
+from intake_app.ui.worker.shell import Shell
 
 PASSPHRASE = "correct horse battery staple"
 # The offscreen platform says this whenever a window is shown; it is not about our code.

@@ -19,7 +19,7 @@ def main() -> None:
     app = QApplication([])
     service = make_service(tmp)
     service.unlock(PASSPHRASE).result()
-    from intake_app.ui.shell import Shell
+    from intake_app.ui.worker.shell import Shell
 
     shell = Shell(service, make_preferences(tmp))
     shell.show_workspace()

@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
 from intake_app.i18n.fields import check_plural_form, check_translation
-from intake_app.i18n.polint import lint_po
+from intake_app.i18n.tools.polint import lint_po
 
 log = logging.getLogger(__name__)
 

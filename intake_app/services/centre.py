@@ -1,183 +1,98 @@
-"""Connecting the laptop to a reception centre: read its profile, accept it, write the request.
+"""The administrator window's way to the centre: all vault work on one worker thread.
 
-Qt-free. The sync layer does the work (intake_app.sync.device_enrol); this puts the vault part
-on the vault thread and the writing of the enrolment request on a thread of its own, so a
-network share that hangs never holds up the vault (draft saves, locking).
+The window never touches the vault or keys itself. It asks this service, which runs each
+request on a single background thread (so requests never overlap on the one SQLCipher
+connection) and hands back a `concurrent.futures.Future`. No Qt here; the window brings the
+results to its own thread (`intake_app.ui.tasks.when_done`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from concurrent.futures import Future, InvalidStateError
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TypeVar
 
-from intake_app.errors import KnownError
-from intake_app.i18n import N_
+from intake_app.domain.registry import FormRegistry
+from intake_app.errors import VaultLocked
+from intake_app.storage import KdfParams, Vault
+from intake_app.storage.page_check import PageCheck
+from intake_app.sync.centre.forms import registry_validator
+from intake_app.sync.centre.setup import CentreSetup, init_centre
+from intake_app.sync.centre.vault import Centre, centre_dir
 
-if TYPE_CHECKING:
-    from intake_app.services.worker_service import WorkerService
-    from intake_app.sync.device_enrol import ProfileFile
-    from intake_app.sync.device_identity import Device
-    from intake_app.sync.enrolment import EnrolmentRequest
-
-# A share that has not taken two small files by then counts as not answering.
-WRITE_TIMEOUT = 20.0
+_T = TypeVar("_T")
 
 
-class RequestWriteTimedOut(KnownError):
-    """The share did not answer in time; the request may or may not appear there later."""
+class CentreService:
+    """Opens the centre in `data_dir` and runs work on it, one request at a time."""
 
-    code = "enrolment-request-timed-out"
-    message = N_(
-        "The centre's share does not answer, so the enrolment request may not have been "
-        "written. Check the network connection and write it again, or write it to a USB stick."
-    )
+    def __init__(self, data_dir: Path, *, share: Path | None = None,
+                 registry: FormRegistry | None = None, kdf: KdfParams | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self._share = share
+        self._registry = registry
+        self._kdf = kdf  # None: calibrated on this computer; tests pass KdfParams.MINIMUM
+        self._centre: Centre | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centre")
+        self._page_check = PageCheck("centre-check")
 
+    def exists(self) -> bool:
+        """Whether this data folder holds a centre vault."""
+        return Vault.exists(centre_dir(self.data_dir))
 
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    """What the worker may see of this laptop's enrolment: names and fingerprints, no key."""
+    def set_up(self, *, name: str, share: str, passphrase: str,
+               backup_identity: Path | None = None) -> Future[CentreSetup]:
+        """Make a new centre in this data folder (`init_centre`); the vault stays locked."""
+        def work() -> CentreSetup:
+            return init_centre(self.data_dir, name=name, share=share, passphrase=passphrase,
+                               kdf=self._kdf, backup_identity=backup_identity)
+        return self._executor.submit(work)
 
-    centre_name: str
-    profile_fingerprint: str
-    share: str
-    device_name: str
-    worker: str
-    key_fingerprint: str  # compared with the administrator's screen before approval
+    def unlock(self, passphrase: str) -> Future[str]:
+        """Open the centre; the future's result is the centre's name."""
+        def work() -> str:
+            if self._centre is None:
+                self._centre = Centre.open(
+                    self.data_dir, passphrase, share=self._share,
+                    validator=lambda: registry_validator(self.registry()))
+            return self._centre.profile.name
+        return self._executor.submit(work)
 
+    def registry(self) -> FormRegistry:
+        """The forms records are checked and shown with (the installed ones by default)."""
+        if self._registry is None:
+            self._registry = FormRegistry.load()
+        return self._registry
 
-def read_centre_profile(path: Path) -> ProfileFile:
-    """Read and check a centre profile file (raises ProfileInvalid); touches no vault."""
-    from intake_app.sync.device_enrol import read_profile_file
+    @property
+    def is_unlocked(self) -> bool:
+        return self._centre is not None
 
-    return read_profile_file(path)
+    def run(self, work: Callable[[Centre], _T]) -> Future[_T]:
+        """Run `work(centre)` on the worker thread (raises `VaultLocked` there when locked)."""
+        def call() -> _T:
+            if self._centre is None:
+                raise VaultLocked()
+            return work(self._centre)
+        return self._executor.submit(call)
 
+    def lock(self) -> Future[None]:
+        """Close the centre once the work already asked for is done."""
+        def work() -> None:
+            centre, self._centre = self._centre, None
+            if centre is not None:
+                centre.close()
+        return self._executor.submit(work)
 
-def accept_centre_profile(
-    service: WorkerService,
-    profile: ProfileFile,
-    *,
-    device_name: str,
-    worker: str,
-    expected_fingerprint: str | None,
-) -> Future[Any]:
-    """Store the profile in the vault and make this laptop's device key (on the vault thread)."""
-    from intake_app.sync.device_enrol import accept_profile
-    from intake_app.sync.device_schema import ensure_device_schema
+    def shutdown(self) -> None:
+        """Lock and stop the worker thread (waits for running work)."""
+        self.lock()  # closing the vault also cuts a running page check short
+        self._executor.shutdown(wait=True)
+        self._page_check.shutdown()
 
-    def accept(vault: Any) -> Any:
-        ensure_device_schema(vault)
-        return accept_profile(
-            vault,
-            profile,
-            device_name=device_name,
-            worker=worker,
-            expected_fingerprint=expected_fingerprint or None,
-        )
-
-    return service.run(accept)
-
-
-def enrolled_centre(service: WorkerService) -> Future[str | None]:
-    """The name of the centre this laptop is enrolled with, or None (on the vault thread)."""
-    from intake_app.sync.device_identity import device_status
-    from intake_app.sync.device_schema import ensure_device_schema
-
-    def read(vault: Any) -> str | None:
-        ensure_device_schema(vault)
-        _identity, profile, _fingerprint = device_status(vault)
-        return None if profile is None else str(profile.name)
-
-    return service.run(read)
-
-
-def enrolment(service: WorkerService) -> Future[Enrolment | None]:
-    """This laptop's enrolment as the worker sees it, or None before a profile was accepted."""
-    from intake_app.sync.device_identity import device_status
-    from intake_app.sync.device_schema import ensure_device_schema
-
-    def read(vault: Any) -> Enrolment | None:
-        ensure_device_schema(vault)
-        identity, profile, fingerprint = device_status(vault)
-        if identity is None or profile is None or fingerprint is None:
-            return None
-        return Enrolment(
-            centre_name=str(profile.name),
-            profile_fingerprint=fingerprint,
-            share=str(profile.share),
-            device_name=identity.device_name,
-            worker=identity.worker,
-            key_fingerprint=identity.key_fingerprint(),
-        )
-
-    return service.run(read)
-
-
-def write_enrolment_request(
-    service: WorkerService, folder: Path | None = None, *, timeout: float = WRITE_TIMEOUT
-) -> Future[Path]:
-    """Write the signed enrolment request into `folder`, or the share's `enrol/` folder.
-
-    The request is read from the vault on the vault thread and written on a thread of its
-    own. Known errors: `NotEnrolled`, `ShareUnreachable`, `ShareWriteFailed`, `DiskFull`,
-    and `RequestWriteTimedOut` when the writing has not finished after `timeout` seconds.
-    """
-    from intake_app.sync.device_enrol import enrolment_request
-    from intake_app.sync.device_identity import load_device
-    from intake_app.sync.device_schema import ensure_device_schema
-
-    result: Future[Path] = Future()
-
-    def prepare(vault: Any) -> tuple[Device, EnrolmentRequest]:
-        ensure_device_schema(vault)
-        return load_device(vault), enrolment_request(vault)
-
-    def prepared(done: Future[tuple[Device, EnrolmentRequest]]) -> None:
-        error = done.exception()
-        if error is not None:
-            _settle(result, error=error)
-            return
-        device, request = done.result()
-        _start_writing(result, device, request, folder, timeout)
-
-    service.run(prepare).add_done_callback(prepared)
-    return result
-
-
-def _start_writing(
-    result: Future[Path],
-    device: Device,
-    request: EnrolmentRequest,
-    folder: Path | None,
-    timeout: float,
-) -> None:
-    from intake_app.sync.device_enrol import write_request_to
-
-    def write() -> None:
-        try:
-            path = write_request_to(device, request, folder)
-        except BaseException as error:  # handed to the caller: known error or bug
-            _settle(result, error=error)
-        else:
-            _settle(result, value=path)
-
-    # Daemon threads: a share stuck in the kernel must not keep the application from exiting.
-    timer = threading.Timer(timeout, lambda: _settle(result, error=RequestWriteTimedOut()))
-    timer.daemon = True
-    result.add_done_callback(lambda _done: timer.cancel())
-    threading.Thread(target=write, name="enrolment-write", daemon=True).start()
-    timer.start()
-
-
-def _settle(
-    future: Future[Path], *, value: Path | None = None, error: BaseException | None = None
-) -> None:
-    """Set the outcome once: the first of the write and its time limit wins."""
-    with contextlib.suppress(InvalidStateError):
-        if error is not None:
-            future.set_exception(error)
-        elif value is not None:
-            future.set_result(value)
+    def check_pages_if_needed(self) -> Future[bool | None] | None:
+        """After unlocking a centre vault too large to check whole at unlock: check every page
+        on a thread of its own while imports and reading go on. None when the unlock checked
+        them; the result is False when damage was found, None when locked meanwhile."""
+        return self._page_check.start(None if self._centre is None else self._centre.vault)

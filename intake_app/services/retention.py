@@ -1,6 +1,6 @@
 """How long delivered interviews stay on this laptop, and what will be removed when. Qt-free.
 
-The policy is the vault's (intake_app.sync.purge): a number of days after the centre's
+The policy is the vault's (intake_app.sync.device.purge): a number of days after the centre's
 receipt, or never. Only delivered, unchanged interviews are ever removed; this lists every
 interview with what will happen to it, so the worker sees that nothing else goes.
 """
@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from intake_app.services.worker_service import WorkerService
+    from intake_app.services.worker import WorkerService
 
-# As in intake_app.sync.purge (not imported here: it loads the storage layer).
+# As in intake_app.sync.device.purge (not imported here: it loads the storage layer).
 DEFAULT_DAYS = 30
 MAX_DAYS = 36_500
 
@@ -57,8 +57,8 @@ def retention_overview(service: WorkerService) -> Future[RetentionOverview]:
 
 def set_retention(service: WorkerService, days: int | None) -> Future[RetentionOverview]:
     """Store the retention period (raises `RetentionInvalid`) and return the new plan."""
-    from intake_app.sync.device_schema import ensure_device_schema
-    from intake_app.sync.purge import set_retention_days
+    from intake_app.sync.device.purge import set_retention_days
+    from intake_app.sync.device.schema import ensure_device_schema
 
     def store(vault: Any) -> RetentionOverview:
         ensure_device_schema(vault)
@@ -70,9 +70,9 @@ def set_retention(service: WorkerService, days: int | None) -> Future[RetentionO
 
 def _overview(vault: Any) -> RetentionOverview:
     from intake_app.services.draft_summaries import unsaved_drafts
-    from intake_app.sync.device_schema import ensure_device_schema
-    from intake_app.sync.purge import purge_schedule, retention_days
-    from intake_app.sync.strict_json import parse_timestamp
+    from intake_app.sync.device.purge import purge_schedule, retention_days
+    from intake_app.sync.device.schema import ensure_device_schema
+    from intake_app.sync.format.strict_json import parse_timestamp
 
     ensure_device_schema(vault)
     days = retention_days(vault)

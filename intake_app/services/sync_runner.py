@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from intake_app.errors import KnownError, VaultLocked
 
 if TYPE_CHECKING:
-    from intake_app.services.worker_service import WorkerService
+    from intake_app.services.worker import WorkerService
     from intake_app.storage import Vault
-    from intake_app.sync.device_probe import ProbeFunction
-    from intake_app.sync.device_status import SyncStatus
-    from intake_app.sync.folder_export import FolderExport
-    from intake_app.sync.watcher import ShareWatcher
+    from intake_app.sync.device.folder_export import FolderExport
+    from intake_app.sync.device.probe import ProbeFunction
+    from intake_app.sync.device.status import SyncStatus
+    from intake_app.sync.device.watcher import ShareWatcher
 
 StatusCallback = Callable[["SyncStatus"], None]
 _Work = tuple["Future[Any]", Callable[[], Any]]
@@ -96,7 +96,7 @@ class SyncRunner:
     def export_to(self, folder: Path) -> Future[FolderExport]:
         """Bundle what changed and copy every bundle still waiting into `folder` (a USB stick),
         on the sync thread, so it never overlaps a round. Raises VaultLocked once closed."""
-        from intake_app.sync.folder_export import export_to_folder
+        from intake_app.sync.device.folder_export import export_to_folder
 
         def export() -> FolderExport:
             if self._closed:
@@ -131,7 +131,7 @@ class SyncRunner:
 
     def _failed(self, error: Exception) -> SyncStatus:
         from intake_app.safelog import log_bug
-        from intake_app.sync.device_status import SyncState, SyncStatus
+        from intake_app.sync.device.status import SyncState, SyncStatus
 
         if not isinstance(error, KnownError):
             log_bug(error, "sync runner")
@@ -142,7 +142,7 @@ class SyncRunner:
 
     def _open_vault(self) -> Vault:
         """The open vault (from the vault thread, its device tables made); VaultLocked."""
-        from intake_app.sync.device_schema import ensure_device_schema
+        from intake_app.sync.device.schema import ensure_device_schema
 
         def open_vault(vault: Vault) -> Vault:
             ensure_device_schema(vault)
@@ -153,7 +153,7 @@ class SyncRunner:
         return self._vault
 
     def _make_watcher(self) -> ShareWatcher:
-        from intake_app.sync.watcher import ShareWatcher
+        from intake_app.sync.device.watcher import ShareWatcher
 
         options: dict[str, Any] = {} if self._probe is None else {"probe": self._probe}
         self._watcher = ShareWatcher(self._open_vault(), on_progress=self._report, **options)

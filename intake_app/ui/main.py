@@ -12,10 +12,10 @@ from intake_app.paths import vault_dir
 def run(data_dir: Path, demo: bool = False) -> int:
     """Show first start or the unlock screen (or a throwaway demo vault) until the window closes."""
     from intake_app.i18n.qt import bind_application
-    from intake_app.services.worker_service import WorkerService
+    from intake_app.services.worker import WorkerService
     from intake_app.ui.application import apply_text_size, make_application, start_language
     from intake_app.ui.preferences import Preferences
-    from intake_app.ui.shell import Shell
+    from intake_app.ui.worker.shell import Shell
 
     app = make_application()
     prefs = Preferences()
@@ -36,7 +36,7 @@ def run(data_dir: Path, demo: bool = False) -> int:
     shell = Shell(service, prefs, demo_passphrase=demo_passphrase)
     try:
         if demo:
-            from intake_app.ui.demo_start import start_demo
+            from intake_app.ui.worker.demo_start import start_demo
 
             start_demo(shell)
         else:

@@ -28,21 +28,21 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, ngettext
 from intake_app.i18n.qt import register
-from intake_app.sync.bundle_reader import DeviceState
-from intake_app.sync.centre_devices import (
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.devices import (
     RegisteredDevice,
     enrolment_files,
     list_devices,
     read_requests,
     retire,
 )
-from intake_app.sync.centre_release import approve_device, revoke_device
-from intake_app.sync.centre_sequence import Gap, gaps
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import escape_hidden
+from intake_app.sync.centre.release import approve_device, revoke_device
+from intake_app.sync.centre.sequence import Gap, gaps
+from intake_app.sync.centre.texts import short_id, state_text, when
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.format.enrolment import escape_hidden
+from intake_app.sync.format.reader import DeviceState
 from intake_app.ui.admin.rows_model import Column, RowsModel
-from intake_app.ui.admin.texts import short_id, state_text, when
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
 from intake_app.ui.tasks import when_done

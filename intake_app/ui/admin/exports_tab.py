@@ -31,7 +31,8 @@ from intake_app.i18n import _, ngettext
 from intake_app.i18n.core import current_language
 from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_export import (
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.reports import (
     CODED_TYPES,
     MIN_GROUP,
     PSEUDO_FIELDS,
@@ -39,8 +40,7 @@ from intake_app.sync.centre_export import (
     export_csv,
     statistics,
 )
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
+from intake_app.sync.centre.vault import Centre
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done

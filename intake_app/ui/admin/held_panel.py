@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_quarantine import HeldBundle, held_bundles
-from intake_app.sync.centre_release import release_number
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import escape_hidden
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.quarantine import HeldBundle, held_bundles
+from intake_app.sync.centre.release import release_number
+from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, when
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Reason
+from intake_app.sync.format.enrolment import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
-from intake_app.ui.admin.texts import outcome_text, reason_text, short_id, when
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done

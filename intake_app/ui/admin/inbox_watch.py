@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from intake_app.errors import KnownError
-from intake_app.sync.centre_import import ImportResult, import_bundle
-from intake_app.sync.centre_inbox import ScanProgress, scan_inbox
-from intake_app.sync.centre_search import refresh_search_index
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.importer import ImportResult, import_bundle
+from intake_app.sync.centre.inbox import ScanProgress, scan_inbox
+from intake_app.sync.centre.search import refresh_search_index
+from intake_app.sync.centre.vault import Centre
 from intake_app.ui.tasks import when_done
 
 DEFAULT_INTERVAL_MS = 15_000

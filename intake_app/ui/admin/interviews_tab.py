@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_export import answer_rows
-from intake_app.sync.centre_records import (
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.records import (
     ImportedInterview,
     ImportedRevision,
     ImportedTombstone,
@@ -35,11 +35,11 @@ from intake_app.sync.centre_records import (
     search_interviews,
     tombstones,
 )
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import escape_hidden
+from intake_app.sync.centre.reports import answer_rows
+from intake_app.sync.centre.texts import short_id, when
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.format.enrolment import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
-from intake_app.ui.admin.texts import short_id, when
 from intake_app.ui.common import MessageLine
 from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_log import LogEntry, acknowledge, alerts, import_log
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
-from intake_app.sync.enrolment import escape_hidden
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.log import LogEntry, acknowledge, alerts, import_log
+from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, when
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.format.enrolment import escape_hidden
 from intake_app.ui.admin.held_panel import HeldPanel
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
-from intake_app.ui.admin.texts import outcome_text, reason_text, short_id, when
 from intake_app.ui.common import MessageLine
 from intake_app.ui.tasks import when_done
 

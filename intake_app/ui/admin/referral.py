@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
+from intake_app.services.centre import CentreService
 from intake_app.storage.atomic import atomic_write_bytes
-from intake_app.sync.centre_export import answer_rows
-from intake_app.sync.centre_records import ImportedInterview, get_document, get_interview
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_vault import Centre
-from intake_app.ui.admin.texts import short_id, when
+from intake_app.sync.centre.records import ImportedInterview, get_document, get_interview
+from intake_app.sync.centre.reports import answer_rows
+from intake_app.sync.centre.texts import short_id, when
+from intake_app.sync.centre.vault import Centre
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.centre_setup import MAX_NAME, MAX_SHARE, CentreSetup
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
 from intake_app.ui.admin.setup_result import SetupResult, wrapping_label
 from intake_app.ui.common import Heading, MessageLine
 from intake_app.ui.language_combo import LanguageCombo

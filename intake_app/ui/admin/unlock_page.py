@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QW
 from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_service import CentreService
+from intake_app.services.centre import CentreService
 from intake_app.ui.common import Heading, MessageLine, PassphraseEdit
 from intake_app.ui.tasks import when_done
 

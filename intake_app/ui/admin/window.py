@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
-from intake_app.sync.centre_import import ImportResult
-from intake_app.sync.centre_inbox import ScanProgress
-from intake_app.sync.centre_service import CentreService
-from intake_app.sync.enrolment import escape_hidden
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.importer import ImportResult
+from intake_app.sync.centre.inbox import ScanProgress
 from intake_app.sync.errors import Outcome
+from intake_app.sync.format.enrolment import escape_hidden
 from intake_app.ui.admin.devices_tab import DevicesTab
 from intake_app.ui.admin.exports_tab import ExportsTab
 from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch

@@ -27,7 +27,7 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.i18n.formatting import format_size
 from intake_app.i18n.qt import register
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import Heading, MessageLine
 from intake_app.ui.tasks import when_done

@@ -25,8 +25,7 @@ from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
 from intake_app.services.interviews import check_for_finishing
-from intake_app.services.worker_service import WorkerService
-from intake_app.ui.autosave import DraftSaver
+from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.editor.attachments import AttachmentPanel
 from intake_app.ui.editor.consent_panel import ConsentPanel, consent_language
@@ -38,6 +37,7 @@ from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionN
 from intake_app.ui.editor.section_page import SectionPage
 from intake_app.ui.editor.section_stack import SectionStack
 from intake_app.ui.editor.side_by_side import SideBySideBar
+from intake_app.ui.worker.autosave import DraftSaver
 
 VALIDATE_DELAY_MS = 500
 # Side by side stays on for the next interview of this session only (never saved: the second

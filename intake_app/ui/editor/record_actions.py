@@ -12,7 +12,7 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.services.interviews import withdrawn
-from intake_app.services.worker_service import WorkerService
+from intake_app.services.worker import WorkerService
 from intake_app.ui.application import WINDOW_TITLE
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""intake_app.i18n.tools"""

@@ -1,0 +1,1 @@
+"""intake_app.sync.centre"""

@@ -1,0 +1,182 @@
+"""Check 7's writes: a verified payload's revisions, attachments and tombstones into the vault.
+
+Everything here runs inside the import's one transaction. Rules:
+- A revision already held with the same hash is skipped; with another hash it is a conflict,
+  found by `conflicting_records` before anything is written.
+- `centre_record` is each record's head: its highest revision (or its tombstone).
+- A tombstone removes the content of every revision up to its own, keeps the tombstone and the
+  hashes, drops the record from the search index and unlinks its attachments. A revision that
+  arrives after its tombstone (bundles imported out of order) is recorded without content.
+- New revisions are not indexed here: the index catches up before the next search
+  (`centre_search`), which keeps an import to what it must do before its receipt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from intake_app.storage import attachments
+from intake_app.storage.database import Connection
+from intake_app.storage.documents import DELETED, utc_now
+from intake_app.sync.format.manifest import AttachmentEntry, Tombstone
+from intake_app.sync.format.payload_reader import PayloadRecord, VerifiedPayload
+from intake_app.sync.format.reader import SignedBundle
+from intake_app.sync.format.receipt import ReceiptRecord
+
+
+class _ChunkReader:
+    """A `read(n)` view over an iterator of chunks, for the vault's attachment writer."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                break
+            self._buffer += chunk
+        if size < 0:
+            size = len(self._buffer)
+        piece, self._buffer = self._buffer[:size], self._buffer[size:]
+        return piece
+
+
+def conflicting_records(conn: Connection, payload: VerifiedPayload) -> list[str]:
+    """Ids of carried records whose revision number is held here with a different hash."""
+    found: list[str] = []
+    for record in payload.records:
+        row = conn.execute("SELECT sha256 FROM centre_revision WHERE record_id = ? AND "
+                           "revision = ?", (record.entry.id, record.entry.revision)).fetchone()
+        if row is not None and row[0] != record.entry.sha256:
+            found.append(record.entry.id)
+    return found
+
+
+def foreign_records(conn: Connection, payload: VerifiedPayload, device_id: str) -> bool:
+    """Whether any record the payload names belongs to another device (checked again here)."""
+    manifest = payload.manifest
+    ids = {entry.id for entry in manifest.records}
+    ids |= {entry.record_id for entry in manifest.attachments}
+    ids |= {entry.id for entry in manifest.deleted}
+    for record_id in sorted(ids):
+        row = conn.execute("SELECT device_id FROM centre_record WHERE id = ?",
+                           (record_id,)).fetchone()
+        if row is not None and row[0] != device_id:
+            return True
+    return False
+
+
+def record_owner(conn: Connection, record_id: str) -> str | None:
+    """The device a record belongs to at this centre, if it is known here."""
+    row = conn.execute("SELECT device_id FROM centre_record WHERE id = ?", (record_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def apply_payload(conn: Connection, payload: VerifiedPayload, signed: SignedBundle,
+                  import_num: int) -> tuple[ReceiptRecord, ...]:
+    """Store a verified payload; returns the record revisions the receipt lists."""
+    now = utc_now()
+    for record in payload.records:
+        _add_revision(conn, record, signed, import_num, now)
+    deleted = {entry.id for entry in payload.manifest.deleted}
+    for entry in payload.manifest.attachments:
+        if entry.record_id not in deleted and not _is_deleted(conn, entry.record_id):
+            _add_attachment(conn, payload, entry)
+    unindexed = [_apply_tombstone(conn, tombstone, signed, import_num, now)
+                 for tombstone in payload.manifest.deleted]
+    if any(unindexed):
+        # Merge the index so that the removed words are gone from it, not only marked deleted.
+        conn.execute("INSERT INTO centre_record_text (centre_record_text) VALUES ('optimize')")
+    return tuple(ReceiptRecord(r.entry.id, r.entry.revision, r.entry.sha256)
+                 for r in payload.records)
+
+
+def _head_fields(document: Mapping[str, Any]) -> tuple[object, ...]:
+    answers = document.get("answers")
+    alias = answers.get("alias") if isinstance(answers, dict) else None
+    return (document.get("status"), alias if isinstance(alias, str) else None,
+            document.get("form"), document.get("form_version"), document.get("created"),
+            document.get("modified"))
+
+
+def _add_revision(conn: Connection, record: PayloadRecord, signed: SignedBundle,
+                  import_num: int, now: str) -> None:
+    entry = record.entry
+    tombstone = conn.execute("SELECT max(revision) FROM centre_tombstone WHERE record_id = ?",
+                             (entry.id,)).fetchone()[0]
+    removed = tombstone is not None and tombstone >= entry.revision
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO centre_revision (record_id, revision, sha256, document, "
+        "device_id, seq, import_num, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry.id, entry.revision, entry.sha256, None if removed else record.data.decode("utf-8"),
+         signed.device_id, signed.seq, import_num, now),
+    )
+    if cursor.rowcount == 0:
+        return  # the same revision with the same hash (conflicts were refused before)
+    head = conn.execute("SELECT num, revision FROM centre_record WHERE id = ?",
+                        (entry.id,)).fetchone()
+    if removed or (head is not None and head[1] >= entry.revision):
+        return
+    fields = _head_fields(record.document)
+    if head is None:
+        conn.execute(
+            "INSERT INTO centre_record (id, device_id, revision, status, alias, form, "
+            "form_version, created, modified, deleted, imported) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            (entry.id, signed.device_id, entry.revision, *fields, now),
+        )
+    else:
+        conn.execute(
+            "UPDATE centre_record SET revision = ?, status = ?, alias = ?, form = ?, "
+            "form_version = ?, created = ?, modified = ?, deleted = 0, imported = ? "
+            "WHERE num = ?", (entry.revision, *fields, now, head[0]))
+
+
+def _is_deleted(conn: Connection, record_id: str) -> bool:
+    row = conn.execute("SELECT deleted FROM centre_record WHERE id = ?", (record_id,)).fetchone()
+    return bool(row and row[0])
+
+
+def _add_attachment(conn: Connection, payload: VerifiedPayload, entry: AttachmentEntry) -> None:
+    if conn.execute("SELECT 1 FROM attachment WHERE interview_id = ? AND sha256 = ?",
+                    (entry.record_id, entry.sha256)).fetchone():
+        return
+    reader = _ChunkReader(payload.attachment_chunks(entry.sha256))
+    attachments.add_attachment(conn, entry.record_id, reader,  # type: ignore[arg-type]
+                               entry.media_type, "")
+
+
+def _apply_tombstone(conn: Connection, tombstone: Tombstone, signed: SignedBundle,
+                     import_num: int, now: str) -> bool:
+    """Apply a tombstone; returns whether a record left the search index."""
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO centre_tombstone (record_id, revision, reason, device_id, seq, "
+        "import_num, applied) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (tombstone.id, tombstone.revision, tombstone.reason, signed.device_id, signed.seq,
+         import_num, now),
+    )
+    if cursor.rowcount == 0:
+        return False  # already applied by an earlier bundle
+    conn.execute("UPDATE centre_revision SET document = NULL WHERE record_id = ? AND "
+                 "revision <= ? AND document IS NOT NULL", (tombstone.id, tombstone.revision))
+    head = conn.execute("SELECT num, revision FROM centre_record WHERE id = ?",
+                        (tombstone.id,)).fetchone()
+    if head is None:
+        conn.execute(
+            "INSERT INTO centre_record (id, device_id, revision, status, deleted, imported) "
+            "VALUES (?, ?, ?, ?, 1, ?)",
+            (tombstone.id, signed.device_id, tombstone.revision, DELETED, now),
+        )
+        return False
+    if head[1] > tombstone.revision:
+        return False  # a later revision is held: only the older content goes
+    conn.execute(
+        "UPDATE centre_record SET revision = ?, status = ?, alias = NULL, deleted = 1, "
+        "imported = ? WHERE num = ?", (tombstone.revision, DELETED, now, head[0]))
+    conn.execute("DELETE FROM centre_record_text WHERE rowid = ?", (head[0],))
+    attachments.remove_all_attachments(conn, tombstone.id)
+    return True
+

@@ -1,0 +1,225 @@
+"""The centre's device registry: enrolment requests in, then pending, active, retired, revoked.
+
+A request is registered only after its signature and trusted comment verify (the format core's
+`read_enrolment`). Registering the same request again changes nothing; the same device id or
+key with a different partner is refused. Approval compares the key's fingerprint first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from intake_app.errors import KnownError
+from intake_app.storage import Vault
+from intake_app.storage.database import Connection
+from intake_app.storage.documents import utc_now
+from intake_app.sync.centre.errors import (
+    DeviceAmbiguous,
+    DeviceNotFound,
+    DeviceStateWrong,
+    EnrolmentConflict,
+    FingerprintMismatch,
+    LastSeqNegative,
+    RetireBelowImported,
+)
+from intake_app.sync.format import keys
+from intake_app.sync.format.enrolment import EnrolmentRequest, read_enrolment
+from intake_app.sync.format.reader import DeviceState, KnownDevice
+from intake_app.sync.format.strict_json import UUID_RE
+
+ENROL_FOLDER = "enrol"
+MIN_PREFIX = 4
+_SELECT = ("SELECT device_id, key_id, public_key, device_name, worker, requested, state, "
+           "last_seq, registered, changed FROM centre_device")
+
+
+@dataclass(frozen=True)
+class RegisteredDevice:
+    """A device as the centre's registry holds it."""
+
+    device_id: str
+    key_id: str
+    public_key: str
+    device_name: str
+    worker: str
+    requested: str
+    state: DeviceState
+    last_seq: int | None
+    registered: str
+    changed: str
+
+    @property
+    def fingerprint(self) -> str:
+        """The public key's fingerprint, shown on the laptop's screen too."""
+        return keys.key_fingerprint(self.public_key)
+
+    def known(self) -> KnownDevice:
+        """The device as the signature check needs it."""
+        return KnownDevice(self.device_id, self.public_key, self.state, self.last_seq)
+
+
+@dataclass(frozen=True)
+class RequestRead:
+    """One enrolment request file and what became of it: a device, or a known error."""
+
+    path: Path
+    device: RegisteredDevice | None
+    error: KnownError | None
+
+
+def _device(row: Sequence[object]) -> RegisteredDevice:
+    (device_id, key_id, public_key, name, worker, requested, state, last_seq, registered,
+     changed) = row
+    return RegisteredDevice(str(device_id), str(key_id), str(public_key), str(name), str(worker),
+                            str(requested), DeviceState(str(state)),
+                            None if last_seq is None else int(str(last_seq)), str(registered),
+                            str(changed))
+
+
+def enrolment_files(share: Path) -> list[Path]:
+    """The request files waiting in `<share>/enrol/` (names starting with a dot are ignored)."""
+    folder = Path(share) / ENROL_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob("*.json")
+                  if not path.name.startswith(".") and path.is_file())
+
+
+def register_request(vault: Vault, request: EnrolmentRequest) -> RegisteredDevice:
+    """Register a verified request as a pending device (or return the device it already is)."""
+    public_key = keys.parse_public_key(request.public_key)
+    key_id = keys.key_id(public_key)
+    now = utc_now()
+    with vault.transaction() as conn:
+        rows = conn.execute(_SELECT + " WHERE device_id = ? OR key_id = ?",
+                            (request.device_id, key_id)).fetchall()
+        for row in rows:
+            held = _device(row)
+            if held.device_id == request.device_id and held.public_key == request.public_key:
+                return held
+            raise EnrolmentConflict(device=request.device_id)
+        conn.execute(
+            "INSERT INTO centre_device (device_id, key_id, public_key, device_name, worker, "
+            "requested, state, last_seq, registered, changed) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?)",
+            (request.device_id, key_id, request.public_key, request.device_name, request.worker,
+             request.created, now, now),
+        )
+    return get_device(vault, request.device_id)
+
+
+def read_requests(vault: Vault, paths: Sequence[Path]) -> list[RequestRead]:
+    """Verify and register each request file; a bad file is reported, never fatal."""
+    results: list[RequestRead] = []
+    for path in paths:
+        try:
+            results.append(RequestRead(path, register_request(vault, read_enrolment(path)), None))
+        except KnownError as error:
+            results.append(RequestRead(path, None, error))
+    return results
+
+
+def list_devices(vault: Vault, state: DeviceState | None = None) -> list[RegisteredDevice]:
+    """Registered devices, newest registration first; optionally only one state."""
+    sql = _SELECT
+    params: tuple[str, ...] = ()
+    if state is not None:
+        sql += " WHERE state = ?"
+        params = (state.value,)
+    with vault.transaction() as conn:
+        rows = conn.execute(sql + " ORDER BY registered DESC, device_id", params).fetchall()
+    return [_device(row) for row in rows]
+
+
+def get_device(vault: Vault, device_id: str) -> RegisteredDevice:
+    """The device with exactly this id; raises `DeviceNotFound`."""
+    with vault.transaction() as conn:
+        row = conn.execute(_SELECT + " WHERE device_id = ?",
+                           (device_id,)).fetchone()
+    if row is None:
+        raise DeviceNotFound(device=device_id)
+    return _device(row)
+
+
+def find_device(vault: Vault, text: str) -> RegisteredDevice:
+    """The device whose id is `text` or starts with it (at least 4 characters)."""
+    wanted = text.strip().lower()
+    if UUID_RE.fullmatch(wanted):
+        return get_device(vault, wanted)
+    if len(wanted) < MIN_PREFIX or not all(c in "0123456789abcdef-" for c in wanted):
+        raise DeviceNotFound(device=text)
+    with vault.transaction() as conn:
+        rows = conn.execute(_SELECT + " WHERE substr(device_id, 1, ?) = ? LIMIT 2",
+                            (len(wanted), wanted)).fetchall()
+    if not rows:
+        raise DeviceNotFound(device=text)
+    if len(rows) > 1:
+        raise DeviceAmbiguous(device=text)
+    return _device(rows[0])
+
+
+def device_for_key(conn: Connection, key_id: str) -> KnownDevice | None:
+    """The `DeviceLookup` of the signature check: the device that owns this key id."""
+    row = conn.execute(_SELECT + " WHERE key_id = ?", (key_id,)).fetchone()
+    return None if row is None else _device(row).known()
+
+
+def device_now(conn: Connection, device_id: str) -> KnownDevice | None:
+    """The device's state as the registry holds it now, read in the caller's transaction
+    (another process may have approved, retired or revoked it since check 2)."""
+    row = conn.execute(_SELECT + " WHERE device_id = ?", (device_id,)).fetchone()
+    return None if row is None else _device(row).known()
+
+
+def lookup_by_key_id(vault: Vault, key_id: str) -> KnownDevice | None:
+    """`device_for_key` in a transaction of its own."""
+    with vault.transaction() as conn:
+        return device_for_key(conn, key_id)
+
+
+def same_fingerprint(typed: str, fingerprint: str) -> bool:
+    """Whether a fingerprint typed by a person is this one (spaces and case do not matter)."""
+    def norm(text: str) -> str:
+        return "".join(text.split()).lower()
+
+    return bool(norm(typed)) and norm(typed) == norm(fingerprint)
+
+
+def _set_state(vault: Vault, device_id: str, state: DeviceState, allowed: set[DeviceState],
+               action: str, last_seq: int | None = None) -> RegisteredDevice:
+    with vault.transaction() as conn:
+        device = get_device(vault, device_id)
+        if device.state not in allowed:
+            raise DeviceStateWrong(state=device.state.value, action=action)
+        if last_seq is not None:
+            highest = conn.execute("SELECT max(seq) FROM centre_bundle WHERE device_id = ?",
+                                   (device_id,)).fetchone()[0]
+            if highest is not None and last_seq < highest:
+                raise RetireBelowImported(seq=highest)
+        conn.execute("UPDATE centre_device SET state = ?, last_seq = ?, changed = ? "
+                     "WHERE device_id = ?", (state.value, last_seq, utc_now(), device_id))
+    return get_device(vault, device_id)
+
+
+def approve(vault: Vault, device_id: str, fingerprint: str) -> RegisteredDevice:
+    """Make a pending device active once the typed fingerprint matches its key's."""
+    device = get_device(vault, device_id)
+    if not same_fingerprint(fingerprint, device.fingerprint):
+        raise FingerprintMismatch()
+    return _set_state(vault, device_id, DeviceState.ACTIVE, {DeviceState.PENDING}, "approved")
+
+
+def retire(vault: Vault, device_id: str, last_seq: int) -> RegisteredDevice:
+    """Retire a device: its bundles up to `last_seq` are still accepted, later ones are not."""
+    if last_seq < 0:
+        raise LastSeqNegative()
+    allowed = {DeviceState.ACTIVE, DeviceState.RETIRED}
+    return _set_state(vault, device_id, DeviceState.RETIRED, allowed, "retired", last_seq)
+
+
+def revoke(vault: Vault, device_id: str) -> RegisteredDevice:
+    """Revoke a device: none of its bundles is accepted any more (lost or stolen laptop)."""
+    allowed = {DeviceState.PENDING, DeviceState.ACTIVE, DeviceState.RETIRED}
+    return _set_state(vault, device_id, DeviceState.REVOKED, allowed, "revoked")

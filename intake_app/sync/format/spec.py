@@ -1,0 +1,106 @@
+"""Names, limits and the signed trusted comment of bundle format version 1 (bundle-format.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intake_app.sync.format.strict_json import FormatProblem, parse_timestamp
+
+MiB = 1024 * 1024
+MAX_BUNDLE_SIZE = 512 * MiB  # the whole .ibundle file
+MAX_SIGNATURE_SIZE = 4096  # payload.age.minisig
+MAX_README_SIZE = 4096  # README.txt
+MAX_PAYLOAD_ENTRIES = 10_000
+MAX_PAYLOAD_UNCOMPRESSED = 512 * MiB
+MAX_COMPRESSION_RATIO = 200
+MAX_MANIFEST_SIZE = 8 * MiB  # 10,000 entries of a few hundred bytes each fit easily
+MAX_RECORD_SIZE = 16 * MiB
+
+PAYLOAD_ENTRY = "payload.age"
+SIGNATURE_ENTRY = "payload.age.minisig"
+README_ENTRY = "README.txt"
+MANIFEST_ENTRY = "manifest.json"
+BUNDLE_SUFFIX = ".ibundle"
+
+PAYLOAD_FORMAT = "intake-payload"
+PAYLOAD_VERSION = 1
+
+_COMMENT_RE = re.compile(
+    r"intake-bundle v1 device=(?P<device>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+    r"[0-9a-f]{12}) seq=(?P<seq>[1-9][0-9]{0,15}) created=(?P<created>\d{4}-\d{2}-\d{2}T"
+    r"\d{2}:\d{2}:\d{2}Z) manifest=(?P<manifest>[0-9a-f]{64})"
+)
+
+README_TEXT = """\
+Intake export bundle
+====================
+
+This file is an encrypted, signed export from the Intake application. Only the
+reception centre it was made for can open it. It holds no readable personal data.
+
+To check it with standard tools (https://jedisct1.github.io/minisign/ and
+https://age-encryption.org/):
+
+  unzip -o BUNDLE.ibundle payload.age payload.age.minisig
+  minisign -Vm payload.age -P DEVICE-PUBLIC-KEY
+  age -d -i CENTRE-IDENTITY.txt payload.age > payload.zip
+  unzip -l payload.zip
+
+minisign prints the trusted comment, which names the device, the sequence
+number, the time the bundle was made and the SHA-256 of manifest.json inside
+payload.zip. manifest.json lists every record and attachment with its SHA-256.
+
+Format: bundle-format version 1.
+"""
+
+
+def size_text(size: int) -> str:
+    """A size limit for a message: "512 MiB", or KiB below one MiB."""
+    return f"{size // MiB} MiB" if size >= MiB else f"{size // 1024} KiB"
+
+
+def bundle_name(device_id: str, seq: int) -> str:
+    """The bundle's file name: `<device_id>-<seq, 8 digits>.ibundle`."""
+    return f"{device_id}-{seq:08d}{BUNDLE_SUFFIX}"
+
+
+def record_path(record_id: str) -> str:
+    """Where a record lives inside the payload."""
+    return f"records/{record_id}.json"
+
+
+def attachment_path(sha256: str) -> str:
+    """Where an attachment lives inside the payload."""
+    return f"attachments/{sha256}"
+
+
+@dataclass(frozen=True, slots=True)
+class BundleComment:
+    """The fields of a bundle's signed trusted comment."""
+
+    device_id: str
+    seq: int
+    created: str
+    manifest_sha256: str
+
+    def text(self) -> str:
+        """The exact trusted comment of the spec."""
+        return (
+            f"intake-bundle v1 device={self.device_id} seq={self.seq} "
+            f"created={self.created} manifest={self.manifest_sha256}"
+        )
+
+    @classmethod
+    def parse(cls, text: str) -> BundleComment:
+        """Parse a trusted comment of exactly the spec's form; raises `FormatProblem`."""
+        match = _COMMENT_RE.fullmatch(text)
+        if match is None:
+            raise FormatProblem("trusted comment has the wrong form")
+        parse_timestamp(match["created"])
+        return cls(
+            device_id=match["device"],
+            seq=int(match["seq"]),
+            created=match["created"],
+            manifest_sha256=match["manifest"],
+        )

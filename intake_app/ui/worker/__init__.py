@@ -1,0 +1,1 @@
+"""intake_app.ui.worker"""

@@ -1,0 +1,365 @@
+"""The unlocked workspace: toolbar, the interview list or the editor, and the save state.
+
+Built fresh after every unlock and destroyed on lock, so nothing personal outlives the lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QStatusBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app import safelog
+from intake_app.domain.registry import RawInterview
+from intake_app.errors import KnownError
+from intake_app.i18n import _, ngettext, set_language
+from intake_app.i18n.qt import register
+from intake_app.services.enrolment import enrolled_centre
+from intake_app.services.worker import WorkerService
+from intake_app.sync.device.folder_export import FolderExport
+from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.common import MessageLine
+from intake_app.ui.editor.editor import InterviewEditor
+from intake_app.ui.language_combo import LanguageCombo
+from intake_app.ui.preferences import Preferences
+from intake_app.ui.tasks import when_done
+from intake_app.ui.worker.interview_list import InterviewList
+from intake_app.ui.worker.raw_interview import RawInterviewView
+from intake_app.ui.worker.sync_panel import SyncPanel
+
+
+class Workspace(QWidget):
+    """Emits `lock_requested` (Ctrl+L, the Lock button) and `settings_requested`."""
+
+    lock_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(
+        self,
+        service: WorkerService,
+        preferences: Preferences,
+        parent: QWidget | None = None,
+        *,
+        demo: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace")
+        self._service = service
+        self._prefs = preferences
+        self.editor: InterviewEditor | None = None
+        self.raw_view: RawInterviewView | None = None
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_action = QAction(self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_interview)
+        self.back_action = QAction(self)
+        self.back_action.setShortcut(QKeySequence("Alt+Home"))
+        self.back_action.triggered.connect(self.show_list)
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.settings_requested)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.sync_action = QAction(self)
+        self.sync_action.setObjectName("sync_now")
+        self.sync_action.triggered.connect(self.sync_now)
+        self.usb_action = QAction(self)
+        self.usb_action.setObjectName("copy_to_folder")
+        self.usb_action.triggered.connect(self.copy_to_folder)
+        for action in (self.new_action, self.back_action, self.sync_action, self.usb_action,
+                       self.settings_action):
+            self.toolbar.addAction(action)
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        # Interpreters switch the language mid-interview: one click away, not in Settings only.
+        self.language = LanguageCombo(self.toolbar)
+        self.language.chosen.connect(self._language_picked)
+        self.toolbar.addWidget(self.language)
+        self.toolbar.addAction(self.lock_action)
+
+        self.demo_banner = QLabel(self)
+        self.demo_banner.setObjectName("demo_banner")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setStyleSheet(
+            "background: #ffd54f; color: #3e2723; font-weight: bold; padding: 6px;"
+        )
+        self.demo_banner.setVisible(demo)
+        self.message = MessageLine(self, error=False)
+        self.pages = QStackedWidget(self)
+        self.list = InterviewList(service, self)
+        self.list.open_requested.connect(self.open_interview)
+        self.pages.addWidget(self.list)
+        self.status = QStatusBar(self)
+        self.status.setSizeGripEnabled(False)
+        self.save_state = QLabel(self.status)
+        self.save_state.setObjectName("save_state")
+        self.status.addPermanentWidget(self.save_state)
+        # Getting interviews home: rounds in the background, their state at a glance.
+        self.sync = SyncPanel(service, self.status)
+        self.status.addWidget(self.sync, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(self.message)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.status)
+        register(self)
+        self._update_actions()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.new_action.setText(_("&New interview"))
+        self.new_action.setToolTip(_("Start recording a new interview (Ctrl+N)"))
+        self.back_action.setText(_("&Back to the list"))
+        self.settings_action.setText(_("&Settings"))
+        self.sync_action.setText(_("S&ync now"))
+        self.sync_action.setToolTip(_("Send finished interviews to the centre now and fetch "
+                                      "its receipts (when this laptop is on its network)"))
+        self.usb_action.setText(_("Copy to &USB stick…"))
+        self.usb_action.setToolTip(_("Copy the bundles waiting for the centre to a USB stick "
+                                     "or another folder, to take them there by hand"))
+        self.lock_action.setText(_("&Lock"))
+        self.lock_action.setToolTip(_("Lock the vault now (Ctrl+L)"))
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if button is not None and action.text():  # not the language picker or spacer
+                button.setAccessibleName(action.text().replace("&", ""))
+        self.demo_banner.setText(_("DEMO — fictional data. Nothing here is about a real person."))
+        self.toolbar.setAccessibleName(_("Main toolbar"))
+        if self.editor is not None:
+            self.save_state.setText(self.editor.saver.describe())
+
+    def _language_picked(self, code: str) -> None:
+        set_language(code)
+        self._prefs.language = code
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def start(self, *, offer_draft: bool = False) -> None:
+        """Show the list; offer back an interview that was open at the last lock or crash."""
+        self.list.reload()
+        self.list.table.setFocus()
+        when_done(
+            enrolled_centre(self._service),
+            self._show_centre,
+            lambda _e: None,
+            owner=self,
+            context="sync status",
+        )
+        self.sync.start()
+        if offer_draft and self._prefs.interview_was_open:
+            self._offer_draft()
+
+    def _offer_draft(self) -> None:
+        try:
+            drafts = self._service.drafts()
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        if not drafts:
+            self._prefs.interview_was_open = False
+            return
+        record_id = str(drafts[0].id)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            WINDOW_TITLE,
+            _("Continue the interview you were recording?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("offer_draft")
+        box.setInformativeText(
+            _("It was saved as a draft. If you choose No, it stays in the list as not finished.")
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self.open_interview(record_id)
+            else:
+                self._prefs.interview_was_open = False
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _show_centre(self, name: str | None) -> None:
+        self.sync.show_centre(name)
+
+    def sync_now(self) -> None:
+        """Send what waits and fetch receipts now (the status line says how it went)."""
+        self.sync.sync_now()
+
+    def copy_to_folder(self) -> None:
+        """Ask for a folder (a USB stick) and copy the waiting bundles there."""
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose the USB stick or folder for the bundles"))
+        if folder:
+            self.export_to_folder(Path(folder))
+
+    def export_to_folder(self, folder: Path) -> None:
+        """Bundle what changed and copy every bundle still waiting into `folder`."""
+        try:
+            future = self.sync.runner.export_to(folder)
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.usb_action.setEnabled(False)
+        self.message.show_message(_("Copying bundles to {folder}…", folder=str(folder)))
+        when_done(future, lambda result: self._copied(folder, result), self._copy_failed,
+                  owner=self, context="export to folder")
+
+    def _copied(self, folder: Path, result: FolderExport) -> None:
+        self.usb_action.setEnabled(True)
+        count = len(result.written)
+        if count:
+            text = ngettext(
+                "{n} bundle copied to {folder}. Take it to the centre; it stays on this "
+                "laptop until the centre's receipt arrives.",
+                "{n} bundles copied to {folder}. Take them to the centre; they stay on this "
+                "laptop until the centre's receipts arrive.",
+                count, folder=str(folder))
+        else:
+            text = _("Nothing is waiting to be sent to the centre.")
+        for problem in result.problems:
+            text += " " + problem.translated()
+        self.message.show_message(text)
+
+    def _copy_failed(self, error: KnownError) -> None:
+        self.usb_action.setEnabled(True)
+        self.message.show_message(error.translated())
+
+    def stop_background(self) -> None:
+        """Before the vault locks or the window closes: no more sync rounds."""
+        self.sync.stop()
+
+    # -- list and editor ------------------------------------------------------------------------
+
+    def show_list(self) -> None:
+        """Close the editor (its draft saved) and show the list again."""
+        if self.editor is not None:
+            self._close_editor()
+        if self.raw_view is not None:
+            self.pages.removeWidget(self.raw_view)
+            self.raw_view.deleteLater()
+            self.raw_view = None
+        self._prefs.interview_was_open = False
+        self.list.reload()
+        self.pages.setCurrentWidget(self.list)
+        self.list.table.setFocus()
+        self._update_actions()
+
+    def new_interview(self) -> None:
+        """Open the editor on a new, empty interview."""
+        try:
+            interview = self._service.forms.new_interview()
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self._open_editor(interview.to_dict(), new=True)
+
+    def open_interview(self, record_id: str) -> None:
+        """Open the editor on an interview (its draft when there is one)."""
+        try:
+            document = self._service.open_interview(record_id)
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        status = document.get("status")
+        if status in ("deleted", "withdrawn"):
+            self.message.show_message(
+                _("This interview was deleted; nothing of it is left to open.")
+                if status == "deleted"
+                else _("Consent was withdrawn for this interview; its answers were removed.")
+            )
+            return
+        self._open_editor(document, new=False)
+
+    def _open_editor(self, document: dict[str, object], *, new: bool) -> None:
+        if self.editor is not None:
+            self._close_editor()
+        self.message.show_message("")
+        opened = self._service.forms.open(dict(document))
+        if isinstance(opened, RawInterview):
+            self._show_raw(opened)
+            return
+        try:
+            self.editor = InterviewEditor(self._service, document, self, new=new)
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.editor.saver.state_changed.connect(self.save_state.setText)
+        self.editor.finished.connect(self._editor_finished)
+        self.pages.addWidget(self.editor)
+        self.pages.setCurrentWidget(self.editor)
+        self._prefs.interview_was_open = True
+        self.editor.focus_first()
+        self._update_actions()
+
+    def _show_raw(self, opened: RawInterview) -> None:
+        """An interview whose form is unknown here: shown read-only, in place of the editor."""
+        if self.raw_view is not None:
+            self.pages.removeWidget(self.raw_view)
+            self.raw_view.deleteLater()
+        interview = opened.interview
+        self.raw_view = RawInterviewView(
+            interview.form, interview.form_version, dict(opened.answers), self
+        )
+        self.pages.addWidget(self.raw_view)
+        self.pages.setCurrentWidget(self.raw_view)
+        self.back_action.setEnabled(True)
+        self.back_action.setVisible(True)
+        self.raw_view.table.setFocus()
+
+    def _editor_finished(self, message: str) -> None:
+        self.show_list()
+        self.message.show_message(message)
+        self.sync.check()  # a finished interview may go home at once
+
+    def _close_editor(self) -> None:
+        editor, self.editor = self.editor, None
+        if editor is None:
+            return
+        try:
+            editor.saver.flush()
+        except KnownError as error:
+            self.message.show_message(error.translated())
+        self.pages.removeWidget(editor)
+        editor.hide()
+        editor.deleteLater()
+        self.save_state.clear()
+
+    def _update_actions(self) -> None:
+        editing = self.editor is not None
+        self.back_action.setEnabled(editing)
+        self.back_action.setVisible(editing)
+
+    def flush(self) -> None:
+        """Save the open interview's pending change now (before a lock or quitting)."""
+        if self.editor is None:
+            return
+        try:
+            self.editor.saver.flush()
+        except KnownError as error:
+            safelog.logger.warning("draft not saved before lock: %s", error.code)
