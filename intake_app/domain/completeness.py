@@ -30,6 +30,8 @@ class LanguageCompleteness:
 def _texts(form: Form) -> Iterator[tuple[str, Mapping[str, str]]]:
     """(where, texts by language) for everything the form shows."""
     yield "title", form.titles
+    if form.draft_notices:
+        yield "draft_notice", form.draft_notices
     for question in form.walk():
         yield f"{question.name}.label", question.labels
         if question.hints:

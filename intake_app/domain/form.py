@@ -34,6 +34,8 @@ YES_NO_UNKNOWN_LIST = "yes_no_unknown"
 YES_NO_UNKNOWN_CODES = ("yes", "no", "unknown")
 #: The fallback chain for labels: the asked language, then English, then any.
 FALLBACK_LANGUAGE = "en"
+#: How far a translation can be trusted: the source text, read by a fluent person, or a draft.
+TRANSLATION_STATES = frozenset({"source", "reviewed", "draft"})
 
 
 def pick_label(labels: Mapping[str, str], lang: str) -> str:
@@ -101,6 +103,8 @@ class Question:
     ilo_grade: str | None = None
     indicator_group: bool = False
     max_items: int | None = None
+    #: A note's own review state per language (consent texts are signed off one by one).
+    translation_status: Mapping[str, str] = field(default_factory=dict)
     children: tuple[Question, ...] = ()
 
     def label(self, lang: str) -> str:
@@ -156,6 +160,8 @@ class Form:
     consent_gate: ConsentGate | None
     questions: tuple[Question, ...]
     choice_lists: Mapping[str, ChoiceList]
+    #: Said beside a text still in draft: "draft translation, confirm with the interpreter".
+    draft_notices: Mapping[str, str] = field(default_factory=dict)
     _index: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
     _repeat_of: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -176,6 +182,14 @@ class Form:
     def title(self, lang: str) -> str:
         """The form's title in `lang` with the English fallback."""
         return pick_label(self.titles, lang)
+
+    def text_status(self, question: Question, lang: str) -> str:
+        """How far `question`'s text in `lang` can be trusted: its own state, else the form's."""
+        return question.translation_status.get(lang, self.translation_status.get(lang, "draft"))
+
+    def draft_notice(self, lang: str) -> str:
+        """The draft-translation notice in `lang` with the English fallback; "" if none."""
+        return pick_label(self.draft_notices, lang)
 
     def walk(self) -> Iterator[Question]:
         """Every entry of the form in order, depth first."""

@@ -37,6 +37,7 @@ def check_form(form: Form) -> list[Problem]:
                 problems += _references(form, question, expression, key, order)
         problems += _choice_conditions(form, question, order)
         problems += _limits(question)
+        problems += _text_status(form, question)
     problems += _gate(form, order)
     return problems
 
@@ -128,6 +129,13 @@ def _limits(question: Question) -> Iterator[Problem]:
         yield question.name, "max_items must be at least 1"
     if question.earliest and question.latest and question.earliest > question.latest:
         yield question.name, "min date is after max date"
+
+
+def _text_status(form: Form, question: Question) -> Iterator[Problem]:
+    """A note's own review state may say "reviewed" or "draft", never move the source text."""
+    for lang, state in question.translation_status.items():
+        if (state == "source") != (form.translation_status.get(lang) == "source"):
+            yield question.name, f"translation_status of {lang!r}: only the source is 'source'"
 
 
 def _references(

@@ -17,7 +17,7 @@ from babel import UnknownLocaleError
 
 from intake_app.domain.codelists import babel_locale
 from intake_app.domain.errors import FormInvalid, FormProblem
-from intake_app.domain.form import ConsentGate, Form, Source
+from intake_app.domain.form import TRANSLATION_STATES, ConsentGate, Form, Source
 from intake_app.domain.form_checks import check_form
 from intake_app.domain.form_reader import FormReader
 
@@ -25,7 +25,6 @@ FORM_FORMAT = "intake-form"
 FORM_FORMAT_VERSION = 1
 FORM_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 VERSION = re.compile(r"^\d{1,6}(\.\d{1,6}){0,3}$")
-TRANSLATION_STATES = frozenset({"source", "reviewed", "draft"})
 
 _FORM_KEYS = frozenset(
     {
@@ -58,7 +57,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _header(reader: FormReader, data: dict[str, Any]) -> tuple[str, str]:
-    reader.unknown_keys(data, _FORM_KEYS, ("title::",), "")
+    reader.unknown_keys(data, _FORM_KEYS, ("title::", "draft_notice::"), "")
     if data.get("format") != FORM_FORMAT or data.get("format_version") != FORM_FORMAT_VERSION:
         reader.problem("", f"format must be {FORM_FORMAT!r} version {FORM_FORMAT_VERSION}")
     form_id, version = data.get("id"), data.get("version")
@@ -165,6 +164,7 @@ def form_from_data(data: object, file: str) -> Form:
         consent_gate=_gate(reader, data.get("consent_gate")),
         questions=tuple(q for q in built if q is not None),
         choice_lists=choice_lists,
+        draft_notices=reader.texts(data, "draft_notice", ""),
     )
     problems = reader.problems + [FormProblem(file, where, why) for where, why in check_form(form)]
     if problems:

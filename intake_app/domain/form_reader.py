@@ -12,7 +12,14 @@ from typing import Any, cast
 from intake_app.domain.codelists import language_codes
 from intake_app.domain.errors import FormProblem
 from intake_app.domain.expressions import Expression, ExpressionError, parse
-from intake_app.domain.form import QUESTION_TYPES, Choice, ChoiceList, Question, QuestionType
+from intake_app.domain.form import (
+    QUESTION_TYPES,
+    TRANSLATION_STATES,
+    Choice,
+    ChoiceList,
+    Question,
+    QuestionType,
+)
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
@@ -30,7 +37,7 @@ _TYPE_KEYS: Mapping[str, frozenset[str]] = {
     "language": frozenset({"required", "multiple", "extra_choices"}),
     "country": frozenset({"required", "multiple", "extra_choices"}),
     "yes_no_unknown": frozenset({"required", "note", "ilo_grade"}),
-    "note": frozenset(),
+    "note": frozenset({"translation_status"}),
     "group": frozenset({"children", "indicator_group"}),
     "repeat": frozenset({"required", "children", "max_items"}),
 }
@@ -144,6 +151,7 @@ class FormReader:
             max_length=self.count(data, "max_length", name),
             max_items=self.count(data, "max_items", name),
             languages=self.tags(data, name),
+            translation_status=self.statuses(data, name),
             children=children,
             **self.limits(data, kind, name),
         )
@@ -154,6 +162,20 @@ class FormReader:
             self.problem(where, f"ilo_grade must be one of {sorted(ILO_GRADES)}")
             return None
         return cast(str | None, grade)
+
+    def statuses(self, data: Mapping[str, Any], where: str) -> dict[str, str]:
+        """A note's own `translation_status`: every form language -> source/reviewed/draft."""
+        status = data.get("translation_status")
+        if status is None:
+            return {}
+        if not isinstance(status, dict) or set(status) != set(self.languages):
+            self.problem(where, "translation_status must name every form language")
+            return {}
+        wrong = sorted(lang for lang, state in status.items() if state not in TRANSLATION_STATES)
+        if wrong:
+            self.problem(where, f"translation_status of {wrong} must be source, reviewed or draft")
+            return {}
+        return {str(lang): str(state) for lang, state in status.items()}
 
     def count(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
         value = self.typed(data, key, (int,), where)
