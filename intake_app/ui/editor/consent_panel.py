@@ -1,6 +1,8 @@
 """The consent text in large print, in the interview language, to show the person (full screen).
 
-It shows only the form's consent notes: nothing typed, nothing about the person.
+It shows only the form's consent notes: nothing typed, nothing about the person. While a consent
+text is still a draft translation in that language, a line above it says so, in that language
+and in the worker's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.domain.form import Form, Question
-from intake_app.i18n import _
+from intake_app.i18n import _, current_language
 from intake_app.i18n.qt import layout_direction, register
 from intake_app.ui.common import wrap_text
 
@@ -42,6 +44,15 @@ def consent_text(form: Form, lang: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def consent_is_draft(form: Form, lang: str) -> bool:
+    """Whether a consent text of the form is still a draft translation in `lang`."""
+    return any(
+        form.text_status(note, lang) == "draft"
+        for section in form.questions
+        for note in consent_notes(form, section)
+    )
+
+
 def consent_language(form: Form, interview: object, second: str | None, ui: str) -> str:
     """The interview language when the form has it, else the second language, else the UI's."""
     for code in (interview, second):
@@ -56,7 +67,16 @@ class ConsentPanel(QDialog):
     def __init__(self, form: Form, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("consent_panel")
+        self.form = form
         self.lang = lang
+        self.draft = consent_is_draft(form, lang)
+        # "Draft translation - confirm with the interpreter": in the interview language (fixed)
+        # and in the worker's (follows language changes), each in its own direction.
+        self.draft_line = _notice_line("consent_draft_notice", self)
+        self.draft_line.setLayoutDirection(layout_direction(lang))
+        self.draft_line.setText(form.draft_notice(lang) if self.draft else "")
+        self.draft_line.setVisible(bool(self.draft_line.text()))
+        self.worker_draft_line = _notice_line("consent_draft_notice_worker", self)
         self.text = QLabel(self)
         self.text.setObjectName("consent_text")
         wrap_text(self.text)
@@ -86,6 +106,8 @@ class ConsentPanel(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
+        layout.addWidget(self.draft_line)
+        layout.addWidget(self.worker_draft_line)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self.resize(900, 600)
@@ -99,6 +121,12 @@ class ConsentPanel(QDialog):
         self.full_button.setAccessibleName(_("Full screen"))
         self.close_button.setText(_("Close"))
         self.close_button.setAccessibleName(_("Close"))
+        ui = current_language()
+        notice = self.form.draft_notice(ui) if self.draft else ""
+        self.worker_draft_line.setLayoutDirection(layout_direction(ui))
+        self.worker_draft_line.setText(notice)
+        # Once is enough when the worker reads the interview language (or both fall back alike).
+        self.worker_draft_line.setVisible(bool(notice) and notice != self.draft_line.text())
 
     def _full_screen(self, on: bool) -> None:
         if on:
@@ -113,3 +141,16 @@ class ConsentPanel(QDialog):
             self.reject()
             return
         super().keyPressEvent(event)
+
+
+def _notice_line(name: str, parent: QWidget) -> QLabel:
+    """A line of plain text in the usual size, at the start of its own reading direction.
+
+    Not italic: Arabic and Thai scripts have no italic, and a slanted fallback reads worse.
+    """
+    line = QLabel(parent)
+    line.setObjectName(name)
+    wrap_text(line)
+    line.setTextFormat(Qt.TextFormat.PlainText)
+    line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return line
