@@ -1,4 +1,5 @@
-"""`record add|list|show|search`: interviews from the command line, checked against their form."""
+"""`record add|list|show|search|attach|attachments|attachment`: interviews from the command line,
+checked against their form, and their attached files."""
 
 from __future__ import annotations
 
@@ -42,6 +43,25 @@ def register(commands: Any) -> None:
     search.add_argument("query")
     search.add_argument("--json", action="store_true", help=_("print JSON"))
     search.set_defaults(handler=cmd_search)
+
+    attach = sub.add_parser("attach", help=_("attach FILE to an interview (prints its SHA-256)"))
+    attach.add_argument("id")
+    attach.add_argument("file", metavar="FILE", type=Path)
+    attach.add_argument("--media-type", metavar="TYPE",
+                        help=_("media type, e.g. image/jpeg (default: guessed from the name)"))
+    attach.set_defaults(handler=cmd_attach)
+
+    attached = sub.add_parser("attachments", help=_("list an interview's attached files"))
+    attached.add_argument("id")
+    attached.add_argument("--json", action="store_true", help=_("print JSON"))
+    attached.set_defaults(handler=cmd_attachments)
+
+    copy = sub.add_parser("attachment", help=_("write a clear copy of an attached file"))
+    copy.add_argument("id")
+    copy.add_argument("sha256")
+    copy.add_argument("--to", metavar="FILE", type=Path, required=True,
+                      help=_("the new file (it must not exist yet)"))
+    copy.set_defaults(handler=cmd_attachment)
 
 
 def _read_document(file: str, secrets: SecretInput) -> bytes:
@@ -139,4 +159,70 @@ def cmd_search(args: argparse.Namespace) -> int:
     with Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: "))) as vault:
         found = vault.interviews.search(args.query)
     _print_summaries(found, args.json)
+    return 0
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    import mimetypes
+
+    from intake_app.storage import Vault
+
+    passphrase = SecretInput().read(_("Passphrase: "))
+    media_type = args.media_type or mimetypes.guess_type(args.file.name)[0]
+    if not args.file.is_file():
+        print(_("intake-app: {file} is not a file that can be read.", file=str(args.file)),
+              file=sys.stderr)
+        return 2
+    with args.file.open("rb") as source, Vault.unlock(vault_dir(args.data_dir), passphrase) as v:
+        info = v.interviews.add_attachment(
+            args.id, source, media_type or "application/octet-stream", args.file.name
+        )
+    print(info.sha256)
+    return 0
+
+
+def cmd_attachments(args: argparse.Namespace) -> int:
+    from intake_app.storage import Vault
+
+    with Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: "))) as vault:
+        found = vault.interviews.attachments(args.id)
+    rows = [dataclasses.asdict(info) for info in found]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['sha256']}  {row['size']:>12}  {row['media_type']:<24}  {row['name']}")
+    print(_("{count} attached files", count=len(rows)), file=sys.stderr)
+    return 0
+
+
+def cmd_attachment(args: argparse.Namespace) -> int:
+    import os
+
+    from intake_app.errors import NotFound
+    from intake_app.storage import Vault
+
+    target: Path = args.to
+    if target.exists():
+        print(_("intake-app: {file} exists already; name a new file.", file=str(target)),
+              file=sys.stderr)
+        return 2
+    with Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: "))) as vault:
+        if args.sha256 not in {a.sha256 for a in vault.interviews.attachments(args.id)}:
+            raise NotFound()
+        reader = vault.interviews.open_attachment(args.sha256)
+        print(_("Writing a clear, unencrypted copy of the attached file to {file}. It is not "
+                "protected by the vault: delete it when you no longer need it.",
+                file=str(target)), file=sys.stderr)
+        # A new file only readable by this user; never over an existing one.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with reader, os.fdopen(fd, "wb") as out:
+                while piece := reader.read(1024 * 1024):
+                    out.write(piece)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
     return 0

@@ -1,24 +1,41 @@
-"""Attachments inside the vault: content-addressed by SHA-256, stored and read in chunks.
+"""Attachment rows: which record holds which content, and where each content's age file is.
 
-A file is read from its source one chunk at a time while its hash is computed, so neither
-writing nor reading ever holds more than one chunk in memory, whatever the file's size.
-Identical content attached twice is stored once.
+Content is addressed by SHA-256: `attachment_file` has one row per content (size, file name,
+the file's X25519 identity); `attachment` links records to it with a media type and a name.
+Identical content attached twice is stored once. The files themselves are `attachment_files`'
+business; the order of the two is what keeps them consistent:
+
+- adding writes and syncs the file first, then inserts the rows; if the transaction is undone,
+  the file goes again (and a crash in between leaves a file the unlock sweep removes);
+- removing deletes the rows (secure_delete shreds the key) and the file only after COMMIT.
+
+The functions taking `conn` run inside the caller's transaction (the worker's store, the
+centre's import); the file actions wait for that transaction's end (`VaultConnection`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import secrets
+from collections.abc import Callable
+from pathlib import Path
 from typing import BinaryIO
 
-from intake_app.errors import AttachmentTooLarge, NotFound, VaultLocked
+from intake_app.errors import NotFound
+from intake_app.storage.attachment_files import AttachmentFiles, Progress, WrittenFile
+from intake_app.storage.attachment_reader import AttachmentReader
 from intake_app.storage.database import Connection, Database
 from intake_app.storage.documents import utc_now
 from intake_app.storage.models import AttachmentInfo
 
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 1024 * 1024  # schema 1's chunks inside the database (read by core_upgrade)
 DEFAULT_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def files_of(conn: Connection) -> AttachmentFiles:
+    """The attachment files of the vault this connection belongs to."""
+    folder: Path | None = getattr(conn, "vault_folder", None)
+    if folder is None:
+        raise RuntimeError("not a vault connection")
+    return AttachmentFiles(folder)
 
 
 def add_attachment(
@@ -28,23 +45,57 @@ def add_attachment(
     media_type: str,
     name: str,
     limit: int = DEFAULT_LIMIT_BYTES,
+    progress: Progress | None = None,
 ) -> AttachmentInfo:
-    """Store `source` (streamed) and link it to the record; call inside one transaction."""
-    sha, size = _store_blob(conn, source, limit)
-    conn.execute(
-        "INSERT INTO attachment (interview_id, sha256, media_type, name, added) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (interview_id, sha256) "
-        "DO UPDATE SET media_type = excluded.media_type, name = excluded.name",
-        (record_id, sha, media_type, name, utc_now()),
-    )
-    return AttachmentInfo(sha256=sha, size=size, media_type=media_type, name=name)
+    """Stream `source` into a new file and link it to the record, inside the caller's
+    transaction (the file goes again if that transaction is undone)."""
+    files = files_of(conn)
+    written = files.write(source, limit=limit, progress=progress)
+    return link_written(conn, files, record_id, written, media_type, name)
+
+
+def link_written(
+    conn: Connection,
+    files: AttachmentFiles,
+    record_id: str,
+    written: WrittenFile,
+    media_type: str,
+    name: str,
+) -> AttachmentInfo:
+    """Name a file just written in the rows (or drop it if its content is held already);
+    inside the caller's transaction, which owns the file from here on."""
+    try:
+        held = conn.execute(
+            "SELECT 1 FROM attachment_file WHERE sha256 = ?", (written.sha256,)
+        ).fetchone()
+        if held is None:
+            conn.execute(
+                "INSERT INTO attachment_file (sha256, size, file, identity) VALUES (?, ?, ?, ?)",
+                (written.sha256, written.size, written.name, written.identity),
+            )
+        conn.execute(
+            "INSERT INTO attachment (interview_id, sha256, media_type, name, added) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (interview_id, sha256) "
+            "DO UPDATE SET media_type = excluded.media_type, name = excluded.name",
+            (record_id, written.sha256, media_type, name, utc_now()),
+        )
+    except BaseException:
+        _discard(files, written)
+        raise
+    if held is not None:
+        _discard(files, written)  # the same content has a file already
+    else:
+        _after(conn, commit=written.release, rollback=lambda: _discard(files, written))
+    return AttachmentInfo(sha256=written.sha256, size=written.size, media_type=media_type,
+                          name=name)
 
 
 def list_attachments(conn: Connection, record_id: str) -> list[AttachmentInfo]:
     """The record's attachments in the order they were added."""
     rows = conn.execute(
-        "SELECT a.sha256, b.size, a.media_type, a.name FROM attachment AS a "
-        "JOIN blob AS b ON b.sha256 = a.sha256 WHERE a.interview_id = ? ORDER BY a.added, a.name",
+        "SELECT a.sha256, f.size, a.media_type, a.name FROM attachment AS a "
+        "JOIN attachment_file AS f ON f.sha256 = a.sha256 WHERE a.interview_id = ? "
+        "ORDER BY a.added, a.name",
         (record_id,),
     )
     return [AttachmentInfo(sha256=r[0], size=r[1], media_type=r[2], name=r[3]) for r in rows]
@@ -53,8 +104,8 @@ def list_attachments(conn: Connection, record_id: str) -> list[AttachmentInfo]:
 def list_all_attachments(conn: Connection) -> dict[str, list[AttachmentInfo]]:
     """Every record's attachments, by record id, each list in the order they were added."""
     rows = conn.execute(
-        "SELECT a.interview_id, a.sha256, b.size, a.media_type, a.name FROM attachment AS a "
-        "JOIN blob AS b ON b.sha256 = a.sha256 ORDER BY a.interview_id, a.added, a.name"
+        "SELECT a.interview_id, a.sha256, f.size, a.media_type, a.name FROM attachment AS a "
+        "JOIN attachment_file AS f ON f.sha256 = a.sha256 ORDER BY a.interview_id, a.added, a.name"
     )
     found: dict[str, list[AttachmentInfo]] = {}
     for r in rows:
@@ -86,118 +137,76 @@ def remove_all_attachments(conn: Connection, record_id: str) -> None:
         _drop_if_unused(conn, sha)
 
 
-def _store_blob(conn: Connection, source: BinaryIO, limit: int) -> tuple[str, int]:
-    # The blob row gets a placeholder name until the hash is known; only this small row is
-    # renamed afterwards, never the chunks.
-    placeholder = "pending-" + secrets.token_hex(16)
-    blob = conn.execute(
-        "INSERT INTO blob (sha256, size, chunk_size) VALUES (?, 0, ?)", (placeholder, CHUNK_BYTES)
-    ).lastrowid
-    digest = hashlib.sha256()
-    size = seq = 0
-    while chunk := _read_chunk(source):
-        size += len(chunk)
-        if size > limit:
-            raise AttachmentTooLarge(limit=f"{limit // 1_000_000} MB")
-        digest.update(chunk)
-        conn.execute(
-            "INSERT INTO blob_chunk (blob, seq, data) VALUES (?, ?, ?)", (blob, seq, chunk)
-        )
-        seq += 1
-        del chunk
-    sha = digest.hexdigest()
-    if conn.execute("SELECT 1 FROM blob WHERE sha256 = ?", (sha,)).fetchone():
-        conn.execute("DELETE FROM blob_chunk WHERE blob = ?", (blob,))
-        conn.execute("DELETE FROM blob WHERE num = ?", (blob,))
-    else:
-        conn.execute("UPDATE blob SET sha256 = ?, size = ? WHERE num = ?", (sha, size, blob))
-    return sha, size
+def open_attachment(db: Database, files: AttachmentFiles, sha256: str) -> AttachmentReader:
+    """A forward-only reader over one attachment's content (NotFound if none has it)."""
+    with db.reading() as conn:
+        row = conn.execute(
+            "SELECT file, identity, size FROM attachment_file WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+    if row is None:
+        raise NotFound()
+    return files.open(row[0], row[1], sha256, row[2], lambda: db.is_open)
 
 
-def _read_chunk(source: BinaryIO) -> bytes:
-    """Up to CHUNK_BYTES from `source`, full-sized unless the source ends."""
-    first = source.read(CHUNK_BYTES)
-    if not first or len(first) == CHUNK_BYTES:
-        return first or b""
-    buffer = bytearray(first)
-    while len(buffer) < CHUNK_BYTES:
-        more = source.read(CHUNK_BYTES - len(buffer))
-        if not more:
-            break
-        buffer += more
-    return bytes(buffer)
+def is_named(conn: Connection, file_name: str) -> bool:
+    """Whether a row names this file (asked by the sweep, file by file)."""
+    row = conn.execute("SELECT 1 FROM attachment_file WHERE file = ?", (file_name,)).fetchone()
+    return row is not None
+
+
+def file_names(conn: Connection) -> set[str]:
+    """Every file name the rows hold."""
+    return {row[0] for row in conn.execute("SELECT file FROM attachment_file")}
+
+
+def file_rows(conn: Connection) -> list[tuple[str, str, str, int]]:
+    """Every content's (file name, identity, sha256, size), for `check_files`."""
+    rows = conn.execute("SELECT file, identity, sha256, size FROM attachment_file").fetchall()
+    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+
+def links_without_content(conn: Connection) -> int:
+    """How many attachment links name content that has no file row."""
+    return int(conn.execute(
+        "SELECT count(*) FROM attachment AS a WHERE NOT EXISTS "
+        "(SELECT 1 FROM attachment_file AS f WHERE f.sha256 = a.sha256)"
+    ).fetchone()[0])
+
+
+def check_files(rows: list[tuple[str, str, str, int]], files: AttachmentFiles) -> list[str]:
+    """Problems found by decrypting and hashing every file (`vault check`), without holding
+    the database; file names are random and shown, the content's hashes are not."""
+    problems = []
+    for file, identity, sha256, size in rows:
+        problem = files.verify(file, identity, sha256, size)
+        if problem is not None:
+            problems.append(f"attachment file {file}: {problem}")
+    return problems
 
 
 def _drop_if_unused(conn: Connection, sha256: str) -> None:
     if conn.execute("SELECT 1 FROM attachment WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone():
         return
-    row = conn.execute("SELECT num FROM blob WHERE sha256 = ?", (sha256,)).fetchone()
-    if row:
-        conn.execute("DELETE FROM blob_chunk WHERE blob = ?", (row[0],))
-        conn.execute("DELETE FROM blob WHERE num = ?", (row[0],))
+    row = conn.execute("SELECT file FROM attachment_file WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None:
+        return
+    conn.execute("DELETE FROM attachment_file WHERE sha256 = ?", (sha256,))
+    if hasattr(conn, "after_commit"):
+        files, file_name = files_of(conn), str(row[0])
+        conn.after_commit.append(lambda: files.remove(file_name))
+    # else: the file has no row any more; the next unlock's sweep removes it
 
 
-class AttachmentReader(io.RawIOBase):
-    """A seekable binary reader over one stored attachment, holding one chunk at a time."""
+def _discard(files: AttachmentFiles, written: WrittenFile) -> None:
+    files.remove(written.name)
+    written.release()
 
-    def __init__(self, db: Database, sha256: str) -> None:
-        super().__init__()
-        with db.reading() as conn:
-            row = conn.execute(
-                "SELECT num, size, chunk_size FROM blob WHERE sha256 = ?", (sha256,)
-            ).fetchone()
-        if row is None:
-            raise NotFound()
-        self._db = db
-        self._blob, self.size, self._chunk_size = row
-        self.sha256 = sha256
-        self._pos = 0
-        self._chunk_seq = -1
-        self._chunk = b""
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._pos = base + offset
-        return self._pos
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        if self.closed:
-            raise ValueError("I/O operation on closed attachment")
-        if not self._db.is_open:
-            self._chunk = b""  # a locked vault shows nothing, not even what was read already
-            raise VaultLocked()
-        if self._pos >= self.size:
-            return 0
-        seq, offset = divmod(self._pos, self._chunk_size)
-        chunk = memoryview(self._load(seq))[offset:]
-        count = min(len(buffer), len(chunk))
-        buffer[:count] = chunk[:count]
-        self._pos += count
-        return count
-
-    def close(self) -> None:
-        self._chunk = b""
-        super().close()
-
-    def _load(self, seq: int) -> bytes:
-        if seq != self._chunk_seq:
-            self._chunk = b""  # let the previous chunk go before the next one arrives
-            with self._db.reading() as conn:
-                row = conn.execute(
-                    "SELECT data FROM blob_chunk WHERE blob = ? AND seq = ?", (self._blob, seq)
-                ).fetchone()
-            if row is None:
-                raise NotFound()
-            self._chunk, self._chunk_seq = bytes(row[0]), seq
-        return self._chunk
+def _after(conn: Connection, *, commit: Callable[[], None],
+           rollback: Callable[[], None]) -> None:
+    """Run `commit` after the caller's COMMIT, `rollback` if its transaction is undone."""
+    if not hasattr(conn, "after_commit"):
+        commit()  # not a transaction of ours: nothing will say when it ends
+        return
+    conn.after_commit.append(commit)
+    conn.after_rollback.append(rollback)

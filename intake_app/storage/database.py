@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,13 +137,39 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> Connecti
     return conn
 
 
+class VaultConnection(sqlcipher3.Connection):  # type: ignore[misc]
+    """A connection that knows its vault's folder and what to do once its transaction ends.
+
+    Files beside the database (attachments) change with its rows: a file is written before
+    the row naming it commits and removed only after the row's removal committed.
+    `Database.transaction` runs `after_commit` actions after the outermost COMMIT and
+    `after_rollback` actions when the transaction (or the savepoint they were added in) is
+    undone; each runs once and its failures are ignored (the unlock sweep catches up).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vault_folder: Path | None = None
+        self.after_commit: list[Callable[[], None]] = []
+        self.after_rollback: list[Callable[[], None]] = []
+
+
 def _connect(path: Path, mode: str) -> Connection:
-    return sqlcipher3.connect(
+    conn = sqlcipher3.connect(
         f"{path.absolute().as_uri()}?mode={mode}",
         uri=True,
         isolation_level=None,
         check_same_thread=False,
+        factory=VaultConnection,
     )
+    conn.vault_folder = path.absolute().parent
+    return conn
+
+
+def _run_actions(actions: list[Callable[[], None]]) -> None:
+    for action in actions:
+        with contextlib.suppress(Exception):
+            action()
 
 
 def _key(conn: Connection, key_hex: str) -> None:
@@ -169,6 +195,30 @@ def _remove_new_companions(path: Path, existed: set[str]) -> None:
         if suffix not in existed:
             with contextlib.suppress(FileNotFoundError):
                 _companion(path, suffix).unlink()
+
+
+def _action_marks(conn: Connection) -> tuple[int, int]:
+    return len(getattr(conn, "after_commit", ())), len(getattr(conn, "after_rollback", ()))
+
+
+def _rolled_back(conn: Connection, marks: tuple[int, int]) -> None:
+    """Drop the commit actions added since `marks` and run the rollback actions, newest first."""
+    if not isinstance(conn, VaultConnection):
+        return
+    commit_mark, rollback_mark = marks
+    undo = conn.after_rollback[rollback_mark:]
+    del conn.after_commit[commit_mark:]
+    del conn.after_rollback[rollback_mark:]
+    _run_actions(undo[::-1])
+
+
+def _committed(conn: Connection) -> None:
+    if not isinstance(conn, VaultConnection):
+        return
+    actions = conn.after_commit[:]
+    conn.after_commit.clear()
+    conn.after_rollback.clear()
+    _run_actions(actions)
 
 
 class Database:
@@ -205,21 +255,25 @@ class Database:
             depth = self._depth
             savepoint = f"nested_{depth}"
             conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
+            marks = _action_marks(conn)
             self._depth += 1
             try:
                 yield conn
             except BaseException:
                 self._depth = depth
                 self._undo(conn, depth, savepoint)
+                _rolled_back(conn, marks)
                 raise
             self._depth = depth
             try:
                 conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
             except BaseException:
                 self._undo(conn, depth, savepoint)
+                _rolled_back(conn, marks)
                 raise
             if depth == 0:
                 self.commits += 1
+                _committed(conn)
 
     def change_mark(self) -> tuple[int, int]:
         """Changes to compare later: equal marks mean no transaction was committed in between,

@@ -12,3 +12,19 @@ class VaultBusy(KnownError):
         "The vault is in use by another Intake window. Close the other window and try again; "
         "nothing was lost."
     )
+
+
+class VaultReadOnly(KnownError):
+    code = "vault-read-only"
+    message = N_(
+        "The vault's folder cannot be written to (a read-only disk or missing permission). "
+        "Your last change was not saved; nothing else was lost."
+    )
+
+
+class AttachmentDamaged(KnownError):
+    code = "attachment-damaged"
+    message = N_(
+        "An attached file of this interview is damaged or missing and cannot be read. The "
+        "interview itself is unchanged. Contact your administrator."
+    )

@@ -14,7 +14,8 @@ from typing import Any, BinaryIO
 
 from intake_app.errors import NotFound
 from intake_app.storage import attachments, search
-from intake_app.storage.attachments import AttachmentReader
+from intake_app.storage.attachment_files import AttachmentFiles, Progress
+from intake_app.storage.attachment_reader import AttachmentReader
 from intake_app.storage.database import Connection, Database
 from intake_app.storage.documents import (
     DELETED,
@@ -47,9 +48,14 @@ class InterviewStore:
     """Interviews in one vault. Obtain it as `vault.interviews`."""
 
     def __init__(
-        self, db: Database, *, max_attachment_bytes: int = attachments.DEFAULT_LIMIT_BYTES
+        self,
+        db: Database,
+        files: AttachmentFiles,
+        *,
+        max_attachment_bytes: int = attachments.DEFAULT_LIMIT_BYTES,
     ) -> None:
         self._db = db
+        self._files = files
         self._max_attachment_bytes = max_attachment_bytes
         # When the search index was last found current (`Database.change_mark`): looking for
         # stale entries scans every record's head row, so it is skipped while nothing changed.
@@ -283,18 +289,31 @@ class InterviewStore:
     # Attachments --------------------------------------------------------------------------
 
     def add_attachment(
-        self, record_id: str, source: BinaryIO, media_type: str, name: str
+        self,
+        record_id: str,
+        source: BinaryIO,
+        media_type: str,
+        name: str,
+        *,
+        progress: Progress | None = None,
     ) -> AttachmentInfo:
-        """Stream `source` into the vault and attach it to a saved record or a draft."""
-        with self._db.transaction() as conn:
-            current = read_current(conn, record_id)
-            if current.num is None and not current.has_draft:
-                raise NotFound()
-            if current.purged or current.status == DELETED:
-                raise NotFound()
-            return attachments.add_attachment(
-                conn, record_id, source, media_type, name, self._max_attachment_bytes
-            )
+        """Stream `source` into an encrypted file and attach it to a saved record or a draft.
+
+        The file is written and synced before the transaction that names it, which stays
+        short: saving goes on while a large file is read. `progress(bytes read)` is called as
+        it goes.
+        """
+        with self._db.reading() as conn:
+            _require_open_record(conn, record_id)
+        written = self._files.write(source, limit=self._max_attachment_bytes, progress=progress)
+        try:
+            with self._db.transaction() as conn:
+                _require_open_record(conn, record_id)
+                return attachments.link_written(
+                    conn, self._files, record_id, written, media_type, name
+                )
+        finally:
+            written.release()  # named by a committed row, or already removed again
 
     def attachments(self, record_id: str) -> builtins.list[AttachmentInfo]:
         """The record's attachments (sha256, size, media type, name)."""
@@ -307,8 +326,9 @@ class InterviewStore:
             return attachments.list_all_attachments(conn)
 
     def open_attachment(self, sha256: str) -> AttachmentReader:
-        """A chunked, seekable reader over an attachment's content."""
-        return AttachmentReader(self._db, sha256)
+        """A forward-only reader that decrypts an attachment as it is read (AttachmentDamaged
+        at the end if the content differs from its SHA-256)."""
+        return attachments.open_attachment(self._db, self._files, sha256)
 
     def remove_attachment(self, record_id: str, sha256: str) -> None:
         """Detach one file from the record (its content goes once nothing refers to it)."""
@@ -322,6 +342,15 @@ class InterviewStore:
         current = read_current(conn, head.id)
         refuse_closed(current)
         return append_revision(conn, current, head, document, saved)
+
+
+def _require_open_record(conn: Connection, record_id: str) -> None:
+    """Attachments go to a saved record or a draft, not to a deleted or purged one."""
+    current = read_current(conn, record_id)
+    if current.num is None and not current.has_draft:
+        raise NotFound()
+    if current.purged or current.status == DELETED:
+        raise NotFound()
 
 
 def _newest_revision(conn: Connection, record_id: str) -> tuple[Any, ...]:

@@ -19,7 +19,7 @@ import sqlcipher3
 from intake_app.errors import DiskFull, VaultTooNew
 from intake_app.storage.atomic import fsync_directory, temp_path_for
 from intake_app.storage.database import COMPANION_SUFFIXES, Connection, Database
-from intake_app.storage.schema import CORE_MIGRATIONS
+from intake_app.storage.schema import CORE_MIGRATIONS, CORE_UPGRADE_TABLE
 
 CORE = "core"
 
@@ -55,7 +55,9 @@ def migrate_core(db: Database, backup_to: Path | None, key_hex: str, salt: bytes
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def apply(conn: Connection, start: int, target: int) -> None:
-        _run(conn, CORE_MIGRATIONS[start:target])
+        # What follows the scripts at unlock (core_upgrade.py) lands in the same transaction.
+        _run(conn, [CORE_UPGRADE_TABLE, *CORE_MIGRATIONS[start:target]])
+        conn.execute("INSERT OR IGNORE INTO core_upgrade (id, stage) VALUES (1, 'checking')")
         conn.execute(f"PRAGMA user_version = {int(target)}")
 
     backup = None if backup_to is None else (backup_to, CORE)

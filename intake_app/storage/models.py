@@ -57,11 +57,28 @@ class AttachmentInfo:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The result of `Vault.check()`: SQLite's and SQLCipher's checks plus the revision chain."""
+    """The result of `Vault.check()`: SQLite's and SQLCipher's checks, the revision chain and
+    the attachment files (each decrypted and hashed)."""
 
     integrity: list[str] = field(default_factory=list)
     chain: ChainReport = field(default_factory=ChainReport)
+    attachments: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and self.chain.ok
+        return not self.integrity and self.chain.ok and not self.attachments
+
+
+@dataclass(frozen=True)
+class DiskUsage:
+    """Bytes a vault takes on disk: the database (with its journal), the attachment files,
+    the migration backups, and the small rest (vault.json)."""
+
+    database: int
+    attachments: int
+    backups: int
+    other: int
+
+    @property
+    def total(self) -> int:
+        return self.database + self.attachments + self.backups + self.other

@@ -174,4 +174,34 @@ UPDATE interview SET indexed_rowid = 0 WHERE indexed_rowid != 0;
 DROP TABLE search_state;
 """
 
-CORE_MIGRATIONS: list[str] = [CORE_V1, CORE_V2]
+# Version 3: attachments leave the database (see attachment_files.py and core_upgrade.py).
+# - `attachment_file` is one row per content: its SHA-256, its size, the random name of its age
+#   file in `<vault>/attachments/` and the X25519 identity that file is encrypted to. Deleting
+#   the row (secure_delete) shreds the file's key. `attachment` still links records to content
+#   and carries each link's media type and name.
+# - `blob` and `blob_chunk` stay until every blob has moved into a file, one blob per
+#   transaction, at unlock (`core_upgrade`, stage 'moving'); the last move drops them.
+CORE_V3 = """
+CREATE TABLE attachment_file (
+    sha256 TEXT NOT NULL PRIMARY KEY,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    file TEXT NOT NULL UNIQUE,
+    identity TEXT NOT NULL
+) WITHOUT ROWID;
+
+INSERT INTO core_upgrade (id, stage) VALUES (1, 'moving')
+ON CONFLICT (id) DO UPDATE SET stage = excluded.stage;
+"""
+
+CORE_MIGRATIONS: list[str] = [CORE_V1, CORE_V2, CORE_V3]
+
+# What is left to do after a core migration, while anything is (`core_upgrade.py`): created
+# before each migration's scripts run, dropped once the upgraded vault passed its check.
+# moving (schema 3's attachments), compacting (VACUUM), checking (then the backups go), or
+# check-failed (the backups stay).
+CORE_UPGRADE_TABLE = """
+CREATE TABLE IF NOT EXISTS core_upgrade (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    stage TEXT NOT NULL CHECK (stage IN ('moving', 'compacting', 'checking', 'check-failed'))
+);
+"""

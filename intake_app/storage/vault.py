@@ -34,8 +34,11 @@ from intake_app.errors import (
     WrongPassphrase,
     WrongRecoveryCode,
 )
+from intake_app.storage import attachments
 from intake_app.storage.atomic import atomic_write_bytes, fsync_directory, is_temp_for
+from intake_app.storage.attachment_files import AttachmentFiles
 from intake_app.storage.chain import verify_chain
+from intake_app.storage.core_upgrade import finish_upgrade
 from intake_app.storage.database import (
     COMPANION_SUFFIXES,
     FULL_CHECK_BYTES,
@@ -78,7 +81,8 @@ class Vault:
         self._file = file
         self._key_hex = key.hex()
         self._db = db
-        self._interviews = InterviewStore(db)
+        self._files = AttachmentFiles(folder)
+        self._interviews = InterviewStore(db, self._files)
         self.pages_checked = True  # every page's HMAC was checked when it was unlocked
         self._checks: set[Connection] = set()
         self._checks_guard = threading.Lock()
@@ -173,11 +177,15 @@ class Vault:
         db = Database(open_database(path, key.hex()))
         try:
             migrate_core(db, folder, key.hex(), file.identity.database_salt)
+            vault = cls(folder, file, key, db)
+            # After a core migration: move attachments out (schema 3), compact, check, and
+            # remove the backups; a kill anywhere in between resumes here.
+            finish_upgrade(db, vault._files, folder, lambda: vault.check().ok)
+            vault.sweep_attachments()
         except BaseException:
             db.close()
             raise
         _remove_stale_temporaries(folder)
-        vault = cls(folder, file, key, db)
         vault.pages_checked = every_page
         return vault
 
@@ -228,12 +236,33 @@ class Vault:
         )
 
     def check(self) -> CheckReport:
-        """SQLite's integrity_check, SQLCipher's page HMACs and the revision chain."""
+        """SQLite's integrity_check, SQLCipher's page HMACs, the revision chain, and every
+        attachment file decrypted and hashed."""
         with self._db.reading() as conn:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             integrity = [line for line in integrity if line != "ok"]
             integrity += [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
-            return CheckReport(integrity=integrity, chain=verify_chain(conn))
+            chain = verify_chain(conn)
+            rows = attachments.file_rows(conn)
+            unlinked = attachments.links_without_content(conn)
+        problems = attachments.check_files(rows, self._files)
+        if unlinked:
+            problems.append(f"{unlinked} attachments without their content")
+        return CheckReport(integrity=integrity, chain=chain, attachments=problems)
+
+    def sweep_attachments(self) -> int:
+        """Remove attachment files no row names (left by a crash); returns how many went."""
+        self._require_unlocked()
+        with self._db.reading() as conn:
+            named = attachments.file_names(conn)
+
+        def is_named(name: str) -> bool:
+            if name in named:
+                return True
+            with self._db.reading() as conn:  # asked again: it may have committed since
+                return attachments.is_named(conn, name)
+
+        return self._files.sweep(is_named)
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap the database key under `new`; vault.json is replaced atomically."""

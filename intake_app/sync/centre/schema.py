@@ -15,7 +15,8 @@ Append migrations; never edit one that has shipped. Notes on the design:
   results: `centre_apply` merges the index ('optimize') after removing rows, and the vault's
   `secure_delete` zeroes the freed pages. (FTS5's own secure-delete option does the same per
   row but made every insert three to five times slower.)
-- Attachments go to the core `blob`/`attachment` tables through `storage.attachments`.
+- Attachments go to the core `attachment`/`attachment_file` tables and the vault's encrypted
+  attachment files through `storage.attachments`.
 """
 
 from __future__ import annotations
@@ -195,7 +196,6 @@ RECORD_TABLES: tuple[str, ...] = (
     "centre_held",
     "centre_held_chunk",
     "attachment",
-    "blob",
-    "blob_chunk",
+    "attachment_file",
 )
 """Tables that hold what bundles brought; a refused bundle must leave all of them unchanged."""
