@@ -1,0 +1,73 @@
+"""Helpers shared by the storage tests (not a conftest: the lead owns tests/conftest.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from intake_app.storage import KdfParams, Vault
+
+REPO = Path(__file__).resolve().parents[2]
+CHILD = Path(__file__).resolve().parent / "storage_child.py"
+FAST = KdfParams.MINIMUM
+PASSPHRASE = "correct horse battery staple"
+
+
+def make_document(
+    record_id: str | None = None,
+    *,
+    alias: str = "A.",
+    account: str = "Worked in a restaurant kitchen without pay.",
+    lang: str = "en",
+    status: str = "final",
+    **answers: Any,
+) -> dict[str, Any]:
+    """An interview document in the contract's shape."""
+    return {
+        "format": "intake-interview",
+        "version": 1,
+        "id": record_id or str(uuid.uuid4()),
+        "revision": 0,
+        "form": "intake-fi",
+        "form_version": "2026.1",
+        "created": "2026-11-28T16:02:11Z",
+        "modified": "2026-11-28T16:05:00Z",
+        "status": status,
+        "answers": {
+            "consent_interview": "yes",
+            "alias": alias,
+            "account": {"text": account, "lang": lang},
+            **answers,
+        },
+    }
+
+
+def new_vault(folder: Path, passphrase: str = PASSPHRASE, **kwargs: Any) -> Vault:
+    """A fresh vault with the fast (minimum) KDF parameters."""
+    vault, _code = Vault.create(folder, passphrase, kdf=FAST, **kwargs)
+    return vault
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (relative path -> sha256), to prove nothing changed."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """Environment for a child Python that imports the package from this source tree."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env.update(extra)
+    return env
+
+
+def child_command(*args: str) -> list[str]:
+    return [sys.executable, str(CHILD), *args]

@@ -1,0 +1,113 @@
+"""Shared helpers for the UI tests: a fast vault service, throwaway settings, widget walks."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from intake_app.services.worker import WorkerService
+from intake_app.storage import KdfParams
+from intake_app.ui.preferences import Preferences
+from intake_app.ui.worker.shell import Shell
+
+PASSPHRASE = "correct horse battery staple"
+# The offscreen platform says this whenever a window is shown; it is not about our code.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+)
+
+
+def make_service(tmp_path: Path) -> WorkerService:
+    """A service over a vault folder in `tmp_path`, with the cheapest allowed Argon2 and the
+    small test form."""
+    from tests.helpers.forms import make_catalogue
+
+    return WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=make_catalogue())
+
+
+@contextlib.contextmanager
+def workspace_shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
+    """A shown main window on a new vault, its vault thread stopped afterwards."""
+    service = make_service(tmp_path)
+    service.create_vault(PASSPHRASE).result()
+    window = Shell(service, make_preferences(tmp_path))
+    qtbot.addWidget(window)
+    window.show_workspace()
+    window.show()
+    try:
+        yield window
+    finally:
+        service.shutdown()
+
+
+@contextlib.contextmanager
+def opened_service(tmp_path: Path) -> Iterator[WorkerService]:
+    """`make_service` with its vault created and open; its vault thread stopped afterwards."""
+    service = make_service(tmp_path)
+    service.create_vault(PASSPHRASE).result()
+    try:
+        yield service
+    finally:
+        service.shutdown()
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """The application bound to the catalogs and speaking `lang`; afterwards English, the
+    font it had and left to right again."""
+    from PySide6.QtCore import Qt
+
+    from intake_app.i18n import set_language
+    from intake_app.i18n.qt import bind_application
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    stop = bind_application(app)
+    font = app.font()
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language("en")
+        stop()
+        app.setFont(font)
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def make_preferences(tmp_path: Path) -> Preferences:
+    """Preferences in an ini file of their own."""
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def all_widgets() -> Iterator[QWidget]:
+    """Every widget that exists now."""
+    yield from QApplication.allWidgets()
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    """Every text a widget under `root` (inclusive) shows or holds."""
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        for getter in (
+            "text",
+            "toPlainText",
+            "currentText",
+            "title",
+            "windowTitle",
+            "placeholderText",
+        ):
+            method = getattr(widget, getter, None)
+            if callable(method):
+                try:
+                    value = method()
+                except TypeError:
+                    continue
+                if isinstance(value, str) and value:
+                    texts.append(value)
+    return texts

@@ -1,0 +1,155 @@
+"""`intake-app centre ...` end to end, in process: set-up, enrolment, approval, import, exports.
+
+The passphrase comes on standard input (as in scripts); the forms come from a folder holding the
+test form, loaded by the real `FormRegistry.load`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from intake_app import safelog
+from intake_app.cli import main
+from intake_app.domain import registry
+from intake_app.storage import KdfParams
+from intake_app.sync.format import keys
+from intake_app.sync.format.bundle_file import BundleContents, write_bundle
+from intake_app.sync.format.profile import load_profile
+from tests.helpers.centre import FAST, PASSPHRASE, Laptop, document, write_forms_folder
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    forms = write_forms_folder(tmp_path / "forms")
+    monkeypatch.setattr(registry, "forms_dir", lambda: forms)
+    # `centre init` calibrates the KDF to half a second; tests use the fast minimum instead.
+    monkeypatch.setattr(KdfParams, "calibrate", classmethod(lambda cls, *a, **k: FAST))
+    data = tmp_path / "data"
+
+    def run(*args: str, stdin: str = PASSPHRASE + "\n") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        try:
+            code = main(["--data-dir", str(data), "centre", *args])
+        finally:
+            # main() points the log at the data folder each time; close the file it opened.
+            for handler in list(safelog.logger.handlers):
+                safelog.logger.removeHandler(handler)
+                handler.close()
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _lines(out: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def _profile(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return load_profile(tmp_path / "data" / "centre-profile.json")
+
+
+def test_init_writes_profile_and_backup_once(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    backup = tmp_path / "offline" / "backup.txt"
+    backup.parent.mkdir()
+    code, out, _err = cli("init", "--name", "Centre A", "--share", str(tmp_path / "share"),
+                          "--backup-identity", str(backup))
+    assert code == 0
+    profile, fingerprint = _profile(tmp_path)
+    assert fingerprint in out and str(tmp_path / "data" / "centre-profile.json") in out
+    assert len(profile.age_recipients) == 2 and profile.name == "Centre A"
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    assert b"AGE-SECRET-KEY-1" in backup.read_bytes()
+    secret = backup.read_bytes().splitlines()[-1]
+    assert secret not in (tmp_path / "data" / "centre-profile.json").read_bytes()
+    for path in (tmp_path / "data" / "centre").iterdir():
+        assert secret not in path.read_bytes()  # the vault holds only the primary, encrypted
+    again, _out, err = cli("init", "--name", "Centre A", "--share", "x")
+    assert again == 2 and "already exists" in err
+
+
+def test_the_whole_day_of_an_administrator(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    share = tmp_path / "share"
+    assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
+    profile, _fingerprint = _profile(tmp_path)
+    laptop = Laptop()
+    laptop.enrol(share)
+    code, out, _err = cli("enrolments", "--json")
+    [pending] = _lines(out)
+    assert code == 0 and pending["state"] == "pending"
+    assert pending["fingerprint"] == laptop.fingerprint
+
+    # A bundle sent before approval waits in quarantine.
+    inbox = share / "inbox" / laptop.device_id
+    inbox.mkdir(parents=True)
+    doc = document(consent_interview="yes", alias="=cmd|' /C calc'!A0", setting="street",
+                   needs=["housing", "legal"])
+    write_bundle(inbox, profile=profile, device_id=laptop.device_id,
+                 device_key=laptop.keypair.secret_key, seq=1,
+                 created=datetime.now(UTC),
+                 contents=BundleContents((doc,)))
+    code, out, _err = cli("import", "--inbox", "--json")
+    assert code == 3
+    assert [(r["outcome"], r["reason"], r["seq"]) for r in _lines(out)] == [
+        ("quarantined", "device-pending", 1)]
+    assert not any(inbox.iterdir())  # moved to processed/
+
+    # Approval needs the fingerprint when nobody is at a terminal ...
+    code, _out, err = cli("approve", laptop.device_id[:8])
+    assert code == 2 and laptop.fingerprint in err
+    code, _out, err = cli("approve", laptop.device_id[:8], "--fingerprint", "0000 1111 2222")
+    assert code == 2 and "does not match" in err
+    # ... and with it, the waiting bundle is imported.
+    code, out, _err = cli("approve", laptop.device_id[:8], "--fingerprint", laptop.fingerprint,
+                          "--json")
+    assert code == 0
+    assert [(r["outcome"], r["records"]) for r in _lines(out)] == [("accepted", 1)]
+    code, out, _err = cli("devices", "--json")
+    assert [d["state"] for d in _lines(out)] == ["active"]
+    [listed] = _lines(out)
+    assert listed["public_key"] == keys.public_key_to_text(laptop.keypair.public_key)
+    assert listed["fingerprint"] == laptop.fingerprint
+
+    csv_path = tmp_path / "export.csv"
+    assert cli("export-csv", "--out", str(csv_path), "--lang", "fi")[0] == 0
+    text = csv_path.read_bytes().decode("utf-8-sig")
+    assert "housing legal" in text and "Asunto; Oikeusapu" in text and "Katu" in text
+    assert "'=cmd" in text  # a formula is never live in a spreadsheet
+    assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o600
+
+    code, out, _err = cli("stats", "--by", "setting", "--json")
+    table = json.loads(out)
+    assert table["rows"] == [{"group": ["street"], "count": None}]  # 1 < 5: suppressed
+
+    code, out, _err = cli("log", "--json")
+    assert [e["outcome"] for e in _lines(out)] == ["accepted", "quarantined"]
+    code, out, _err = cli("retire", laptop.device_id, "--last-seq", "1")
+    assert code == 0
+    code, _out, err = cli("revoke", laptop.device_id)
+    assert code == 0
+
+
+def test_import_of_files_prints_one_object_per_bundle(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--name", "Centre A", "--share", str(tmp_path / "share"))[0] == 0
+    junk = tmp_path / "junk.ibundle"
+    junk.write_bytes(b"not a bundle")
+    code, out, _err = cli("import", str(junk), "--json")
+    assert code == 3
+    assert _lines(out) == [{"file": "junk.ibundle", "outcome": "rejected",
+                            "reason": "not-a-bundle", "device_id": None, "seq": None,
+                            "records": 0}]
+    code, _out, err = cli("import", str(tmp_path / "missing.ibundle"), "--json")
+    assert code == 2 and "missing.ibundle" in err
+
+
+def test_wrong_passphrase_is_a_known_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--name", "Centre A", "--share", str(tmp_path / "share"))[0] == 0
+    code, _out, err = cli("devices", stdin="not the passphrase\n")
+    assert code == 2 and "passphrase" in err.lower()

@@ -1,0 +1,148 @@
+"""Enrolment requests and crash-safe share writes."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+
+import pytest
+
+from intake_app.errors import DiskFull
+from intake_app.sync.errors import EnrolmentInvalid, ShareWriteFailed
+from intake_app.sync.format import keys
+from intake_app.sync.format.enrolment import (
+    EnrolmentRequest,
+    enrolment_comment,
+    parse_enrolment,
+    read_enrolment,
+    write_enrolment,
+)
+from intake_app.sync.share import atomic_write_bytes, atomic_writer
+from tests.helpers.bundles import CREATED, Device, needs_cli, run
+
+
+def _request(device: Device) -> EnrolmentRequest:
+    return EnrolmentRequest.make(device_id=device.device_id, device_name="Laptop 7",
+                                 worker="W-17", public_key=device.keypair.public_key,
+                                 created=CREATED)
+
+
+@pytest.fixture
+def enrol(tmp_path: Path) -> Path:
+    folder = tmp_path / "share" / "enrol"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_request_round_trips_with_signature_beside_it(enrol: Path) -> None:
+    device = Device()
+    request = _request(device)
+    path = write_enrolment(enrol, request, device.keypair.secret_key)
+    assert path == enrol / f"{device.device_id}.json"
+    assert sorted(p.name for p in enrol.iterdir()) == [path.name, path.name + ".minisig"]
+    assert read_enrolment(path) == request
+    assert request.fingerprint() == keys.key_fingerprint(device.public_text)
+    obj = json.loads(path.read_bytes())
+    assert list(obj) == ["format", "version", "device_id", "device_name", "worker",
+                         "public_key", "created"]
+    assert obj["created"] == "2026-11-28T16:02:11Z"
+
+
+@needs_cli
+def test_request_verifies_with_the_minisign_tool(enrol: Path) -> None:
+    device = Device()
+    path = write_enrolment(enrol, _request(device), device.keypair.secret_key)
+    result = run("minisign", "-Vm", path, "-P", device.public_text)
+    assert result.returncode == 0, result.stderr
+    assert f"Trusted comment: intake-enrolment v1 device={device.device_id}\n".encode() \
+        in result.stdout
+
+
+def _signed(device: Device, data: bytes, comment: str | None = None, prehash: bool = True
+            ) -> bytes:
+    signature = device.keypair.secret_key.sign(
+        data, prehash=prehash, trusted_comment=comment or enrolment_comment(device.device_id))
+    return bytes(signature) + b"\n"
+
+
+def test_changed_or_wrongly_signed_requests_are_refused() -> None:
+    device = Device()
+    data = _request(device).to_bytes()
+    assert parse_enrolment(data, _signed(device, data)).device_id == device.device_id
+    changed = data.replace(b"Laptop 7", b"Laptop 8")
+    cases = {
+        "content changed": (changed, _signed(device, data)),
+        "other comment": (data, _signed(device, data, "intake-enrolment v1 device=x")),
+        "comment with suffix": (data, _signed(device, data,
+                                              enrolment_comment(device.device_id) + " ")),
+        "signed by another key": (data, _signed(Device(), data)),
+        "legacy non-prehashed": (data, _signed(device, data, prehash=False)),
+        "garbage signature": (data, b"untrusted comment: x\nAAAA\n"),
+        "empty": (b"", b""),
+    }
+    for name, (body, signature) in cases.items():
+        with pytest.raises(EnrolmentInvalid):
+            parse_enrolment(body, signature)
+            pytest.fail(name)
+
+
+def test_request_json_is_strict() -> None:
+    device = Device()
+    good = json.loads(_request(device).to_bytes())
+    for mutate in (lambda o: o.update(extra=1), lambda o: o.pop("worker"),
+                   lambda o: o.update(version=True), lambda o: o.update(created="yesterday"),
+                   lambda o: o.update(device_name=""), lambda o: o.update(public_key="RWQx"),
+                   lambda o: o.update(device_id="LAPTOP")):
+        obj = dict(good)
+        mutate(obj)
+        data = json.dumps(obj).encode()
+        with pytest.raises(EnrolmentInvalid):
+            parse_enrolment(data, _signed(device, data))
+
+
+def test_renamed_or_unsigned_request_files_are_refused(enrol: Path) -> None:
+    device = Device()
+    path = write_enrolment(enrol, _request(device), device.keypair.secret_key)
+    renamed = path.with_name("other.json")
+    renamed.write_bytes(path.read_bytes())
+    renamed.with_name("other.json.minisig").write_bytes(
+        path.with_name(path.name + ".minisig").read_bytes())
+    with pytest.raises(EnrolmentInvalid):
+        read_enrolment(renamed)
+    path.with_name(path.name + ".minisig").unlink()
+    with pytest.raises(EnrolmentInvalid):
+        read_enrolment(path)
+
+
+# --- crash-safe writes -----------------------------------------------------------------------
+
+
+def test_atomic_write_leaves_only_the_final_file(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "file.bin"
+    target.parent.mkdir()
+    atomic_write_bytes(target, b"one")
+    atomic_write_bytes(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.bin"]
+
+
+def test_failed_write_leaves_nothing_under_any_name(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "file.bin"
+    target.parent.mkdir()
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write(b"half")
+        assert (target.parent / ".file.bin.partial").exists()
+        raise RuntimeError("crash")
+    assert list(target.parent.iterdir()) == []
+
+
+def test_disk_full_and_missing_share_are_known_errors(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "file.bin"
+    target.parent.mkdir()
+    with pytest.raises(DiskFull), atomic_writer(target) as handle:
+        handle.write(b"x")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert list(target.parent.iterdir()) == []
+    with pytest.raises(ShareWriteFailed):
+        atomic_write_bytes(tmp_path / "gone" / "file.bin", b"x")
