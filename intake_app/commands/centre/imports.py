@@ -1,0 +1,93 @@
+"""`intake-app centre import|held|release|window`: bring bundles in, and the window that does it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from intake_app.commands.centre.output import add_json_option, print_json, report, shown
+from intake_app.commands.centre.unlock import add_share_option, open_centre
+from intake_app.i18n import _
+
+if TYPE_CHECKING:
+    from intake_app.sync.centre.importer import ImportResult
+
+
+def register(sub: Any) -> None:
+    """Add `import`, `held`, `release` and `window` to the `centre` subcommands."""
+    imp = sub.add_parser("import", help=_("import bundle files or the share's inbox"))
+    imp.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    imp.add_argument("--inbox", action="store_true", help=_("import what waits in the inbox"))
+    add_json_option(imp)
+    add_share_option(imp)
+    imp.set_defaults(handler=cmd_import)
+
+    held = sub.add_parser("held", help=_("list bundles held in quarantine"))
+    add_json_option(held)
+    held.set_defaults(handler=cmd_held)
+
+    release = sub.add_parser("release", help=_("import a held bundle now (accepts a jump)"))
+    release.add_argument("number", type=int, metavar="N")
+    add_json_option(release)
+    add_share_option(release)
+    release.set_defaults(handler=cmd_release)
+
+    window = sub.add_parser("window", help=_("open the administrator's window"))
+    add_share_option(window)
+    window.set_defaults(handler=cmd_window)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.importer import import_bundle
+    from intake_app.sync.centre.inbox import scan_inbox
+    from intake_app.sync.centre.search import refresh_search_index
+
+    if not args.files and not args.inbox:
+        raise SystemExit(_("Name bundle files to import, or use --inbox."))
+    unreadable = False
+    results: list[ImportResult] = []
+    with open_centre(args) as centre:
+        for path in args.files:
+            try:
+                results.append(import_bundle(centre, path, file_name=path.name))
+            except OSError:
+                unreadable = True
+                print(_("Could not read {file}.", file=shown(path.name)), file=sys.stderr)
+        if args.inbox:
+            results += scan_inbox(centre)
+        if results:
+            refresh_search_index(centre.vault)  # so the administrator's first search is quick
+    code = report(results, args.json)
+    return 2 if unreadable and code == 0 else code
+
+
+def cmd_held(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.quarantine import held_bundles
+    from intake_app.sync.centre.texts import reason_text
+
+    with open_centre(args) as centre:
+        held = held_bundles(centre.vault)
+    for bundle in held:
+        if args.json:
+            print_json({"num": bundle.num, "device_id": bundle.device_id, "seq": bundle.seq,
+                        "reason": bundle.reason.value, "file": bundle.file_name,
+                        "size": bundle.size, "held": bundle.held})
+        else:
+            print(f"{bundle.num}  {shown(bundle.file_name)}  {reason_text(bundle.reason)}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.release import release_number
+
+    with open_centre(args) as centre:
+        result = release_number(centre, args.number)
+    return report([result], args.json)
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from intake_app.ui.admin import run_admin  # the one place the command line starts Qt
+
+    return run_admin(args.data_dir, share=args.share)

@@ -1,0 +1,116 @@
+"""`intake-app centre export-csv|stats|log|alerts`: what the centre holds and what happened."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from intake_app.commands.centre.output import add_json_option, outcome_words, print_json, shown
+from intake_app.commands.centre.unlock import open_centre
+from intake_app.i18n import _, current_language, ngettext
+
+if TYPE_CHECKING:
+    from intake_app.sync.centre.log import LogEntry
+
+
+def register(sub: Any) -> None:
+    """Add the export and look-back commands to the `centre` subcommands."""
+    export = sub.add_parser("export-csv", help=_("export the interviews as CSV"))
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument("--lang", dest="labels_lang", default=None, metavar="L",
+                        help=_("language of the labels (default: the current language)"))
+    export.set_defaults(handler=cmd_export_csv)
+
+    stats = sub.add_parser("stats", help=_("count interviews by group (small groups hidden)"))
+    stats.add_argument("--by", action="append", default=None, metavar="FIELD",
+                       help=_("a question's name, or month, status or form (repeatable)"))
+    add_json_option(stats)
+    stats.set_defaults(handler=cmd_stats)
+
+    log = sub.add_parser("log", help=_("show the import log"))
+    log.add_argument("--limit", type=int, default=50, metavar="N")
+    add_json_option(log)
+    log.set_defaults(handler=cmd_log)
+
+    alerts = sub.add_parser("alerts", help=_("show alerts; acknowledge one with --ack"))
+    alerts.add_argument("--ack", type=int, default=None, metavar="N")
+    add_json_option(alerts)
+    alerts.set_defaults(handler=cmd_alerts)
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    from intake_app.domain.registry import FormRegistry
+    from intake_app.sync.centre.reports import export_csv
+
+    lang = args.labels_lang or current_language()
+    with open_centre(args) as centre:
+        count = export_csv(centre.vault, FormRegistry.load(), args.out, lang)
+    print(ngettext("{count} interview written to {file}.", "{count} interviews written to {file}.",
+                   count, count=count, file=args.out))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from intake_app.domain.registry import FormRegistry
+    from intake_app.sync.centre.reports import MIN_GROUP, check_group_fields, statistics
+
+    by = args.by or ["month"]
+    check_group_fields(FormRegistry.load(), by)
+    with open_centre(args) as centre:
+        table = statistics(centre.vault, by)
+    if args.json:
+        print_json({"columns": list(table.columns), "min_group": MIN_GROUP,
+                    "rows": [{"group": list(group), "count": count}
+                             for group, count in table.rows]})
+        return 0
+    print("\t".join([*table.columns, _("interviews")]))
+    for group, count in table.rows:
+        hidden = str(count) if count is not None else _("hidden")
+        print("\t".join([*(value or "-" for value in group), hidden]))
+    print(_("Counts below {n}, and counts from which one could be worked out, are hidden.",
+            n=MIN_GROUP), file=sys.stderr)
+    return 0
+
+
+def _entry_json(entry: LogEntry) -> dict[str, Any]:
+    return {"num": entry.num, "at": entry.at, "file": entry.file_name,
+            "outcome": entry.outcome.value,
+            "reason": None if entry.reason is None else entry.reason.value,
+            "device_id": entry.device_id, "seq": entry.seq, "records": entry.records,
+            "acknowledged": entry.acknowledged}
+
+
+def _print_entries(entries: Sequence[LogEntry], as_json: bool) -> None:
+    from intake_app.sync.centre.texts import reason_text
+
+    for entry in entries:
+        if as_json:
+            print_json(_entry_json(entry))
+        else:
+            words = (reason_text(entry.reason) if entry.reason
+                     else outcome_words(entry.outcome, None))
+            print(f"{entry.num}  {entry.at}  {shown(entry.file_name)}  {words}")
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.log import import_log
+
+    with open_centre(args) as centre:
+        entries = import_log(centre.vault, limit=args.limit)
+    _print_entries(entries, args.json)
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.log import acknowledge, alerts
+
+    with open_centre(args) as centre:
+        if args.ack is not None and not acknowledge(centre.vault, args.ack):
+            print(_("There is no open alert with the number {n}.", n=args.ack), file=sys.stderr)
+            return 1
+        entries = alerts(centre.vault)
+    _print_entries(entries, args.json)
+    return 0
