@@ -58,6 +58,8 @@ def finish_upgrade(
         try:
             with db.reading() as conn:
                 conn.execute("VACUUM")
+                # In WAL mode the compacted pages sit in the WAL until a checkpoint.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except DiskFull:
             return  # the vault works uncompacted; the next unlock tries again
         with db.transaction() as conn:
