@@ -111,12 +111,14 @@ def leak_session(folder: Path, passphrase: str, marker: str) -> None:
         store.save_revision(document)
         document["answers"]["account"]["text"] += f" edited {marker}"
         store.save_revision(document)
-        payload = (f"photo of {marker} passport ".encode() * 20_000)[:1_300_000]
+        payload = (f"photo {n} of {marker} passport ".encode() * 20_000)[:1_300_000]
         store.add_attachment(document["id"], io.BytesIO(payload), "image/jpeg", f"{marker}.jpg")
         ids.append(document["id"])
     assert store.search(marker), "the marker must be found"
     assert store.search(marker[:2])
     store.search(f'"{marker}" OR {marker}*')
+    with store.open_attachment(store.attachments(ids[4])[0].sha256) as reader:
+        assert marker.encode() in reader.read()  # read back through the decrypting thread
     store.remove_attachment(ids[0], store.attachments(ids[0])[0].sha256)
     store.delete(ids[1], f"entered by mistake {marker}")
     store.purge(ids[2])

@@ -62,6 +62,9 @@ def test_marker_never_reaches_the_disk_in_clear_text(tmp_path: Path) -> None:
         assert paused == b"paused\n", child.stderr.read() if child.stderr else b""
         open_now = _files(folder, temp)
         assert {p.name for p in open_now} >= {"vault.json", "intake.db", "intake.db-wal"}
+        # Attachment files are searched too: six were added, one removed, one purged, one
+        # deleted with its record (each content is a different photo).
+        assert len([p for p in open_now if p.parent.name == "attachments"]) == 3
         held = _open_files_of(child.pid)
         assert held, "the child must hold the database open"
         for path in [*open_now, *held]:
