@@ -10,6 +10,7 @@ import io
 import json
 import os
 import stat
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,10 +19,15 @@ import pytest
 from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
+from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.storage import KdfParams
+from intake_app.sync.centre.importer import ImportResult
+from intake_app.sync.centre.texts import outcome_text, reason_text, state_text
+from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format import keys
 from intake_app.sync.format.bundle_file import BundleContents, write_bundle
 from intake_app.sync.format.profile import load_profile
+from intake_app.sync.format.reader import DeviceState
 from tests.helpers.centre import FAST, PASSPHRASE, Laptop, document, write_forms_folder
 
 
@@ -33,15 +39,18 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     monkeypatch.setattr(KdfParams, "calibrate", classmethod(lambda cls, *a, **k: FAST))
     data = tmp_path / "data"
 
-    def run(*args: str, stdin: str = PASSPHRASE + "\n") -> tuple[int, str, str]:
+    def run(*args: str, stdin: str = PASSPHRASE + "\n", lang: str | None = None
+            ) -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        language = ["--lang", lang] if lang else []
         try:
-            code = main(["--data-dir", str(data), "centre", *args])
+            code = main(["--data-dir", str(data), *language, "centre", *args])
         finally:
             # main() points the log at the data folder each time; close the file it opened.
             for handler in list(safelog.logger.handlers):
                 safelog.logger.removeHandler(handler)
                 handler.close()
+            set_language("en")
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -153,3 +162,64 @@ def test_wrong_passphrase_is_a_known_error(cli, tmp_path: Path) -> None:  # type
     assert cli("init", "--name", "Centre A", "--share", str(tmp_path / "share"))[0] == 0
     code, _out, err = cli("devices", stdin="not the passphrase\n")
     assert code == 2 and "passphrase" in err.lower()
+
+
+# --- outcomes in the administrator's window's words ------------------------------------------
+
+
+def _in(language: str, words: Callable[[], str]) -> str:
+    """`words()` said in `language` (English again after)."""
+    set_language(language)
+    try:
+        return words()
+    finally:
+        set_language("en")
+
+
+REASONS = {Outcome.QUARANTINED: Reason.DEVICE_PENDING, Outcome.REJECTED: Reason.NOT_A_BUNDLE}
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+@pytest.mark.parametrize("language", ["en", PSEUDO_LANGUAGE])
+def test_an_import_line_says_the_outcome_as_the_window_does(outcome: Outcome,
+                                                            language: str) -> None:
+    from intake_app.commands.centre.output import describe
+
+    reason = REASONS.get(outcome)
+    line = _in(language, lambda: describe(ImportResult("b.ibundle", outcome, reason)))
+    words = _in(language, lambda: outcome_text(outcome))
+    if reason is not None:
+        words += ": " + _in(language, lambda: reason_text(reason))
+    assert line == f"b.ibundle: {words}"
+
+
+def test_import_and_log_print_the_window_s_words(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    share = tmp_path / "share"
+    assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
+    laptop = Laptop()
+    laptop.enrol(share)
+    code, out, _err = cli("enrolments", lang=PSEUDO_LANGUAGE)
+    pending = _in(PSEUDO_LANGUAGE, lambda: state_text(DeviceState.PENDING.value))
+    assert code == 0 and out.startswith(f"{laptop.device_id}  {pending}  ")
+    assert cli("approve", laptop.device_id, "--fingerprint", laptop.fingerprint)[0] == 0
+    profile, _fingerprint = _profile(tmp_path)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    bundle = write_bundle(stick, profile=profile, device_id=laptop.device_id,
+                          device_key=laptop.keypair.secret_key, seq=1, created=datetime.now(UTC),
+                          contents=BundleContents((document(),))).path
+    junk = stick / "junk.ibundle"
+    junk.write_bytes(b"not a bundle")
+
+    code, out, _err = cli("import", str(bundle), lang=PSEUDO_LANGUAGE)
+    imported = _in(PSEUDO_LANGUAGE, lambda: outcome_text(Outcome.ACCEPTED))
+    assert (code, out.splitlines()) == (0, [f"{bundle.name}: {imported}"])
+    refused = f"{outcome_text(Outcome.REJECTED)}: {reason_text(Reason.NOT_A_BUNDLE)}"
+    code, out, _err = cli("import", str(bundle), str(junk))
+    assert code == 3
+    assert out.splitlines() == [f"{bundle.name}: {outcome_text(Outcome.DUPLICATE)}",
+                                f"junk.ibundle: {refused}"]
+    code, out, _err = cli("log")
+    assert [line.split("  ", 2)[2] for line in out.splitlines()] == [
+        f"junk.ibundle  {refused}", f"{bundle.name}  {outcome_text(Outcome.DUPLICATE)}",
+        f"{bundle.name}  {outcome_text(Outcome.ACCEPTED)}"]

@@ -49,12 +49,7 @@ def outcome_words(outcome: Outcome, reason: Reason | None) -> str:
 
 def describe(result: ImportResult) -> str:
     """One bundle's line: its file name and what happened to it, in words."""
-    from intake_app.i18n import gettext
-
-    if result.reason is None:
-        words = {"accepted": _("accepted"), "duplicate": _("already imported")}
-        return f"{shown(result.file)}: {words[result.outcome.value]}"
-    return f"{shown(result.file)}: {gettext(result.reason.description)}"
+    return f"{shown(result.file)}: {outcome_words(result.outcome, result.reason)}"
 
 
 def report(results: Sequence[ImportResult], as_json: bool) -> int:

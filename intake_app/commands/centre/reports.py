@@ -84,14 +84,11 @@ def _entry_json(entry: LogEntry) -> dict[str, Any]:
 
 
 def _print_entries(entries: Sequence[LogEntry], as_json: bool) -> None:
-    from intake_app.sync.centre.texts import reason_text
-
     for entry in entries:
         if as_json:
             print_json(_entry_json(entry))
         else:
-            words = (reason_text(entry.reason) if entry.reason
-                     else outcome_words(entry.outcome, None))
+            words = outcome_words(entry.outcome, entry.reason)
             print(f"{entry.num}  {entry.at}  {shown(entry.file_name)}  {words}")
 
 
