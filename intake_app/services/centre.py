@@ -1,27 +1,75 @@
-"""The administrator window's way to the centre: all vault work on one worker thread.
+"""The administrator window's way to the centre: all vault work on the centre's vault thread.
 
-The window never touches the vault or keys itself. It asks this service, which runs each
-request on a single background thread (so requests never overlap on the one SQLCipher
-connection) and hands back a `concurrent.futures.Future`. No Qt here; the window brings the
+The window never touches the vault or keys itself. It asks this service for what the
+administrator does (approve a laptop, read the import log, export the interviews), each
+request run on one `VaultThread` (so requests never overlap on the one SQLCipher connection),
+and gets back a `concurrent.futures.Future` of plain values. No Qt here; the window brings the
 results to its own thread (`intake_app.ui.tasks.when_done`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from intake_app.domain.registry import FormRegistry
-from intake_app.errors import VaultLocked
+from intake_app.errors import KnownError, VaultLocked
+from intake_app.i18n import N_
+from intake_app.services.vault_thread import VaultThread
 from intake_app.storage import KdfParams, Vault
+from intake_app.storage.atomic import atomic_write_bytes
 from intake_app.storage.page_check import PageCheck
+from intake_app.sync.centre import devices, log, records, release, reports
+from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
 from intake_app.sync.centre.forms import registry_validator
+from intake_app.sync.centre.importer import ImportResult, import_bundle
+from intake_app.sync.centre.inbox import ScanProgress, scan_inbox
+from intake_app.sync.centre.log import LogEntry
+from intake_app.sync.centre.quarantine import HeldBundle, held_bundles
+from intake_app.sync.centre.records import ImportedInterview, ImportedRevision, ImportedTombstone
+from intake_app.sync.centre.referral_data import ReferralData, load_referral
+from intake_app.sync.centre.reports import StatsTable
+from intake_app.sync.centre.search import refresh_search_index
+from intake_app.sync.centre.sequence import Gap, gaps
 from intake_app.sync.centre.setup import CentreSetup, init_centre
 from intake_app.sync.centre.vault import Centre, centre_dir
 
 _T = TypeVar("_T")
+
+DeviceRow = tuple[RegisteredDevice, list[Gap]]  # a laptop and the bundles still missing from it
+ApprovalResult = tuple[RegisteredDevice, list[ImportResult]]  # and the held bundles imported
+ScanReport = Callable[[ScanProgress], None]  # called on the vault thread
+
+
+class ReferralNotSaved(KnownError):
+    code = "referral-not-saved"
+    message = N_("The referral summary could not be saved there. Check that the folder exists "
+                 "and can be written to, then try again.")
+
+
+@dataclass(frozen=True)
+class InterviewDetails:
+    """One revision of an imported interview as the administrator reads it."""
+
+    record_id: str
+    revision: int | None  # None: the newest
+    history: list[ImportedRevision]
+    tombstones: list[ImportedTombstone]
+    answers: list[tuple[str, str]] | None  # None: the content was removed by a tombstone
+
+
+def save_referral(path: Path, pdf: bytes) -> None:
+    """Write a referral summary to `path`, readable by its owner only, whole or not at all.
+
+    Raises `ReferralNotSaved` when the folder cannot be written, `DiskFull` when it is full.
+    """
+    try:
+        atomic_write_bytes(path, pdf, mode=0o600)
+    except OSError as exc:
+        raise ReferralNotSaved() from exc
 
 
 class CentreService:
@@ -34,7 +82,7 @@ class CentreService:
         self._registry = registry
         self._kdf = kdf  # None: calibrated on this computer; tests pass KdfParams.MINIMUM
         self._centre: Centre | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centre")
+        self._thread = VaultThread()
         self._page_check = PageCheck("centre-check")
 
     def exists(self) -> bool:
@@ -47,7 +95,7 @@ class CentreService:
         def work() -> CentreSetup:
             return init_centre(self.data_dir, name=name, share=share, passphrase=passphrase,
                                kdf=self._kdf, backup_identity=backup_identity)
-        return self._executor.submit(work)
+        return self._thread.submit(work)
 
     def unlock(self, passphrase: str) -> Future[str]:
         """Open the centre; the future's result is the centre's name."""
@@ -57,7 +105,7 @@ class CentreService:
                     self.data_dir, passphrase, share=self._share,
                     validator=lambda: registry_validator(self.registry()))
             return self._centre.profile.name
-        return self._executor.submit(work)
+        return self._thread.submit(work)
 
     def registry(self) -> FormRegistry:
         """The forms records are checked and shown with (the installed ones by default)."""
@@ -70,12 +118,13 @@ class CentreService:
         return self._centre is not None
 
     def run(self, work: Callable[[Centre], _T]) -> Future[_T]:
-        """Run `work(centre)` on the worker thread (raises `VaultLocked` there when locked)."""
+        """Run `work(centre)` on the vault thread (raises `VaultLocked` there when locked).
+        The building block of the methods below; the window asks those."""
         def call() -> _T:
             if self._centre is None:
                 raise VaultLocked()
             return work(self._centre)
-        return self._executor.submit(call)
+        return self._thread.submit(call)
 
     def lock(self) -> Future[None]:
         """Close the centre once the work already asked for is done."""
@@ -83,12 +132,12 @@ class CentreService:
             centre, self._centre = self._centre, None
             if centre is not None:
                 centre.close()
-        return self._executor.submit(work)
+        return self._thread.submit(work)
 
     def shutdown(self) -> None:
-        """Lock and stop the worker thread (waits for running work)."""
+        """Lock and stop the vault thread (waits for running work)."""
         self.lock()  # closing the vault also cuts a running page check short
-        self._executor.shutdown(wait=True)
+        self._thread.shutdown()
         self._page_check.shutdown()
 
     def check_pages_if_needed(self) -> Future[bool | None] | None:
@@ -96,3 +145,122 @@ class CentreService:
         on a thread of its own while imports and reading go on. None when the unlock checked
         them; the result is False when damage was found, None when locked meanwhile."""
         return self._page_check.start(None if self._centre is None else self._centre.vault)
+
+    # The laptops: enrolment requests, approval, retiring and revoking.
+
+    def devices(self) -> Future[list[DeviceRow]]:
+        """Every registered laptop with the bundle numbers still missing from it."""
+        return self.run(lambda c: [(device, gaps(c.vault, device.device_id))
+                                   for device in devices.list_devices(c.vault)])
+
+    def read_enrolment_requests(self, files: Sequence[Path] | None = None
+                                ) -> Future[list[RequestRead]]:
+        """Verify and register request files (None: those waiting on the share)."""
+        chosen = None if files is None else list(files)
+        return self.run(lambda c: devices.read_requests(
+            c.vault, devices.enrolment_files(c.share) if chosen is None else chosen))
+
+    def approve_device(self, device_id: str, fingerprint: str) -> Future[ApprovalResult]:
+        """Approve a pending laptop whose key has `fingerprint`; its held bundles are imported."""
+        return self.run(lambda c: release.approve_device(c, device_id, fingerprint))
+
+    def retire_device(self, device_id: str, last_seq: int) -> Future[RegisteredDevice]:
+        """Accept no bundle numbered after `last_seq` from this laptop."""
+        return self.run(lambda c: devices.retire(c.vault, device_id, last_seq))
+
+    def revoke_device(self, device_id: str) -> Future[ApprovalResult]:
+        """Accept nothing more from this laptop; the bundles it had waiting are refused."""
+        return self.run(lambda c: release.revoke_device(c, device_id))
+
+    # Bundles: the inbox, files chosen by hand, the held ones, the log and its alerts.
+
+    def scan_inbox(self, progress: ScanReport | None = None) -> Future[list[ImportResult]]:
+        """Import every bundle waiting in the share's inbox, reporting after each file."""
+        return self.run(lambda c: _indexed(c, scan_inbox(c, progress=progress)))
+
+    def import_files(self, paths: Sequence[Path], progress: ScanReport | None = None
+                     ) -> Future[list[ImportResult]]:
+        """Import bundle files the administrator chose (a USB stick); an unreadable one (the
+        stick was pulled out) is left out of the results: nothing of it was imported."""
+        chosen = list(paths)
+        report = progress or (lambda _progress: None)
+
+        def work(centre: Centre) -> list[ImportResult]:
+            results: list[ImportResult] = []
+            for index, path in enumerate(chosen):
+                report(ScanProgress(index, len(chosen), path.name, None))
+                try:
+                    result = import_bundle(centre, path, file_name=path.name)
+                except OSError:
+                    continue
+                results.append(result)
+                report(ScanProgress(index + 1, len(chosen), None, result))
+            return _indexed(centre, results)
+        return self.run(work)
+
+    def held_bundles(self) -> Future[list[HeldBundle]]:
+        """The bundles held in quarantine and what each waits for."""
+        return self.run(lambda c: held_bundles(c.vault))
+
+    def import_held_now(self, num: int) -> Future[ImportResult]:
+        """Import held bundle `num` now, even though the bundles before it have not arrived."""
+        return self.run(lambda c: release.release_number(c, num))
+
+    def import_log(self, limit: int | None = None) -> Future[list[LogEntry]]:
+        """What happened to each bundle, newest first (the last `limit` attempts)."""
+        return self.run(lambda c: log.import_log(c.vault, limit=limit))
+
+    def alerts(self) -> Future[list[LogEntry]]:
+        """The alerts not yet marked as seen."""
+        return self.run(lambda c: log.alerts(c.vault))
+
+    def mark_seen(self, alert_numbers: Sequence[int]) -> Future[None]:
+        """Mark these alerts (their log numbers) as seen."""
+        numbers = list(alert_numbers)
+
+        def work(centre: Centre) -> None:
+            for num in numbers:
+                log.acknowledge(centre.vault, num)
+        return self.run(work)
+
+    # Imported interviews: reading, referral summaries, exports and statistics.
+
+    def interviews(self, query: str = "") -> Future[list[ImportedInterview]]:
+        """The imported interviews, or those matching `query` when it holds words."""
+        def work(centre: Centre) -> list[ImportedInterview]:
+            if query.strip():
+                return records.search_interviews(centre.vault, query)
+            return records.list_interviews(centre.vault)
+        return self.run(work)
+
+    def interview(self, record_id: str, revision: int | None, lang: str
+                  ) -> Future[InterviewDetails]:
+        """An interview's revisions and deletions, and one revision's answers in `lang`."""
+        def work(centre: Centre) -> InterviewDetails:
+            document = records.get_document(centre.vault, record_id, revision)
+            answers = (None if document is None
+                       else reports.answer_rows(self.registry(), document, lang))
+            return InterviewDetails(record_id, revision, records.history(centre.vault, record_id),
+                                    records.tombstones(centre.vault, record_id), answers)
+        return self.run(work)
+
+    def referral(self, record_id: str, lang: str) -> Future[ReferralData]:
+        """What a referral summary of the interview shows, answers labelled in `lang`."""
+        return self.run(lambda c: load_referral(c, self.registry(), record_id, lang))
+
+    def export_csv(self, path: Path, lang: str) -> Future[int]:
+        """Write the interviews to a CSV file (labels in `lang`); the count written."""
+        registry = self.registry()
+        return self.run(lambda c: reports.export_csv(c.vault, registry, path, lang))
+
+    def statistics(self, by: Sequence[str]) -> Future[StatsTable]:
+        """Count the interviews by these coded fields; small groups hidden."""
+        fields = list(by)
+        return self.run(lambda c: reports.statistics(c.vault, fields))
+
+
+def _indexed(centre: Centre, results: list[ImportResult]) -> list[ImportResult]:
+    """Let the search index catch up after imports, still off the GUI thread."""
+    if results:
+        refresh_search_index(centre.vault)
+    return results

@@ -1,1 +1,45 @@
-"""intake_app.sync.centre"""
+"""intake_app.sync.centre: the reception centre's side of sync.
+
+The names below are the value types and texts the administrator's window shows; the work
+itself is reached through `intake_app.services.centre.CentreService`."""
+
+from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
+from intake_app.sync.centre.importer import ImportResult
+from intake_app.sync.centre.inbox import ScanProgress
+from intake_app.sync.centre.log import LogEntry
+from intake_app.sync.centre.quarantine import HeldBundle
+from intake_app.sync.centre.records import ImportedInterview, ImportedRevision, ImportedTombstone
+from intake_app.sync.centre.referral_data import ReferralData
+from intake_app.sync.centre.reports import CODED_TYPES, MIN_GROUP, PSEUDO_FIELDS, StatsTable
+from intake_app.sync.centre.sequence import Gap
+from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
+from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, state_text, when
+from intake_app.sync.errors import Outcome, Reason
+
+__all__ = [
+    "CODED_TYPES",
+    "MAX_NAME",
+    "MAX_SHARE",
+    "MIN_GROUP",
+    "PSEUDO_FIELDS",
+    "CentreSetup",
+    "Gap",
+    "HeldBundle",
+    "ImportResult",
+    "ImportedInterview",
+    "ImportedRevision",
+    "ImportedTombstone",
+    "LogEntry",
+    "Outcome",
+    "Reason",
+    "ReferralData",
+    "RegisteredDevice",
+    "RequestRead",
+    "ScanProgress",
+    "StatsTable",
+    "outcome_text",
+    "reason_text",
+    "short_id",
+    "state_text",
+    "when",
+]

@@ -8,6 +8,7 @@ so no name can fake or hide the fingerprint next to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +29,13 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, ngettext
 from intake_app.i18n.qt import register
-from intake_app.services.centre import CentreService
-from intake_app.sync.centre.devices import (
-    RegisteredDevice,
-    enrolment_files,
-    list_devices,
-    read_requests,
-    retire,
-)
-from intake_app.sync.centre.release import approve_device, revoke_device
-from intake_app.sync.centre.sequence import Gap, gaps
-from intake_app.sync.centre.texts import short_id, state_text, when
-from intake_app.sync.centre.vault import Centre
-from intake_app.sync.format.enrolment import escape_hidden
-from intake_app.sync.format.reader import DeviceState
+from intake_app.services.centre import CentreService, DeviceRow
+from intake_app.sync.centre import RegisteredDevice, short_id, state_text, when
+from intake_app.sync.format import DeviceState, escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
 from intake_app.ui.tasks import when_done
-
-DeviceRow = tuple[RegisteredDevice, list[Gap]]
 
 
 def _gaps_text(row: DeviceRow) -> str:
@@ -66,11 +54,6 @@ COLUMNS = (
     Column(N_("Missing bundles"), _gaps_text),
     Column(N_("Registered"), lambda r: when(r[0].registered)),
 )
-
-
-def _device_rows(centre: Centre) -> list[DeviceRow]:
-    return [(device, gaps(centre.vault, device.device_id))
-            for device in list_devices(centre.vault)]
 
 
 class DevicesTab(QWidget):
@@ -128,7 +111,7 @@ class DevicesTab(QWidget):
 
     def refresh(self) -> None:
         """Read the registry again."""
-        when_done(self._service.run(_device_rows), self._show, self._failed, owner=self,
+        when_done(self._service.devices(), self._show, self._failed, owner=self,
                   context="centre devices")
 
     def _show(self, rows: object) -> None:
@@ -155,12 +138,12 @@ class DevicesTab(QWidget):
         self.retire_button.setEnabled(state in (DeviceState.ACTIVE, DeviceState.RETIRED))
         self.revoke_button.setEnabled(state is not None and state is not DeviceState.REVOKED)
 
-    def _after(self, work: Callable[[Centre], object], done_text: Callable[[object], str]) -> None:
+    def _after(self, action: Future[Any], done_text: Callable[[object], str]) -> None:
         def finished(result: object) -> None:
             self.message.show_message(done_text(result))
             self.refresh()
             self.changed.emit()
-        when_done(self._service.run(work), finished, self._failed, owner=self,
+        when_done(action, finished, self._failed, owner=self,
                   context="centre device action")
 
     def read_requests(self) -> None:
@@ -177,10 +160,6 @@ class DevicesTab(QWidget):
 
     def read_files(self, files: list[Path] | None) -> None:
         """Verify and register these request files (None: those waiting on the share)."""
-        def work(centre: Centre) -> object:
-            return read_requests(centre.vault,
-                                 enrolment_files(centre.share) if files is None else files)
-
         def done(reads: object) -> str:
             assert isinstance(reads, list)
             problems = sum(1 for read in reads if read.error is not None)
@@ -191,7 +170,7 @@ class DevicesTab(QWidget):
                                        "{count} could not be used: they are damaged or changed.",
                                        problems, count=problems)
             return text
-        self._after(work, done)
+        self._after(self._service.read_enrolment_requests(files), done)
 
     def approve_selected(self) -> None:
         device = self.selected()
@@ -203,7 +182,7 @@ class DevicesTab(QWidget):
             return ngettext("The laptop was approved; {count} waiting bundle was imported.",
                             "The laptop was approved; {count} waiting bundles were imported.",
                             count, count=count)
-        self._after(lambda c: approve_device(c, device.device_id, device.fingerprint), approved)
+        self._after(self._service.approve_device(device.device_id, device.fingerprint), approved)
 
     def confirm_fingerprint(self, device: RegisteredDevice) -> bool:
         """Ask whether the laptop shows the same fingerprint (shown large)."""
@@ -230,7 +209,7 @@ class DevicesTab(QWidget):
                                        _("Last bundle number still accepted from this laptop:"),
                                        device.last_seq or 0, 0, 2**31 - 1)
         if ok:
-            self._after(lambda c: retire(c.vault, device.device_id, last),
+            self._after(self._service.retire_device(device.device_id, last),
                         lambda _result: _("The laptop was retired."))
 
     def revoke_selected(self) -> None:
@@ -241,5 +220,5 @@ class DevicesTab(QWidget):
             self, WINDOW_TITLE,
             _("Revoke this laptop? None of its bundles will be accepted any more."))
         if answer == QMessageBox.StandardButton.Yes:
-            self._after(lambda c: revoke_device(c, device.device_id),
+            self._after(self._service.revoke_device(device.device_id),
                         lambda _result: _("The laptop was revoked."))

@@ -32,15 +32,7 @@ from intake_app.i18n.core import current_language
 from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.reports import (
-    CODED_TYPES,
-    MIN_GROUP,
-    PSEUDO_FIELDS,
-    StatsTable,
-    export_csv,
-    statistics,
-)
-from intake_app.sync.centre.vault import Centre
+from intake_app.sync.centre import CODED_TYPES, MIN_GROUP, PSEUDO_FIELDS, StatsTable
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
@@ -189,10 +181,6 @@ class ExportsTab(QWidget):
     def save_csv(self, path: Path) -> None:
         """Write the CSV file (labels in the chosen language) off the GUI thread."""
         lang = str(self.csv_language.currentData())
-        registry = self._service.registry()
-
-        def work(centre: Centre) -> int:
-            return export_csv(centre.vault, registry, path, lang)
 
         def done(count: object) -> None:
             assert isinstance(count, int)
@@ -203,7 +191,7 @@ class ExportsTab(QWidget):
 
         self.csv_button.setEnabled(False)
         self.message.show_message(_("Writing {file}…", file=str(path)))
-        when_done(self._service.run(work), done, self._failed, owner=self,
+        when_done(self._service.export_csv(path, lang), done, self._failed, owner=self,
                   context="centre csv export")
 
     # -- statistics ---------------------------------------------------------------------------
@@ -213,12 +201,8 @@ class ExportsTab(QWidget):
         by = [str(self.first.currentData())]
         if self.second.currentData() not in (None, NONE, by[0]):
             by.append(str(self.second.currentData()))
-
-        def work(centre: Centre) -> StatsTable:
-            return statistics(centre.vault, by)
-
         self.count_button.setEnabled(False)
-        when_done(self._service.run(work), self._counted, self._failed, owner=self,
+        when_done(self._service.statistics(by), self._counted, self._failed, owner=self,
                   context="centre statistics")
 
     def _counted(self, table: object) -> None:

@@ -23,12 +23,8 @@ from intake_app.errors import KnownError
 from intake_app.i18n import N_, _
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.quarantine import HeldBundle, held_bundles
-from intake_app.sync.centre.release import release_number
-from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, when
-from intake_app.sync.centre.vault import Centre
-from intake_app.sync.errors import Reason
-from intake_app.sync.format.enrolment import escape_hidden
+from intake_app.sync.centre import HeldBundle, Reason, outcome_text, reason_text, short_id, when
+from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
@@ -91,7 +87,7 @@ class HeldPanel(QWidget):
         self._update()
 
     def refresh(self) -> None:
-        when_done(self._service.run(lambda c: held_bundles(c.vault)), self._show, self._failed,
+        when_done(self._service.held_bundles(), self._show, self._failed,
                   owner=self, context="centre held bundles")
 
     def _show(self, rows: object) -> None:
@@ -132,9 +128,6 @@ class HeldPanel(QWidget):
         if held is None or held.reason is not Reason.SEQ_FAR_AHEAD or not self.confirm(held):
             return
 
-        def work(centre: Centre) -> Any:
-            return release_number(centre, held.num)
-
         def done(result: Any) -> None:
             words = outcome_text(result.outcome)
             if result.reason is not None:
@@ -145,5 +138,5 @@ class HeldPanel(QWidget):
             self.imported.emit()
 
         self.import_button.setEnabled(False)
-        when_done(self._service.run(work), done, self._failed, owner=self,
+        when_done(self._service.import_held_now(held.num), done, self._failed, owner=self,
                   context="centre release")

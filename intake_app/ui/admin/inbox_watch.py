@@ -6,17 +6,15 @@ each file through `progress` (a queued signal, so the slots run on the GUI threa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from intake_app.errors import KnownError
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.importer import ImportResult, import_bundle
-from intake_app.sync.centre.inbox import ScanProgress, scan_inbox
-from intake_app.sync.centre.search import refresh_search_index
-from intake_app.sync.centre.vault import Centre
+from intake_app.sync.centre import ImportResult
 from intake_app.ui.tasks import when_done
 
 DEFAULT_INTERVAL_MS = 15_000
@@ -50,31 +48,17 @@ class InboxWatch(QObject):
         """Import what waits in the inbox (nothing happens while a scan or import runs)."""
         if self.busy or not self._service.is_unlocked:
             return
-        self._run(lambda centre: _indexed(centre, scan_inbox(centre, progress=self.progress.emit)))
+        self._run(self._service.scan_inbox(progress=self.progress.emit))
 
     def import_files(self, paths: Sequence[Path]) -> bool:
         """Import files the administrator chose (a USB stick); False while busy."""
         if self.busy:
             return False
-        chosen = list(paths)
-
-        def work(centre: Centre) -> list[ImportResult]:
-            results: list[ImportResult] = []
-            for index, path in enumerate(chosen):
-                self.progress.emit(ScanProgress(index, len(chosen), path.name, None))
-                try:
-                    result = import_bundle(centre, path, file_name=path.name)
-                except OSError:
-                    continue  # unreadable: the stick was pulled out; nothing was imported
-                results.append(result)
-                self.progress.emit(ScanProgress(index + 1, len(chosen), None, result))
-            return _indexed(centre, results)
-        self._run(work)
+        self._run(self._service.import_files(paths, progress=self.progress.emit))
         return True
 
-    def _run(self, work: Callable[[Centre], list[ImportResult]]) -> None:
+    def _run(self, future: Future[list[ImportResult]]) -> None:
         self.busy = True
-        future = self._service.run(work)
         when_done(future, self._done, self._failed, owner=self, context="centre inbox")
 
     def _done(self, results: object) -> None:
@@ -85,9 +69,3 @@ class InboxWatch(QObject):
         self.busy = False
         self.failed.emit(error)
 
-
-def _indexed(centre: Centre, results: list[ImportResult]) -> list[ImportResult]:
-    """Let the search index catch up after imports, still off the GUI thread."""
-    if results:
-        refresh_search_index(centre.vault)
-    return results

@@ -6,7 +6,6 @@ ever interpreted as rich text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -24,21 +23,9 @@ from PySide6.QtWidgets import (
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
-from intake_app.services.centre import CentreService
-from intake_app.sync.centre.records import (
-    ImportedInterview,
-    ImportedRevision,
-    ImportedTombstone,
-    get_document,
-    history,
-    list_interviews,
-    search_interviews,
-    tombstones,
-)
-from intake_app.sync.centre.reports import answer_rows
-from intake_app.sync.centre.texts import short_id, when
-from intake_app.sync.centre.vault import Centre
-from intake_app.sync.format.enrolment import escape_hidden
+from intake_app.services.centre import CentreService, InterviewDetails
+from intake_app.sync.centre import ImportedRevision, short_id, when
+from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.common import MessageLine
 from intake_app.ui.interview_model import STATUS_LABELS
@@ -73,17 +60,6 @@ HISTORY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Shown:
-    """One revision of an interview as the tab shows it."""
-
-    record_id: str
-    revision: int | None
-    history: list[ImportedRevision]
-    tombstones: list[ImportedTombstone]
-    answers: list[tuple[str, str]] | None  # None: the content was removed by a tombstone
-
-
 class InterviewsTab(QWidget):
     """Emits `shown(record id)` when an interview's details are on screen."""
 
@@ -92,7 +68,7 @@ class InterviewsTab(QWidget):
     def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
-        self.current: Shown | None = None
+        self.current: InterviewDetails | None = None
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
         self.model = RowsModel(INTERVIEW_COLUMNS, self)
@@ -151,14 +127,8 @@ class InterviewsTab(QWidget):
 
     def refresh(self) -> None:
         """List the interviews again (matching the search, if one is typed)."""
-        query = self.search.text()
-
-        def work(centre: Centre) -> list[ImportedInterview]:
-            if query.strip():
-                return search_interviews(centre.vault, query)
-            return list_interviews(centre.vault)
-        when_done(self._service.run(work), self._listed, self._failed, owner=self,
-                  context="centre interviews")
+        when_done(self._service.interviews(self.search.text()), self._listed, self._failed,
+                  owner=self, context="centre interviews")
 
     def _listed(self, interviews: object) -> None:
         assert isinstance(interviews, list)
@@ -179,20 +149,11 @@ class InterviewsTab(QWidget):
 
     def show_interview(self, record_id: str, revision: int | None = None) -> None:
         """Show an interview's history and one revision's answers (the newest by default)."""
-        lang = current_language()
-        service = self._service
-
-        def work(centre: Centre) -> Shown:
-            document = get_document(centre.vault, record_id, revision)
-            answers = (None if document is None
-                       else answer_rows(service.registry(), document, lang))
-            return Shown(record_id, revision, history(centre.vault, record_id),
-                         tombstones(centre.vault, record_id), answers)
-        when_done(self._service.run(work), self._shown, self._failed, owner=self,
-                  context="centre interview")
+        when_done(self._service.interview(record_id, revision, current_language()), self._shown,
+                  self._failed, owner=self, context="centre interview")
 
     def _shown(self, shown: Any) -> None:
-        assert isinstance(shown, Shown)
+        assert isinstance(shown, InterviewDetails)
         same_record = self.current is not None and self.current.record_id == shown.record_id
         self.current = shown
         if not same_record:
@@ -202,7 +163,7 @@ class InterviewsTab(QWidget):
         self.print_button.setEnabled(shown.answers is not None)
         self.shown.emit(shown.record_id)
 
-    def _show_answers(self, shown: Shown) -> None:
+    def _show_answers(self, shown: InterviewDetails) -> None:
         lines = [f"{label}: {value}" for label, value in shown.answers or []]
         if shown.answers is None:
             lines = [_("The content of this revision was removed when the interview was "

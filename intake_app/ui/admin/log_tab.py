@@ -16,10 +16,8 @@ from intake_app.errors import KnownError
 from intake_app.i18n import N_, _
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.log import LogEntry, acknowledge, alerts, import_log
-from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, when
-from intake_app.sync.centre.vault import Centre
-from intake_app.sync.format.enrolment import escape_hidden
+from intake_app.sync.centre import LogEntry, outcome_text, reason_text, short_id, when
+from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.held_panel import HeldPanel
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.common import MessageLine
@@ -45,7 +43,6 @@ ALERT_COLUMNS = (
 )
 
 
-
 class LogTab(QWidget):
     """The last `LOG_LIMIT` import attempts."""
 
@@ -65,7 +62,7 @@ class LogTab(QWidget):
         self.model.retranslate()
 
     def refresh(self) -> None:
-        when_done(self._service.run(lambda c: import_log(c.vault, limit=LOG_LIMIT)), self._show,
+        when_done(self._service.import_log(limit=LOG_LIMIT), self._show,
                   lambda error: self.message.show_message(error.translated()), owner=self,
                   context="centre log")
 
@@ -110,7 +107,7 @@ class AlertsTab(QWidget):
         self.model.retranslate()
 
     def refresh(self) -> None:
-        when_done(self._service.run(lambda c: alerts(c.vault)), self._show, self._failed,
+        when_done(self._service.alerts(), self._show, self._failed,
                   owner=self, context="centre alerts")
         self.held.refresh()
 
@@ -133,9 +130,6 @@ class AlertsTab(QWidget):
         """Acknowledge the selected alerts."""
         entries: list[LogEntry] = [self.model.row_object(index.row())
                                    for index in self.table.selectionModel().selectedRows()]
-
-        def work(centre: Centre) -> None:
-            for entry in entries:
-                acknowledge(centre.vault, entry.num)
-        when_done(self._service.run(work), lambda _r: self.refresh(), self._failed, owner=self,
+        when_done(self._service.mark_seen([entry.num for entry in entries]),
+                  lambda _r: self.refresh(), self._failed, owner=self,
                   context="centre acknowledge")

@@ -9,49 +9,19 @@ document's HTML, so nothing an interview holds can become markup.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError
-from intake_app.i18n import N_, _, current_language
-from intake_app.services.centre import CentreService
-from intake_app.storage.atomic import atomic_write_bytes
-from intake_app.sync.centre.records import ImportedInterview, get_document, get_interview
-from intake_app.sync.centre.reports import answer_rows
-from intake_app.sync.centre.texts import short_id, when
-from intake_app.sync.centre.vault import Centre
+from intake_app.i18n import _, current_language
+from intake_app.services.centre import CentreService, save_referral
+from intake_app.sync.centre import ReferralData, short_id, when
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done
-
-
-class ReferralNotSaved(KnownError):
-    code = "referral-not-saved"
-    message = N_("The referral summary could not be saved there. Check that the folder exists "
-                 "and can be written to, then try again.")
-
-
-@dataclass(frozen=True)
-class ReferralData:
-    """What the summary shows."""
-
-    centre: str
-    interview: ImportedInterview
-    answers: list[tuple[str, str]]
-
-
-def load_referral(centre: Centre, registry: FormRegistry, record_id: str, lang: str
-                  ) -> ReferralData:
-    """Read what a referral summary needs (on the service's thread)."""
-    head = get_interview(centre.vault, record_id)
-    document = get_document(centre.vault, record_id)
-    answers = [] if document is None else answer_rows(registry, document, lang)
-    return ReferralData(centre.profile.name, head, answers)
 
 
 def referral_html(data: ReferralData) -> str:
@@ -101,11 +71,7 @@ def write_pdf(markup: str, path: Path) -> None:
 
     Raises `ReferralNotSaved` when the folder cannot be written, `DiskFull` when it is full.
     """
-    data = pdf_bytes(markup)
-    try:
-        atomic_write_bytes(path, data, mode=0o600)
-    except OSError as exc:
-        raise ReferralNotSaved() from exc
+    save_referral(path, pdf_bytes(markup))
 
 
 class ReferralPrinter:
@@ -134,6 +100,5 @@ class ReferralPrinter:
             except KnownError as error:
                 failed(error)
 
-        service = self._service
-        when_done(service.run(lambda c: load_referral(c, service.registry(), record_id, lang)),
-                  done, failed, owner=self._parent, context="centre referral")
+        when_done(self._service.referral(record_id, lang), done, failed, owner=self._parent,
+                  context="centre referral")

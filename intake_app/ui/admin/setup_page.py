@@ -31,7 +31,7 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
+from intake_app.sync.centre import MAX_NAME, MAX_SHARE, CentreSetup
 from intake_app.ui.admin.setup_result import SetupResult, wrapping_label
 from intake_app.ui.common import Heading, MessageLine
 from intake_app.ui.language_combo import LanguageCombo

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
-from intake_app.sync.centre.setup import CentreSetup
+from intake_app.sync.centre import CentreSetup
 from intake_app.ui.common import Heading, code_label, wrap_text
 from intake_app.ui.recovery_view import RecoveryCodeView
 

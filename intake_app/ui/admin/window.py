@@ -28,10 +28,8 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.importer import ImportResult
-from intake_app.sync.centre.inbox import ScanProgress
-from intake_app.sync.errors import Outcome
-from intake_app.sync.format.enrolment import escape_hidden
+from intake_app.sync.centre import ImportResult, Outcome, ScanProgress
+from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.devices_tab import DevicesTab
 from intake_app.ui.admin.exports_tab import ExportsTab
 from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch

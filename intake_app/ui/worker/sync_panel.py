@@ -19,7 +19,7 @@ from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.services.sync_runner import SyncRunner
 from intake_app.services.worker import WorkerService
-from intake_app.sync.device.status import SyncState, SyncStatus
+from intake_app.sync.device import SyncState, SyncStatus
 
 ROUND_EVERY_MS = 60_000
 FIRST_ROUND_MS = 1_500  # after unlocking: the list first

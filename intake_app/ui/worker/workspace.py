@@ -28,7 +28,7 @@ from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.enrolment import enrolled_centre
 from intake_app.services.worker import WorkerService
-from intake_app.sync.device.folder_export import FolderExport
+from intake_app.sync.device import FolderExport
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
 from intake_app.ui.editor.editor import InterviewEditor

@@ -23,7 +23,7 @@ from intake_app.domain import registry
 from intake_app.errors import DiskFull, KnownError
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.i18n.pseudo import pseudo_translate
-from intake_app.services.centre import CentreService
+from intake_app.services.centre import CentreService, ReferralNotSaved
 from intake_app.storage import KdfParams
 from intake_app.sync.centre.devices import RegisteredDevice, register_request
 from intake_app.sync.centre.importer import ImportResult, import_bundle
@@ -207,7 +207,8 @@ def _tombstone(reason: str) -> ImportedTombstone:
 
 
 def test_deletion_reasons_are_shown_in_words(service: CentreService, qtbot: QtBot) -> None:
-    from intake_app.ui.admin.interviews_tab import InterviewsTab, Shown
+    from intake_app.services.centre import InterviewDetails as Shown
+    from intake_app.ui.admin.interviews_tab import InterviewsTab
 
     tab = InterviewsTab(service)
     qtbot.addWidget(tab)
@@ -345,7 +346,7 @@ def test_a_referral_that_cannot_be_saved_says_so(tmp_path: Path, qtbot: QtBot,
 
     from intake_app.ui.admin import referral
 
-    with pytest.raises(referral.ReferralNotSaved):
+    with pytest.raises(ReferralNotSaved):
         referral.write_pdf("<p>Summary</p>", tmp_path / "missing" / "referral.pdf")
     assert not (tmp_path / "missing").exists()
 
@@ -367,6 +368,6 @@ def test_a_referral_that_cannot_be_saved_says_so(tmp_path: Path, qtbot: QtBot,
         referral.ReferralPrinter(made, parent).print_to(doc["id"],
                                                         tmp_path / "missing" / "r.pdf")
         qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
-        assert shown == [referral.ReferralNotSaved().translated()]
+        assert shown == [ReferralNotSaved().translated()]
     finally:
         made.shutdown()
