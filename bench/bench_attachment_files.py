@@ -101,7 +101,8 @@ def child(case: str, work: Path) -> dict[str, float]:
         with (work / "bare.age").open("rb") as handle:
             pyrage.decrypt_io(handle, Digest(), [identity])
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb}
 
 
 def main() -> None:
