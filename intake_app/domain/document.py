@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 from intake_app.domain.errors import DocumentTooNew, NotADocument
+from intake_app.domain.json_text import DuplicateKey, loads_strict
+from intake_app.domain.utc_time import format_utc, parse_utc
 from intake_app.i18n.core import N_
 
 DOCUMENT_FORMAT: Final = "intake-interview"
@@ -39,24 +41,15 @@ _FIELDS: Final = (
     "status",
     "answers",
 )
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _FORM_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 _VERSION = re.compile(r"^\d{1,6}(\.\d{1,6}){0,3}$")
 _SAFE_KEY = re.compile(r"^[a-z_]{1,40}$")
 
 
-def format_time(moment: datetime) -> str:
-    """A UTC time as stored: 2026-11-28T16:02:11Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def parse_time(text: str) -> datetime | None:
     """The stored time format back to an aware datetime, or None when it does not match."""
-    if not _TIME.fullmatch(text):
-        return None
     try:
-        # Python 3.11 reads the trailing Z; the pattern above has fixed the exact shape.
-        return datetime.fromisoformat(text).astimezone(UTC)
+        return parse_utc(text)
     except ValueError:
         return None
 
@@ -83,8 +76,8 @@ class Interview:
             "revision": self.revision,
             "form": self.form,
             "form_version": self.form_version,
-            "created": format_time(self.created),
-            "modified": format_time(self.modified),
+            "created": format_utc(self.created),
+            "modified": format_utc(self.modified),
             "status": self.status,
             "answers": copy.deepcopy(dict(self.answers)),
         }
@@ -230,23 +223,6 @@ def _check_text(text: str) -> None:
         raise NotADocument(N_("a text holds an invalid character")) from None
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> None:
-    raise ValueError(name)
-
-
 def parse_document(raw: bytes | str) -> Interview:
     """Parse an interview document from JSON text; raises NotADocument with a clear reason.
 
@@ -262,14 +238,14 @@ def parse_document(raw: bytes | str) -> Interview:
         except UnicodeDecodeError:
             raise NotADocument(N_("the file is not UTF-8 text")) from None
     try:
-        data = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except _DuplicateKey:
+        data = loads_strict(raw)
+    except DuplicateKey:
         raise NotADocument(N_("a key appears twice in the same object")) from None
     except json.JSONDecodeError as exc:
         raise NotADocument(
             N_("not valid JSON at line {line}, column {column}"), line=exc.lineno, column=exc.colno
         ) from None
-    except ValueError:
+    except ValueError:  # NotFiniteNumber, as before also any other ValueError of json
         raise NotADocument(N_("NaN and Infinity are not allowed")) from None
     except RecursionError:
         raise NotADocument(N_("the JSON is nested too deeply")) from None

@@ -20,6 +20,7 @@ from intake_app.domain.errors import FormInvalid, FormProblem
 from intake_app.domain.form import TRANSLATION_STATES, ConsentGate, Form, Source
 from intake_app.domain.form_checks import check_form
 from intake_app.domain.form_reader import FormReader
+from intake_app.domain.json_text import DuplicateKey, no_duplicate_keys
 
 FORM_FORMAT = "intake-form"
 FORM_FORMAT_VERSION = 1
@@ -41,19 +42,6 @@ _FORM_KEYS = frozenset(
         "choices",
     }
 )
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
 
 
 def _header(reader: FormReader, data: dict[str, Any]) -> tuple[str, str]:
@@ -177,10 +165,10 @@ def load_form_text(text: str | bytes, file: str) -> Form:
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
     except UnicodeDecodeError:
         raise FormInvalid([FormProblem(file, "", "the file is not UTF-8 text")]) from None
-    except _DuplicateKey as exc:
+    except DuplicateKey as exc:
         raise FormInvalid([FormProblem(file, "", f"key {exc.args[0]!r} appears twice")]) from None
     except json.JSONDecodeError as exc:
         reason = f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"

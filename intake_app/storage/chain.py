@@ -12,19 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
+from intake_app.domain.json_text import canonical_json as canonical_json  # the one spelling
 from intake_app.storage.database import Connection
 from intake_app.storage.revision_rows import revision_row
 
 GENESIS = "0" * 64
-
-
-def canonical_json(document: Any) -> str:
-    """The one JSON spelling of a document that its hash is computed over."""
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
 
 
 def revision_hash(prev_sha256: str, canonical: str | bytes) -> str:

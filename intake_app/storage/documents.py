@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from intake_app.domain.utc_time import UTC_TIME_RE, format_utc
+from intake_app.domain.utc_time import utc_now as utc_now
 from intake_app.errors import InvalidDocument
 from intake_app.i18n.core import N_
 from intake_app.storage.chain import canonical_json
@@ -18,6 +20,8 @@ FORMAT = "intake-interview"
 VERSION = 1
 STATUSES = ("draft", "final", "withdrawn")
 DELETED = "deleted"
+#: The stored spelling of a time (`domain.utc_time`); naive datetimes are refused.
+format_time = format_utc
 
 
 @dataclass(frozen=True)
@@ -33,20 +37,7 @@ class Head:
     modified: str | None
 
 
-def utc_now() -> str:
-    """The current time as stored: ISO 8601, UTC, whole seconds, `Z`."""
-    return format_time(datetime.now(UTC))
-
-
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-
-
-def format_time(moment: datetime) -> str:
-    """`moment` in the stored spelling; naive datetimes are refused."""
-    if moment.tzinfo is None:
-        raise ValueError("a time without a time zone cannot be compared safely")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_id_of(document: object) -> str:
@@ -109,5 +100,5 @@ def _optional_time(value: object) -> str | None:
             moment = None
         if moment is not None and moment.tzinfo is not None:
             # Already in the stored spelling: keep it (formatting costs more than parsing).
-            return value if _STORED_TIME.fullmatch(value) else format_time(moment)
+            return value if UTC_TIME_RE.fullmatch(value) else format_time(moment)
     raise InvalidDocument(problem=N_("a date is not an ISO 8601 time with a time zone"))

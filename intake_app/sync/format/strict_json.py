@@ -10,44 +10,34 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from intake_app.domain.json_text import DuplicateKey, NotFiniteNumber, canonical_json, loads_strict
+from intake_app.domain.utc_time import UTC_TIME_RE, format_utc, parse_utc
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
-TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MEDIA_TYPE_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+#: Every timestamp in an exchanged file is a stored time (`domain.utc_time`).
+TIMESTAMP_RE = UTC_TIME_RE
+format_timestamp = format_utc
 
 
 class FormatProblem(ValueError):
     """A file or field is not in the expected form; the text is a fixed English hint."""
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise FormatProblem("duplicate key")
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise FormatProblem("NaN or Infinity")
-
-
 def loads_object(data: bytes) -> dict[str, Any]:
     """Parse UTF-8 JSON bytes that must hold one object; reject duplicates and NaN."""
     try:
-        text = data.decode("utf-8")
-        value = json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
-        )
-    except FormatProblem:
-        raise
+        value = loads_strict(data.decode("utf-8"))
+    except DuplicateKey as exc:
+        raise FormatProblem("duplicate key") from exc
+    except NotFiniteNumber as exc:
+        raise FormatProblem("NaN or Infinity") from exc
     except (ValueError, RecursionError) as exc:
         # ValueError covers bad UTF-8, bad JSON and integers beyond Python's digit limit.
         raise FormatProblem("not JSON") from exc
@@ -58,9 +48,7 @@ def loads_object(data: bytes) -> dict[str, Any]:
 
 def dumps_canonical(value: object) -> bytes:
     """Canonical JSON (sorted keys, no spaces, UTF-8), as the store hashes documents."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return canonical_json(value).encode("utf-8")
 
 
 def dumps_ordered(value: object) -> bytes:
@@ -129,20 +117,13 @@ def expect(obj: Mapping[str, Any], key: str, wanted: object) -> None:
 
 
 def parse_timestamp(text: str) -> datetime:
-    """Parse `YYYY-MM-DDTHH:MM:SSZ` (UTC) strictly."""
+    """Parse `YYYY-MM-DDTHH:MM:SSZ` (UTC) strictly; raises `FormatProblem`."""
     if not TIMESTAMP_RE.fullmatch(text):
         raise FormatProblem("timestamp has the wrong form")
     try:
-        return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+        return parse_utc(text)
     except ValueError as exc:
         raise FormatProblem("timestamp is not a real time") from exc
-
-
-def format_timestamp(moment: datetime) -> str:
-    """Format an aware datetime as `YYYY-MM-DDTHH:MM:SSZ` in UTC."""
-    if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def get_timestamp(obj: Mapping[str, Any], key: str) -> str:
