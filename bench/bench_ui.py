@@ -52,7 +52,7 @@ def show(self):
     assert self.unlock_screen is not None and self.pages.currentWidget() is self.unlock_screen
     QTimer.singleShot(0, lambda: (print("SHOWN", flush=True), self.close()))
 shell_module.Shell.show = show
-from intake_app.ui.main import run
+from intake_app.app import run_worker as run
 sys.exit(run(Path({data!r})))
 """
 

@@ -55,15 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
-    from intake_app.app import run_application
+    from intake_app.app import run_worker
 
-    return run_application(data_dir=args.data_dir, demo=False)
+    return run_worker(data_dir=args.data_dir, demo=False)
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from intake_app.app import run_application
+    from intake_app.app import run_worker
 
-    return run_application(data_dir=args.data_dir, demo=True)
+    return run_worker(data_dir=args.data_dir, demo=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

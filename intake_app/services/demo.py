@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 from intake_app.domain.answers import is_empty
 from intake_app.domain.document import Interview, new_interview
@@ -17,6 +18,9 @@ from intake_app.domain.form import Form, Question
 from intake_app.domain.relevance import State, walk
 from intake_app.domain.validation import normalise, validate
 from intake_app.services.interviews import withdrawn
+
+if TYPE_CHECKING:
+    from intake_app.services.worker import WorkerService
 
 DEMO_PASSPHRASE = "demo passphrase only"  # noqa: S105 - shown on screen: fictional data only
 DEMO_COUNT = 20
@@ -156,3 +160,10 @@ def fill_demo_vault(vault: Any, form: Form) -> int:
     if delivered:
         store.mark_delivered(delivered)
     return DEMO_COUNT
+
+
+def fill_demo(service: WorkerService) -> Future[int]:
+    """Fill the service's open vault with fictional interviews of the current form (on the
+    vault thread); the future holds how many."""
+    form = service.forms.current_form()
+    return service.run(lambda vault: fill_demo_vault(vault, form))

@@ -19,6 +19,7 @@ from intake_app.services.vault_thread import VaultThread
 
 if TYPE_CHECKING:
     from intake_app.services.interviews import FormCatalogue
+    from intake_app.services.sync_runner import StatusCallback, SyncRunner
     from intake_app.storage import KdfParams, Vault
     from intake_app.storage.page_check import PageCheck
 
@@ -178,6 +179,11 @@ class WorkerService:
             self._page_check = PageCheck("vault-check")
         return self._page_check.start(self._vault)
 
+    def sync_runner(self, on_status: StatusCallback) -> SyncRunner:
+        """Sync rounds for the open vault, reporting to `on_status` (from the sync thread)."""
+        from intake_app.services.sync_runner import SyncRunner
+
+        return SyncRunner(self, on_status)
 
     def _open_vault(self) -> Vault:
         if self._vault is None:

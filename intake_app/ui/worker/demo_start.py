@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _
-from intake_app.services.demo import DEMO_PASSPHRASE, fill_demo_vault
+from intake_app.services.demo import DEMO_PASSPHRASE, fill_demo
 from intake_app.ui.common import Heading, wrap_text
 from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.shell import Shell
@@ -44,9 +44,8 @@ def start_demo(shell: Shell) -> None:
     service = shell.service
 
     def created(_code: object) -> None:
-        form = service.forms.current_form()
         when_done(
-            service.run(lambda vault: fill_demo_vault(vault, form)),
+            fill_demo(service),
             filled,
             failed,
             owner=shell,

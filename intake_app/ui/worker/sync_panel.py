@@ -64,7 +64,7 @@ class SyncPanel(QWidget):
         self.setObjectName("sync_panel")
         self._relay = _Relay()
         self._relay.status.connect(self._show)
-        self.runner = runner or SyncRunner(service, self._relay.status.emit)
+        self.runner = runner or service.sync_runner(self._relay.status.emit)
         self.status: SyncStatus | None = None  # until the first round reports
         self.centre: str | None = None
         self.text = ElidedLabel(self)

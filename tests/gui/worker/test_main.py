@@ -1,5 +1,5 @@
-"""`run()` end to end in a child process: the demo opens on a throwaway vault that is gone after
-exit; a normal start on an empty data folder shows first start."""
+"""`run_worker()` end to end in a child process: the demo opens on a throwaway vault that is
+gone after exit; a normal start on an empty data folder shows first start."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 import intake_app.ui.worker.shell as shell_module
 from intake_app.ui.application import make_application
-from intake_app.ui.main import run
+from intake_app.app import run_worker
 
-make_application()  # run() uses this one; the timers below need it to exist
+make_application()  # run_worker() uses this one; the timers below need it to exist
 
 def watch():
     for widget in QApplication.topLevelWidgets():
@@ -41,7 +41,7 @@ def watch():
     QTimer.singleShot(50, watch)
 
 QTimer.singleShot(50, watch)
-sys.exit(run(Path({data!r}), demo={demo}))
+sys.exit(run_worker(Path({data!r}), demo={demo}))
 """
 
 
