@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QSizePolicy, QWidget
 
 # Room at each end of a wrapped label's lines (px): some glyphs' ink reaches past their advance,
 # and an Arabic alef with hamza at the left end of a right-to-left line was cut off.
 INK_ROOM = 5
+_Wrapping = TypeVar("_Wrapping", QLabel, QListView)  # what can wrap its text
 
 
-def wrap_text(label: QLabel) -> QLabel:
+def wrap_text(label: _Wrapping) -> _Wrapping:
     """Let `label` wrap its text, with room at both sides for ink past the glyphs' advances."""
     label.setWordWrap(True)
     label.setContentsMargins(INK_ROOM, 0, INK_ROOM, 0)

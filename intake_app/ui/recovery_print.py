@@ -44,5 +44,5 @@ def print_recovery_code(parent: QWidget, code: str) -> QPrintDialog:
         recovery_sheet(code).print_(printer)
 
     dialog.accepted.connect(accepted)
-    dialog.open()
+    dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs know only the other
     return dialog

@@ -41,7 +41,7 @@ class SessionWatch(QObject):
             session = QDBusConnection.sessionBus()
             if session.isConnected():
                 for service, path in _SCREEN_SAVERS:
-                    if session.connect(
+                    if session.connect(  # type: ignore[call-overload]  # a str slot works
                         service, path, service, "ActiveChanged", self, SLOT("_active(bool)")
                     ):
                         self.watching.append(service)
@@ -49,9 +49,11 @@ class SessionWatch(QObject):
             system = QDBusConnection.systemBus()
             if system.isConnected():
                 login = "org.freedesktop.login1"
-                if system.connect(login, "", login + ".Session", "Lock", self, SLOT("_locked()")):
+                if system.connect(  # type: ignore[call-overload]  # a str slot works
+                    login, "", login + ".Session", "Lock", self, SLOT("_locked()")
+                ):
                     self.watching.append("logind-lock")
-                if system.connect(
+                if system.connect(  # type: ignore[call-overload]  # a str slot works
                     login,
                     "/org/freedesktop/login1",
                     login + ".Manager",

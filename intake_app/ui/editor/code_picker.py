@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -71,10 +72,17 @@ class SearchableCombo(QComboBox):
         self._completer = QCompleter(self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.activated[str].connect(self._completed)
-        self.lineEdit().textEdited.connect(self._typed)
+        # The text overload; PySide's stubs do not know a signal's overloads by index.
+        self._completer.activated[str].connect(self._completed)  # type: ignore[index]
+        self.line_edit().textEdited.connect(self._typed)
         self.activated.connect(self._activated)
         self.prepare: Callable[[], None] | None = None  # fills the list before first use
+
+    def line_edit(self) -> QLineEdit:
+        """The line typed in (an editable combo box always has one)."""
+        edit = self.lineEdit()
+        assert edit is not None
+        return edit
 
     def _prepare(self) -> None:
         if self.prepare is not None:
@@ -114,8 +122,9 @@ class SearchableCombo(QComboBox):
         if self.filter.sourceModel() is not self.model():
             self.filter.setSourceModel(self.model())
         self.filter.set_query(text)
-        if text.strip():
-            self.completer().complete()
+        completer = self.completer()
+        if text.strip() and completer is not None:
+            completer.complete()
 
     def _completed(self, text: str) -> None:
         matches = self.filter.match(
@@ -292,14 +301,14 @@ class CodePicker(AnswerInput):
         if self.combo.hasFocus() or has_choice_model(self.form, self.question, lang):
             self._ensure_list()
         self._show_selected()
-        self.combo.lineEdit().setPlaceholderText(_("Type to search"))
+        self.combo.line_edit().setPlaceholderText(_("Type to search"))
         if self.remove_button is not None:
             self.remove_button.setText(_("Remove"))
         self._show_list()
 
     def set_accessible_label(self, label: str) -> None:
         self.combo.setAccessibleName(label)
-        self.combo.lineEdit().setAccessibleName(label)
+        self.combo.line_edit().setAccessibleName(label)
         if self.picked_list is not None:
             self.picked_list.setAccessibleName(_("Chosen for: {question}", question=label))
         if self.remove_button is not None:

@@ -267,7 +267,7 @@ class InterviewEditor(QWidget):
         for block in page.all_blocks():
             key = block.key
             shown = key in state.visible
-            if block.isVisibleTo(block.parentWidget()) != shown:
+            if (not block.isHidden()) != shown:  # visible once its parent is
                 block.setVisible(shown)
             if isinstance(block, QuestionRow) and key in state.allowed_codes:
                 block.input.set_allowed_codes(state.allowed_codes[key])

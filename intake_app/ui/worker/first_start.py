@@ -38,6 +38,7 @@ class FirstStart(QWidget):
 
     language_chosen = Signal(str)
     finished = Signal()
+    passphrase_page: QWidget  # built after the language page, which leads to it
 
     def __init__(self, service: WorkerService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
