@@ -92,3 +92,117 @@ def test_passphrase_change(vault: Path) -> None:
     assert changed.returncode == 0, changed.stderr
     assert run(vault, "record", "list", stdin=PASS + "\n").returncode == 2
     assert run(vault, "record", "list", stdin=new + "\n").returncode == 0
+
+
+# --- global options before or after the subcommand -------------------------------------------
+
+COMMANDS = [
+    ["demo"],
+    ["has-vault"],
+    ["record", "list"],
+    ["record", "search", "word"],
+    ["vault", "check"],
+    ["device", "show"],
+    ["sync"],
+    ["centre", "devices"],
+    ["centre", "export-csv", "--out", "x.csv"],
+]
+
+
+def _placed(command: list[str], where: str, options: list[str]) -> list[str]:
+    if where == "before":
+        return [*options, *command]
+    if where == "between":  # after the command's first word, before its action
+        return [command[0], *options, *command[1:]]
+    return [*command, *options]
+
+
+@pytest.mark.parametrize("where", ["before", "between", "after"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_global_options_are_taken_before_or_after_the_command(command: list[str],
+                                                              where: str) -> None:
+    from intake_app.cli import build_parser
+
+    args = build_parser().parse_args(_placed(command, where, ["--data-dir", "X", "--lang", "FI"]))
+    assert (args.data_dir, args.lang) == (Path("X"), "fi")
+    plain = build_parser().parse_args(command)
+    assert (plain.data_dir, plain.lang) == (None, None)
+    assert plain.handler is args.handler
+
+
+def test_the_value_after_the_command_wins() -> None:
+    from intake_app.cli import build_parser
+
+    args = build_parser().parse_args(["--data-dir", "A", "--lang", "sv", "centre", "--lang", "en",
+                                      "devices", "--data-dir", "B", "--lang", "fi", "--json"])
+    assert (args.data_dir, args.lang, args.json) == (Path("B"), "fi", True)
+
+
+def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "intake_app", "record", "list", "--lang", "xx"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--lang: xx is not a language of Intake" in done.stderr
+
+
+def test_data_dir_after_the_command_opens_that_vault(vault: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "intake_app", "record", "list", "--json", "--data-dir", str(vault)],
+        input=PASS + "\n", capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env=dict(os.environ, INTAKE_KDF="minimum", PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_lang_after_the_command_gives_finnish_output(vault: Path) -> None:
+    from intake_app.i18n import _, set_language
+
+    set_language("fi")
+    try:
+        finnish = _("Database integrity: {state}", state=_("ok"))
+    finally:
+        set_language("en")
+    assert finnish != "Database integrity: ok"
+    checked = run(vault, "vault", "check", "--lang", "fi", stdin=PASS + "\n")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines()[0] == finnish
+
+
+class _WindowStarted(BaseException):
+    """Stops a window's start right after it chose its language (before the event loop)."""
+
+
+WINDOWS = [["--lang", "ar"], ["demo", "--lang", "ar"], ["--lang", "ar", "demo"],
+           ["centre", "window", "--lang", "ar"]]
+
+
+@pytest.mark.parametrize("command", WINDOWS, ids=" ".join)
+def test_lang_sets_the_window_s_language_for_this_run_only(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intake_app import safelog
+    from intake_app.cli import main
+    from intake_app.i18n import current_language
+    from intake_app.ui import application
+    from intake_app.ui.preferences import Preferences
+
+    application.make_application()  # the settings live under the application's name
+    Preferences().language = "sv"
+    real_start = application.start_language
+    chosen: list[str | None] = []
+
+    def start(saved: str | None) -> str:
+        chosen.append(saved)
+        real_start(saved)
+        raise _WindowStarted
+
+    monkeypatch.setattr(application, "start_language", start)
+    try:
+        with pytest.raises(_WindowStarted):
+            main(["--data-dir", str(tmp_path / "data"), *command])
+    finally:
+        for handler in list(safelog.logger.handlers):
+            safelog.logger.removeHandler(handler)
+            handler.close()
+    assert chosen == ["ar"] and current_language() == "ar"
+    assert Preferences().language == "sv"  # the saved choice stays as it was

@@ -90,4 +90,4 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_window(args: argparse.Namespace) -> int:
     from intake_app.app import run_admin  # the one place the command line starts Qt
 
-    return run_admin(args.data_dir, share=args.share)
+    return run_admin(args.data_dir, share=args.share, language=args.lang)

@@ -20,8 +20,9 @@ def register(sub: Any) -> None:
     """Add the export and look-back commands to the `centre` subcommands."""
     export = sub.add_parser("export-csv", help=_("export the interviews as CSV"))
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
-    export.add_argument("--lang", dest="labels_lang", default=None, metavar="L",
-                        help=_("language of the labels (default: the current language)"))
+    # `--lang` (any command's) sets the labels' language too; this one sets only theirs.
+    export.add_argument("--labels-lang", default=None, metavar="LANG",
+                        help=_("language of the labels (default: that of the messages)"))
     export.set_defaults(handler=cmd_export_csv)
 
     stats = sub.add_parser("stats", help=_("count interviews by group (small groups hidden)"))
