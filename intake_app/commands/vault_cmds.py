@@ -107,4 +107,12 @@ def cmd_vault_check(args: argparse.Namespace) -> int:
         )
         for line in report.chain.problems:
             print(f"  {line}")
+        print(
+            _(
+                "Attachment files: {state}",
+                state=_("ok") if not report.attachments else _("damaged"),
+            )
+        )
+        for line in report.attachments:
+            print(f"  {line}")
     return 0 if report.ok else 1
