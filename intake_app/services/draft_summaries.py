@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from intake_app.storage.models import InterviewSummary
+from intake_app.storage import InterviewSummary
 
 if TYPE_CHECKING:
     from intake_app.storage import Vault
