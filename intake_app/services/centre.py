@@ -40,7 +40,7 @@ from intake_app.sync.centre.vault import Centre, centre_dir
 _T = TypeVar("_T")
 
 DeviceRow = tuple[RegisteredDevice, list[Gap]]  # a laptop and the bundles still missing from it
-ApprovalResult = tuple[RegisteredDevice, list[ImportResult]]  # and the held bundles imported
+DeviceChange = tuple[RegisteredDevice, list[ImportResult]]  # and its held bundles, handled again
 ScanReport = Callable[[ScanProgress], None]  # called on the vault thread
 
 
@@ -146,8 +146,6 @@ class CentreService:
         them; the result is False when damage was found, None when locked meanwhile."""
         return self._page_check.start(None if self._centre is None else self._centre.vault)
 
-    # The laptops: enrolment requests, approval, retiring and revoking.
-
     def devices(self) -> Future[list[DeviceRow]]:
         """Every registered laptop with the bundle numbers still missing from it."""
         return self.run(lambda c: [(device, gaps(c.vault, device.device_id))
@@ -160,7 +158,7 @@ class CentreService:
         return self.run(lambda c: devices.read_requests(
             c.vault, devices.enrolment_files(c.share) if chosen is None else chosen))
 
-    def approve_device(self, device_id: str, fingerprint: str) -> Future[ApprovalResult]:
+    def approve_device(self, device_id: str, fingerprint: str) -> Future[DeviceChange]:
         """Approve a pending laptop whose key has `fingerprint`; its held bundles are imported."""
         return self.run(lambda c: release.approve_device(c, device_id, fingerprint))
 
@@ -168,11 +166,9 @@ class CentreService:
         """Accept no bundle numbered after `last_seq` from this laptop."""
         return self.run(lambda c: devices.retire(c.vault, device_id, last_seq))
 
-    def revoke_device(self, device_id: str) -> Future[ApprovalResult]:
+    def revoke_device(self, device_id: str) -> Future[DeviceChange]:
         """Accept nothing more from this laptop; the bundles it had waiting are refused."""
         return self.run(lambda c: release.revoke_device(c, device_id))
-
-    # Bundles: the inbox, files chosen by hand, the held ones, the log and its alerts.
 
     def scan_inbox(self, progress: ScanReport | None = None) -> Future[list[ImportResult]]:
         """Import every bundle waiting in the share's inbox, reporting after each file."""
@@ -222,8 +218,6 @@ class CentreService:
             for num in numbers:
                 log.acknowledge(centre.vault, num)
         return self.run(work)
-
-    # Imported interviews: reading, referral summaries, exports and statistics.
 
     def interviews(self, query: str = "") -> Future[list[ImportedInterview]]:
         """The imported interviews, or those matching `query` when it holds words."""
