@@ -33,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 import pyrage  # noqa: E402
 
 from intake_app.sync.device.plan import plan_bundles  # noqa: E402
+from intake_app.sync.device.transport import write_bundle  # noqa: E402
 from intake_app.sync.errors import Outcome  # noqa: E402
 from intake_app.sync.format import keys  # noqa: E402
-from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle, write_bundle  # noqa: E402
+from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle  # noqa: E402
 from intake_app.sync.format.check import check_bundle  # noqa: E402
 from intake_app.sync.format.payload_reader import FormCheck  # noqa: E402
 from intake_app.sync.format.profile import CentreProfile  # noqa: E402

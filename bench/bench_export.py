@@ -40,10 +40,11 @@ import minisign  # noqa: E402
 import pyrage  # noqa: E402
 
 from intake_app.storage import KdfParams, Vault  # noqa: E402
+from intake_app.sync.centre.setup import write_profile  # noqa: E402
 from intake_app.sync.device.enrol import accept_profile, read_profile_file  # noqa: E402
 from intake_app.sync.device.schema import ensure_device_schema  # noqa: E402
 from intake_app.sync.format import keys  # noqa: E402
-from intake_app.sync.format.profile import CentreProfile, write_profile  # noqa: E402
+from intake_app.sync.format.profile import CentreProfile  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase 2026"
 ATTACHMENT_BYTES = 1_000_000

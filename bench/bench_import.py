@@ -47,9 +47,10 @@ from intake_app.sync.centre.search import refresh_search_index  # noqa: E402
 from intake_app.sync.centre.setup import init_centre  # noqa: E402
 from intake_app.sync.centre.vault import Centre  # noqa: E402
 from intake_app.sync.device.plan import plan_bundles  # noqa: E402
+from intake_app.sync.device.transport import write_bundle  # noqa: E402
 from intake_app.sync.errors import Outcome  # noqa: E402
 from intake_app.sync.format import keys  # noqa: E402
-from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle, write_bundle  # noqa: E402
+from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle  # noqa: E402
 from intake_app.sync.format.enrolment import EnrolmentRequest  # noqa: E402
 from intake_app.sync.format.strict_json import dumps_canonical  # noqa: E402
 

@@ -1,5 +1,6 @@
 """The vault: keys, the SQLCipher database, migrations and the interview store. No Qt here."""
 
+from intake_app.storage.atomic import atomic_write_bytes, atomic_writer
 from intake_app.storage.attachment_files import AttachmentFiles, WrittenFile
 from intake_app.storage.attachment_reader import AttachmentReader
 from intake_app.storage.chain import ChainReport, verify_chain
@@ -35,6 +36,8 @@ __all__ = [
     "VaultBusy",
     "VaultReadOnly",
     "WrittenFile",
+    "atomic_write_bytes",
+    "atomic_writer",
     "disk_usage",
     "verify_chain",
 ]

@@ -1,7 +1,16 @@
-"""Crash-safe file replacement: write a temporary file beside the target, fsync it, rename it.
+"""The one crash-safe file writer: a new temporary file beside the target, fsync, rename.
 
-After `atomic_write_bytes` returns, the new content is durable; if the process dies at any
-moment before that, the target holds either its old content or the new content, never a mix.
+After `atomic_writer` returns, the new content is durable; if the process dies at any moment
+before that, the target holds either its old content or the new content, never a mix.
+
+Every file the application writes goes through here: the vault folder, the outbox, reports
+and settings directly, files on the centre's share through `sync.share`, which adds the
+share's own rules (its temporary name, a check of the target name, its known errors).
+
+The temporary file is always a new one: created exclusively and without following a link
+(`O_CREAT | O_EXCL | O_NOFOLLOW`), under a random name, so nothing that already exists is
+ever opened for writing. On Windows a folder cannot be opened to fsync it, and NTFS makes
+the rename durable by itself, so that step is skipped there.
 """
 
 from __future__ import annotations
@@ -10,20 +19,26 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from intake_app.errors import DiskFull
 
-_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
+_FSYNC_FOLDERS = os.name != "nt"
+# O_BINARY: on Windows a descriptor opened without it turns "\n" into "\r\n".
+_CREATE_NEW = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
 
 
-def temp_path_for(target: Path) -> Path:
+def temp_path_for(target: Path, suffix: str = TEMP_SUFFIX) -> Path:
     """A fresh temporary name in the target's own folder (so the rename stays on one disk)."""
-    return target.with_name(f"{TEMP_PREFIX}{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+    return target.with_name(f"{TEMP_PREFIX}{target.name}.{secrets.token_hex(6)}{suffix}")
 
 
 def is_temp_for(candidate: Path, target: Path) -> bool:
@@ -33,7 +48,9 @@ def is_temp_for(candidate: Path, target: Path) -> bool:
 
 
 def fsync_directory(folder: Path) -> None:
-    """Make a rename or a new file in `folder` durable."""
+    """Make a rename or a new file in `folder` durable (skipped on Windows, see above)."""
+    if not _FSYNC_FOLDERS:
+        return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
@@ -42,24 +59,37 @@ def fsync_directory(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(target: Path, mode: int = 0o600) -> Iterator[BinaryIO]:
-    """Yield a binary file; on a clean exit it atomically replaces `target`, else it vanishes."""
-    temp = temp_path_for(target)
+def atomic_writer(
+    target: Path,
+    mode: int = 0o600,
+    *,
+    temp_suffix: str = TEMP_SUFFIX,
+    before_rename: Callable[[Path], None] | None = None,
+) -> Iterator[BinaryIO]:
+    """Yield a new binary file; on a clean exit it atomically replaces `target`, else it vanishes.
+
+    `before_rename(target)` runs after the data is synced and may raise to stop the rename.
+    ENOSPC and EDQUOT become `DiskFull`; other `OSError`s are raised as they are.
+    """
+    temp = temp_path_for(target, temp_suffix)
+    created = False
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(fd, "wb") as handle:
+        fd = os.open(temp, _CREATE_NEW, mode)
+        created = True
+        with os.fdopen(fd, "w+b") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if before_rename is not None:
+            before_rename(target)
         os.replace(temp, target)
+        created = False
         fsync_directory(target.parent)
-    except OSError as exc:
-        _remove_quietly(temp)
-        if exc.errno in _NO_SPACE:
+    except BaseException as exc:
+        if created:
+            _remove_quietly(temp)
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE:
             raise DiskFull() from exc
-        raise
-    except BaseException:
-        _remove_quietly(temp)
         raise
 
 
@@ -70,5 +100,6 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
 
 
 def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    # A failure to clean up (the share went away) must not hide the error that got us here.
+    with contextlib.suppress(OSError):
         path.unlink()

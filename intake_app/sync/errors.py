@@ -209,3 +209,20 @@ class ShareWriteFailed(KnownError):
         "Could not write to {folder}. Check that the share or drive is connected and "
         "writable, then try again. Nothing was lost."
     )
+
+
+class ShareReadOnly(ShareWriteFailed):
+    """The share or drive is mounted read-only (EROFS); the message is `ShareWriteFailed`'s."""
+
+    code = "share-read-only"
+
+
+class ShareTargetNotAFile(ShareWriteFailed):
+    """A link, folder or device stands where a file is to be written on the share."""
+
+    code = "share-target-not-a-file"
+    message = N_(
+        "Intake did not write {file}: something other than an ordinary file (a link or a "
+        "folder) has that name on the share. Ask your administrator to look at the share. "
+        "Nothing was lost."
+    )

@@ -1,7 +1,21 @@
-"""Crash-safe writes of files on a share or drive: `.<name>.partial`, fsync, rename, fsync dir.
+"""The centre's share: its folder names, and how a file is written on it (bundle-format.md).
 
-Readers ignore names that start with a dot, so a half-written file is never seen under its
-real name, whether the process dies, the disk fills up or the share vanishes mid-copy.
+    <share>/enrol/<device_id>.json (+ .minisig)        written by laptops
+    <share>/inbox/<device_id>/<device_id>-<seq>.ibundle  written by laptops
+    <share>/receipts/<device_id>/...receipt.json (+ .minisig)  written by the centre
+    <share>/processed/<device_id>/...ibundle            where the centre moves imported bundles
+
+Every laptop writes the share, so each is treated as a possible attacker of the others and
+of the centre. A file is written under a new dot-name `.<name>.<random>.partial` (created
+exclusively, never through a link, mode 0600), flushed and fsynced; then the target name is
+looked at without following it (a link or anything but an ordinary file there is a known
+error and is left alone), and the file is renamed into place and the folder synced. No file
+that already exists on the share is ever opened for writing. Readers ignore dot-names, so a
+half-written file is never seen under its real name, whether the process dies, the disk
+fills up or the share vanishes mid-copy.
+
+The steps themselves are `intake_app.storage`'s one atomic writer; this module adds the
+share's temporary name, the check of the target and the share's known errors.
 """
 
 from __future__ import annotations
@@ -9,65 +23,86 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from intake_app.errors import DiskFull
-from intake_app.sync.errors import ShareWriteFailed
+from intake_app.storage import atomic_writer
+from intake_app.sync.errors import ShareReadOnly, ShareTargetNotAFile, ShareWriteFailed
+from intake_app.sync.format.receipt import receipt_file_name
+from intake_app.sync.format.spec import signature_path
+
+ENROL = "enrol"
+INBOX = "inbox"
+RECEIPTS = "receipts"
+PROCESSED = "processed"
+#: The folders the centre makes at set-up: those the laptops write to and read from.
+SHARE_FOLDERS = (ENROL, INBOX, RECEIPTS)
+PARTIAL_SUFFIX = ".partial"
 
 
-def partial_path(path: Path) -> Path:
-    """The temporary name a file is written under before it is renamed into place."""
-    return path.with_name(f".{path.name}.partial")
+def enrol_folder(share: Path) -> Path:
+    """`<share>/enrol/`, where laptops leave their enrolment requests."""
+    return Path(share) / ENROL
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (not possible, and not needed, on Windows)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def inbox_folder(share: Path, device_id: str) -> Path:
+    """`<share>/inbox/<device_id>/`, where the centre's importer picks bundles up."""
+    return Path(share) / INBOX / device_id
 
 
-def _known_error(exc: OSError, folder: Path) -> Exception:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return DiskFull()
-    return ShareWriteFailed(folder=str(folder))
+def receipts_folder(share: Path, device_id: str) -> Path:
+    """`<share>/receipts/<device_id>/`, where the centre writes receipts."""
+    return Path(share) / RECEIPTS / device_id
+
+
+def receipt_path(share: Path, device_id: str, seq: int) -> Path:
+    """Where the receipt for bundle `seq` of a device lives on the share."""
+    return receipts_folder(share, device_id) / receipt_file_name(device_id, seq)
+
+
+def processed_folder(share: Path, device_id: str) -> Path:
+    """`<share>/processed/<device_id>/`, where the centre keeps the bundles it handled."""
+    return Path(share) / PROCESSED / device_id
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """Yield a binary file that appears at `path` only once it is complete and synced.
+def share_writer(path: Path) -> Iterator[BinaryIO]:
+    """Yield a new binary file that appears at `path` only once it is complete and synced.
 
-    On any failure the partial file is removed; OS errors become `DiskFull` or
-    `ShareWriteFailed`. An existing file at `path` is replaced.
+    On any failure the partial file is removed and nothing is left under `path`'s name.
+    Raises `DiskFull`, `ShareReadOnly`, `ShareTargetNotAFile` or `ShareWriteFailed`; an
+    ordinary file already at `path` is replaced by the rename, never opened.
     """
-    temp = partial_path(path)
     try:
-        handle = open(temp, "w+b")  # noqa: SIM115 - closed below on every path
+        with atomic_writer(path, 0o600, temp_suffix=PARTIAL_SUFFIX,
+                           before_rename=_refuse_odd_target) as handle:
+            yield handle
     except OSError as exc:
-        raise _known_error(exc, path.parent) from exc
-    try:
-        yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        os.replace(temp, path)
-        fsync_folder(path.parent)
-    except BaseException as exc:
-        handle.close()
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, OSError):
-            raise _known_error(exc, path.parent) from exc
-        raise
+        if exc.errno == errno.EROFS:
+            raise ShareReadOnly(folder=str(path.parent)) from exc
+        raise ShareWriteFailed(folder=str(path.parent)) from exc
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (see `atomic_writer`)."""
-    with atomic_writer(path) as handle:
+def write_share_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` on the share (see `share_writer`)."""
+    with share_writer(path) as handle:
         handle.write(data)
+
+
+def write_signed_file(path: Path, data: bytes, signature: bytes) -> Path:
+    """Write a file and its `.minisig` on the share, the signature first: a file that can be
+    seen always has its signature beside it. Returns `path`."""
+    write_share_file(signature_path(path), signature)
+    write_share_file(path, data)
+    return path
+
+
+def _refuse_odd_target(target: Path) -> None:
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise ShareTargetNotAFile(file=target.name)

@@ -22,12 +22,12 @@ import minisign
 import pyrage
 import pytest
 
+from intake_app.sync.device.transport import write_bundle
 from intake_app.sync.format import keys
 from intake_app.sync.format.bundle_file import (
     AttachmentSource,
     BundleContents,
     WrittenBundle,
-    write_bundle,
 )
 from intake_app.sync.format.check import BundleCheck, check_bundle
 from intake_app.sync.format.manifest import Tombstone

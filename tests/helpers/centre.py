@@ -27,14 +27,15 @@ from intake_app.sync.centre.forms import registry_validator
 from intake_app.sync.centre.schema import RECORD_TABLES
 from intake_app.sync.centre.setup import init_centre
 from intake_app.sync.centre.vault import Centre
+from intake_app.sync.device.enrol import write_enrolment
+from intake_app.sync.device.transport import write_bundle
 from intake_app.sync.format import keys
 from intake_app.sync.format.bundle_file import (
     AttachmentSource,
     BundleContents,
     WrittenBundle,
-    write_bundle,
 )
-from intake_app.sync.format.enrolment import EnrolmentRequest, write_enrolment
+from intake_app.sync.format.enrolment import EnrolmentRequest
 from intake_app.sync.format.manifest import Tombstone
 from intake_app.sync.format.payload_reader import RecordValidator
 from intake_app.sync.format.profile import CentreProfile

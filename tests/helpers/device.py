@@ -23,6 +23,8 @@ import pyrage
 import pytest
 
 from intake_app.storage import Vault
+from intake_app.sync.centre.receipts import write_receipt
+from intake_app.sync.centre.setup import write_profile
 from intake_app.sync.device.enrol import accept_profile, read_profile_file
 from intake_app.sync.device.identity import DeviceIdentity
 from intake_app.sync.device.schema import ensure_device_schema
@@ -31,9 +33,9 @@ from intake_app.sync.format import keys
 from intake_app.sync.format.check import BundleCheck, check_bundle
 from intake_app.sync.format.manifest import Manifest, parse_manifest
 from intake_app.sync.format.payload_reader import FormCheck
-from intake_app.sync.format.profile import CentreProfile, write_profile
+from intake_app.sync.format.profile import CentreProfile
 from intake_app.sync.format.reader import DeviceState, KnownDevice
-from intake_app.sync.format.receipt import Receipt, ReceiptRecord, write_receipt
+from intake_app.sync.format.receipt import Receipt, ReceiptRecord
 from tests.helpers.storage import FAST, PASSPHRASE, make_document
 
 needs_cli = pytest.mark.skipif(

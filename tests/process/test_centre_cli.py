@@ -23,9 +23,10 @@ from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.storage import KdfParams
 from intake_app.sync.centre.importer import ImportResult
 from intake_app.sync.centre.texts import outcome_text, reason_text, state_text
+from intake_app.sync.device.transport import write_bundle
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format import keys
-from intake_app.sync.format.bundle_file import BundleContents, write_bundle
+from intake_app.sync.format.bundle_file import BundleContents
 from intake_app.sync.format.profile import load_profile
 from intake_app.sync.format.reader import DeviceState
 from tests.helpers.centre import FAST, PASSPHRASE, Laptop, document, write_forms_folder

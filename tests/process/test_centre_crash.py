@@ -21,7 +21,7 @@ import pytest
 
 from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.records import history
-from intake_app.sync.format.receipt import receipt_path
+from intake_app.sync.share import receipt_path
 from tests.helpers.centre import (
     PASSPHRASE,
     Laptop,

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from intake_app.domain.utc_time import utc_now
 from intake_app.storage import attachments
 from intake_app.storage.database import Connection
-from intake_app.storage.documents import DELETED, utc_now
+from intake_app.storage.documents import DELETED
 from intake_app.sync.format.manifest import AttachmentEntry, Tombstone
 from intake_app.sync.format.payload_reader import PayloadRecord, VerifiedPayload
 from intake_app.sync.format.reader import SignedBundle

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError
 from intake_app.storage import Vault
 from intake_app.storage.database import Connection
-from intake_app.storage.documents import utc_now
 from intake_app.sync.centre.errors import (
     DeviceAmbiguous,
     DeviceNotFound,
@@ -28,8 +28,8 @@ from intake_app.sync.format import keys
 from intake_app.sync.format.enrolment import EnrolmentRequest, read_enrolment
 from intake_app.sync.format.reader import DeviceState, KnownDevice
 from intake_app.sync.format.strict_json import UUID_RE
+from intake_app.sync.share import enrol_folder
 
-ENROL_FOLDER = "enrol"
 MIN_PREFIX = 4
 _SELECT = ("SELECT device_id, key_id, public_key, device_name, worker, requested, state, "
            "last_seq, registered, changed FROM centre_device")
@@ -80,7 +80,7 @@ def _device(row: Sequence[object]) -> RegisteredDevice:
 
 def enrolment_files(share: Path) -> list[Path]:
     """The request files waiting in `<share>/enrol/` (names starting with a dot are ignored)."""
-    folder = Path(share) / ENROL_FOLDER
+    folder = enrol_folder(share)
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.glob("*.json")

@@ -18,9 +18,7 @@ from pathlib import Path
 from intake_app.sync.centre.importer import ImportResult, import_bundle
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.format.spec import BUNDLE_SUFFIX
-
-INBOX = "inbox"
-PROCESSED = "processed"
+from intake_app.sync.share import INBOX, processed_folder
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def inbox_files(share: Path) -> list[Path]:
 
 def _move_to_processed(share: Path, path: Path) -> Path | None:
     """Move a handled bundle out of the inbox without replacing an earlier file."""
-    target_dir = Path(share) / PROCESSED / path.parent.name
+    target_dir = processed_folder(share, path.parent.name)
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / path.name

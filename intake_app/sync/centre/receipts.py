@@ -19,15 +19,17 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import minisign
+
+from intake_app.domain.utc_time import utc_now
 from intake_app.storage import Vault
 from intake_app.storage.database import Connection
-from intake_app.storage.documents import utc_now
 from intake_app.sync.centre.sequence import imported_payload
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format.reader import SignedBundle
-from intake_app.sync.format.receipt import Receipt, ReceiptRecord, receipt_path, sign_receipt
-from intake_app.sync.share import atomic_write_bytes
+from intake_app.sync.format.receipt import Receipt, ReceiptRecord, sign_receipt
+from intake_app.sync.share import receipt_path, write_signed_file
 
 SignedReceipt = tuple[bytes, bytes]
 """The receipt file's bytes and its `.minisig` file's bytes."""
@@ -101,10 +103,17 @@ def keep_accepted_receipt(vault: Vault, share: Path, signed: SignedBundle,
 
 def write_receipt_files(share: Path, signed: SignedBundle, receipt: SignedReceipt) -> Path:
     """Write the receipt and its signature to the share (signature first, both atomically)."""
+    return _write_pair(share, signed.device_id, signed.seq, receipt)
+
+
+def write_receipt(share: Path, receipt: Receipt, secret_key: minisign.SecretKey) -> Path:
+    """Sign `receipt` and write it with its `.minisig` under `<share>/receipts/<device_id>/`."""
+    return _write_pair(share, receipt.device_id, receipt.seq, sign_receipt(receipt, secret_key))
+
+
+def _write_pair(share: Path, device_id: str, seq: int, receipt: SignedReceipt) -> Path:
     data, signature = receipt
-    path = receipt_path(share, signed.device_id, signed.seq)
+    path = receipt_path(share, device_id, seq)
     with contextlib.suppress(OSError):  # reported by the write below, as a known error
         path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path.with_name(path.name + ".minisig"), signature)
-    atomic_write_bytes(path, data)
-    return path
+    return write_signed_file(path, data, signature)

@@ -25,8 +25,7 @@ from intake_app.domain.errors import DocumentTooNew, NotADocument
 from intake_app.domain.expressions import answer_code
 from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
-from intake_app.storage import Vault
-from intake_app.storage.atomic import atomic_write_bytes
+from intake_app.storage import Vault, atomic_write_bytes
 from intake_app.sync.centre.errors import StatsFieldNotCoded
 from intake_app.sync.centre.records import current_documents
 from intake_app.sync.centre.suppression import hidden_groups

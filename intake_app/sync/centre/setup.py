@@ -16,17 +16,15 @@ from pathlib import Path
 
 from pyrage import x25519
 
+from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError, VaultExists
 from intake_app.i18n.core import N_
-from intake_app.storage import KdfParams, Vault
-from intake_app.storage.atomic import atomic_write_bytes
-from intake_app.storage.documents import utc_now
-from intake_app.sync.centre.devices import ENROL_FOLDER
+from intake_app.storage import KdfParams, Vault, atomic_write_bytes
 from intake_app.sync.centre.errors import BackupIdentityExists
 from intake_app.sync.centre.vault import centre_dir, profile_file, store_centre_keys
-from intake_app.sync.device.transport import INBOX_FOLDER, RECEIPTS_FOLDER
 from intake_app.sync.format import keys
-from intake_app.sync.format.profile import CentreProfile, write_profile
+from intake_app.sync.format.profile import CentreProfile
+from intake_app.sync.share import SHARE_FOLDERS
 
 MAX_NAME = 200
 MAX_SHARE = 1024
@@ -116,7 +114,13 @@ def init_centre(
                        share_ready=make_share_folders(Path(share)))
 
 
-SHARE_FOLDERS = (ENROL_FOLDER, INBOX_FOLDER, RECEIPTS_FOLDER)
+def write_profile(path: Path, profile: CentreProfile) -> str:
+    """Write the profile file atomically; return the fingerprint of the bytes written.
+
+    Readable by everyone, as it always was: it holds only public keys and names."""
+    data = profile.to_bytes()
+    atomic_write_bytes(path, data, mode=0o644)
+    return keys.fingerprint(data)
 
 
 def make_share_folders(share: Path) -> bool:

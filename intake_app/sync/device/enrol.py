@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import minisign
+
 from intake_app.storage import Vault
 from intake_app.sync.device.errors import (
     EnrolledElsewhere,
@@ -27,12 +29,12 @@ from intake_app.sync.device.identity import (
     store_profile,
 )
 from intake_app.sync.errors import ProfileInvalid, ShareWriteFailed
-from intake_app.sync.format.enrolment import EnrolmentRequest, write_enrolment
+from intake_app.sync.format.enrolment import EnrolmentRequest, sign_enrolment
 from intake_app.sync.format.keys import fingerprint
 from intake_app.sync.format.profile import MAX_PROFILE_SIZE, CentreProfile, parse_profile
 from intake_app.sync.format.strict_json import format_timestamp, parse_timestamp
+from intake_app.sync.share import enrol_folder, write_signed_file
 
-ENROL_FOLDER = "enrol"
 MAX_NAME = 100
 
 
@@ -130,7 +132,7 @@ def write_request_to(device: Device, request: EnrolmentRequest, folder: Path | N
         share = Path(device.profile.share)
         if not share.is_dir():
             raise ShareUnreachable(folder=str(share))
-        folder = share / ENROL_FOLDER
+        folder = enrol_folder(share)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
@@ -145,3 +147,11 @@ def _clean_name(text: str) -> str:
         raise EnrolmentDetailsMissing()
     return cleaned
 
+
+def write_enrolment(folder: Path, request: EnrolmentRequest,
+                    secret_key: minisign.SecretKey) -> Path:
+    """Write `<device_id>.json` and its `.minisig` into `folder` by the share's rules; return
+    the JSON's path. The signature goes first, so a visible request always has its signature.
+    """
+    data, signature = sign_enrolment(request, secret_key)
+    return write_signed_file(folder / request.file_name, data, signature)

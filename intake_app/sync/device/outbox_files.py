@@ -8,8 +8,9 @@ while its `device_outbox` row is `ready` or `held` with the same name and size. 
 in the folder (a crash's partial file, a bundle whose row was never stored, a delivered or
 refused bundle whose file outlived its commit) is swept away under the export lock.
 
-A file is written as `.<name>.partial`, synced, renamed and the folder synced, like every other
-file this application writes (`sync.files.atomic_writer`). Exports hold `.export.lock` in the
+A file is written under a new temporary dot-name, synced, renamed and the folder synced, like
+every other file this application writes (`intake_app.storage.atomic_writer`); a failure
+other than a full disk is `ShareWriteFailed` naming the folder. Exports hold `.export.lock` in the
 folder (`exclusive`), so the application and `intake-app sync` on the same vault take turns
 instead of sweeping each other's half-written bundle away.
 """
@@ -23,7 +24,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from intake_app.sync.share import atomic_writer
+from intake_app.storage import atomic_writer
+from intake_app.sync.errors import ShareWriteFailed
 
 OUTBOX_FOLDER = "outbox"
 LOCK_FILE = ".export.lock"
@@ -45,8 +47,11 @@ class OutboxFiles:
     def writing(self, name: str) -> Iterator[BinaryIO]:
         """A seekable file that appears as `name` only when the block ends without error."""
         self.folder.mkdir(mode=0o700, exist_ok=True)
-        with atomic_writer(self.path(name)) as handle:
-            yield handle
+        try:
+            with atomic_writer(self.path(name)) as handle:
+                yield handle
+        except OSError as exc:
+            raise ShareWriteFailed(folder=str(self.folder)) from exc
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from intake_app.safelog import log_bug
-from intake_app.sync.device.transport import inbox_folder
+from intake_app.sync.share import inbox_folder
 
 DEFAULT_TIMEOUT = 5.0
 

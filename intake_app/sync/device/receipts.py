@@ -38,15 +38,14 @@ from intake_app.sync.device.outbox import (
     carried_items,
 )
 from intake_app.sync.device.refusals import RefusalEffect, clear_delivered, note_refusal
-from intake_app.sync.device.transport import receipts_folder
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
 from intake_app.sync.format.receipt import (
     MAX_RECEIPT_SIZE,
     Receipt,
-    receipt_file_name,
     verify_receipt,
 )
-from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE
+from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, signature_path
+from intake_app.sync.share import receipt_path
 
 _DELIVERING = (Outcome.ACCEPTED, Outcome.DUPLICATE)
 # Long enough for the centre's second rename, even on a slow share; paid only when a
@@ -81,11 +80,10 @@ def collect_receipts(vault: Vault, device: Device, share: Path, now: str, *,
     A receipt identical to the one kept for its bundle gives no result (applied already).
     `pause` is what happens before a pair whose signature fails is read again.
     """
-    folder = receipts_folder(share, device.device_id)
     outbox = Outbox(vault)
     results: list[ReceiptResult] = []
     for bundle in outbox.bundles(WAITING):
-        path = folder / receipt_file_name(device.device_id, bundle.seq)
+        path = receipt_path(share, device.device_id, bundle.seq)
         if not path.is_file():
             continue
         result = take_receipt(vault, device, bundle, path, now, pause=pause)
@@ -220,7 +218,7 @@ def _read_receipt(path: Path) -> bytes:
 
 def _read_signature(path: Path) -> bytes:
     try:
-        with open(path.with_name(path.name + ".minisig"), "rb") as handle:
+        with open(signature_path(path), "rb") as handle:
             return handle.read(MAX_SIGNATURE_SIZE + 1)
     except OSError as exc:
         raise ReceiptRejected(ReceiptProblem.UNREADABLE, "file unreadable") from exc

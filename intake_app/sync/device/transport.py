@@ -1,37 +1,33 @@
 """Transports: copy a bundle from the outbox to the share's inbox or to any folder (USB stick).
 
-A bundle is written as `.<name>.partial`, synced, then renamed (`sync.files.atomic_writer`),
-so a copy that dies, or whose share vanishes mid-way, leaves nothing under the real name and
-is simply done again later. The bytes are the outbox's, unchanged: a resend is byte for byte.
+A bundle is written by the share's rules (`sync.share.share_writer`: a new dot-named partial
+file, synced, then renamed), so a copy that dies, or whose share vanishes mid-way, leaves
+nothing under the real name and is simply done again later. The bytes are the outbox's,
+unchanged: a resend is byte for byte. `write_bundle` makes a bundle straight into a folder,
+without the outbox (tests and benchmarks stand in for a laptop with it).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+
+import minisign
 
 from intake_app.storage import Vault
 from intake_app.sync.device.errors import OutboxCopyDamaged, ShareUnreachable
 from intake_app.sync.device.outbox import Outbox, OutboxBundle
 from intake_app.sync.errors import ShareWriteFailed
-from intake_app.sync.share import atomic_writer
-
-INBOX_FOLDER = "inbox"
-RECEIPTS_FOLDER = "receipts"
+from intake_app.sync.format.bundle_file import APP_NAME, BundleContents, WrittenBundle
+from intake_app.sync.format.profile import CentreProfile
+from intake_app.sync.format.spec import MAX_BUNDLE_SIZE, bundle_name
+from intake_app.sync.format.writer import write_bundle_to
+from intake_app.sync.share import inbox_folder, share_writer
 
 BytesProgress = Callable[[int, int], None]
 """Called after each piece is written: (bytes written so far, bundle size)."""
-
-
-def inbox_folder(share: Path, device_id: str) -> Path:
-    """`<share>/inbox/<device_id>/`, where the centre's importer picks bundles up."""
-    return share / INBOX_FOLDER / device_id
-
-
-def receipts_folder(share: Path, device_id: str) -> Path:
-    """`<share>/receipts/<device_id>/`, where the centre writes receipts."""
-    return share / RECEIPTS_FOLDER / device_id
 
 
 def prepare_inbox(share: Path, device_id: str) -> Path:
@@ -62,7 +58,7 @@ def copy_bundle(
         raise ValueError("only stored bundles can be copied")
     target = folder / bundle.name
     written = 0
-    with atomic_writer(target) as handle:
+    with share_writer(target) as handle:
         for chunk in Outbox(vault).chunks(bundle):
             handle.write(chunk)
             written += len(chunk)
@@ -71,6 +67,37 @@ def copy_bundle(
         if written != bundle.size:
             raise OutboxCopyDamaged()
     return target
+
+
+def write_bundle(
+    folder: Path,
+    *,
+    profile: CentreProfile,
+    device_id: str,
+    device_key: minisign.SecretKey,
+    seq: int,
+    created: datetime,
+    contents: BundleContents,
+    app: str = APP_NAME,
+    readme: bool = True,
+    max_size: int = MAX_BUNDLE_SIZE,
+) -> WrittenBundle:
+    """Write `<device_id>-<seq>.ibundle` into `folder` and describe what it carries.
+
+    Raises `ExportTooLarge` (nothing written) if the file would exceed `max_size`.
+    """
+    path = folder / bundle_name(device_id, seq)
+    with share_writer(path) as handle:
+        facts = write_bundle_to(
+            handle, profile=profile, device_id=device_id, device_key=device_key, seq=seq,
+            created=created, contents=contents, app=app, readme=readme, max_size=max_size,
+        )
+    return WrittenBundle(
+        path=path, device_id=device_id, seq=seq, created=facts.created, size=facts.size,
+        payload_sha256=facts.payload_sha256, manifest_sha256=facts.manifest_sha256,
+        records=facts.manifest.records, attachments=facts.manifest.attachments,
+        deleted=facts.manifest.deleted,
+    )
 
 
 def same_file_there(bundle: OutboxBundle, folder: Path) -> bool:

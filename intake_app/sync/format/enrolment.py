@@ -12,6 +12,7 @@ import minisign
 
 from intake_app.sync.errors import EnrolmentInvalid
 from intake_app.sync.format.keys import key_fingerprint, parse_public_key, public_key_to_text
+from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, signature_path
 from intake_app.sync.format.strict_json import (
     UUID_RE,
     FormatProblem,
@@ -24,12 +25,10 @@ from intake_app.sync.format.strict_json import (
     get_timestamp,
     loads_object,
 )
-from intake_app.sync.share import atomic_write_bytes
 
 ENROLMENT_FORMAT = "intake-enrolment"
 ENROLMENT_VERSION = 1
 MAX_REQUEST_SIZE = 16 * 1024
-MAX_SIGNATURE_SIZE = 4096
 MAX_NAME_LENGTH = 100
 _KEYS = frozenset(
     {"format", "version", "device_id", "device_name", "worker", "public_key", "created"}
@@ -140,19 +139,13 @@ def _parse(obj: dict[str, Any]) -> EnrolmentRequest:
     )
 
 
-def write_enrolment(folder: Path, request: EnrolmentRequest,
-                    secret_key: minisign.SecretKey) -> Path:
-    """Write `<device_id>.json` and its `.minisig` into `folder`; return the JSON's path.
-
-    The signature is written first, so a request that is visible always has its signature.
-    """
+def sign_enrolment(request: EnrolmentRequest, secret_key: minisign.SecretKey
+                   ) -> tuple[bytes, bytes]:
+    """The request file's bytes and its minisign signature file (prehashed, device key)."""
     data = request.to_bytes()
     signature = secret_key.sign(data, prehash=True,
                                 trusted_comment=enrolment_comment(request.device_id))
-    path = folder / request.file_name
-    atomic_write_bytes(path.with_name(path.name + ".minisig"), bytes(signature) + b"\n")
-    atomic_write_bytes(path, data)
-    return path
+    return data, bytes(signature) + b"\n"
 
 
 def parse_enrolment(data: bytes, signature_data: bytes) -> EnrolmentRequest:
@@ -177,7 +170,7 @@ def read_enrolment(path: Path) -> EnrolmentRequest:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_REQUEST_SIZE + 1)
-        with open(path.with_name(path.name + ".minisig"), "rb") as handle:
+        with open(signature_path(path), "rb") as handle:
             signature_data = handle.read(MAX_SIGNATURE_SIZE + 1)
     except OSError as exc:
         raise EnrolmentInvalid() from exc

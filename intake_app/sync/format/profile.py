@@ -19,7 +19,6 @@ from intake_app.sync.format.strict_json import (
     get_str,
     loads_object,
 )
-from intake_app.sync.share import atomic_write_bytes
 
 PROFILE_FORMAT = "intake-centre-profile"
 PROFILE_VERSION = 1
@@ -98,13 +97,6 @@ def load_profile(path: Path) -> tuple[CentreProfile, str]:
     except OSError as exc:
         raise ProfileInvalid() from exc
     return parse_profile(data), fingerprint(data)
-
-
-def write_profile(path: Path, profile: CentreProfile) -> str:
-    """Write the profile file atomically; return the fingerprint of the bytes written."""
-    data = profile.to_bytes()
-    atomic_write_bytes(path, data)
-    return fingerprint(data)
 
 
 def profile_fingerprint(data: bytes) -> str:

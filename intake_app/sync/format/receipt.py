@@ -18,7 +18,7 @@ from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejec
 from intake_app.sync.format.bundle_file import WrittenBundle
 from intake_app.sync.format.keys import parse_public_key
 from intake_app.sync.format.profile import CentreProfile
-from intake_app.sync.format.spec import MAX_PAYLOAD_ENTRIES, MAX_SIGNATURE_SIZE
+from intake_app.sync.format.spec import MAX_PAYLOAD_ENTRIES, MAX_SIGNATURE_SIZE, signature_path
 from intake_app.sync.format.strict_json import (
     SHA256_RE,
     UUID_RE,
@@ -33,7 +33,6 @@ from intake_app.sync.format.strict_json import (
     get_timestamp,
     loads_object,
 )
-from intake_app.sync.share import atomic_write_bytes
 
 RECEIPT_FORMAT = "intake-receipt"
 RECEIPT_VERSION = 1
@@ -100,11 +99,6 @@ def receipt_file_name(device_id: str, seq: int) -> str:
     return f"{device_id}-{seq:08d}.receipt.json"
 
 
-def receipt_path(share: Path, device_id: str, seq: int) -> Path:
-    """Where the receipt for a bundle lives on the share."""
-    return share / "receipts" / device_id / receipt_file_name(device_id, seq)
-
-
 def _outcome_and_reason(obj: dict[str, Any]) -> tuple[Outcome, Reason | None]:
     try:
         outcome = Outcome(obj["outcome"])
@@ -153,19 +147,6 @@ def sign_receipt(receipt: Receipt, secret_key: minisign.SecretKey) -> tuple[byte
     data = receipt.to_bytes()
     signature = secret_key.sign(data, prehash=True, trusted_comment=receipt.comment())
     return data, bytes(signature) + b"\n"
-
-
-def write_receipt(share: Path, receipt: Receipt, secret_key: minisign.SecretKey) -> Path:
-    """Write the receipt and its `.minisig` under `<share>/receipts/<device_id>/`.
-
-    The signature goes first, so a visible receipt always has its signature.
-    """
-    data, signature = sign_receipt(receipt, secret_key)
-    path = receipt_path(share, receipt.device_id, receipt.seq)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path.with_name(path.name + ".minisig"), signature)
-    atomic_write_bytes(path, data)
-    return path
 
 
 def _verified_comment(data: bytes, signature_data: bytes, receipt_key: str) -> str:
@@ -227,7 +208,7 @@ def read_receipt(path: Path, *, profile: CentreProfile, bundle: SentBundle) -> R
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_RECEIPT_SIZE + 1)
-        with open(path.with_name(path.name + ".minisig"), "rb") as handle:
+        with open(signature_path(path), "rb") as handle:
             signature_data = handle.read(MAX_SIGNATURE_SIZE + 1)
     except OSError as exc:
         raise ReceiptRejected(ReceiptProblem.UNREADABLE, "file unreadable") from exc

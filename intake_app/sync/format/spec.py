@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from intake_app.sync.format.strict_json import FormatProblem, parse_timestamp
+from intake_app.sync.format.strict_json import (
+    TIMESTAMP_RE,
+    UUID_RE,
+    FormatProblem,
+    parse_timestamp,
+)
 
 MiB = 1024 * 1024
 MAX_BUNDLE_SIZE = 512 * MiB  # the whole .ibundle file
@@ -17,8 +23,9 @@ MAX_COMPRESSION_RATIO = 200
 MAX_MANIFEST_SIZE = 8 * MiB  # 10,000 entries of a few hundred bytes each fit easily
 MAX_RECORD_SIZE = 16 * MiB
 
+SIGNATURE_SUFFIX = ".minisig"  # a minisign signature file beside the file it signs
 PAYLOAD_ENTRY = "payload.age"
-SIGNATURE_ENTRY = "payload.age.minisig"
+SIGNATURE_ENTRY = PAYLOAD_ENTRY + SIGNATURE_SUFFIX
 README_ENTRY = "README.txt"
 MANIFEST_ENTRY = "manifest.json"
 BUNDLE_SUFFIX = ".ibundle"
@@ -27,10 +34,14 @@ PAYLOAD_FORMAT = "intake-payload"
 PAYLOAD_VERSION = 1
 
 _COMMENT_RE = re.compile(
-    r"intake-bundle v1 device=(?P<device>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
-    r"[0-9a-f]{12}) seq=(?P<seq>[1-9][0-9]{0,15}) created=(?P<created>\d{4}-\d{2}-\d{2}T"
-    r"\d{2}:\d{2}:\d{2}Z) manifest=(?P<manifest>[0-9a-f]{64})"
+    rf"intake-bundle v1 device=(?P<device>{UUID_RE.pattern}) seq=(?P<seq>[1-9][0-9]{{0,15}})"
+    rf" created=(?P<created>{TIMESTAMP_RE.pattern}) manifest=(?P<manifest>[0-9a-f]{{64}})"
 )
+
+
+def signature_path(path: Path) -> Path:
+    """The minisign signature file that goes with `path` (`<name>.minisig`)."""
+    return path.with_name(path.name + SIGNATURE_SUFFIX)
 
 README_TEXT = """\
 Intake export bundle

@@ -29,9 +29,10 @@ from intake_app.sync.centre.devices import RegisteredDevice, register_request
 from intake_app.sync.centre.importer import ImportResult, import_bundle
 from intake_app.sync.centre.records import ImportedTombstone
 from intake_app.sync.centre.vault import Centre
+from intake_app.sync.device.transport import write_bundle
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format import keys
-from intake_app.sync.format.bundle_file import BundleContents, write_bundle
+from intake_app.sync.format.bundle_file import BundleContents
 from intake_app.sync.format.enrolment import EnrolmentRequest, enrolment_comment
 from intake_app.sync.format.profile import load_profile
 from intake_app.sync.format.reader import DeviceState
@@ -46,7 +47,7 @@ from tests.helpers.centre import (
     write_forms_folder,
 )
 
-pytestmark = pytest.mark.qt_log_ignore(r".*")
+#PYTESTMARK_REMOVED
 
 CRAFTED_NAME = "Laptop 7\nKey fingerprint: 0000 1111 2222 3333 4444\x1b[8m\u202e"
 CRAFTED_WORKER = "W-1\x1b[2J\u2066"

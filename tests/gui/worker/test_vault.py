@@ -116,9 +116,10 @@ def test_recovery_code_opens_and_sets_a_new_passphrase(qtbot, shell) -> None:
 def test_first_start_accepts_a_centre_profile(qtbot, shell, tmp_path: Path) -> None:
     import uuid
 
+    from intake_app.sync.centre.setup import write_profile
     from intake_app.sync.device.identity import device_status
     from intake_app.sync.format import keys
-    from intake_app.sync.format.profile import CentreProfile, write_profile
+    from intake_app.sync.format.profile import CentreProfile
 
     centre_keys = keys.CentreKeys.generate(with_backup=False)
     profile = CentreProfile(

@@ -10,7 +10,7 @@ import pytest
 from intake_app.sync.centre.inbox import ScanProgress, inbox_files, scan_inbox
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from intake_app.sync.format.receipt import receipt_path
+from intake_app.sync.share import receipt_path
 from tests.helpers.centre import Laptop, make_centre, register
 
 

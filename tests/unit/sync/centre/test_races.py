@@ -30,7 +30,8 @@ from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format.payload_reader import FormCheck
 from intake_app.sync.format.reader import DeviceState, KnownDevice, SignedBundle
-from intake_app.sync.format.receipt import SentBundle, read_receipt, receipt_path
+from intake_app.sync.format.receipt import SentBundle, read_receipt
+from intake_app.sync.share import receipt_path
 from tests.helpers.centre import (
     Laptop,
     comment_for,

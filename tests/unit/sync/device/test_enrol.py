@@ -117,7 +117,7 @@ def test_new_profile_of_the_same_centre_keeps_the_device(tmp_path: Path) -> None
     moved = Centre(centre.keys, centre.profile, centre.share, tmp_path / "p2.json")
     from dataclasses import replace
 
-    from intake_app.sync.format.profile import write_profile
+    from intake_app.sync.centre.setup import write_profile
 
     write_profile(moved.profile_path, replace(centre.profile, share=str(tmp_path / "s2")))
     again = accept_profile(vault, read_profile_file(moved.profile_path), device_name="X",

@@ -40,8 +40,7 @@ from intake_app.sync.device.round import SyncOptions, SyncReport, sync_once
 from intake_app.sync.device.schema import COMPONENT, DEVICE_V1, DEVICE_V2, ensure_device_schema
 from intake_app.sync.device.status import SyncState
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
-from intake_app.sync.format.receipt import receipt_path
-from intake_app.sync.share import atomic_write_bytes
+from intake_app.sync.share import receipt_path, write_share_file
 from tests.helpers.centre import make_centre
 from tests.helpers.device import Centre as KitCentre
 from tests.helpers.device import (
@@ -257,7 +256,7 @@ def _half_replaced(field: Field) -> tuple[Path, bytes]:
     field.approve()  # writes the new .minisig, then the new receipt
     released = path.read_bytes()
     assert released != held
-    atomic_write_bytes(path, held)  # as between the two renames
+    write_share_file(path, held)  # as between the two renames
     return path, released
 
 
@@ -267,7 +266,7 @@ def test_a_receipt_read_between_the_centres_two_renames_is_read_again(field: Fie
 
     def the_centre_finishes() -> None:
         pauses.append(1)
-        atomic_write_bytes(path, released)
+        write_share_file(path, released)
 
     [result] = collect_receipts(field.vault, load_device(field.vault), field.centre.share, NOW,
                                 pause=the_centre_finishes)

@@ -1,24 +1,21 @@
-"""Enrolment requests and crash-safe share writes."""
+"""Enrolment requests: written beside their signature, read back strictly."""
 
 from __future__ import annotations
 
-import errno
 import json
 from pathlib import Path
 
 import pytest
 
-from intake_app.errors import DiskFull
-from intake_app.sync.errors import EnrolmentInvalid, ShareWriteFailed
+from intake_app.sync.device.enrol import write_enrolment
+from intake_app.sync.errors import EnrolmentInvalid
 from intake_app.sync.format import keys
 from intake_app.sync.format.enrolment import (
     EnrolmentRequest,
     enrolment_comment,
     parse_enrolment,
     read_enrolment,
-    write_enrolment,
 )
-from intake_app.sync.share import atomic_write_bytes, atomic_writer
 from tests.helpers.bundles import CREATED, Device, needs_cli, run
 
 
@@ -113,36 +110,3 @@ def test_renamed_or_unsigned_request_files_are_refused(enrol: Path) -> None:
     path.with_name(path.name + ".minisig").unlink()
     with pytest.raises(EnrolmentInvalid):
         read_enrolment(path)
-
-
-# --- crash-safe writes -----------------------------------------------------------------------
-
-
-def test_atomic_write_leaves_only_the_final_file(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "file.bin"
-    target.parent.mkdir()
-    atomic_write_bytes(target, b"one")
-    atomic_write_bytes(target, b"two")
-    assert target.read_bytes() == b"two"
-    assert [p.name for p in target.parent.iterdir()] == ["file.bin"]
-
-
-def test_failed_write_leaves_nothing_under_any_name(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "file.bin"
-    target.parent.mkdir()
-    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
-        handle.write(b"half")
-        assert (target.parent / ".file.bin.partial").exists()
-        raise RuntimeError("crash")
-    assert list(target.parent.iterdir()) == []
-
-
-def test_disk_full_and_missing_share_are_known_errors(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "file.bin"
-    target.parent.mkdir()
-    with pytest.raises(DiskFull), atomic_writer(target) as handle:
-        handle.write(b"x")
-        raise OSError(errno.ENOSPC, "No space left on device")
-    assert list(target.parent.iterdir()) == []
-    with pytest.raises(ShareWriteFailed):
-        atomic_write_bytes(tmp_path / "gone" / "file.bin", b"x")

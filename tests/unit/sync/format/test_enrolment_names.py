@@ -126,7 +126,7 @@ def test_escape_hidden_shows_every_hidden_character_and_keeps_the_rest() -> None
 
 
 def test_a_written_request_with_an_ordinary_name_round_trips(tmp_path: Path) -> None:
-    from intake_app.sync.format.enrolment import write_enrolment
+    from intake_app.sync.device.enrol import write_enrolment
 
     laptop = Laptop()
     request = EnrolmentRequest.make(device_id=laptop.device_id, device_name="لپ‌تاپ ۷",

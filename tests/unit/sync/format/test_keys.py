@@ -12,6 +12,7 @@ import minisign
 import pyrage
 import pytest
 
+from intake_app.sync.centre.setup import write_profile
 from intake_app.sync.errors import DeviceKeyDamaged, ProfileInvalid
 from intake_app.sync.format import keys
 from intake_app.sync.format.profile import (
@@ -19,7 +20,6 @@ from intake_app.sync.format.profile import (
     load_profile,
     parse_profile,
     profile_fingerprint,
-    write_profile,
 )
 from intake_app.sync.format.strict_json import FormatProblem
 from tests.helpers.bundles import Centre, needs_cli, new_id, run

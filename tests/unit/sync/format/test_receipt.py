@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from intake_app.sync.centre.receipts import write_receipt
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
 from intake_app.sync.format import keys
 from intake_app.sync.format.bundle_file import WrittenBundle
@@ -17,12 +18,11 @@ from intake_app.sync.format.receipt import (
     SentBundle,
     parse_receipt,
     read_receipt,
-    receipt_path,
     sign_receipt,
     verify_receipt,
-    write_receipt,
 )
 from intake_app.sync.format.strict_json import FormatProblem
+from intake_app.sync.share import receipt_path
 from tests.helpers.bundles import Centre, Device, document, needs_cli, new_id, run, write
 
 

@@ -17,9 +17,10 @@ import pytest
 
 from intake_app.errors import VaultDamaged
 from intake_app.sync.device.plan import plan_bundles
+from intake_app.sync.device.transport import write_bundle
 from intake_app.sync.errors import ExportTooLarge, Outcome
 from intake_app.sync.format import keys
-from intake_app.sync.format.bundle_file import AttachmentSource, write_bundle
+from intake_app.sync.format.bundle_file import AttachmentSource
 from intake_app.sync.format.manifest import Tombstone, parse_manifest
 from intake_app.sync.format.spec import README_TEXT
 from intake_app.sync.format.strict_json import dumps_canonical
@@ -278,7 +279,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from intake_app.sync.format import keys
-from intake_app.sync.format.bundle_file import AttachmentSource, BundleContents, write_bundle
+from intake_app.sync.device.transport import write_bundle
+from intake_app.sync.format.bundle_file import AttachmentSource, BundleContents
 from intake_app.sync.format.profile import CentreProfile
 
 class Slow(io.BytesIO):
