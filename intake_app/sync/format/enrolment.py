@@ -12,7 +12,7 @@ import minisign
 
 from intake_app.sync.errors import EnrolmentInvalid
 from intake_app.sync.format.keys import key_fingerprint, parse_public_key, public_key_to_text
-from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, signature_path
+from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, read_signed_file
 from intake_app.sync.format.strict_json import (
     UUID_RE,
     FormatProblem,
@@ -168,10 +168,7 @@ def parse_enrolment(data: bytes, signature_data: bytes) -> EnrolmentRequest:
 def read_enrolment(path: Path) -> EnrolmentRequest:
     """Read `<device_id>.json` and the `.minisig` beside it, verified; raises `EnrolmentInvalid`."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_REQUEST_SIZE + 1)
-        with open(signature_path(path), "rb") as handle:
-            signature_data = handle.read(MAX_SIGNATURE_SIZE + 1)
+        data, signature_data = read_signed_file(path, MAX_REQUEST_SIZE)
     except OSError as exc:
         raise EnrolmentInvalid() from exc
     request = parse_enrolment(data, signature_data)

@@ -18,7 +18,7 @@ from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejec
 from intake_app.sync.format.bundle_file import WrittenBundle
 from intake_app.sync.format.keys import parse_public_key
 from intake_app.sync.format.profile import CentreProfile
-from intake_app.sync.format.spec import MAX_PAYLOAD_ENTRIES, MAX_SIGNATURE_SIZE, signature_path
+from intake_app.sync.format.spec import MAX_PAYLOAD_ENTRIES, MAX_SIGNATURE_SIZE, read_signed_file
 from intake_app.sync.format.strict_json import (
     SHA256_RE,
     UUID_RE,
@@ -206,10 +206,7 @@ def verify_receipt(
 def read_receipt(path: Path, *, profile: CentreProfile, bundle: SentBundle) -> Receipt:
     """Read a receipt file and the `.minisig` beside it and verify them (`verify_receipt`)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_RECEIPT_SIZE + 1)
-        with open(signature_path(path), "rb") as handle:
-            signature_data = handle.read(MAX_SIGNATURE_SIZE + 1)
+        data, signature_data = read_signed_file(path, MAX_RECEIPT_SIZE)
     except OSError as exc:
         raise ReceiptRejected(ReceiptProblem.UNREADABLE, "file unreadable") from exc
     if len(data) > MAX_RECEIPT_SIZE:

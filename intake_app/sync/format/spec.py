@@ -43,6 +43,16 @@ def signature_path(path: Path) -> Path:
     """The minisign signature file that goes with `path` (`<name>.minisig`)."""
     return path.with_name(path.name + SIGNATURE_SUFFIX)
 
+
+def read_signed_file(path: Path, max_size: int) -> tuple[bytes, bytes]:
+    """At most `max_size + 1` bytes of `path` and of its `.minisig` (so that a larger file
+    shows as too large); `OSError` when either cannot be read."""
+    with open(path, "rb") as handle:
+        data = handle.read(max_size + 1)
+    with open(signature_path(path), "rb") as handle:
+        signature = handle.read(MAX_SIGNATURE_SIZE + 1)
+    return data, signature
+
 README_TEXT = """\
 Intake export bundle
 ====================
