@@ -1,8 +1,21 @@
-"""One place that isolates every test: data folder, temp folder, settings, language."""
+"""One place that isolates every test: data folder, temp folder, settings, language, bugs.
+
+- Each test gets its own data folder, temp folder and Qt settings files, and starts in English.
+- A test fails when the application logs a bug (`safelog.log_bug`), unless it is marked
+  `expects_bug`: a bug in a slot must never pass as a green test.
+- Argon2id runs for real, but its result is remembered for the session per (secret, salt,
+  parameters), so unlocking a copy of the session's template vault does not pay the KDF again.
+  Tests that time the KDF itself are marked `real_kdf`.
+- `slow` tests (kill loops, fuzzing) are deselected by default (pyproject `addopts`); CI runs
+  them as a step of their own (`scripts/test`).
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -22,9 +35,43 @@ os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "data")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_HOME / "cache")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    _remember_derived_keys()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
+
+def _remember_derived_keys() -> None:
+    """Argon2id once per (secret, salt, parameters) in this session; every result is real."""
+    from intake_app.storage import keyfile
+
+    real = keyfile.derive_key
+    if getattr(real, "cache_info", None) is not None:
+        return
+    keyfile.derive_key = functools.lru_cache(maxsize=4096)(real)  # type: ignore[assignment]
+    keyfile.derive_key.real = real  # type: ignore[attr-defined]
+
+
+class _BugWatch(logging.Filter):
+    """Notes every bug the application logs, whatever handlers `safelog.configure` set up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bugs: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("bug in "):
+            self.bugs.append(message)
+        return True
+
+
 @pytest.fixture(autouse=True)
-def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Give each test its own data folder and temp folder and start it in English."""
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Iterator[None]:
+    """Own data, temp and settings folders; English; the real KDF where the test asks for it."""
     data = tmp_path / "data"
     temp = tmp_path / "tmp"
     data.mkdir()
@@ -32,11 +79,45 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("INTAKE_DATA_DIR", str(data))
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    _settings_in(tmp_path / "settings")
+    if request.node.get_closest_marker("real_kdf"):
+        from intake_app.storage import keyfile
+
+        monkeypatch.setattr(keyfile, "derive_key", keyfile.derive_key.real)
     from intake_app.i18n import set_language
 
     set_language("en")
     yield
     set_language("en")
+
+
+def _settings_in(folder: Path) -> None:
+    """Point Qt's default settings (QSettings()) at a folder of this test's own."""
+    from PySide6.QtCore import QSettings
+
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
+
+
+@pytest.fixture(autouse=True)
+def _no_silent_bugs(request: pytest.FixtureRequest) -> Iterator[_BugWatch]:
+    """Fail the test when a bug was logged, unless it is marked `expects_bug`."""
+    from intake_app.safelog import logger
+
+    watch = _BugWatch()
+    logger.addFilter(watch)
+    try:
+        yield watch
+    finally:
+        logger.removeFilter(watch)
+    if watch.bugs and not request.node.get_closest_marker("expects_bug"):
+        pytest.fail("the application logged a bug: " + "; ".join(watch.bugs), pytrace=False)
+
+
+@pytest.fixture
+def logged_bugs(_no_silent_bugs: _BugWatch) -> list[str]:
+    """The bugs logged so far in this test (for tests marked `expects_bug`)."""
+    return _no_silent_bugs.bugs
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 import sqlcipher3
 
 from intake_app.errors import DiskFull, KnownError, VaultDamaged, VaultLocked, VaultTooNew
-from intake_app.storage.errors import VaultBusy
+from intake_app.storage.errors import VaultBusy, VaultReadOnly
 
 Connection = Any  # sqlcipher3 ships no type information
 PAGE_BYTES = 4096
@@ -42,6 +42,9 @@ def known_error_for(exc: sqlcipher3.Error) -> KnownError | None:
         return VaultDamaged()
     if primary in (sqlcipher3.SQLITE_BUSY, sqlcipher3.SQLITE_LOCKED):
         return VaultBusy()
+    if primary == sqlcipher3.SQLITE_READONLY:
+        # A read-only folder or disk, or a vault opened read-only after damage was found.
+        return VaultReadOnly()
     return None
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -46,10 +48,28 @@ def make_document(
     }
 
 
-def new_vault(folder: Path, passphrase: str = PASSPHRASE, **kwargs: Any) -> Vault:
-    """A fresh vault with the fast (minimum) KDF parameters."""
-    vault, _code = Vault.create(folder, passphrase, kdf=FAST, **kwargs)
-    return vault
+def new_vault(folder: Path, passphrase: str = PASSPHRASE, *, fresh: bool = False,
+              **kwargs: Any) -> Vault:
+    """A vault with the fast (minimum) KDF parameters, unlocked.
+
+    With the default passphrase and no other arguments it is a copy of the session's template
+    vault (made once, by `Vault.create`), which saves creating one per test. Copies share the
+    template's keys and ids: a test that needs a vault of its own keys asks for `fresh=True`.
+    """
+    if fresh or passphrase != PASSPHRASE or kwargs or folder.exists():
+        vault, _code = Vault.create(folder, passphrase, kdf=FAST, **kwargs)
+        return vault
+    shutil.copytree(_template(), folder)
+    return Vault.unlock(folder, passphrase)
+
+
+@functools.cache
+def _template() -> Path:
+    """The session's template vault, locked, in the session's own cache folder."""
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "template-vault" / "vault"
+    vault, _code = Vault.create(folder, PASSPHRASE, kdf=FAST)
+    vault.lock()
+    return folder
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -204,7 +204,7 @@ def test_bit_flipped_database_is_damaged(folder: Path, where: Callable[[int], in
 
 def test_database_swapped_for_another_vaults_is_damaged(folder: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
-    new_vault(other).lock()  # same passphrase, different key
+    new_vault(other, fresh=True).lock()  # same passphrase, different key
     shutil.copyfile(other / "intake.db", folder / "intake.db")
     _assert_refused(folder, VaultDamaged)
 
