@@ -19,8 +19,7 @@ from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError, VaultLocked
 from intake_app.i18n import N_
 from intake_app.services.vault_thread import VaultThread
-from intake_app.storage import KdfParams, Vault, atomic_write_bytes
-from intake_app.storage.page_check import PageCheck
+from intake_app.storage import KdfParams, PageCheck, Vault, atomic_write_bytes
 from intake_app.sync.centre import devices, log, records, release, reports
 from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
 from intake_app.sync.centre.forms import registry_validator

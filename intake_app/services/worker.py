@@ -20,8 +20,7 @@ from intake_app.services.vault_thread import VaultThread
 if TYPE_CHECKING:
     from intake_app.services.interviews import FormCatalogue
     from intake_app.services.sync_runner import StatusCallback, SyncRunner
-    from intake_app.storage import KdfParams, Vault
-    from intake_app.storage.page_check import PageCheck
+    from intake_app.storage import KdfParams, PageCheck, Vault
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 CHUNK = 1024 * 1024
@@ -174,7 +173,7 @@ class WorkerService:
         them; the future's result is False when damage was found, None when locked meanwhile.
         """
         if self._page_check is None:
-            from intake_app.storage.page_check import PageCheck
+            from intake_app.storage import PageCheck
 
             self._page_check = PageCheck("vault-check")
         return self._page_check.start(self._vault)

@@ -3,8 +3,11 @@
 from intake_app.storage.atomic import atomic_write_bytes, atomic_writer
 from intake_app.storage.attachment_files import AttachmentFiles, WrittenFile
 from intake_app.storage.attachment_reader import AttachmentReader
+from intake_app.storage.attachments import add_attachment, list_attachments, remove_all_attachments
 from intake_app.storage.chain import ChainReport, verify_chain
+from intake_app.storage.database import Connection
 from intake_app.storage.disk_usage import disk_usage
+from intake_app.storage.documents import DELETED, searchable_texts
 from intake_app.storage.errors import AttachmentDamaged, VaultBusy, VaultReadOnly
 from intake_app.storage.interviews import InterviewStore
 from intake_app.storage.kdf import KdfParams
@@ -16,28 +19,42 @@ from intake_app.storage.models import (
     InterviewSummary,
     RevisionInfo,
 )
+from intake_app.storage.page_check import PageCheck
+from intake_app.storage.search import TRIGRAM
+from intake_app.storage.search_text import fts_phrase, like_pattern, query_terms
 from intake_app.storage.vault import MIN_PASSPHRASE_LENGTH, Vault
 
 __all__ = [
+    "DELETED",
     "MIN_PASSPHRASE_LENGTH",
+    "TRIGRAM",
     "AttachmentDamaged",
     "AttachmentFiles",
     "AttachmentInfo",
     "AttachmentReader",
     "ChainReport",
     "CheckReport",
+    "Connection",
     "DiskUsage",
     "DraftInfo",
     "InterviewStore",
     "InterviewSummary",
     "KdfParams",
+    "PageCheck",
     "RevisionInfo",
     "Vault",
     "VaultBusy",
     "VaultReadOnly",
     "WrittenFile",
+    "add_attachment",
     "atomic_write_bytes",
     "atomic_writer",
     "disk_usage",
+    "fts_phrase",
+    "like_pattern",
+    "list_attachments",
+    "query_terms",
+    "remove_all_attachments",
+    "searchable_texts",
     "verify_chain",
 ]

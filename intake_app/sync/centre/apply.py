@@ -17,9 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from intake_app.domain.utc_time import utc_now
-from intake_app.storage import attachments
-from intake_app.storage.database import Connection
-from intake_app.storage.documents import DELETED
+from intake_app.storage import DELETED, Connection, add_attachment, remove_all_attachments
 from intake_app.sync.format.manifest import AttachmentEntry, Tombstone
 from intake_app.sync.format.payload_reader import PayloadRecord, VerifiedPayload
 from intake_app.sync.format.reader import SignedBundle
@@ -146,8 +144,8 @@ def _add_attachment(conn: Connection, payload: VerifiedPayload, entry: Attachmen
                     (entry.record_id, entry.sha256)).fetchone():
         return
     reader = _ChunkReader(payload.attachment_chunks(entry.sha256))
-    attachments.add_attachment(conn, entry.record_id, reader,  # type: ignore[arg-type]
-                               entry.media_type, "")
+    add_attachment(conn, entry.record_id, reader,  # type: ignore[arg-type]
+                   entry.media_type, "")
 
 
 def _apply_tombstone(conn: Connection, tombstone: Tombstone, signed: SignedBundle,
@@ -178,6 +176,6 @@ def _apply_tombstone(conn: Connection, tombstone: Tombstone, signed: SignedBundl
         "UPDATE centre_record SET revision = ?, status = ?, alias = NULL, deleted = 1, "
         "imported = ? WHERE num = ?", (tombstone.revision, DELETED, now, head[0]))
     conn.execute("DELETE FROM centre_record_text WHERE rowid = ?", (head[0],))
-    attachments.remove_all_attachments(conn, tombstone.id)
+    remove_all_attachments(conn, tombstone.id)
     return True
 

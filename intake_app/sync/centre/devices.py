@@ -13,8 +13,7 @@ from pathlib import Path
 
 from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError
-from intake_app.storage import Vault
-from intake_app.storage.database import Connection
+from intake_app.storage import Connection, Vault
 from intake_app.sync.centre.errors import (
     DeviceAmbiguous,
     DeviceNotFound,

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from intake_app.errors import KnownError
-from intake_app.storage.database import Connection
-from intake_app.storage.errors import VaultBusy
+from intake_app.storage import Connection, VaultBusy
 from intake_app.sync.centre import receipts
 from intake_app.sync.centre.apply import (
     apply_payload,

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from intake_app.domain.utc_time import utc_now
-from intake_app.storage import Vault
-from intake_app.storage.database import Connection
+from intake_app.storage import Connection, Vault
 from intake_app.sync.errors import Outcome, Reason
 
 ALERT_REASONS = frozenset({

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake_app.domain.utc_time import utc_now
-from intake_app.storage import Vault
-from intake_app.storage.database import Connection
+from intake_app.storage import Connection, Vault
 from intake_app.sync.centre.errors import HeldBundleNotFound
 from intake_app.sync.errors import BundleRefused, Reason
 from intake_app.sync.format.reader import SignedBundle

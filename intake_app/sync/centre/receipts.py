@@ -22,8 +22,7 @@ from pathlib import Path
 import minisign
 
 from intake_app.domain.utc_time import utc_now
-from intake_app.storage import Vault
-from intake_app.storage.database import Connection
+from intake_app.storage import Connection, Vault
 from intake_app.sync.centre.sequence import imported_payload
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason

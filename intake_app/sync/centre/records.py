@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import NotFound
-from intake_app.storage import AttachmentInfo, Vault
-from intake_app.storage import attachments as stored_attachments
-from intake_app.storage.search import TRIGRAM
-from intake_app.storage.search_text import fts_phrase, like_pattern, query_terms
+from intake_app.storage import (
+    TRIGRAM,
+    AttachmentInfo,
+    Vault,
+    fts_phrase,
+    like_pattern,
+    list_attachments,
+    query_terms,
+)
 from intake_app.sync.centre.search import catch_up
 
 _INTERVIEW = ("SELECT r.id, r.device_id, r.revision, r.status, r.alias, r.form, r.form_version, "
@@ -156,7 +161,7 @@ def attachments(vault: Vault, record_id: str) -> list[AttachmentInfo]:
     """The attachments the centre holds for an interview (read them with
     `vault.interviews.open_attachment`)."""
     with vault.transaction() as conn:
-        return stored_attachments.list_attachments(conn, record_id)
+        return list_attachments(conn, record_id)
 
 
 def current_documents(vault: Vault) -> list[dict[str, Any]]:

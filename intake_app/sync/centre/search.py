@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 
-from intake_app.storage import Vault
-from intake_app.storage.database import Connection
-from intake_app.storage.documents import searchable_texts
+from intake_app.storage import Connection, Vault, searchable_texts
 
 
 def refresh_search_index(vault: Vault) -> int:

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from intake_app.storage import Vault
-from intake_app.storage.database import Connection
+from intake_app.storage import Connection, Vault
 from intake_app.sync.errors import Outcome
 from intake_app.sync.format.manifest import Manifest
 from intake_app.sync.format.reader import SEQ_FAR_AHEAD, SignedBundle, check_sequence
