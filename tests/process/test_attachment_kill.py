@@ -131,18 +131,14 @@ def test_kill_while_adding_and_deleting(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_kill_while_moving_attachments_out_of_a_schema_2_vault(tmp_path: Path) -> None:
     rng = random.Random(17)
-    calibrate = tmp_path / "calibrate"
-    shutil.copytree(FIXTURE, calibrate)
-    # How long an unlock takes with the upgrade, and without (the key derivation and checks):
-    # the kills are spread over the difference, where the upgrade runs, and a little around it.
-    took = float(Child("unlock", str(calibrate), V2_PASSPHRASE).run_and_kill(30.0)[-1].split()[1])
-    plain = float(Child("unlock", str(calibrate), V2_PASSPHRASE).run_and_kill(30.0)[-1].split()[1])
+    # How long the migration and what follows it take, from the end of the key derivation:
+    # the kills are spread over that time, and a little beyond it.
+    took = min(_calibrate(tmp_path / f"calibrate-{n}") for n in range(2))
     landed_inside = 0
     for round_number in range(1, KILLS + 1):
         folder = tmp_path / f"vault-{round_number}"
         shutil.copytree(FIXTURE, folder)
-        delay = rng.uniform(plain * 0.8, took * 1.05)
-        Child("unlock", str(folder), V2_PASSPHRASE).run_and_kill(delay)
+        Child("unlock", str(folder), V2_PASSPHRASE).run_and_kill(rng.uniform(0.0, took * 1.1))
         if (folder / "intake.db.bak-core-2-3").exists():
             landed_inside += 1  # killed after the backup, before the upgrade had finished
         with Vault.unlock(folder, V2_PASSPHRASE) as vault:
@@ -153,4 +149,13 @@ def test_kill_while_moving_attachments_out_of_a_schema_2_vault(tmp_path: Path) -
             assert not tables & {"blob", "blob_chunk", "core_upgrade"}
         assert not (folder / "intake.db.bak-core-2-3").exists()
         shutil.rmtree(folder)
-    assert landed_inside >= KILLS // 3, landed_inside
+    # The backup is there after a kill only if the upgrade had started and not finished.
+    assert landed_inside >= KILLS // 4, landed_inside
+
+
+def _calibrate(folder: Path) -> float:
+    """Seconds from the start of the migration to the end of the unlock, killed nowhere."""
+    shutil.copytree(FIXTURE, folder)
+    lines = Child("unlock", str(folder), V2_PASSPHRASE).run_and_kill(30.0)
+    shutil.rmtree(folder)
+    return float(lines[-1].split()[1])
