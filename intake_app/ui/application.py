@@ -32,6 +32,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     safelog.install_excepthook()
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
+    from intake_app.ui.tasks import install_slot_guard  # tasks imports this module
+
+    install_slot_guard()  # a bug in a slot: logged and shown, never silent
     return app
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from intake_app.i18n import _
 
@@ -44,5 +45,7 @@ def print_recovery_code(parent: QWidget, code: str) -> QPrintDialog:
         recovery_sheet(code).print_(printer)
 
     dialog.accepted.connect(accepted)
-    dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs know only the other
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # QPrintDialog.open() in PySide6 knows only open(receiver, member): call QDialog's own.
+    QDialog.open(dialog)
     return dialog

@@ -6,12 +6,21 @@ and the explanation (`title`, `intro`) for their own vault.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.ui.common import Heading, code_label, wrap_text
 from intake_app.ui.recovery_print import print_recovery_code
+from intake_app.ui.tasks import guarded
 
 
 class RecoveryCodeView(QWidget):
@@ -23,6 +32,7 @@ class RecoveryCodeView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, centred: bool = False) -> None:
         super().__init__(parent)
         self._code = ""
+        self.print_dialog: QDialog | None = None
         self.title = Heading(1.5, self)
         self.intro = wrap_text(QLabel(self))
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -31,7 +41,7 @@ class RecoveryCodeView(QWidget):
         if centred:
             self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.print_button = QPushButton(self)
-        self.print_button.clicked.connect(lambda: print_recovery_code(self, self._code))
+        self.print_button.clicked.connect(self.print_code)
         self.written_box = QCheckBox(self)
         self.continue_button = QPushButton(self)
         self.continue_button.setEnabled(False)
@@ -66,6 +76,11 @@ class RecoveryCodeView(QWidget):
         self.written_box.setAccessibleName(_("I have written the code down or printed it"))
         self.continue_button.setText(_("C&ontinue"))
         self.continue_button.setAccessibleName(_("Continue"))
+
+    @guarded("printing the recovery code")
+    def print_code(self) -> None:
+        """Open the print dialog for the code shown."""
+        self.print_dialog = print_recovery_code(self, self._code)
 
     def show_code(self, code: str) -> None:
         """Show a new code (not yet confirmed as written down)."""
