@@ -18,7 +18,7 @@ from typing import TypeVar
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError, VaultLocked
 from intake_app.i18n import N_
-from intake_app.services.vault_thread import VaultThread
+from intake_app.services.vault_thread import VaultThread, lock_soon
 from intake_app.storage import KdfParams, PageCheck, Vault, atomic_write_bytes
 from intake_app.sync.centre import devices, log, records, release, reports
 from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
@@ -97,13 +97,22 @@ class CentreService:
 
     def unlock(self, passphrase: str) -> Future[str]:
         """Open the centre; the future's result is the centre's name."""
+        thread = self._thread
+
         def work() -> str:
-            if self._centre is None:
-                self._centre = Centre.open(
-                    self.data_dir, passphrase, share=self._share,
-                    validator=lambda: registry_validator(self.registry()))
-            return self._centre.profile.name
-        return self._thread.submit(work)
+            centre = self._centre
+            if centre is None:
+                centre = Centre.open(self.data_dir, passphrase, share=self._share,
+                                     validator=lambda: registry_validator(self.registry()))
+                opened = centre
+
+                def keep() -> None:
+                    self._centre = opened
+                if not thread.adopt(keep):  # locked meanwhile: never left open
+                    opened.close()
+                    raise VaultLocked()
+            return centre.profile.name
+        return thread.submit(work)
 
     def registry(self) -> FormRegistry:
         """The forms records are checked and shown with (the installed ones by default)."""
@@ -125,12 +134,28 @@ class CentreService:
         return self._thread.submit(call)
 
     def lock(self) -> Future[None]:
-        """Close the centre once the work already asked for is done."""
-        def work() -> None:
+        """Close the centre after the work already asked for, within half a second: when the
+        vault thread hangs (a share that stopped answering), its work is given up and the
+        vault closed from here, its keys dropped. The future is done when it returns."""
+        thread = self._thread
+        locked: Future[None] = Future()
+        locked.set_result(None)
+        if thread.closed:
+            return locked
+
+        def close(wait: bool = True) -> None:
             centre, self._centre = self._centre, None
             if centre is not None:
-                centre.close()
-        return self._thread.submit(work)
+                centre.vault.lock(wait=wait)
+
+        def interrupt() -> None:
+            centre = self._centre
+            if centre is not None:
+                centre.vault.interrupt()
+
+        if lock_soon(thread, close, interrupt, lambda: close(wait=False)):
+            self._thread = VaultThread()  # for the next unlock; the old one is left to end
+        return locked
 
     def shutdown(self) -> None:
         """Lock and stop the vault thread (waits for running work)."""

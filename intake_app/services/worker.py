@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from intake_app.errors import KnownError, VaultLocked
-from intake_app.services.vault_thread import VaultThread
+from intake_app.services.vault_thread import VaultThread, lock_soon
 
 if TYPE_CHECKING:
     from intake_app.services.interviews import FormCatalogue
@@ -102,36 +102,54 @@ class WorkerService:
     def create_vault(self, passphrase: str) -> Future[str]:
         """Create the vault (slow: Argon2); the future holds the recovery code, shown once."""
 
+        thread = self._thread
+
         def create() -> str:
             from intake_app.storage import Vault
 
             vault, recovery_code = Vault.create(self.folder, passphrase, kdf=self._kdf)
-            self._vault = vault
+            self._keep(thread, vault)
             return str(recovery_code)
 
-        return self._thread.submit(create)
+        return thread.submit(create)
 
     def unlock(self, passphrase: str) -> Future[None]:
         """Open the vault with the passphrase (slow: Argon2)."""
 
+        thread = self._thread
+
         def unlock() -> None:
             from intake_app.storage import Vault
 
-            self._vault = Vault.unlock(self.folder, passphrase)
-            self._thread.queue(self._index_step)
+            self._keep(thread, Vault.unlock(self.folder, passphrase))
+            thread.queue(self._index_step)
 
-        return self._thread.submit(unlock)
+        return thread.submit(unlock)
 
     def unlock_with_recovery(self, recovery_code: str, new_passphrase: str) -> Future[None]:
         """Open the vault with the recovery code and set a new passphrase (slow)."""
 
+        thread = self._thread
+
         def unlock() -> None:
             from intake_app.storage import Vault
 
-            self._vault = Vault.unlock_with_recovery(self.folder, recovery_code, new_passphrase)
-            self._thread.queue(self._index_step)
+            self._keep(thread, Vault.unlock_with_recovery(self.folder, recovery_code,
+                                                          new_passphrase))
+            thread.queue(self._index_step)
 
-        return self._thread.submit(unlock)
+        return thread.submit(unlock)
+
+    def _keep(self, thread: VaultThread, vault: Vault) -> None:
+        """Remember a vault just opened on `thread`, unless a lock gave that thread up
+        meanwhile: then close it again (VaultLocked); it is never left open."""
+
+        def keep() -> None:
+            self._vault = vault
+
+        if not thread.adopt(keep):
+            vault.lock()
+            raise VaultLocked()
 
     def _index_step(self) -> None:
         """After an unlock: bring the search index up to date a batch at a time, each batch a
@@ -149,16 +167,25 @@ class WorkerService:
                 self._thread.queue(self._index_step)
 
     def lock(self) -> None:
-        """Finish queued saves, then close the database. Safe to call when already locked."""
-        if self._thread.closed:
+        """Finish queued saves, then close the database, within half a second: when the vault
+        thread hangs, its work is given up and the database closed from here. Safe to call
+        when already locked."""
+        thread = self._thread
+        if thread.closed:
             return  # shut down: locked already
 
-        def lock() -> None:
+        def close(wait: bool = True) -> None:
             vault, self._vault = self._vault, None
             if vault is not None:
-                vault.lock()
+                vault.lock(wait=wait)
 
-        self._thread.call(lock)
+        def interrupt() -> None:
+            vault = self._vault
+            if vault is not None:
+                vault.interrupt()
+
+        if lock_soon(thread, close, interrupt, lambda: close(wait=False)):
+            self._thread = VaultThread()  # for the next unlock; the old one is left to end
 
     def shutdown(self) -> None:
         """Lock and stop the vault thread (the application is closing). Safe to call twice."""

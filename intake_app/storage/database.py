@@ -42,6 +42,8 @@ def known_error_for(exc: sqlcipher3.Error) -> KnownError | None:
         return VaultDamaged()
     if primary in (sqlcipher3.SQLITE_BUSY, sqlcipher3.SQLITE_LOCKED):
         return VaultBusy()
+    if primary == sqlcipher3.SQLITE_INTERRUPT:
+        return VaultLocked()  # only a lock interrupts the vault's connection
     if primary == sqlcipher3.SQLITE_READONLY:
         # A read-only folder or disk, or a vault opened read-only after damage was found.
         return VaultReadOnly()
@@ -245,15 +247,25 @@ class Database:
         return self._conn is not None
 
     @contextlib.contextmanager
+    def _closed_meanwhile(self) -> Iterator[None]:
+        """A connection closed under its user by a lock (`close(wait=False)`): VaultLocked."""
+        try:
+            yield
+        except sqlcipher3.ProgrammingError:
+            if self._conn is None:
+                raise VaultLocked() from None
+            raise
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[Connection]:
         """The connection for reads, with known errors mapped and other threads held off."""
-        with self._lock, sqlite_errors():
+        with self._lock, self._closed_meanwhile(), sqlite_errors():
             yield self.connection
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One SQLite transaction (BEGIN IMMEDIATE ... COMMIT); nested use becomes a savepoint."""
-        with self._lock, sqlite_errors():
+        with self._lock, self._closed_meanwhile(), sqlite_errors():
             conn = self.connection
             depth = self._depth
             savepoint = f"nested_{depth}"
@@ -295,8 +307,19 @@ class Database:
             conn.execute(f"ROLLBACK TO {savepoint}")
             conn.execute(f"RELEASE {savepoint}")
 
-    def close(self) -> None:
-        """Close the connection (SQLite checkpoints and removes the WAL); idempotent."""
+    def close(self, *, wait: bool = True) -> None:
+        """Close the connection (SQLite checkpoints and removes the WAL); idempotent.
+
+        `wait=False` (a lock while the vault's thread hangs): stop a running statement and
+        close without waiting for the thread using the connection; SQLite rolls its open
+        transaction back, and its next statement raises VaultLocked.
+        """
+        if not wait:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                conn.interrupt()
+                conn.close()
+            return
         with self._lock:
             if self._conn is not None:
                 conn, self._conn = self._conn, None

@@ -302,14 +302,21 @@ class Vault:
                 self._checks.discard(conn)
             conn.close()
 
-    def lock(self) -> None:
+    def lock(self, *, wait: bool = True) -> None:
         """Close the database and cut any page check short; further use raises VaultLocked.
-        Safe to call twice."""
+        Safe to call twice. `wait=False`: from another thread, not waiting for the thread
+        that uses the vault (it hangs); its open transaction is rolled back."""
         self._key_hex = ""
         with self._checks_guard:
             for conn in self._checks:
                 conn.interrupt()
-        self._db.close()
+        self._db.close(wait=wait)
+
+    def interrupt(self) -> None:
+        """Stop the statement running on the vault's connection (from another thread, before
+        a lock); it fails with VaultLocked."""
+        with contextlib.suppress(VaultLocked):
+            self._db.connection.interrupt()
 
     def __enter__(self) -> Vault:
         return self

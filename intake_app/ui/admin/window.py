@@ -1,7 +1,9 @@
 """The administrator's window: set up or unlock, then laptops, interviews, import log and alerts.
 
 While the centre is open the inbox is watched; each import shows in the progress bar and the
-tabs are read again when a scan ends. Locking closes the vault and clears every table.
+tabs are read again when a scan ends. Locking shows the unlock page at once, destroys the
+workspace (a fresh, empty one waits for the next unlock, so nothing read before the lock can
+land in it) and closes the vault, without waiting behind work that hangs on the share.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -24,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_app.errors import KnownError
+from intake_app.errors import KnownError, VaultLocked
 from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
@@ -70,12 +74,11 @@ class AdminWindow(QMainWindow):
         self.watch = InboxWatch(service, watch_interval_ms, self)
         self.watch.progress.connect(self._progress)
         self.watch.finished.connect(self._scanned)
-        self.workspace = QWidget(self)
-        self._build_workspace()
         self.watch.failed.connect(self._watch_failed)
-        self.pages.addWidget(self.workspace)
-        self.referral = ReferralPrinter(service, self)
-        self.interviews.print_button.clicked.connect(self._print_referral)
+        self._build_workspace()
+        # A window shortcut: the button's own would be replaced by its mnemonic on retranslate.
+        self.lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
+        self.lock_shortcut.activated.connect(self._lock_if_open)
         # The centre vault holds every imported interview: lock it when nobody is at the desk.
         self.idle = IdleLock(idle_seconds, self)
         self.idle.lock_now.connect(lambda _reason: self.lock())
@@ -83,6 +86,7 @@ class AdminWindow(QMainWindow):
         register(self)
 
     def _build_workspace(self) -> None:
+        self.workspace = QWidget(self)
         self.centre_name = QLabel(self.workspace)
         self.centre_name.setTextFormat(Qt.TextFormat.PlainText)
         self.language = LanguageCombo(self.workspace)
@@ -119,9 +123,10 @@ class AdminWindow(QMainWindow):
         self.import_button.clicked.connect(self.choose_files)
         self.scan_button.clicked.connect(self.watch.scan_now)
         self.lock_button.clicked.connect(self.lock)
-        # A window shortcut: the button's own would be replaced by its mnemonic on retranslate.
-        self.lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
-        self.lock_shortcut.activated.connect(self._lock_if_open)
+        # Results of a referral asked before a lock are dropped with the workspace.
+        self.referral = ReferralPrinter(self.service, self.workspace)
+        self.interviews.print_button.clicked.connect(self._print_referral)
+        self.pages.addWidget(self.workspace)
 
     def retranslate(self) -> None:
         """Texts in the current language; the title never names anything."""
@@ -196,7 +201,8 @@ class AdminWindow(QMainWindow):
 
     def _watch_failed(self, error: KnownError) -> None:
         self.progress.hide()
-        self.status.setText(error.translated())
+        if not isinstance(error, VaultLocked):  # locked meanwhile: nothing to say
+            self.status.setText(error.translated())
 
     def _print_referral(self) -> None:
         if self.interviews.current is not None:
@@ -207,19 +213,22 @@ class AdminWindow(QMainWindow):
             self.lock()
 
     def lock(self) -> None:
-        """Close the centre vault and forget everything shown."""
+        """Forget everything shown and close the centre vault, at once, even while its thread
+        hangs on the share (its work is given up)."""
         self.idle.disarm()
         self.watch.stop()
-        when_done(self.service.lock(), lambda _r: self._locked(), lambda _e: self._locked(),
-                  owner=self, context="centre lock")
-
-    def _locked(self) -> None:
-        for model in (self.devices.model, self.log.model, self.alerts.model):
-            model.set_rows([])
-        self.interviews.clear()
-        self.status.clear()
+        shown = self.workspace
+        self._build_workspace()
+        self.retranslate()
         self.pages.setCurrentWidget(self.unlock_page)
         self.unlock_page.reset()
+        self.pages.removeWidget(shown)
+        shown.hide()
+        shown.deleteLater()
+        for widget in QApplication.topLevelWidgets():  # dialogs may show imported data
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self.service.lock()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()

@@ -21,6 +21,7 @@ from intake_app.ui.tasks import when_done
 
 QUIET_MS = 800
 MAX_WAIT_MS = 2000
+FLUSH_WAIT = 0.2  # seconds; a lock must not wait behind a vault thread that hangs
 
 
 class DraftSaver(QObject):
@@ -80,12 +81,17 @@ class DraftSaver(QObject):
         )
 
     def flush(self) -> None:
-        """Save a pending change now and wait for it (before locking or closing)."""
+        """Save a pending change now and wait for it (before locking or closing), a moment at
+        most: when the vault thread hangs the save stays queued, and a lock that follows
+        waits for it or gives it up with the thread's other work."""
         if not self._pending:
             return
         self._stop_timers()
         self._pending = False
-        self._service.save_draft(self._snapshot()).result()
+        try:
+            self._service.save_draft(self._snapshot()).result(timeout=FLUSH_WAIT)
+        except TimeoutError:
+            return
         self._note_saved()
 
     def discard(self) -> None:
