@@ -28,8 +28,14 @@ class SecretInput:
         return line.rstrip("\r\n")
 
     def read_new(self, prompt: str, confirm_prompt: str) -> str:
-        """A new secret: asked twice on a terminal, once from standard input."""
+        """A new secret: asked twice on a terminal, once from standard input. One the strength
+        meter rates too short or weak is refused, with advice."""
+        from intake_app.services.passphrase_strength import refusal
+
         first = self.read(prompt)
+        reason = refusal(first)
+        if reason is not None:
+            raise SystemExit(_("{reason} Nothing was changed.", reason=reason))
         if self.interactive and self.read(confirm_prompt) != first:
             raise SystemExit(_("The two passphrases are different. Nothing was changed."))
         return first

@@ -1,17 +1,20 @@
 """A rough strength estimate for a new passphrase, to guide the worker while typing.
 
-Not a gate beyond the minimum length: it rewards length and several words, and punishes
-repeats and keyboard runs, which is what people get wrong most often.
+It rewards length and several words, and punishes repeats and keyboard runs, which is what
+people get wrong most often. A new passphrase it rates too short or weak is refused, in the
+window and on the command line (`refusal`). Length is counted after NFC normalisation, as the
+key derivation sees the passphrase.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
-from intake_app.i18n import N_
+from intake_app.i18n import N_, _
 
 # The storage layer's MIN_PASSPHRASE_LENGTH (a test keeps them equal); not imported from there
 # so that the unlock screen does not wait for SQLCipher and cryptography to load.
@@ -83,6 +86,7 @@ def _effective_length(text: str) -> int:
 
 def estimate(passphrase: str) -> StrengthEstimate:
     """How strong `passphrase` looks, in rough bits and a level from TOO_SHORT to STRONG."""
+    passphrase = unicodedata.normalize("NFC", passphrase)
     if len(passphrase) < MINIMUM_LENGTH:
         return StrengthEstimate(Strength.TOO_SHORT, 0.0)
     if passphrase.strip().lower() in _COMMON:
@@ -100,3 +104,19 @@ def estimate(passphrase: str) -> StrengthEstimate:
     else:
         level = Strength.STRONG
     return StrengthEstimate(level, bits)
+
+
+# The weakest level a new passphrase may have.
+ACCEPTED = Strength.FAIR
+
+
+def refusal(passphrase: str) -> str | None:
+    """Why `passphrase` cannot be a new passphrase (translated, with advice), or None."""
+    level = estimate(passphrase).strength
+    if level >= ACCEPTED:
+        return None
+    return _(
+        "Strength: {level}. This passphrase cannot be used. {advice}",
+        level=_(LABELS[level]),
+        advice=_(ADVICE[level], minimum=MINIMUM_LENGTH),
+    )

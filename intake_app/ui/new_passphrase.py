@@ -8,11 +8,13 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QProgressBar, QWid
 from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.services.passphrase_strength import (
+    ACCEPTED,
     ADVICE,
     LABELS,
     MINIMUM_LENGTH,
     Strength,
     estimate,
+    refusal,
 )
 from intake_app.ui.common import MessageLine, PassphraseEdit, wrap_text
 
@@ -90,7 +92,10 @@ class NewPassphraseFields(QWidget):
         self.meter.setStyleSheet(
             "QProgressBar::chunk { background: %s; }" % _METER_COLOURS[level]  # noqa: UP031
         )
-        if text:
+        refused = refusal(text) if text else None
+        if refused is not None:
+            self.strength_label.setText(refused)
+        elif text:
             self.strength_label.setText(
                 _(
                     "Strength: {level}. {advice}",
@@ -106,13 +111,13 @@ class NewPassphraseFields(QWidget):
         confirmation = self.confirmation.text()
         mismatch = bool(confirmation) and confirmation != text
         self.match_line.show_message(_("The two passphrases are different.") if mismatch else "")
-        acceptable = level >= Strength.WEAK and confirmation == text
+        acceptable = level >= ACCEPTED and confirmation == text
         if acceptable != self._acceptable:
             self._acceptable = acceptable
             self.acceptable_changed.emit(acceptable)
 
     def acceptable(self) -> bool:
-        """True when the passphrase is long enough and typed the same twice."""
+        """True when the passphrase is strong enough (fair or better) and typed the same twice."""
         return self._acceptable
 
     def value(self) -> str:
