@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -125,6 +125,29 @@ class SearchableCombo(QComboBox):
         completer = self.completer()
         if text.strip() and completer is not None:
             completer.complete()
+            # After the line edit's own completion for this key press, which resets the popup.
+            QTimer.singleShot(0, self, self._select_first)
+
+    def _select_first(self) -> None:
+        """Make the first match really selected, not only drawn as current: Enter picks it
+        and Down moves to the second ("Nig": Niger, then Nigeria). Signals are held back so the
+        typed text stays as typed."""
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is None or not popup.isVisible():
+            return
+        selection = popup.selectionModel()
+        model = popup.model()
+        if selection is None or model is None or model.rowCount() == 0:
+            return
+        selection.blockSignals(True)
+        try:
+            selection.setCurrentIndex(
+                model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            selection.blockSignals(False)
+        popup.viewport().update()
 
     def _completed(self, text: str) -> None:
         matches = self.filter.match(
