@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from intake_app.safelog import log_bug
-from intake_app.sync.share import inbox_folder
+from intake_app.sync.share import PARTIAL_SUFFIX, inbox_folder
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -38,7 +38,7 @@ def probe_folder(share: Path, device_id: str) -> Reachability:
         return Reachability.OFFLINE
     folder = inbox_folder(share, device_id)
     # A real write, not os.access(): permissions on network shares are not what they seem.
-    probe = folder / f".probe-{secrets.token_hex(6)}.partial"
+    probe = folder / f".probe-{secrets.token_hex(6)}{PARTIAL_SUFFIX}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(probe, "xb") as handle:
