@@ -59,6 +59,13 @@ MESSAGES: Mapping[str, tuple[Severity, str]] = {
         N_("“{question}” may only be answered with the consent it needs."),
     ),
     "required": ("error", N_("“{question}” must be answered before the interview is final.")),
+    "ages-disagree": (
+        "warning",
+        N_(
+            "“{question}” does not agree with the other answers about the person's age. "
+            "Check the age in the consent section, the date of birth and the age group."
+        ),
+    ),
     "dropped-not-relevant": (
         "warning",
         N_("The answer to “{question}” was removed: it no longer applies."),

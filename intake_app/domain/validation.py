@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from intake_app.domain.ages import age_issues
 from intake_app.domain.answers import check_value, is_empty
 from intake_app.domain.document import Interview
 from intake_app.domain.errors import InterviewNotValid
@@ -37,6 +38,12 @@ def validate(interview: Interview, form: Form, *, finalising: bool | None = None
     issues: list[Issue] = list(_unknown(interview, form))
     for step in walk(form, interview.answers):
         issues += _step_issues(form, step, finalising)
+    # Contradictory ages warn (never block); counted on the interview's day.
+    issues += [
+        issue
+        for issue in age_issues(interview.answers, interview.created.date())
+        if form.question(issue.question or "") is not None
+    ]
     return issues
 
 

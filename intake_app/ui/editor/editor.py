@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_app.domain import ages
 from intake_app.domain.document import Interview
 from intake_app.domain.form import Form
 from intake_app.domain.progress import SectionProgress, section_progress
@@ -95,6 +96,7 @@ class InterviewEditor(QWidget):
         self.attachments.count_changed.connect(lambda _n: self._refresh())
         self.pages.addWidget(self.attachments)
         self.blocks: dict[Key, Block] = {}
+        self._derived_band: str | None = None  # the age group last filled from the birth date
         self.live = LiveState(self.form)
         self._shown = Shown()
         self._open: dict[str, bool] = {}
@@ -235,10 +237,28 @@ class InterviewEditor(QWidget):
             self._apply_second()
         if row.question.name == "interview_language":
             self.side_by_side.follow_interview_language(value)
+        if row.question.name == ages.BIRTH_DATE:
+            self._derive_age_band(value)
         self.message.show_message("")
         self._refresh()
         self.saver.changed()
         self._validate_timer.start()
+
+    def _derive_age_band(self, birth: object) -> None:
+        """Fill the age group from a birth date full enough to settle it, unless the worker
+        chose a group of their own (a contradiction then shows as a warning)."""
+        derived = ages.derived_age_band(birth, self.interview.created.date())
+        current = self.answers.get(ages.AGE_BAND)
+        if derived is None or current == derived:
+            return
+        if current is not None and current != self._derived_band:
+            return
+        block = self.blocks.get((ages.AGE_BAND, None))
+        if not isinstance(block, QuestionRow) or self.form.question(ages.AGE_BAND) is None:
+            return
+        block.input.set_value(derived)
+        self.answers[ages.AGE_BAND] = derived
+        self._derived_band = derived
 
     def current_interview(self) -> Interview:
         """The interview as it is on screen now (answers the form does not know kept)."""

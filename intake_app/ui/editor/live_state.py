@@ -16,6 +16,7 @@ from intake_app.ui.editor.question_row import Key
 
 # Hidden answers are dropped when finishing; saying so next to an invisible question helps nobody.
 _NOT_SHOWN = frozenset({"not-relevant", "no-consent", "unknown-question", "kept-read-only"})
+_WARNINGS_SHOWN = frozenset({"ages-disagree"})
 
 
 def issue_key(issue: Issue) -> Key:
@@ -77,8 +78,10 @@ class LiveState:
         issues = validate(interview, self.form, finalising=finishing)
         errors = [issue for issue in issues if issue.severity == "error"]
         self.last_errors = [issue for issue in errors if issue.code not in _NOT_SHOWN]
+        # Warnings (ages that disagree) inform beside the question, after any error there.
+        warnings = [issue for issue in issues if issue.code in _WARNINGS_SHOWN]
         found: dict[Key, str] = {}
-        for issue in self.last_errors:
+        for issue in [*self.last_errors, *warnings]:
             key = issue_key(issue)
             if key in found:
                 continue
