@@ -123,3 +123,49 @@ def logged_bugs(_no_silent_bugs: _BugWatch) -> list[str]:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+# --- The kit's common pieces (tests/helpers), for tests that need one of each ---------------
+# Tests that need several, or special ones, call the kit's functions themselves.
+
+from typing import TYPE_CHECKING  # noqa: E402 (kept in this block, below the lead's part)
+
+if TYPE_CHECKING:
+    from intake_app.storage import Vault
+    from intake_app.sync.centre.vault import Centre
+    from tests.helpers.bundles import CentreKeys, Laptop
+
+
+@pytest.fixture
+def laptop() -> Laptop:
+    """A laptop with a new device id and a real minisign key pair (not registered anywhere)."""
+    from tests.helpers.bundles import Laptop
+
+    return Laptop()
+
+
+@pytest.fixture
+def centre_keys(tmp_path: Path) -> CentreKeys:
+    """A centre's keys and profile without a vault; its share is `tmp_path/share`."""
+    from tests.helpers.bundles import CentreKeys
+
+    return CentreKeys.make(tmp_path)
+
+
+@pytest.fixture
+def centre(tmp_path: Path) -> Iterator[Centre]:
+    """A real centre vault in `tmp_path/centre-data`, its share `tmp_path/share`; closed after."""
+    from tests.helpers.centre import make_centre
+
+    with make_centre(tmp_path) as made:
+        yield made
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    """A new worker vault in `tmp_path/vault` (`new_vault`), locked after the test."""
+    from tests.helpers.storage import new_vault
+
+    made = new_vault(tmp_path / "vault")
+    yield made
+    made.lock()

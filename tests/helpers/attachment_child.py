@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from intake_app.storage import Vault
-from tests.helpers.storage import make_document
+from tests.helpers.documents import make_document
 
 FIFTY_MB = 50 * 1024 * 1024
 

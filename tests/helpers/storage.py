@@ -7,7 +7,6 @@ import hashlib
 import os
 import shutil
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,35 +16,6 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).resolve().parent / "storage_child.py"
 FAST = KdfParams.MINIMUM
 PASSPHRASE = "correct horse battery staple"
-
-
-def make_document(
-    record_id: str | None = None,
-    *,
-    alias: str = "A.",
-    account: str = "Worked in a restaurant kitchen without pay.",
-    lang: str = "en",
-    status: str = "final",
-    **answers: Any,
-) -> dict[str, Any]:
-    """An interview document in the contract's shape."""
-    return {
-        "format": "intake-interview",
-        "version": 1,
-        "id": record_id or str(uuid.uuid4()),
-        "revision": 0,
-        "form": "intake-fi",
-        "form_version": "2026.1",
-        "created": "2026-11-28T16:02:11Z",
-        "modified": "2026-11-28T16:05:00Z",
-        "status": status,
-        "answers": {
-            "consent_interview": "yes",
-            "alias": alias,
-            "account": {"text": account, "lang": lang},
-            **answers,
-        },
-    }
 
 
 def new_vault(folder: Path, passphrase: str = PASSPHRASE, *, fresh: bool = False,

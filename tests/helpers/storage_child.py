@@ -23,7 +23,8 @@ import uuid
 from pathlib import Path
 
 from intake_app.storage import Vault
-from tests.helpers.storage import FAST, make_document
+from tests.helpers.documents import make_document
+from tests.helpers.storage import FAST
 
 
 def _die() -> None:
@@ -33,7 +34,7 @@ def _die() -> None:
 def save_then_die(folder: Path, passphrase: str) -> None:
     vault = Vault.unlock(folder, passphrase)
     for _ in range(5):
-        document = make_document()
+        document = make_document(revision=0)
         vault.interviews.save_revision(document)
         vault.interviews.save_draft(document)
     _die()
@@ -53,7 +54,8 @@ def save_loop(folder: Path, passphrase: str, seed: int) -> None:
         if not known or roll < 0.1:
             known.append(str(uuid.uuid4()))
         record_id = rng.choice(known)
-        document = make_document(record_id, account="word " * rng.randint(10, 300), counter=step)
+        document = make_document(record_id, revision=0, account="word " * rng.randint(10, 300),
+                                 counter=step)
         if roll < 0.5 or (roll >= 0.9 and record_id not in saved):
             store.save_draft(document)
             print(f"D {record_id} {step}", flush=True)
@@ -100,6 +102,7 @@ def leak_session(folder: Path, passphrase: str, marker: str) -> None:
     ids = []
     for n in range(6):
         document = make_document(
+            revision=0,
             alias=f"{marker} {n}",
             account=f"She said {marker} worked at the farm.",
             lang="ar",

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from intake_app.storage import Vault
-from tests.helpers.storage import PASSPHRASE, child_env, make_document, new_vault
+from tests.helpers.documents import make_document
+from tests.helpers.storage import PASSPHRASE, child_env, new_vault
 from tests.unit.storage.test_core_v3 import FIXTURE, assert_moved_whole
 
 KILLS = 50

@@ -29,7 +29,10 @@ from intake_app.sync.format import keys
 from intake_app.sync.format.bundle_file import BundleContents
 from intake_app.sync.format.profile import load_profile
 from intake_app.sync.format.reader import DeviceState
-from tests.helpers.centre import FAST, PASSPHRASE, Laptop, document, write_forms_folder
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import PASSPHRASE, write_forms_folder
+from tests.helpers.documents import make_document
+from tests.helpers.storage import FAST
 
 
 @pytest.fixture
@@ -99,8 +102,8 @@ def test_the_whole_day_of_an_administrator(cli, tmp_path: Path) -> None:  # type
     # A bundle sent before approval waits in quarantine.
     inbox = share / "inbox" / laptop.device_id
     inbox.mkdir(parents=True)
-    doc = document(consent_interview="yes", alias="=cmd|' /C calc'!A0", setting="street",
-                   needs=["housing", "legal"])
+    doc = make_document(answers={"consent_interview": "yes", "alias": "=cmd|' /C calc'!A0",
+                                 "setting": "street", "needs": ["housing", "legal"]})
     write_bundle(inbox, profile=profile, device_id=laptop.device_id,
                  device_key=laptop.keypair.secret_key, seq=1,
                  created=datetime.now(UTC),
@@ -208,7 +211,7 @@ def test_import_and_log_print_the_window_s_words(cli, tmp_path: Path) -> None:  
     stick.mkdir()
     bundle = write_bundle(stick, profile=profile, device_id=laptop.device_id,
                           device_key=laptop.keypair.secret_key, seq=1, created=datetime.now(UTC),
-                          contents=BundleContents((document(),))).path
+                          contents=BundleContents((make_document(),))).path
     junk = stick / "junk.ibundle"
     junk.write_bytes(b"not a bundle")
 

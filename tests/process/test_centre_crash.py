@@ -22,11 +22,9 @@ import pytest
 from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.records import history
 from intake_app.sync.share import receipt_path
+from tests.helpers.bundles import Laptop, attachment
 from tests.helpers.centre import (
     PASSPHRASE,
-    Laptop,
-    attachment,
-    document,
     make_centre,
     open_centre,
     record_digest,
@@ -34,6 +32,7 @@ from tests.helpers.centre import (
     table_count,
     write_forms_folder,
 )
+from tests.helpers.documents import make_document
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -110,7 +109,7 @@ def prepared(tmp_path: Path) -> tuple[Path, Laptop, dict[str, object], Path]:
     centre = make_centre(tmp_path)
     laptop = Laptop()
     register(centre, laptop)
-    doc = document()
+    doc = make_document()
     written = laptop.bundle(tmp_path / "out", centre, records=[doc],
                             attachments=[attachment(os.urandom(4_000_000), doc["id"])])
     centre.close()

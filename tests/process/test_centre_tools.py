@@ -21,18 +21,16 @@ from intake_app.sync.centre.records import attachments, get_document
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format.keys import public_key_file
-from tests.helpers.centre import (
+from tests.helpers.bundles import (
     CREATED,
     Laptop,
     build_zip,
-    document,
-    make_centre,
     manifest_json,
-    new_id,
     payload_zip,
-    register,
     zip_entries,
 )
+from tests.helpers.centre import make_centre, register
+from tests.helpers.documents import make_document, new_id
 
 pytestmark = [
     pytest.mark.cli_tools,
@@ -76,7 +74,7 @@ class ToolDevice:
     def bundle(self, centre: Centre, *, seq: int, recipients: list[str] | None = None,
                legacy: bool = False) -> tuple[bytes, dict[str, object], bytes]:
         """A bundle assembled with `zip`-free Python ZIP code, `age` and `minisign` only."""
-        doc = document()
+        doc = make_document()
         record = json.dumps(doc).encode()
         photo = os.urandom(4000)
         laptop = Laptop(device_id=self.device_id)
@@ -143,9 +141,8 @@ def test_bundle_encrypted_by_the_tool_for_another_centre(centre: Centre, device:
     assert (result.outcome, result.reason) == (Outcome.REJECTED, Reason.NOT_FOR_THIS_CENTRE)
 
 
-def test_receipt_and_backup_key_work_with_the_standard_tools(centre: Centre, tmp_path: Path
-                                                             ) -> None:
-    laptop = Laptop()
+def test_receipt_and_backup_key_work_with_the_standard_tools(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     written = laptop.bundle(tmp_path / "out", centre)
     result = import_bundle(centre, written.path)

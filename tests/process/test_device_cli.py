@@ -16,7 +16,8 @@ from intake_app.storage import Vault
 from intake_app.sync.device.identity import device_status
 from intake_app.sync.format.enrolment import read_enrolment
 from intake_app.sync.format.keys import parse_public_key, public_key_file
-from tests.helpers.device import Centre, inbox_files, open_vault, save_interview
+from tests.helpers.bundles import CentreKeys
+from tests.helpers.device import inbox_files, open_vault, save_interview
 from tests.helpers.storage import PASSPHRASE
 
 
@@ -35,19 +36,19 @@ def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], da
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[Path, Centre]:
+def setup(tmp_path: Path) -> tuple[Path, CentreKeys]:
     data = tmp_path / "data-cli"
     vault = open_vault(data / "vault")
     save_interview(vault)
     vault.lock()
-    return data, Centre.make(tmp_path)
+    return data, CentreKeys.make(tmp_path)
 
 
 def _unlock(data: Path) -> Vault:
     return Vault.unlock(data / "vault", PASSPHRASE)
 
 
-def test_enrol_sync_export_verify(setup: tuple[Path, Centre], tmp_path: Path,
+def test_enrol_sync_export_verify(setup: tuple[Path, CentreKeys], tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     data, centre = setup
@@ -97,7 +98,7 @@ def _identity(data: Path):  # type: ignore[no-untyped-def]
 
 
 def test_verify_refuses_another_key_and_a_changed_bundle(
-    setup: tuple[Path, Centre], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    setup: tuple[Path, CentreKeys], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str]
 ) -> None:
     from intake_app.sync.format.keys import generate_signing_key, public_key_to_text
@@ -127,7 +128,7 @@ def test_verify_refuses_another_key_and_a_changed_bundle(
 
 
 def test_enrol_with_a_wrong_fingerprint_changes_nothing(
-    setup: tuple[Path, Centre], monkeypatch: pytest.MonkeyPatch,
+    setup: tuple[Path, CentreKeys], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str]
 ) -> None:
     data, centre = setup
@@ -144,7 +145,7 @@ def test_enrol_with_a_wrong_fingerprint_changes_nothing(
 
 
 def test_sync_before_enrolment_and_retention(
-    setup: tuple[Path, Centre], monkeypatch: pytest.MonkeyPatch,
+    setup: tuple[Path, CentreKeys], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str]
 ) -> None:
     data, _centre = setup

@@ -16,7 +16,9 @@ from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.vault import Centre
 from intake_app.ui.admin.window import AdminWindow
 from tests.gui.admin.test_window import run, shown_window, unlock
-from tests.helpers.centre import REGISTRY, Laptop, document, make_centre, register
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import REGISTRY, make_centre, register
+from tests.helpers.documents import make_document
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)")
@@ -32,8 +34,10 @@ def window(tmp_path: Path, qtbot: QtBot, qapp: object) -> Iterator[AdminWindow]:
 
 def fill(window: AdminWindow, tmp_path: Path) -> None:
     laptop = Laptop()
-    docs = [document(consent_interview="yes", setting="street") for _ in range(6)]
-    docs += [document(consent_interview="yes", setting="workplace") for _ in range(2)]
+    docs = [make_document(answers={"consent_interview": "yes", "setting": "street"})
+            for _ in range(6)]
+    docs += [make_document(answers={"consent_interview": "yes", "setting": "workplace"})
+             for _ in range(2)]
 
     def work(centre: Centre) -> None:
         register(centre, laptop)

@@ -36,18 +36,10 @@ from intake_app.sync.format.bundle_file import BundleContents
 from intake_app.sync.format.enrolment import EnrolmentRequest, enrolment_comment
 from intake_app.sync.format.profile import load_profile
 from intake_app.sync.format.reader import DeviceState
-from tests.helpers.centre import (
-    FAST,
-    PASSPHRASE,
-    REGISTRY,
-    Laptop,
-    document,
-    make_centre,
-    register,
-    write_forms_folder,
-)
-
-#PYTESTMARK_REMOVED
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import PASSPHRASE, REGISTRY, make_centre, register, write_forms_folder
+from tests.helpers.documents import make_document
+from tests.helpers.storage import FAST
 
 CRAFTED_NAME = "Laptop 7\nKey fingerprint: 0000 1111 2222 3333 4444\x1b[8m\u202e"
 CRAFTED_WORKER = "W-1\x1b[2J\u2066"
@@ -107,9 +99,8 @@ def _register_crafted(tmp_path: Path, laptop: Laptop) -> None:
 # --- names and file names on the terminal (D4) -----------------------------------------------
 
 
-def test_devices_and_approve_print_names_escaped(cli: Cli, tmp_path: Path) -> None:
+def test_devices_and_approve_print_names_escaped(cli: Cli, tmp_path: Path, laptop: Laptop) -> None:
     _init(cli, tmp_path)
-    laptop = Laptop()
     _register_crafted(tmp_path, laptop)
     code, out, err = cli("devices")
     assert code == 0
@@ -130,9 +121,9 @@ def test_devices_and_approve_print_names_escaped(cli: Cli, tmp_path: Path) -> No
     assert (listed["device_name"], listed["worker"]) == (CRAFTED_NAME, CRAFTED_WORKER)
 
 
-def test_a_crafted_request_is_refused_and_registers_nothing(cli: Cli, tmp_path: Path) -> None:
+def test_a_crafted_request_is_refused_and_registers_nothing(
+        cli: Cli, tmp_path: Path, laptop: Laptop) -> None:
     share = _init(cli, tmp_path)
-    laptop = Laptop()
     obj = laptop.request().to_json()
     obj["device_name"] = CRAFTED_NAME
     data = json.dumps(obj).encode()
@@ -165,9 +156,9 @@ def test_file_names_are_escaped_in_import_and_log(cli: Cli, tmp_path: Path) -> N
 # --- outcomes in words on the terminal (D9) --------------------------------------------------
 
 
-def test_log_and_alerts_show_outcomes_in_the_current_language(cli: Cli, tmp_path: Path) -> None:
+def test_log_and_alerts_show_outcomes_in_the_current_language(
+        cli: Cli, tmp_path: Path, laptop: Laptop) -> None:
     share = _init(cli, tmp_path)
-    laptop = Laptop()
     laptop.enrol(share)
     assert cli("enrolments")[0] == 0
     profile, _fingerprint = load_profile(tmp_path / "data" / "centre-profile.json")
@@ -175,7 +166,7 @@ def test_log_and_alerts_show_outcomes_in_the_current_language(cli: Cli, tmp_path
     inbox.mkdir(parents=True)
     write_bundle(inbox, profile=profile, device_id=laptop.device_id,
                  device_key=laptop.keypair.secret_key, seq=1, created=datetime.now(UTC),
-                 contents=BundleContents((document(),)))
+                 contents=BundleContents((make_document(),)))
     assert cli("import", "--inbox")[0] == 3  # held until the laptop is approved: an alert
     assert cli("approve", laptop.device_id, "--fingerprint", laptop.fingerprint)[0] == 0
     code, out, _err = cli("log")
@@ -354,7 +345,7 @@ def test_a_referral_that_cannot_be_saved_says_so(tmp_path: Path, qtbot: QtBot,
     centre = make_centre(tmp_path)
     laptop = Laptop()
     register(centre, laptop)
-    doc = document(consent_interview="yes", alias="Ilona")
+    doc = make_document(answers={"consent_interview": "yes", "alias": "Ilona"})
     assert import_bundle(centre, laptop.bundle(tmp_path / "b", centre, records=[doc]).path
                          ).delivered
     centre.close()

@@ -24,14 +24,9 @@ from intake_app.sync.errors import Outcome, Reason
 from intake_app.ui.admin.referral import ReferralData, referral_html
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.admin.window import AdminWindow
-from tests.helpers.centre import (
-    PASSPHRASE,
-    REGISTRY,
-    Laptop,
-    document,
-    make_centre,
-    register,
-)
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import PASSPHRASE, REGISTRY, make_centre, register
+from tests.helpers.documents import make_document
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)")
@@ -82,10 +77,9 @@ def test_wrong_passphrase_says_so(window: AdminWindow, qtbot: QtBot) -> None:
 
 
 def test_pending_laptop_is_approved_and_its_bundle_imported(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    laptop: Laptop) -> None:
     unlock(window, qtbot)
-    laptop = Laptop()
     laptop.enrol(profile_share(window))
     window.devices.read_requests()
     qtbot.waitUntil(lambda: window.devices.model.rowCount() == 1, timeout=20_000)
@@ -94,7 +88,7 @@ def test_pending_laptop_is_approved_and_its_bundle_imported(
     assert window.devices.approve_button.isEnabled()
     assert window.devices.model.data(window.devices.model.index(0, 5)) == laptop.fingerprint
     profile = run(window, lambda c: c.profile)
-    doc = document(consent_interview="yes", alias="Ilona")
+    doc = make_document(answers={"consent_interview": "yes", "alias": "Ilona"})
     laptop.bundle(profile_share(window) / "inbox" / laptop.device_id, profile, records=[doc])
     seen: list[object] = []
     window.watch.progress.connect(seen.append)
@@ -136,9 +130,8 @@ def profile_share(window: AdminWindow) -> Path:
 
 
 def test_files_chosen_by_hand_are_imported(window: AdminWindow, qtbot: QtBot,
-                                           tmp_path: Path) -> None:
+                                           tmp_path: Path, laptop: Laptop) -> None:
     unlock(window, qtbot)
-    laptop = Laptop()
     run(window, lambda c: register(c, laptop))
     written = laptop.bundle(tmp_path / "stick", run(window, lambda c: c.profile))
     with qtbot.waitSignal(window.watch.finished, timeout=30_000) as finished:
@@ -159,9 +152,8 @@ def test_language_switch_retranslates_the_window(window: AdminWindow, qtbot: QtB
     assert window.tabs.tabText(0) == english
 
 
-def test_lock_forgets_everything_shown(window: AdminWindow, qtbot: QtBot) -> None:
+def test_lock_forgets_everything_shown(window: AdminWindow, qtbot: QtBot, laptop: Laptop) -> None:
     unlock(window, qtbot)
-    laptop = Laptop()
     run(window, lambda c: register(c, laptop))
     window.refresh()
     qtbot.waitUntil(lambda: window.devices.model.rowCount() == 1, timeout=20_000)
@@ -195,11 +187,10 @@ def test_rows_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ign
     qtmodeltester.check(model)
 
 
-def test_referral_summary_escapes_every_value(tmp_path: Path) -> None:
+def test_referral_summary_escapes_every_value(tmp_path: Path, laptop: Laptop) -> None:
     centre = make_centre(tmp_path)
-    laptop = Laptop()
     register(centre, laptop)
-    doc = document(consent_interview="yes", alias="<b>bold</b> & co")
+    doc = make_document(answers={"consent_interview": "yes", "alias": "<b>bold</b> & co"})
     import_bundle(centre, laptop.bundle(tmp_path / "out", centre, records=[doc]).path)
     head = get_interview(centre.vault, doc["id"])
     centre.close()
@@ -226,12 +217,12 @@ def test_a_large_centre_vault_is_checked_after_unlocking(tmp_path: Path, qtbot: 
 
     from intake_app.errors import VaultDamageFound
     from intake_app.storage import vault as vault_module
-    from tests.helpers.centre import attachment
+    from tests.helpers.bundles import attachment
 
     centre = make_centre(tmp_path)
     laptop = Laptop()
     register(centre, laptop)
-    doc = document(consent_interview="yes")
+    doc = make_document(answers={"consent_interview": "yes"})
     written = laptop.bundle(tmp_path / "out", centre, records=[doc],
                             attachments=[attachment(os.urandom(400_000), doc["id"])])
     assert import_bundle(centre, written.path).delivered
@@ -256,10 +247,9 @@ def test_a_large_centre_vault_is_checked_after_unlocking(tmp_path: Path, qtbot: 
 
 
 def test_a_request_brought_on_a_usb_stick_is_registered(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    laptop: Laptop) -> None:
     unlock(window, qtbot)
-    laptop = Laptop()
     stick = tmp_path / "stick"
     request = laptop.enrol(stick)  # not the share: a folder the administrator picks
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
@@ -272,10 +262,9 @@ def test_a_request_brought_on_a_usb_stick_is_registered(
 
 
 def test_a_far_ahead_bundle_is_held_and_imported_by_hand(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    laptop: Laptop) -> None:
     unlock(window, qtbot)
-    laptop = Laptop()
     run(window, lambda centre: register(centre, laptop))
     far = run(window, lambda centre: laptop.bundle(tmp_path / "out", centre,
                                                    seq=SEQ_FAR_AHEAD + 2).path)

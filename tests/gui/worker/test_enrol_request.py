@@ -23,23 +23,10 @@ from intake_app.ui.worker.centre_profile_step import CentreProfileStep
 from intake_app.ui.worker.enrol_dialog import EnrolDialog
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from tests.gui.worker.test_accessibility import unnamed_controls
-from tests.helpers.centre import make_centre
-from tests.helpers.ui import (
-    OFFSCREEN_NOISE,
-    make_preferences,
-    opened_service,
-    speaking,
-)
+from tests.helpers.ui import OFFSCREEN_NOISE, make_preferences, opened_service, speaking
 
 pytestmark = OFFSCREEN_NOISE
 WAIT = 20000
-
-
-@pytest.fixture
-def centre(tmp_path: Path) -> Iterator[Centre]:
-    """A real centre vault whose share is the folder `tmp_path/share`."""
-    with make_centre(tmp_path) as made:
-        yield made
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from intake_app.ui.interview_model import DELIVERED, ID_ROLE
 from intake_app.ui.worker.interview_list import InterviewList
 from tests.helpers.centre import make_centre
 from tests.helpers.device import Clock
-from tests.helpers.storage import make_document
+from tests.helpers.documents import make_document
 from tests.helpers.ui import OFFSCREEN_NOISE
 
 pytestmark = OFFSCREEN_NOISE

@@ -31,7 +31,8 @@ from intake_app.ui.worker.purge_view import RetentionSection
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from tests.gui.worker.test_accessibility import unnamed_controls
 from tests.gui.worker.test_enrol_request import _clipped
-from tests.helpers.device import Centre, save_interview
+from tests.helpers.bundles import CentreKeys
+from tests.helpers.device import save_interview
 from tests.helpers.ui import (
     OFFSCREEN_NOISE,
     PASSPHRASE,
@@ -55,7 +56,7 @@ def _deliver(tmp_path: Path) -> Any:
     """Vault work: enrol, deliver two interviews, change one of them, start a third."""
 
     def work(vault: Any) -> dict[str, str]:
-        centre = Centre.make(tmp_path)
+        centre = CentreKeys.make(tmp_path)
         ensure_device_schema(vault)
         identity = accept_profile(
             vault, read_profile_file(centre.profile_path), device_name="Laptop 7", worker="W-12"

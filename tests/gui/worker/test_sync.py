@@ -22,8 +22,9 @@ from intake_app.sync.device.schema import ensure_device_schema
 from intake_app.sync.device.status import SyncState
 from intake_app.ui.worker.shell import Shell
 from intake_app.ui.worker.workspace import Workspace
-from tests.helpers.device import Centre, inbox_files
-from tests.helpers.storage import make_document
+from tests.helpers.bundles import CentreKeys
+from tests.helpers.device import inbox_files
+from tests.helpers.documents import make_document
 from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
@@ -31,7 +32,7 @@ ROUND_MS = 20_000
 
 
 class Setting:
-    def __init__(self, service: WorkerService, centre: Centre, identity: DeviceIdentity,
+    def __init__(self, service: WorkerService, centre: CentreKeys, identity: DeviceIdentity,
                  window: Shell) -> None:
         self.service, self.centre, self.identity, self.window = service, centre, identity, window
 
@@ -43,7 +44,7 @@ class Setting:
 
 @pytest.fixture
 def setting(tmp_path: Path, qtbot: QtBot) -> Iterator[Setting]:
-    centre = Centre.make(tmp_path)
+    centre = CentreKeys.make(tmp_path)
     service = WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM)
     service.create_vault(PASSPHRASE).result()
 

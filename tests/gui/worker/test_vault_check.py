@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from intake_app.errors import VaultDamageFound
 from intake_app.storage import vault as vault_module
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.storage import make_document
+from tests.helpers.documents import make_document
 from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
 
 pytestmark = OFFSCREEN_NOISE

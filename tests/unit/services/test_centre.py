@@ -13,7 +13,9 @@ from intake_app.errors import VaultLocked
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre import Outcome, Reason, ScanProgress
 from intake_app.sync.format import DeviceState
-from tests.helpers.centre import PASSPHRASE, REGISTRY, Laptop, document, make_centre
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import PASSPHRASE, REGISTRY, make_centre
+from tests.helpers.documents import make_document
 
 WAIT = 60
 
@@ -30,8 +32,8 @@ def service(tmp_path: Path) -> Iterator[CentreService]:
 
 
 def test_a_laptop_is_read_approved_and_its_held_bundle_imported(service: CentreService,
-                                                                tmp_path: Path) -> None:
-    laptop = Laptop()
+                                                                tmp_path: Path,
+                                                                laptop: Laptop) -> None:
     laptop.enrol(tmp_path / "share")
     [read] = service.read_enrolment_requests().result(timeout=WAIT)
     assert read.error is None
@@ -39,7 +41,7 @@ def test_a_laptop_is_read_approved_and_its_held_bundle_imported(service: CentreS
     assert device.state is DeviceState.PENDING and missing == []
 
     profile = service.run(lambda centre: centre.profile).result(timeout=WAIT)
-    doc = document(consent_interview="yes", alias="Ilona")
+    doc = make_document(answers={"consent_interview": "yes", "alias": "Ilona"})
     laptop.bundle(tmp_path / "share" / "inbox" / laptop.device_id, profile, records=[doc])
     seen: list[ScanProgress] = []
     [held] = service.scan_inbox(seen.append).result(timeout=WAIT)

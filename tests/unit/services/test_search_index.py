@@ -8,7 +8,7 @@ from pathlib import Path
 
 from intake_app.services.worker import INDEX_BATCH, WorkerService
 from intake_app.storage import KdfParams, Vault
-from tests.helpers.storage import make_document
+from tests.helpers.documents import make_document
 
 PASSPHRASE = "several words for the index test"
 

@@ -10,7 +10,6 @@ import stat
 import subprocess
 import threading
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,8 @@ from intake_app.errors import AttachmentTooLarge, NotFound, VaultLocked
 from intake_app.storage import AttachmentDamaged, InterviewStore, Vault, disk_usage
 from intake_app.storage.attachment_files import AttachmentFiles
 from intake_app.storage.attachments import CHUNK_BYTES, add_attachment
-from tests.helpers.storage import PASSPHRASE, make_document, new_vault
+from tests.helpers.documents import make_document
+from tests.helpers.storage import PASSPHRASE
 
 
 class Stream(io.RawIOBase):
@@ -41,13 +41,6 @@ class Stream(io.RawIOBase):
         self.digest.update(data)
         self._left -= count
         return count
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
-    vault = new_vault(tmp_path / "vault")
-    yield vault
-    vault.lock()
 
 
 @pytest.fixture
@@ -112,7 +105,7 @@ def test_the_file_is_age_to_its_own_key_under_a_random_name(vault: Vault, record
 def test_same_content_is_stored_once_and_leaves_with_its_last_link(
     vault: Vault, record: str
 ) -> None:
-    other = make_document()
+    other = make_document(revision=0)
     vault.interviews.save_draft(other)  # attachments may belong to a draft-only record
     data = b"scan of a passport page" * 1000
     first = vault.interviews.add_attachment(record, io.BytesIO(data), "image/png", "a.png")

@@ -16,7 +16,7 @@ from intake_app.errors import InvalidDocument, NotFound
 from intake_app.storage import Vault
 from intake_app.storage.migrations import newest_core_version
 from intake_app.storage.revision_rows import MAX_REVISION, revision_row
-from tests.helpers.storage import make_document
+from tests.helpers.documents import make_document
 
 FIXTURE = Path(__file__).resolve().parents[2] / "data" / "vault_core_v1" / "vault"
 PASSPHRASE = "fixture passphrase for core v1"

@@ -20,14 +20,8 @@ from intake_app.errors import (
     WrongPassphrase,
 )
 from intake_app.storage import Vault
-from tests.helpers.storage import (
-    PASSPHRASE,
-    child_command,
-    child_env,
-    make_document,
-    new_vault,
-    snapshot,
-)
+from tests.helpers.documents import make_document
+from tests.helpers.storage import PASSPHRASE, child_command, child_env, new_vault, snapshot
 
 PAGE = 4096
 

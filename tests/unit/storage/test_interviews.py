@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,19 +13,12 @@ import sqlcipher3
 from intake_app.errors import DiskFull, InvalidDocument, NotFound
 from intake_app.storage import Vault, verify_chain
 from intake_app.storage.chain import GENESIS, canonical_json
-from tests.helpers.storage import make_document, new_vault
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
-    vault = new_vault(tmp_path / "vault")
-    yield vault
-    vault.lock()
+from tests.helpers.documents import make_document
 
 
 def test_draft_upsert_get_list_discard(vault: Vault) -> None:
     store = vault.interviews
-    document = make_document(status="draft")
+    document = make_document(revision=0, status="draft")
     store.save_draft(document)
     document["answers"]["alias"] = "B."
     store.save_draft(document)
@@ -42,7 +33,7 @@ def test_draft_upsert_get_list_discard(vault: Vault) -> None:
 
 def test_saving_a_revision_discards_the_draft_and_chains(vault: Vault) -> None:
     store = vault.interviews
-    document = make_document()
+    document = make_document(revision=0)
     store.save_draft(document)
     first = store.save_revision(document)
     assert store.get_draft(document["id"]) is None
@@ -155,7 +146,7 @@ def test_mark_delivered_needs_the_right_hash_and_counts_new_marks(vault: Vault) 
 
 def test_delete_leaves_a_chained_tombstone(vault: Vault) -> None:
     store = vault.interviews
-    document = make_document(alias="Tombstoned")
+    document = make_document(revision=0, alias="Tombstoned")
     store.save_revision(document)
     store.save_draft(document)
     tombstone = store.delete(document["id"], "entered twice")
@@ -278,7 +269,7 @@ def test_disk_full_is_a_known_error_and_loses_nothing_committed(vault: Vault) ->
     pages = vault.connection.execute("PRAGMA page_count").fetchone()[0]
     # SQLite reports SQLITE_FULL ("database or disk is full") once this limit is reached.
     vault.connection.execute(f"PRAGMA max_page_count = {pages + 2}")
-    big = make_document(account="x" * 200_000)
+    big = make_document(revision=0, account="x" * 200_000)
     with pytest.raises(DiskFull):
         store.save_revision(big)
     with pytest.raises(DiskFull):

@@ -12,7 +12,8 @@ from intake_app.errors import VaultTooNew
 from intake_app.storage import Vault
 from intake_app.storage import migrations as migrations_module
 from intake_app.storage.migrations import split_statements
-from tests.helpers.storage import PASSPHRASE, make_document, new_vault, snapshot
+from tests.helpers.documents import make_document
+from tests.helpers.storage import PASSPHRASE, new_vault, snapshot
 
 DEVICE = [
     "CREATE TABLE device (id TEXT PRIMARY KEY, name TEXT);",

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from intake_app.storage import Vault
 from intake_app.storage.search_text import fts_phrase, fts_prefix, like_pattern, query_terms
-from tests.helpers.storage import PASSPHRASE, make_document, new_vault
+from tests.helpers.documents import make_document
+from tests.helpers.storage import PASSPHRASE, new_vault
 
 ACCOUNTS = {
     "fi": ("Hän työskenteli ravintolassa Helsingissä ilman palkkaa.", "Mira"),

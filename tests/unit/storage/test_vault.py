@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,19 +24,13 @@ from intake_app.storage.atomic import (
     temp_path_for,
 )
 from intake_app.storage.recovery import ALPHABET, normalize_recovery_code
-from tests.helpers.storage import FAST, PASSPHRASE, make_document, new_vault
+from tests.helpers.documents import make_document
+from tests.helpers.storage import FAST, PASSPHRASE, new_vault
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return tmp_path / "vault"
-
-
-@pytest.fixture
-def vault(folder: Path) -> Iterator[Vault]:
-    vault = new_vault(folder)
-    yield vault
-    vault.lock()
 
 
 def test_create_makes_a_sqlcipher_vault_with_the_safety_pragmas(vault: Vault) -> None:
@@ -91,7 +84,7 @@ def test_lock_makes_every_use_raise_vault_locked(vault: Vault) -> None:
     with pytest.raises(VaultLocked):
         store.list()
     with pytest.raises(VaultLocked):
-        store.save_draft(make_document())
+        store.save_draft(make_document(revision=0))
     with pytest.raises(VaultLocked):
         _ = vault.connection
     with pytest.raises(VaultLocked), vault.transaction():
@@ -222,7 +215,7 @@ def test_transactions_nest_and_roll_back_as_one(vault: Vault) -> None:
 
 def test_the_vault_can_be_used_from_another_thread(vault: Vault) -> None:
     errors: list[BaseException] = []
-    document = make_document()
+    document = make_document(revision=0)
 
     def work() -> None:
         try:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.errors import DiskFull
 from intake_app.storage import atomic
-from intake_app.sync.errors import ShareReadOnly, ShareTargetNotAFile, ShareWriteFailed
+from intake_app.sync.errors import ShareFull, ShareReadOnly, ShareTargetNotAFile, ShareWriteFailed
 from intake_app.sync.share import share_writer, write_share_file, write_signed_file
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and FIFOs")
@@ -127,7 +126,7 @@ def test_something_other_than_a_file_at_the_target_is_a_known_error(out: Path,
 
 def test_disk_full_read_only_and_other_failures_are_known_errors(out: Path) -> None:
     target = out / "file.bin"
-    for number, expected in [(errno.ENOSPC, DiskFull), (errno.EDQUOT, DiskFull),
+    for number, expected in [(errno.ENOSPC, ShareFull), (errno.EDQUOT, ShareFull),
                              (errno.EROFS, ShareReadOnly), (errno.EIO, ShareWriteFailed)]:
         with pytest.raises(expected), share_writer(target) as handle:
             handle.write(b"x")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +31,8 @@ from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import EnrolmentInvalid
 from intake_app.sync.format.enrolment import EnrolmentRequest
 from intake_app.sync.format.reader import DeviceState
-from tests.helpers.centre import CREATED, Laptop, make_centre, register
-
-
-@pytest.fixture
-def centre(tmp_path: Path) -> Iterator[Centre]:
-    made = make_centre(tmp_path)
-    yield made
-    made.close()
+from tests.helpers.bundles import CREATED, Laptop
+from tests.helpers.centre import register
 
 
 def test_requests_on_the_share_are_registered_as_pending(centre: Centre) -> None:
@@ -70,8 +63,7 @@ def test_changed_or_unsigned_requests_are_refused(centre: Centre) -> None:
     assert list_devices(centre.vault) == []
 
 
-def test_a_device_id_or_key_cannot_be_taken_over(centre: Centre) -> None:
-    laptop = Laptop()
+def test_a_device_id_or_key_cannot_be_taken_over(centre: Centre, laptop: Laptop) -> None:
     register(centre, laptop)
     impostor = Laptop(device_id=laptop.device_id)
     with pytest.raises(EnrolmentConflict):
@@ -98,8 +90,7 @@ def test_approval_needs_the_matching_fingerprint(centre: Centre) -> None:
         approve(centre.vault, laptop.device_id, laptop.fingerprint)
 
 
-def test_retire_and_revoke(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_retire_and_revoke(centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     for seq in (1, 2):
         assert import_bundle(centre, laptop.bundle(tmp_path, centre, seq=seq).path).delivered
@@ -114,8 +105,7 @@ def test_retire_and_revoke(centre: Centre, tmp_path: Path) -> None:
     assert "revoked" in raised.value.translated()
 
 
-def test_devices_are_found_by_id_or_prefix(centre: Centre) -> None:
-    laptop = Laptop()
+def test_devices_are_found_by_id_or_prefix(centre: Centre, laptop: Laptop) -> None:
     register(centre, laptop)
     assert find_device(centre.vault, laptop.device_id[:6]).device_id == laptop.device_id
     assert find_device(centre.vault, laptop.device_id.upper()).device_id == laptop.device_id

@@ -12,18 +12,9 @@ from hypothesis import strategies as st
 from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from tests.helpers.centre import (
-    Laptop,
-    attachment,
-    comment_for,
-    decrypt_payload,
-    document,
-    make_centre,
-    payload_zip,
-    record_digest,
-    register,
-    seal,
-)
+from tests.helpers.bundles import Laptop, attachment, comment_for, decrypt, payload_zip, seal
+from tests.helpers.centre import make_centre, record_digest, register
+from tests.helpers.documents import make_document
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -56,7 +47,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Centre, 
     centre = make_centre(folder)
     laptop = Laptop()
     register(centre, laptop)
-    doc = document()
+    doc = make_document()
     written = laptop.bundle(folder / "out", centre, seq=1, records=[doc],
                             attachments=[attachment(b"attachment bytes " * 50, doc["id"])])
     bundle = written.path.read_bytes()
@@ -86,7 +77,7 @@ def test_mutated_payload_signed_by_the_device(setting: tuple[Centre, Laptop, byt
                                               data: st.DataObject) -> None:
     """A key holder's malformed payload: refused with a payload reason, or harmless."""
     centre, _laptop, bundle = setting
-    original = decrypt_payload(bundle, centre)
+    original = decrypt(bundle, centre)
     payload = data.draw(mutated(payload_zip(original)))
     laptop = Laptop()
     register(centre, laptop)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from intake_app.sync.centre.devices import lookup_by_key_id
 from intake_app.sync.centre.importer import _Attempt, _decide, import_bundle
 from intake_app.sync.centre.log import alerts
@@ -32,29 +30,15 @@ from intake_app.sync.format.check import check_bundle
 from intake_app.sync.format.manifest import Tombstone
 from intake_app.sync.format.receipt import SentBundle, read_receipt
 from intake_app.sync.share import receipt_path
-from tests.helpers.centre import (
-    Laptop,
-    attachment,
-    document,
-    make_centre,
-    open_centre,
-    record_digest,
-    register,
-    table_count,
-)
+from tests.helpers.bundles import Laptop, attachment
+from tests.helpers.centre import open_centre, record_digest, register, table_count
+from tests.helpers.documents import make_document
 
 
-@pytest.fixture
-def centre(tmp_path: Path) -> Centre:
-    made = make_centre(tmp_path)
-    yield made  # type: ignore[misc]
-    made.close()
-
-
-def test_accepted_bundle_is_stored_with_its_origin(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_accepted_bundle_is_stored_with_its_origin(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
-    doc = document()
+    doc = make_document()
     photo = os.urandom(300_000)
     written = laptop.bundle(tmp_path / "out", centre, records=[doc],
                             attachments=[attachment(photo, doc["id"])])
@@ -77,8 +61,8 @@ def test_accepted_bundle_is_stored_with_its_origin(centre: Centre, tmp_path: Pat
     assert [(r.id, r.revision) for r in receipt.records] == [(doc["id"], 1)]
 
 
-def test_duplicate_reissues_the_original_receipt(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_duplicate_reissues_the_original_receipt(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     written = laptop.bundle(tmp_path / "out", centre)
     first = import_bundle(centre, written.path)
@@ -92,10 +76,10 @@ def test_duplicate_reissues_the_original_receipt(centre: Centre, tmp_path: Path)
     assert first.receipt.with_name(first.receipt.name + ".minisig").read_bytes() == signature
 
 
-def test_revisions_are_added_skipped_and_kept_in_history(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_revisions_are_added_skipped_and_kept_in_history(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
-    doc = document()
+    doc = make_document()
     assert import_bundle(centre, laptop.bundle(tmp_path / "1", centre, records=[doc]).path
                          ).delivered
     before = record_digest(centre.vault)
@@ -112,10 +96,9 @@ def test_revisions_are_added_skipped_and_kept_in_history(centre: Centre, tmp_pat
 
 
 def test_tombstone_removes_content_and_keeps_the_tombstone(centre: Centre,
-                                                           tmp_path: Path) -> None:
-    laptop = Laptop()
+                                                           tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
-    doc = document(consent_interview="yes", alias="Zebedee",
+    doc = make_document(consent_interview="yes", alias="Zebedee",
                    account={"text": "kitchen without pay", "lang": "en"})
     written = laptop.bundle(tmp_path / "1", centre, records=[doc],
                             attachments=[attachment(b"photo" * 100, doc["id"])])
@@ -138,10 +121,10 @@ def test_tombstone_removes_content_and_keeps_the_tombstone(centre: Centre,
 
 
 def test_revision_arriving_after_its_tombstone_has_no_content(centre: Centre,
-                                                              tmp_path: Path) -> None:
-    laptop = Laptop()
+                                                              tmp_path: Path,
+                                                              laptop: Laptop) -> None:
     register(centre, laptop)
-    doc = document()
+    doc = make_document()
     late = laptop.bundle(tmp_path / "1", centre, seq=1, records=[doc])
     tomb = laptop.bundle(tmp_path / "2", centre, seq=2, records=[],
                          deleted=[Tombstone(doc["id"], 2, "consent-withdrawn")])
@@ -154,8 +137,7 @@ def test_revision_arriving_after_its_tombstone_has_no_content(centre: Centre,
 
 
 def test_gaps_are_tracked_and_closed_by_abandoned_numbers(centre: Centre,
-                                                          tmp_path: Path) -> None:
-    laptop = Laptop()
+                                                          tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     for seq in (1, 4):
         assert import_bundle(centre, laptop.bundle(tmp_path / str(seq), centre, seq=seq).path
@@ -166,10 +148,10 @@ def test_gaps_are_tracked_and_closed_by_abandoned_numbers(centre: Centre,
     assert gaps(centre.vault, laptop.device_id) == [Gap(3, 3)]
 
 
-def test_pending_device_bundles_are_imported_on_approval(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_pending_device_bundles_are_imported_on_approval(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop, active=False)
-    docs = [document(), document()]
+    docs = [make_document(), make_document()]
     for seq, doc in enumerate(docs, start=1):
         result = import_bundle(centre, laptop.bundle(tmp_path / str(seq), centre, seq=seq,
                                                      records=[doc]).path)
@@ -183,8 +165,8 @@ def test_pending_device_bundles_are_imported_on_approval(centre: Centre, tmp_pat
     assert b'"outcome":"accepted"' in receipt
 
 
-def test_revoking_refuses_what_the_device_had_waiting(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_revoking_refuses_what_the_device_had_waiting(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop, active=False)
     import_bundle(centre, laptop.bundle(tmp_path, centre).path)
     before = record_digest(centre.vault)
@@ -196,8 +178,7 @@ def test_revoking_refuses_what_the_device_had_waiting(centre: Centre, tmp_path: 
 
 
 def test_far_ahead_bundle_is_released_by_the_administrator(centre: Centre,
-                                                           tmp_path: Path) -> None:
-    laptop = Laptop()
+                                                           tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     seq = SEQ_FAR_AHEAD + 50
     import_bundle(centre, laptop.bundle(tmp_path, centre, seq=seq).path)
@@ -210,9 +191,7 @@ def test_far_ahead_bundle_is_released_by_the_administrator(centre: Centre,
 
 
 def test_import_finished_by_another_process_meanwhile_is_a_duplicate(
-    centre: Centre, tmp_path: Path
-) -> None:
-    laptop = Laptop()
+    centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     written = laptop.bundle(tmp_path, centre)
     # This importer has checked the bundle (checks 1 to 6) ...
@@ -236,8 +215,8 @@ def test_import_finished_by_another_process_meanwhile_is_a_duplicate(
     assert record_digest(centre.vault) == before
 
 
-def test_receipt_that_cannot_be_written_is_reissued_later(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_receipt_that_cannot_be_written_is_reissued_later(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     written = laptop.bundle(tmp_path / "out", centre)
     blocker = centre.share / "receipts"
@@ -252,11 +231,10 @@ def test_receipt_that_cannot_be_written_is_reissued_later(centre: Centre, tmp_pa
     read_receipt(again.receipt, profile=centre.profile, bundle=SentBundle.from_written(written))
 
 
-def test_no_plaintext_reaches_the_disk(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_no_plaintext_reaches_the_disk(centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     marker = "Quirinus-" + os.urandom(8).hex()
-    doc = document(consent_interview="yes", alias=marker,
+    doc = make_document(consent_interview="yes", alias=marker,
                    account={"text": marker + " account", "lang": "en"})
     written = laptop.bundle(tmp_path / "out", centre, records=[doc])
     assert import_bundle(centre, written.path).delivered
@@ -268,14 +246,14 @@ def test_no_plaintext_reaches_the_disk(centre: Centre, tmp_path: Path) -> None:
 
 
 def test_search_index_catches_up_with_imports_before_a_search(centre: Centre,
-                                                              tmp_path: Path) -> None:
+                                                              tmp_path: Path,
+                                                              laptop: Laptop) -> None:
     from intake_app.sync.centre.search import refresh_search_index
 
-    laptop = Laptop()
     register(centre, laptop)
-    first = document(consent_interview="yes", alias="Kalle",
+    first = make_document(consent_interview="yes", alias="Kalle",
                      account={"text": "kitchen without pay", "lang": "en"})
-    gone = document(consent_interview="yes", alias="Zebedee",
+    gone = make_document(consent_interview="yes", alias="Zebedee",
                     account={"text": "kitchen at night", "lang": "en"})
     assert import_bundle(centre, laptop.bundle(tmp_path / "1", centre,
                                                records=[first, gone]).path).delivered

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from intake_app.sync.centre.inbox import ScanProgress, inbox_files, scan_inbox
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.share import receipt_path
-from tests.helpers.centre import Laptop, make_centre, register
-
-
-@pytest.fixture
-def centre(tmp_path: Path) -> Iterator[Centre]:
-    made = make_centre(tmp_path)
-    yield made
-    made.close()
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import register
 
 
 def _inbox(centre: Centre, laptop: Laptop) -> Path:
@@ -54,8 +45,8 @@ def test_scan_imports_in_order_and_moves_what_it_handled(centre: Centre) -> None
     assert scan_inbox(centre) == []
 
 
-def test_a_file_whose_receipt_failed_stays_for_the_next_scan(centre: Centre) -> None:
-    laptop = Laptop()
+def test_a_file_whose_receipt_failed_stays_for_the_next_scan(
+        centre: Centre, laptop: Laptop) -> None:
     register(centre, laptop)
     laptop.bundle(_inbox(centre, laptop), centre)
     blocker = centre.share / "receipts"
@@ -70,8 +61,8 @@ def test_a_file_whose_receipt_failed_stays_for_the_next_scan(centre: Centre) -> 
     assert inbox_files(centre.share) == []
 
 
-def test_same_name_processed_twice_keeps_both(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_same_name_processed_twice_keeps_both(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     written = laptop.bundle(tmp_path / "out", centre)
     for _ in range(2):

@@ -10,7 +10,7 @@ manifest checks' order and a negative last sequence number.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,26 +32,12 @@ from intake_app.sync.format.payload_reader import FormCheck
 from intake_app.sync.format.reader import DeviceState, KnownDevice, SignedBundle
 from intake_app.sync.format.receipt import SentBundle, read_receipt
 from intake_app.sync.share import receipt_path
-from tests.helpers.centre import (
-    Laptop,
-    comment_for,
-    document,
-    hand_payload,
-    make_centre,
-    record_digest,
-    register,
-    seal,
-)
+from tests.helpers.bundles import Laptop, comment_for, hand_payload, seal
+from tests.helpers.centre import record_digest, register
+from tests.helpers.documents import make_document
 from tests.process.test_centre_cli import cli  # noqa: F401 - the command-line fixture
 
 Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def centre(tmp_path: Path) -> Iterator[Centre]:
-    made = make_centre(tmp_path)
-    yield made
-    made.close()
 
 
 def on_validate(centre: Centre, change: Callable[[], object]) -> None:
@@ -100,8 +86,8 @@ def refused_cleanly(centre: Centre, result: ImportResult, reason: Reason, before
 # --- D2: revoked or retired while the bundle is checked --------------------------------------
 
 
-def test_device_revoked_while_checked_is_rejected(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_device_revoked_while_checked_is_rejected(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     before = record_digest(centre.vault)
     on_validate(centre, lambda: revoke(centre.vault, laptop.device_id))
@@ -115,8 +101,8 @@ def test_device_revoked_while_checked_is_rejected(centre: Centre, tmp_path: Path
 
 
 def test_key_retired_while_checked_is_rejected_with_a_receipt(centre: Centre,
-                                                               tmp_path: Path) -> None:
-    laptop = Laptop()
+                                                               tmp_path: Path,
+                                                               laptop: Laptop) -> None:
     register(centre, laptop)
     assert import_bundle(centre, laptop.bundle(tmp_path / "1", centre).path).delivered
     written = laptop.bundle(tmp_path / "2", centre)  # seq 2
@@ -130,8 +116,8 @@ def test_key_retired_while_checked_is_rejected_with_a_receipt(centre: Centre,
 
 
 def test_device_revoked_before_a_duplicate_is_settled(centre: Centre, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    laptop = Laptop()
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      laptop: Laptop) -> None:
     register(centre, laptop)
     written = laptop.bundle(tmp_path, centre)
     assert import_bundle(centre, written.path).delivered
@@ -151,8 +137,8 @@ def test_device_revoked_before_a_duplicate_is_settled(centre: Centre, tmp_path: 
 
 
 def test_device_revoked_before_the_hold_is_rejected(centre: Centre, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    laptop = Laptop()
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    laptop: Laptop) -> None:
     register(centre, laptop, active=False)
     on_lookup(monkeypatch, lambda: revoke(centre.vault, laptop.device_id))
     before = record_digest(centre.vault)
@@ -165,10 +151,10 @@ def test_device_revoked_before_the_hold_is_rejected(centre: Centre, tmp_path: Pa
 
 
 def test_device_approved_while_checked_is_imported(centre: Centre, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    laptop = Laptop()
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   laptop: Laptop) -> None:
     register(centre, laptop, active=False)
-    doc = document()
+    doc = make_document()
     written = laptop.bundle(tmp_path, centre, records=[doc])
     on_lookup(monkeypatch, lambda: approve(centre.vault, laptop.device_id, laptop.fingerprint))
     result = import_bundle(centre, written.path)
@@ -182,8 +168,8 @@ def test_device_approved_while_checked_is_imported(centre: Centre, tmp_path: Pat
 
 
 def test_last_seq_raised_while_checked_is_imported(centre: Centre, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    laptop = Laptop()
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   laptop: Laptop) -> None:
     register(centre, laptop)
     assert import_bundle(centre, laptop.bundle(tmp_path / "1", centre).path).delivered
     retire(centre.vault, laptop.device_id, 1)
@@ -192,8 +178,8 @@ def test_last_seq_raised_while_checked_is_imported(centre: Centre, tmp_path: Pat
     assert (result.outcome, result.seq) == (Outcome.ACCEPTED, 2)
 
 
-def test_pending_device_still_pending_is_held(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_pending_device_still_pending_is_held(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop, active=False)
     result = import_bundle(centre, laptop.bundle(tmp_path, centre).path)
     assert (result.outcome, result.reason) == (Outcome.QUARANTINED, Reason.DEVICE_PENDING)
@@ -203,8 +189,8 @@ def test_pending_device_still_pending_is_held(centre: Centre, tmp_path: Path) ->
 # --- D3: the accepted bundle's receipt stays on the share -------------------------------------
 
 
-def test_seq_conflict_keeps_the_accepted_receipt(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_seq_conflict_keeps_the_accepted_receipt(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     first = laptop.bundle(tmp_path / "a", centre, seq=1)
     assert import_bundle(centre, first.path).delivered
@@ -218,8 +204,8 @@ def test_seq_conflict_keeps_the_accepted_receipt(centre: Centre, tmp_path: Path)
     assert receipt.outcome is Outcome.ACCEPTED
 
 
-def test_seq_conflict_puts_a_lost_accepted_receipt_back(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_seq_conflict_puts_a_lost_accepted_receipt_back(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     assert import_bundle(centre, laptop.bundle(tmp_path / "a", centre, seq=1).path).delivered
     accepted = share_receipt(centre, laptop, 1)
@@ -229,13 +215,12 @@ def test_seq_conflict_puts_a_lost_accepted_receipt_back(centre: Centre, tmp_path
 
 
 def test_refusal_racing_an_acceptance_leaves_the_accepted_receipt(
-        centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, laptop: Laptop) -> None:
     """Bundle B (damaged) is refused; before its receipt reaches the share, another process
     accepts bundle A under the same number and writes A's receipt first."""
-    laptop = Laptop()
     register(centre, laptop)
     good = laptop.bundle(tmp_path / "a", centre, seq=1)
-    payload = hand_payload(centre, laptop, 1, [document()])
+    payload = hand_payload(centre, laptop, 1, [make_document()])
     name, data = payload[1]
     payload[1] = (name, data.replace(b'"A."', b'"B."'))
     damaged = seal(payload, centre, laptop, seq=1)
@@ -257,9 +242,8 @@ def test_refusal_racing_an_acceptance_leaves_the_accepted_receipt(
 
 
 def test_far_ahead_bundle_accepted_meanwhile_is_a_duplicate(
-        centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, laptop: Laptop) -> None:
     """Check 3 says far ahead; before the hold, an administrator's release accepts it."""
-    laptop = Laptop()
     register(centre, laptop)
     far = laptop.bundle(tmp_path, centre, seq=SEQ_FAR_AHEAD + 5)
     real = centre_import.sequence_verdict
@@ -287,8 +271,8 @@ def test_far_ahead_bundle_accepted_meanwhile_is_a_duplicate(
 # --- D6: key-retired after the signature verified gets a receipt ------------------------------
 
 
-def test_key_retired_gets_a_rejected_receipt(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_key_retired_gets_a_rejected_receipt(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     assert import_bundle(centre, laptop.bundle(tmp_path / "1", centre).path).delivered
     retire(centre.vault, laptop.device_id, 1)
@@ -303,8 +287,8 @@ def test_key_retired_gets_a_rejected_receipt(centre: Centre, tmp_path: Path) -> 
         Outcome.REJECTED, Reason.KEY_RETIRED, ())
 
 
-def test_revoked_device_still_gets_no_receipt(centre: Centre, tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_revoked_device_still_gets_no_receipt(
+        centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     revoke(centre.vault, laptop.device_id)
     result = import_bundle(centre, laptop.bundle(tmp_path, centre).path)
@@ -315,19 +299,18 @@ def test_revoked_device_still_gets_no_receipt(centre: Centre, tmp_path: Path) ->
 # --- D7: check 5 validates the manifest before comparing its hash -----------------------------
 
 
-def test_invalid_manifest_with_another_hash_is_bad_payload(centre: Centre) -> None:
-    laptop = Laptop()
+def test_invalid_manifest_with_another_hash_is_bad_payload(centre: Centre, laptop: Laptop) -> None:
     register(centre, laptop)
-    payload = hand_payload(centre, laptop, 1, [document()], unknown_key=1)
+    payload = hand_payload(centre, laptop, 1, [make_document()], unknown_key=1)
     comment = comment_for(laptop, 1, b"some other manifest")
     result = import_bundle(centre, seal(payload, centre, laptop, seq=1, comment=comment))
     assert result.reason is Reason.BAD_PAYLOAD
 
 
-def test_valid_manifest_with_another_hash_is_manifest_mismatch(centre: Centre) -> None:
-    laptop = Laptop()
+def test_valid_manifest_with_another_hash_is_manifest_mismatch(
+        centre: Centre, laptop: Laptop) -> None:
     register(centre, laptop)
-    payload = hand_payload(centre, laptop, 1, [document()])
+    payload = hand_payload(centre, laptop, 1, [make_document()])
     comment = comment_for(laptop, 1, payload[0][1] + b" ")
     result = import_bundle(centre, seal(payload, centre, laptop, seq=1, comment=comment))
     assert result.reason is Reason.MANIFEST_MISMATCH
@@ -336,8 +319,7 @@ def test_valid_manifest_with_another_hash_is_manifest_mismatch(centre: Centre) -
 # --- D8: a negative last sequence number is a known error -------------------------------------
 
 
-def test_retire_below_zero_is_a_known_error(centre: Centre) -> None:
-    laptop = Laptop()
+def test_retire_below_zero_is_a_known_error(centre: Centre, laptop: Laptop) -> None:
     register(centre, laptop)
     with pytest.raises(LastSeqNegative):
         retire(centre.vault, laptop.device_id, -1)

@@ -21,18 +21,9 @@ from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format.spec import MAX_BUNDLE_SIZE
-from tests.helpers.centre import (
-    Laptop,
-    build_zip,
-    comment_for,
-    document,
-    hand_payload,
-    make_centre,
-    record_digest,
-    register,
-    seal,
-    zip_entries,
-)
+from tests.helpers.bundles import Laptop, build_zip, comment_for, hand_payload, seal, zip_entries
+from tests.helpers.centre import make_centre, record_digest, register
+from tests.helpers.documents import make_document
 
 SEEN: set[Reason] = set()
 
@@ -130,7 +121,7 @@ def test_bad_signature(centre: Centre, out: Path) -> None:
 
 def test_bad_trusted_comment(centre: Centre) -> None:
     laptop = active(centre)
-    payload = hand_payload(centre, laptop, 1, [document()])
+    payload = hand_payload(centre, laptop, 1, [make_document()])
     wrong = comment_for(laptop, 1, payload[0][1]).replace("seq=1 ", "seq=01 ")
     refused(centre, seal(payload, centre, laptop, seq=1, comment=wrong),
             Reason.BAD_TRUSTED_COMMENT)
@@ -138,7 +129,7 @@ def test_bad_trusted_comment(centre: Centre) -> None:
 
 def test_trusted_comment_naming_another_device(centre: Centre) -> None:
     laptop, other = active(centre), active(centre)
-    payload = hand_payload(centre, laptop, 1, [document()])
+    payload = hand_payload(centre, laptop, 1, [make_document()])
     comment = comment_for(other, 1, payload[0][1])
     refused(centre, seal(payload, centre, laptop, seq=1, comment=comment),
             Reason.BAD_TRUSTED_COMMENT)
@@ -162,7 +153,7 @@ def test_not_for_this_centre(centre: Centre, out: Path, tmp_path: Path) -> None:
 
 def test_manifest_naming_another_centre(centre: Centre) -> None:
     laptop = active(centre)
-    payload = hand_payload(centre, laptop, 1, [document()],
+    payload = hand_payload(centre, laptop, 1, [make_document()],
                            centre_id="8a4c3f0e-5d5b-4b61-9d1c-2f0c4b8e9a11")
     refused(centre, seal(payload, centre, laptop, seq=1), Reason.NOT_FOR_THIS_CENTRE)
 
@@ -175,7 +166,7 @@ def test_bad_payload(centre: Centre) -> None:
 
 def test_manifest_mismatch(centre: Centre) -> None:
     laptop = active(centre)
-    payload = hand_payload(centre, laptop, 2, [document()])  # the manifest says seq 2
+    payload = hand_payload(centre, laptop, 2, [make_document()])  # the manifest says seq 2
     refused(centre, seal(payload, centre, laptop, seq=1,
                          comment=comment_for(laptop, 1, payload[0][1])),
             Reason.MANIFEST_MISMATCH)
@@ -183,7 +174,7 @@ def test_manifest_mismatch(centre: Centre) -> None:
 
 def test_hash_mismatch(centre: Centre) -> None:
     laptop = active(centre)
-    payload = hand_payload(centre, laptop, 1, [document()])
+    payload = hand_payload(centre, laptop, 1, [make_document()])
     name, data = payload[1]
     payload[1] = (name, data.replace(b'"A."', b'"B."'))
     refused(centre, seal(payload, centre, laptop, seq=1), Reason.HASH_MISMATCH)
@@ -191,20 +182,20 @@ def test_hash_mismatch(centre: Centre) -> None:
 
 def test_unknown_form(centre: Centre, out: Path) -> None:
     laptop = active(centre)
-    doc = document()
+    doc = make_document()
     doc["form"] = "another-form"
     refused(centre, laptop.bundle(out, centre, records=[doc]).path, Reason.UNKNOWN_FORM)
 
 
 def test_invalid_record(centre: Centre, out: Path) -> None:
     laptop = active(centre)
-    doc = document(consent_interview="maybe", alias="A.")
+    doc = make_document(answers={"consent_interview": "maybe", "alias": "A."})
     refused(centre, laptop.bundle(out, centre, records=[doc]).path, Reason.INVALID_RECORD)
 
 
 def test_record_that_is_not_an_interview_document(centre: Centre) -> None:
     laptop = active(centre)
-    doc = document()
+    doc = make_document()
     doc["extra"] = "field"
     refused(centre, seal(hand_payload(centre, laptop, 1, [doc]), centre, laptop, seq=1),
             Reason.INVALID_RECORD)
@@ -212,14 +203,13 @@ def test_record_that_is_not_an_interview_document(centre: Centre) -> None:
 
 def test_foreign_record(centre: Centre, out: Path) -> None:
     owner, thief = active(centre), active(centre)
-    doc = document()
+    doc = make_document()
     assert import_bundle(centre, owner.bundle(out / "a", centre, records=[doc]).path).delivered
     doc["revision"] = 2
     refused(centre, thief.bundle(out / "b", centre, records=[doc]).path, Reason.FOREIGN_RECORD)
 
 
-def test_device_pending_is_held(centre: Centre, out: Path) -> None:
-    laptop = Laptop()
+def test_device_pending_is_held(centre: Centre, out: Path, laptop: Laptop) -> None:
     register(centre, laptop, active=False)
     result = refused(centre, laptop.bundle(out, centre).path, Reason.DEVICE_PENDING)
     held = held_bundles(centre.vault, device_id=laptop.device_id)
@@ -232,7 +222,7 @@ def test_device_pending_is_held(centre: Centre, out: Path) -> None:
 
 def test_record_conflict_is_held(centre: Centre, out: Path) -> None:
     laptop = active(centre)
-    doc = document()
+    doc = make_document()
     assert import_bundle(centre, laptop.bundle(out / "a", centre, records=[doc]).path).delivered
     changed = dict(doc, answers={"consent_interview": "yes", "alias": "Changed"})
     refused(centre, laptop.bundle(out / "b", centre, records=[changed]).path,

@@ -17,15 +17,9 @@ from intake_app.sync.errors import Outcome
 from intake_app.sync.format.check import check_bundle
 from intake_app.sync.format.keys import export_secret_key, identity_to_text, parse_identity
 from intake_app.sync.format.profile import load_profile
-from tests.helpers.centre import (
-    FAST,
-    PASSPHRASE,
-    Laptop,
-    make_centre,
-    open_centre,
-    register,
-    validator,
-)
+from tests.helpers.bundles import Laptop
+from tests.helpers.centre import PASSPHRASE, make_centre, open_centre, register, validator
+from tests.helpers.storage import FAST
 
 
 def test_init_makes_vault_keys_and_profile(tmp_path: Path) -> None:

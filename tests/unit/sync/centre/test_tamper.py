@@ -16,19 +16,17 @@ import pytest
 from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
-from tests.helpers.centre import (
+from tests.helpers.bundles import (
     Laptop,
     attachment,
     build_zip,
     comment_for,
-    decrypt_payload,
-    document,
-    make_centre,
-    record_digest,
-    register,
+    decrypt,
     seal,
     zip_entries,
 )
+from tests.helpers.centre import make_centre, record_digest, register
+from tests.helpers.documents import make_document
 
 Entries = list[tuple[str, bytes]]
 
@@ -39,7 +37,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Centre, 
     centre = make_centre(folder)
     laptop = Laptop()
     register(centre, laptop)
-    doc = document()
+    doc = make_document()
     written = laptop.bundle(folder / "out", centre, seq=1, records=[doc],
                             attachments=[attachment(os.urandom(2000), doc["id"])])
     yield centre, laptop, written.path.read_bytes()
@@ -68,7 +66,7 @@ def _resealed(change: Callable[[Entries], Entries]) -> Callable[[Centre, Laptop,
     """Decrypt, change the payload, encrypt and sign again with the device's own key (and the
     original trusted comment)."""
     def tamper(centre: Centre, laptop: Laptop, bundle: bytes) -> bytes:
-        original = decrypt_payload(bundle, centre)
+        original = decrypt(bundle, centre)
         comment = comment_for(laptop, 1, original[0][1])
         return seal(change(list(original)), centre, laptop, seq=1, comment=comment)
     return tamper
@@ -111,7 +109,7 @@ CASES: dict[str, tuple[Callable[[Centre, Laptop, bytes], bytes], Reason]] = {
     "manifest changed": (_resealed(_replace("manifest.json",
                                             lambda d: d.replace(b"intake-app", b"intake-xyz"))),
                          Reason.MANIFEST_MISMATCH),
-    "comment names another seq": (lambda c, lap, b: seal(decrypt_payload(b, c), c, lap, seq=2),
+    "comment names another seq": (lambda c, lap, b: seal(decrypt(b, c), c, lap, seq=2),
                                   Reason.MANIFEST_MISMATCH),
     "one record changed": (_resealed(_one_record_changed), Reason.HASH_MISMATCH),
     "one attachment changed": (_resealed(_replace("attachments/", lambda d: _flip(d, 10))),

@@ -28,30 +28,22 @@ from intake_app.sync.device.identity import device_status, load_device
 from intake_app.sync.device.outbox import Outbox
 from intake_app.sync.errors import ProfileInvalid
 from intake_app.sync.format.enrolment import read_enrolment
-from tests.helpers.device import (
-    Centre,
-    enrolled,
-    needs_cli,
-    open_vault,
-    real_names,
-    run,
-    save_interview,
-)
+from tests.helpers.bundles import CentreKeys, needs_cli, run
+from tests.helpers.device import enrolled, open_vault, real_names, save_interview
 
 
-def test_profile_fingerprint_is_of_the_file_bytes(tmp_path: Path) -> None:
-    centre = Centre.make(tmp_path)
-    profile_file = read_profile_file(centre.profile_path)
-    digest = hashlib.sha256(centre.profile_path.read_bytes()).hexdigest()[:20]
+def test_profile_fingerprint_is_of_the_file_bytes(centre_keys: CentreKeys) -> None:
+    profile_file = read_profile_file(centre_keys.profile_path)
+    digest = hashlib.sha256(centre_keys.profile_path.read_bytes()).hexdigest()[:20]
     assert profile_file.fingerprint == " ".join(digest[i:i + 4] for i in range(0, 20, 4))
     assert same_fingerprint(profile_file.fingerprint.upper().replace(" ", ""),
                             profile_file.fingerprint)
 
 
 @pytest.mark.parametrize("edit", ["unknown key", "bad recipient", "not json", "missing"])
-def test_bad_profile_is_refused_and_nothing_is_stored(tmp_path: Path, edit: str) -> None:
-    centre = Centre.make(tmp_path)
-    data = json.loads(centre.profile_path.read_bytes())
+def test_bad_profile_is_refused_and_nothing_is_stored(
+        tmp_path: Path, edit: str, centre_keys: CentreKeys) -> None:
+    data = json.loads(centre_keys.profile_path.read_bytes())
     if edit == "unknown key":
         data["extra"] = 1
     elif edit == "bad recipient":
@@ -98,23 +90,22 @@ def test_request_to_a_missing_share_is_a_known_error(tmp_path: Path) -> None:
         write_enrolment_request(vault)
 
 
-def test_wrong_fingerprint_stores_nothing(tmp_path: Path) -> None:
-    centre = Centre.make(tmp_path)
+def test_wrong_fingerprint_stores_nothing(tmp_path: Path, centre_keys: CentreKeys) -> None:
     vault = open_vault(tmp_path / "vault")
     with pytest.raises(FingerprintMismatch):
-        accept_profile(vault, read_profile_file(centre.profile_path), device_name="L",
+        accept_profile(vault, read_profile_file(centre_keys.profile_path), device_name="L",
                        worker="W", expected_fingerprint="0000 0000 0000 0000 0000")
     assert device_status(vault) == (None, None, None)
     with pytest.raises(NotEnrolled):
         load_device(vault)
     with pytest.raises(EnrolmentDetailsMissing):
-        accept_profile(vault, read_profile_file(centre.profile_path), device_name="  ",
+        accept_profile(vault, read_profile_file(centre_keys.profile_path), device_name="  ",
                        worker="W")
 
 
 def test_new_profile_of_the_same_centre_keeps_the_device(tmp_path: Path) -> None:
     vault, centre, identity = enrolled(tmp_path)
-    moved = Centre(centre.keys, centre.profile, centre.share, tmp_path / "p2.json")
+    moved = CentreKeys(centre.keys, centre.profile, tmp_path / "p2.json")
     from dataclasses import replace
 
     from intake_app.sync.centre.setup import write_profile
@@ -130,7 +121,7 @@ def test_another_centre_is_refused_while_bundles_wait(tmp_path: Path) -> None:
     vault, _centre, identity = enrolled(tmp_path)
     save_interview(vault)
     export_changes(vault)
-    other = Centre.make(tmp_path / "other")
+    other = CentreKeys.make(tmp_path / "other")
     with pytest.raises(EnrolledElsewhere):
         accept_profile(vault, read_profile_file(other.profile_path), device_name="L",
                        worker="W")

@@ -20,15 +20,13 @@ from intake_app.sync.device.transport import copy_bundle, file_sha256
 from intake_app.sync.errors import Outcome
 from intake_app.sync.format import keys
 from intake_app.sync.format.strict_json import dumps_canonical
+from tests.helpers.bundles import needs_cli, payload_of, run
 from tests.helpers.device import (
     Clock,
     change_interview,
     enrolled,
     manifest_of,
-    needs_cli,
-    payload_of,
     random_bytes,
-    run,
     save_interview,
 )
 

@@ -23,18 +23,13 @@ from intake_app.sync.device.purge import (
 )
 from intake_app.sync.device.receipts import collect_receipts
 from intake_app.sync.device.transport import copy_bundle, prepare_inbox
-from tests.helpers.device import (
-    Centre,
-    change_interview,
-    enrolled,
-    random_bytes,
-    save_interview,
-)
+from tests.helpers.bundles import CentreKeys
+from tests.helpers.device import change_interview, enrolled, random_bytes, save_interview
 
 RECEIVED = datetime(2026, 11, 28, 19, 0, 0, tzinfo=UTC)
 
 
-def _deliver(vault: Vault, centre: Centre, identity: DeviceIdentity) -> None:
+def _deliver(vault: Vault, centre: CentreKeys, identity: DeviceIdentity) -> None:
     """Export, upload, and let the centre confirm everything that was sent."""
     export_changes(vault)
     inbox = prepare_inbox(centre.share, identity.device_id)

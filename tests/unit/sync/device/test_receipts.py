@@ -17,8 +17,8 @@ from intake_app.sync.device.transport import copy_bundle, prepare_inbox
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
 from intake_app.sync.format import keys
 from intake_app.sync.format.receipt import ReceiptRecord
+from tests.helpers.bundles import CentreKeys
 from tests.helpers.device import (
-    Centre,
     change_interview,
     enrolled,
     manifest_of,
@@ -30,14 +30,14 @@ from tests.helpers.device import (
 NOW = "2026-11-28T19:00:00Z"
 
 
-def _send(vault: Vault, identity: DeviceIdentity, centre: Centre) -> list[Path]:
+def _send(vault: Vault, identity: DeviceIdentity, centre: CentreKeys) -> list[Path]:
     """Export and upload everything; return the bundles in the inbox."""
     export_changes(vault)
     inbox = prepare_inbox(centre.share, identity.device_id)
     return [copy_bundle(vault, b, inbox) for b in Outbox(vault).bundles((OutboxState.READY,))]
 
 
-def _collect(vault: Vault, centre: Centre) -> list[object]:
+def _collect(vault: Vault, centre: CentreKeys) -> list[object]:
     return list(collect_receipts(vault, load_device(vault), centre.share, NOW))
 
 

@@ -41,8 +41,8 @@ from intake_app.sync.device.schema import COMPONENT, DEVICE_V1, DEVICE_V2, ensur
 from intake_app.sync.device.status import SyncState
 from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
 from intake_app.sync.share import receipt_path, write_share_file
+from tests.helpers.bundles import CentreKeys as KitCentre
 from tests.helpers.centre import make_centre
-from tests.helpers.device import Centre as KitCentre
 from tests.helpers.device import (
     Clock,
     change_interview,
@@ -53,7 +53,8 @@ from tests.helpers.device import (
     revisions_delivered,
     save_interview,
 )
-from tests.helpers.storage import PASSPHRASE, make_document
+from tests.helpers.documents import make_document
+from tests.helpers.storage import PASSPHRASE
 
 NOW = "2026-11-28T19:00:00Z"
 

@@ -14,10 +14,11 @@ from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.storage import KdfParams, Vault
 from intake_app.sync.device.purge import purge_schedule
-from tests.helpers.centre import FAST, document, write_forms_folder
 from tests.helpers.centre import PASSPHRASE as CENTRE_PASSPHRASE
+from tests.helpers.centre import write_forms_folder
 from tests.helpers.device import open_vault, random_bytes
-from tests.helpers.storage import PASSPHRASE
+from tests.helpers.documents import make_document
+from tests.helpers.storage import FAST, PASSPHRASE
 
 
 def _lines(out: str) -> list[dict[str, object]]:
@@ -51,11 +52,11 @@ def test_interviews_get_home_and_are_confirmed(cli, tmp_path: Path) -> None:  # 
                stdin=CENTRE_PASSPHRASE)[0] == 0
 
     vault = open_vault(laptop / "vault")
-    kept = document()
+    kept = make_document()
     vault.interviews.save_revision(kept)
     vault.interviews.add_attachment(kept["id"], io.BytesIO(random_bytes(20_000)), "image/jpeg",
                                     "passport.jpg")
-    withdrawn = document()
+    withdrawn = make_document()
     vault.interviews.save_revision(withdrawn)
     vault.interviews.delete(withdrawn["id"], "consent-withdrawn")
     vault.lock()

@@ -16,14 +16,14 @@ from intake_app.sync.errors import BundleRefused, Outcome, Reason
 from intake_app.sync.format.reader import open_container
 from intake_app.sync.format.spec import MAX_BUNDLE_SIZE
 from intake_app.sync.format.zip_reader import ZipProblem, iter_entry, read_directory
-from tests.helpers.bundles import Centre, Device, build_zip, check, write, zip_entries
+from tests.helpers.bundles import CentreKeys, Laptop, build_zip, check, write, zip_entries
 
 
 @pytest.fixture
-def made(tmp_path: Path) -> tuple[Centre, Device, bytes]:
-    centre, device = Centre.make(), Device()
-    data = write(tmp_path / "w", centre, device).path.read_bytes()
-    return centre, device, data
+def made(tmp_path: Path, centre_keys: CentreKeys, laptop: Laptop
+         ) -> tuple[CentreKeys, Laptop, bytes]:
+    data = write(tmp_path / "w", centre_keys, laptop).path.read_bytes()
+    return centre_keys, laptop, data
 
 
 def _info(name: str, *, system: int = 3, mode: int = 0o100644, dos: int = 0) -> zipfile.ZipInfo:
@@ -110,14 +110,14 @@ def _force_zip64(entries: list[tuple[str, bytes]]) -> bytes:
                                   "signature over 4 KiB", "encrypted flag", "unknown flag",
                                   "data before the first entry", "payload.age corrupted (CRC)",
                                   "zip64 local header", "local name differs"])
-def test_bad_containers(case: str, made: tuple[Centre, Device, bytes]) -> None:
+def test_bad_containers(case: str, made: tuple[CentreKeys, Laptop, bytes]) -> None:
     centre, device, data = made
     bundle = _cases(data)[case]
     result = check(bundle, centre, device)
     assert (result.outcome, result.reason) == (Outcome.REJECTED, Reason.BAD_CONTAINER)
 
 
-def test_the_untouched_bundle_and_a_changed_readme_pass(made: tuple[Centre, Device, bytes]
+def test_the_untouched_bundle_and_a_changed_readme_pass(made: tuple[CentreKeys, Laptop, bytes]
                                                         ) -> None:
     centre, device, data = made
     assert check(data, centre, device).outcome is Outcome.ACCEPTED
@@ -129,12 +129,12 @@ def test_the_untouched_bundle_and_a_changed_readme_pass(made: tuple[Centre, Devi
 
 @pytest.mark.parametrize("data", [b"", b"P", b"PK", b"not a zip at all", os.urandom(5000),
                                   b"\x89PNG\r\n\x1a\n" + bytes(100), b"PK\x05\x06"])
-def test_not_a_bundle(data: bytes) -> None:
-    centre, device = Centre.make(), Device()
-    assert check(data, centre, device).reason is Reason.NOT_A_BUNDLE
+def test_not_a_bundle(data: bytes, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    assert check(data, centre_keys, laptop).reason is Reason.NOT_A_BUNDLE
 
 
-def test_truncated_bundles_are_damaged_never_a_crash(made: tuple[Centre, Device, bytes]) -> None:
+def test_truncated_bundles_are_damaged_never_a_crash(
+        made: tuple[CentreKeys, Laptop, bytes]) -> None:
     centre, device, data = made
     for cut in sorted({4, 10, 30, 100, len(data) // 2, len(data) - 23, len(data) - 22,
                        len(data) - 1}):
@@ -144,7 +144,7 @@ def test_truncated_bundles_are_damaged_never_a_crash(made: tuple[Centre, Device,
 
 
 def test_too_large_is_refused_before_reading(tmp_path: Path,
-                                            made: tuple[Centre, Device, bytes]) -> None:
+                                            made: tuple[CentreKeys, Laptop, bytes]) -> None:
     centre, device, data = made
     huge = tmp_path / "huge.ibundle"
     with open(huge, "wb") as handle:
@@ -161,7 +161,7 @@ def _open_handles(path: Path) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
 def test_container_is_closed_after_a_refusal_or_use(tmp_path: Path,
-                                                   made: tuple[Centre, Device, bytes]) -> None:
+                                                   made: tuple[CentreKeys, Laptop, bytes]) -> None:
     centre, device, data = made
     path = tmp_path / "bundle.ibundle"
     for content in (b"nope", data[:-5], data):

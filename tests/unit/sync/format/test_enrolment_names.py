@@ -18,7 +18,8 @@ from intake_app.sync.format.enrolment import (
     parse_enrolment,
     read_enrolment,
 )
-from tests.helpers.centre import CREATED, Laptop, make_centre
+from tests.helpers.bundles import CREATED, Laptop
+from tests.helpers.centre import make_centre
 
 # What a crafted name could use to fool the administrator's terminal or window.
 HIDDEN = {
@@ -59,16 +60,14 @@ def _crafted(laptop: Laptop, **fields: str) -> bytes:
 
 @pytest.mark.parametrize("field", ["device_name", "worker"])
 @pytest.mark.parametrize("hidden", list(HIDDEN.values()), ids=list(HIDDEN))
-def test_names_with_hidden_characters_are_refused(field: str, hidden: str) -> None:
-    laptop = Laptop()
+def test_names_with_hidden_characters_are_refused(field: str, hidden: str, laptop: Laptop) -> None:
     data = _crafted(laptop, **{field: f"Laptop 7{hidden}Key fingerprint: 0000 1111"})
     with pytest.raises(EnrolmentInvalid):
         parse_enrolment(data, _signed(laptop, data))
 
 
 @pytest.mark.parametrize("name", ORDINARY)
-def test_ordinary_names_in_any_script_are_accepted(name: str) -> None:
-    laptop = Laptop()
+def test_ordinary_names_in_any_script_are_accepted(name: str, laptop: Laptop) -> None:
     data = _crafted(laptop, device_name=name, worker=name)
     request = parse_enrolment(data, _signed(laptop, data))
     assert (request.device_name, request.worker) == (name, name)
@@ -97,8 +96,7 @@ def test_a_refused_request_registers_nothing_at_the_centre(tmp_path: Path) -> No
         centre.close()
 
 
-def test_making_a_request_turns_hidden_characters_into_visible_escapes(tmp_path: Path) -> None:
-    laptop = Laptop()
+def test_making_a_request_turns_hidden_characters_into_visible_escapes(laptop: Laptop) -> None:
     request = EnrolmentRequest.make(
         device_id=laptop.device_id, device_name="Laptop 7\u202e\x1b[8m",
         worker="W-1\u200b", public_key=laptop.keypair.public_key, created=CREATED)
@@ -125,10 +123,10 @@ def test_escape_hidden_shows_every_hidden_character_and_keeps_the_rest() -> None
         assert escape_hidden(name) == name
 
 
-def test_a_written_request_with_an_ordinary_name_round_trips(tmp_path: Path) -> None:
+def test_a_written_request_with_an_ordinary_name_round_trips(
+        tmp_path: Path, laptop: Laptop) -> None:
     from intake_app.sync.device.enrol import write_enrolment
 
-    laptop = Laptop()
     request = EnrolmentRequest.make(device_id=laptop.device_id, device_name="لپ‌تاپ ۷",
                                     worker="W-12", public_key=laptop.keypair.public_key,
                                     created=CREATED)

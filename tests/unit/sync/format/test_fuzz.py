@@ -23,28 +23,28 @@ from intake_app.sync.format.spec import BundleComment
 from intake_app.sync.format.strict_json import FormatProblem
 from intake_app.sync.format.zip_reader import ZipProblem, iter_entry, read_directory
 from tests.helpers.bundles import (
-    Centre,
-    Device,
+    CentreKeys,
+    Laptop,
     attachment,
     build_zip,
     check,
     decrypt,
-    document,
-    payload_compression,
+    payload_zip,
     validate,
     write,
 )
+from tests.helpers.documents import make_document
 
 FUZZ = settings(max_examples=250, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
 @functools.cache
-def _world() -> tuple[Centre, Device, bytes, list[tuple[str, bytes]]]:
-    centre, device = Centre.make(), Device()
-    doc = document()
+def _world() -> tuple[CentreKeys, Laptop, bytes, list[tuple[str, bytes]]]:
+    centre, device = CentreKeys.make(), Laptop()
+    doc = make_document()
     folder = Path(tempfile.mkdtemp(prefix="intake-fuzz-"))
-    data = write(folder, centre, device, records=[doc, document()],
+    data = write(folder, centre, device, records=[doc, make_document()],
                  attachments=[attachment(bytes(range(256)) * 8, doc["id"])]).path.read_bytes()
     return centre, device, data, decrypt(data, centre)
 
@@ -152,7 +152,7 @@ def _payload_verdict(plaintext: bytes, manifest: bytes) -> Reason | None:
 @given(EDITS)
 def test_mutated_payloads_end_in_a_reason_code(edits: list[tuple[float, int, int]]) -> None:
     _, _, _, entries = _world()
-    plaintext = build_zip(entries, compression=payload_compression(entries))
+    plaintext = payload_zip(entries)
     assert _payload_verdict(plaintext, entries[0][1]) is None
     reason = _payload_verdict(_mutate(plaintext, edits), entries[0][1])
     assert reason is None or reason.outcome is Outcome.REJECTED
@@ -164,7 +164,7 @@ def test_mutated_manifests_end_in_a_reason_code(edits: list[tuple[float, int, in
     _, _, _, entries = _world()
     manifest = _mutate(entries[0][1], edits)
     changed = [("manifest.json", manifest), *entries[1:]]
-    plaintext = build_zip(changed, compression=payload_compression(changed))
+    plaintext = payload_zip(changed)
     reason = _payload_verdict(plaintext, manifest)
     assert reason is None or reason.outcome is Outcome.REJECTED
 

@@ -22,7 +22,8 @@ from intake_app.sync.format.profile import (
     profile_fingerprint,
 )
 from intake_app.sync.format.strict_json import FormatProblem
-from tests.helpers.bundles import Centre, needs_cli, new_id, run
+from tests.helpers.bundles import CentreKeys, needs_cli, run
+from tests.helpers.documents import new_id
 
 
 def test_fingerprint_is_twenty_hex_digits_of_sha256_in_groups_of_four() -> None:
@@ -124,11 +125,11 @@ def test_centre_keys_list_primary_then_backup() -> None:
 
 
 def _profile_json() -> dict[str, object]:
-    return Centre.make().profile.to_json()
+    return CentreKeys.make().profile.to_json()
 
 
 def test_profile_round_trips_and_fingerprints_the_file_bytes(tmp_path: Path) -> None:
-    profile = Centre.make(share="\\\\files.example\\intake").profile
+    profile = CentreKeys.make(share="\\\\files.example\\intake").profile
     (tmp_path / "out").mkdir()
     path = tmp_path / "out" / "centre-profile.json"
     printed = write_profile(path, profile)
@@ -186,7 +187,7 @@ def test_missing_profile_file_is_a_known_error(tmp_path: Path) -> None:
 
 
 def test_profile_to_bytes_refuses_what_it_could_not_read_back() -> None:
-    good = Centre.make().profile
+    good = CentreKeys.make().profile
     bad = CentreProfile(new_id(), "x", ("age1bad",), good.receipt_key, "s")
     with pytest.raises(ProfileInvalid):
         bad.to_bytes()

@@ -26,23 +26,22 @@ from intake_app.sync.format.reader import (
     verify_signature,
 )
 from tests.helpers.bundles import (
-    Centre,
-    Device,
+    CentreKeys,
+    Laptop,
     attachment,
     build_zip,
     check,
     comment_for,
     decrypt,
-    document,
     lookup_for,
     needs_cli,
-    new_id,
     run,
     seal,
     validate,
     write,
     zip_entries,
 )
+from tests.helpers.documents import make_document, new_id
 
 Entries = list[tuple[str, bytes]]
 
@@ -54,19 +53,19 @@ def out(tmp_path: Path) -> Path:
     return folder
 
 
-def test_writer_bundle_is_accepted_with_its_contents(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    doc = document()
+def test_writer_bundle_is_accepted_with_its_contents(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
     photo = os.urandom(70_000)
-    written = write(out, centre, device, seq=3, records=[doc],
+    written = write(out, centre_keys, laptop, seq=3, records=[doc],
                     attachments=[attachment(photo, doc["id"])], abandoned=[1])
     for source in (written.path, written.path.read_bytes()):
-        result = check(source, centre, device)
+        result = check(source, centre_keys, laptop)
         assert (result.outcome, result.reason) == (Outcome.ACCEPTED, None)
         assert result.signed is not None and result.payload is not None
-        assert (result.signed.device_id, result.signed.seq) == (device.device_id, 3)
+        assert (result.signed.device_id, result.signed.seq) == (laptop.device_id, 3)
         assert result.signed.payload_sha256 == written.payload_sha256
-        assert result.signed.key_id == device.key_id
+        assert result.signed.key_id == laptop.key_id
         (record,) = result.payload.records
         assert record.document == doc and record.entry == written.records[0]
         sha = hashlib.sha256(photo).hexdigest()
@@ -75,26 +74,27 @@ def test_writer_bundle_is_accepted_with_its_contents(out: Path) -> None:
         result.payload.close()
 
 
-def test_backup_identity_alone_opens_the_bundle(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    written = write(out, centre, device)
-    assert centre.keys.backup is not None
-    result = check_bundle(written.path, lookup=lookup_for(device),
-                          identities=[centre.keys.backup], centre_id=centre.profile.centre_id,
+def test_backup_identity_alone_opens_the_bundle(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    written = write(out, centre_keys, laptop)
+    assert centre_keys.keys.backup is not None
+    result = check_bundle(written.path, lookup=lookup_for(laptop),
+                          identities=[centre_keys.keys.backup],
+                          centre_id=centre_keys.profile.centre_id,
                           validate_record=validate)
     assert result.outcome is Outcome.ACCEPTED
 
 
 @needs_cli
 def test_bundle_assembled_with_the_standard_tools_is_accepted(tmp_path: Path) -> None:
-    centre = Centre.make()
+    centre = CentreKeys.make()
     work = tmp_path / "by-hand"
     work.mkdir()
     made = run("minisign", "-G", "-W", "-p", work / "device.pub", "-s", work / "device.key")
     assert made.returncode == 0, made.stderr
     public_text = (work / "device.pub").read_text().splitlines()[1]
-    device = Device(keypair=keys.generate_signing_key())  # replaced below by the CLI's key
-    doc = document()
+    device = Laptop(keypair=keys.generate_signing_key())  # replaced below by the CLI's key
+    doc = make_document()
     record = json.dumps(doc).encode()
     photo = os.urandom(5000)
     sha = hashlib.sha256(photo).hexdigest()
@@ -121,7 +121,7 @@ def test_bundle_assembled_with_the_standard_tools_is_accepted(tmp_path: Path) ->
     assert signed.returncode == 0, signed.stderr
     bundle = build_zip([("payload.age", (work / "payload.age").read_bytes()),
                         ("payload.age.minisig", (work / "payload.age.minisig").read_bytes())])
-    cli_device = Device(device_id=device.device_id,
+    cli_device = Laptop(device_id=device.device_id,
                         keypair=_pair_with_public(public_text))
     result = check(bundle, centre, cli_device)
     assert (result.outcome, result.reason) == (Outcome.ACCEPTED, None)
@@ -139,11 +139,11 @@ def _pair_with_public(public_text: str) -> object:
 
 
 @needs_cli
-def test_bundle_zipped_with_info_zip_is_accepted(tmp_path: Path) -> None:
+def test_bundle_zipped_with_info_zip_is_accepted(
+        tmp_path: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
     if run("sh", "-c", "command -v zip").returncode != 0:
         pytest.skip("the zip tool is not installed")
-    centre, device = Centre.make(), Device()
-    written = write(tmp_path / "w", centre, device)
+    written = write(tmp_path / "w", centre_keys, laptop)
     work = tmp_path / "z"
     work.mkdir()
     for name, data in zip_entries(written.path.read_bytes())[:2]:
@@ -151,31 +151,31 @@ def test_bundle_zipped_with_info_zip_is_accepted(tmp_path: Path) -> None:
     zipped = run("sh", "-c", f"cd {work} && zip -0 -X -q b.ibundle payload.age "
                  "payload.age.minisig")
     assert zipped.returncode == 0, zipped.stderr
-    assert check(work / "b.ibundle", centre, device).outcome is Outcome.ACCEPTED
+    assert check(work / "b.ibundle", centre_keys, laptop).outcome is Outcome.ACCEPTED
 
 
 # --- device states ---------------------------------------------------------------------------
 
 
-def test_device_states_decide_before_contents(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    path = write(out, centre, device, seq=5).path
-    assert check(path, centre).reason is Reason.UNKNOWN_DEVICE
-    assert check(path, centre, Device()).reason is Reason.UNKNOWN_DEVICE
-    device.state = DeviceState.REVOKED
-    assert check(path, centre, device).reason is Reason.DEVICE_REVOKED
-    device.state, device.last_seq = DeviceState.RETIRED, 4
-    assert check(path, centre, device).reason is Reason.KEY_RETIRED
-    device.last_seq = 5
-    assert check(path, centre, device).outcome is Outcome.ACCEPTED
-    device.state = DeviceState.PENDING
-    held = check(path, centre, device)
+def test_device_states_decide_before_contents(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    path = write(out, centre_keys, laptop, seq=5).path
+    assert check(path, centre_keys).reason is Reason.UNKNOWN_DEVICE
+    assert check(path, centre_keys, Laptop()).reason is Reason.UNKNOWN_DEVICE
+    laptop.state = DeviceState.REVOKED
+    assert check(path, centre_keys, laptop).reason is Reason.DEVICE_REVOKED
+    laptop.state, laptop.last_seq = DeviceState.RETIRED, 4
+    assert check(path, centre_keys, laptop).reason is Reason.KEY_RETIRED
+    laptop.last_seq = 5
+    assert check(path, centre_keys, laptop).outcome is Outcome.ACCEPTED
+    laptop.state = DeviceState.PENDING
+    held = check(path, centre_keys, laptop)
     assert (held.outcome, held.reason) == (Outcome.QUARANTINED, Reason.DEVICE_PENDING)
     assert held.signed is not None and held.signed.seq == 5 and held.payload is None
 
 
 def test_pending_device_with_a_forged_bundle_is_rejected_not_held(out: Path) -> None:
-    centre, device = Centre.make(), Device(state=DeviceState.PENDING)
+    centre, device = CentreKeys.make(), Laptop(state=DeviceState.PENDING)
     data = write(out, centre, device).path.read_bytes()
     entries = zip_entries(data)
     forged = build_zip([("payload.age", entries[0][1] + b"x"), entries[1]])
@@ -185,36 +185,37 @@ def test_pending_device_with_a_forged_bundle_is_rejected_not_held(out: Path) -> 
 # --- signature and trusted comment -----------------------------------------------------------
 
 
-def _signature_cases() -> dict[str, tuple[Callable[[Centre, Device, bytes], bytes], Reason]]:
-    def payload_changed(centre: Centre, device: Device, data: bytes) -> bytes:
+def _signature_cases() -> dict[str, tuple[Callable[[CentreKeys, Laptop, bytes], bytes], Reason]]:
+    def payload_changed(centre: CentreKeys, device: Laptop, data: bytes) -> bytes:
         entries = zip_entries(data)
         age = bytearray(entries[0][1])
         age[-20] ^= 1
         return build_zip([("payload.age", bytes(age)), *entries[1:]])
 
-    def comment_edited(centre: Centre, device: Device, data: bytes) -> bytes:
+    def comment_edited(centre: CentreKeys, device: Laptop, data: bytes) -> bytes:
         entries = zip_entries(data)
         signature = entries[1][1].replace(b"seq=1 ", b"seq=2 ")
         return build_zip([entries[0], ("payload.age.minisig", signature), *entries[2:]])
 
-    def signature_garbage(centre: Centre, device: Device, data: bytes) -> bytes:
+    def signature_garbage(centre: CentreKeys, device: Laptop, data: bytes) -> bytes:
         entries = zip_entries(data)
         return build_zip([entries[0], ("payload.age.minisig", b"not a signature\n")])
 
-    def other_key_same_device(centre: Centre, device: Device, data: bytes) -> bytes:
+    def other_key_same_device(centre: CentreKeys, device: Laptop, data: bytes) -> bytes:
         # An impostor's signature, relabelled with the real device's key id.
-        forged = zip_entries(seal(decrypt(data, centre), centre, Device(device.device_id)))
+        forged = zip_entries(seal(decrypt(data, centre), centre, Laptop(device.device_id)))
         lines = forged[1][1].split(b"\n")
         raw = bytearray(base64.b64decode(lines[1]))
         raw[2:10] = int(device.key_id, 16).to_bytes(8, "little")
         lines[1] = base64.b64encode(bytes(raw))
         return build_zip([forged[0], ("payload.age.minisig", b"\n".join(lines))])
 
-    def not_prehashed(centre: Centre, device: Device, data: bytes) -> bytes:
+    def not_prehashed(centre: CentreKeys, device: Laptop, data: bytes) -> bytes:
         return seal(decrypt(data, centre), centre, device, prehash=False)
 
-    def resigned(comment: Callable[[Device, str], str]) -> Callable[[Centre, Device, bytes], bytes]:
-        def make(centre: Centre, device: Device, data: bytes) -> bytes:
+    def resigned(comment: Callable[[Laptop, str], str]
+                 ) -> Callable[[CentreKeys, Laptop, bytes], bytes]:
+        def make(centre: CentreKeys, device: Laptop, data: bytes) -> bytes:
             entries = decrypt(data, centre)
             right = comment_for(device, 1, entries[0][1])
             return seal(entries, centre, device, comment=comment(device, right))
@@ -251,11 +252,10 @@ def _signature_cases() -> dict[str, tuple[Callable[[Centre, Device, bytes], byte
 
 
 @pytest.mark.parametrize("case", list(_signature_cases()))
-def test_signature_problems(case: str, out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    data = write(out, centre, device).path.read_bytes()
+def test_signature_problems(case: str, out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    data = write(out, centre_keys, laptop).path.read_bytes()
     tamper, reason = _signature_cases()[case]
-    result = check(tamper(centre, device, data), centre, device)
+    result = check(tamper(centre_keys, laptop, data), centre_keys, laptop)
     assert (result.outcome, result.reason) == (Outcome.REJECTED, reason)
 
 
@@ -287,32 +287,32 @@ def _resize_record(entries: Entries, data: bytes, **fields: object) -> Entries:
     return _with_manifest(entries, change)
 
 
-Case = Callable[[Centre, Device, Entries], bytes]
+Case = Callable[[CentreKeys, Laptop, Entries], bytes]
 
 
 def _payload_cases() -> dict[str, tuple[Case, Reason]]:
     def sealed(change: Callable[[Entries], Entries]) -> Case:
         return lambda centre, device, entries: seal(change(entries), centre, device)
 
-    def other_centre(centre: Centre, device: Device, entries: Entries) -> bytes:
-        return seal(entries, centre, device, recipients=Centre.make().profile.age_recipients)
+    def other_centre(centre: CentreKeys, device: Laptop, entries: Entries) -> bytes:
+        return seal(entries, centre, device, recipients=CentreKeys.make().profile.age_recipients)
 
-    def keep_old_comment(centre: Centre, device: Device, entries: Entries) -> bytes:
+    def keep_old_comment(centre: CentreKeys, device: Laptop, entries: Entries) -> bytes:
         changed = _with_manifest(entries, lambda m: m.update(app="changed"))
         return seal(changed, centre, device, comment=comment_for(device, 1, entries[0][1]))
 
-    def comment_for_other_seq(centre: Centre, device: Device, entries: Entries) -> bytes:
+    def comment_for_other_seq(centre: CentreKeys, device: Laptop, entries: Entries) -> bytes:
         return seal(entries, centre, device, comment=comment_for(device, 2, entries[0][1]))
 
-    def comment_other_time(centre: Centre, device: Device, entries: Entries) -> bytes:
+    def comment_other_time(centre: CentreKeys, device: Laptop, entries: Entries) -> bytes:
         return seal(entries, centre, device, comment=comment_for(
             device, 1, entries[0][1], created="2026-11-28T16:02:12Z"))
 
-    def not_a_zip(centre: Centre, device: Device, entries: Entries) -> bytes:
+    def not_a_zip(centre: CentreKeys, device: Laptop, entries: Entries) -> bytes:
         comment = comment_for(device, 1, entries[0][1])
         return _seal_raw(b"plain text, not a zip", centre, device, comment)
 
-    def bomb(centre: Centre, device: Device, entries: Entries) -> bytes:
+    def bomb(centre: CentreKeys, device: Laptop, entries: Entries) -> bytes:
         zeros = bytes(5_000_000)
         sha = hashlib.sha256(zeros).hexdigest()
         def change(m: dict[str, object]) -> None:
@@ -365,7 +365,7 @@ def _payload_cases() -> dict[str, tuple[Case, Reason]]:
         "record not JSON": (sealed(lambda e: _resize_record(e, b"[1, 2")),
                             Reason.INVALID_RECORD),
         "record for another id": (
-            sealed(lambda e: _resize_record(e, json.dumps(document()).encode())),
+            sealed(lambda e: _resize_record(e, json.dumps(make_document()).encode())),
             Reason.INVALID_RECORD),
         "record fails its form": (
             sealed(lambda e: _resize_record(e, e[1][1].replace(
@@ -381,7 +381,7 @@ def _payload_cases() -> dict[str, tuple[Case, Reason]]:
     }
 
 
-def _seal_raw(payload: bytes, centre: Centre, device: Device, comment: str) -> bytes:
+def _seal_raw(payload: bytes, centre: CentreKeys, device: Laptop, comment: str) -> bytes:
     encrypted = pyrage.encrypt(payload, [keys.parse_recipient(r)
                                          for r in centre.profile.age_recipients])
     signature = device.keypair.secret_key.sign(encrypted, prehash=True, trusted_comment=comment)
@@ -390,37 +390,37 @@ def _seal_raw(payload: bytes, centre: Centre, device: Device, comment: str) -> b
 
 
 @pytest.mark.parametrize("case", list(_payload_cases()))
-def test_payload_problems(case: str, out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    doc = document()
-    data = write(out, centre, device, records=[doc],
+def test_payload_problems(case: str, out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
+    data = write(out, centre_keys, laptop, records=[doc],
                  attachments=[attachment(b"photo bytes" * 50, doc["id"])]).path.read_bytes()
-    entries = decrypt(data, centre)
-    assert check(seal(entries, centre, device), centre, device).outcome is Outcome.ACCEPTED
+    entries = decrypt(data, centre_keys)
+    assert check(seal(entries, centre_keys, laptop), centre_keys,
+                 laptop).outcome is Outcome.ACCEPTED
     make, reason = _payload_cases()[case]
-    result = check(make(centre, device, entries), centre, device)
+    result = check(make(centre_keys, laptop, entries), centre_keys, laptop)
     assert (result.outcome, result.reason) == (Outcome.REJECTED, reason)
     assert result.payload is None
 
 
-def test_record_of_another_device_is_foreign(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    doc = document()
-    path = write(out, centre, device, records=[doc]).path
-    assert check(path, centre, device, owner=lambda rid: device.device_id).outcome \
+def test_record_of_another_device_is_foreign(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
+    path = write(out, centre_keys, laptop, records=[doc]).path
+    assert check(path, centre_keys, laptop, owner=lambda rid: laptop.device_id).outcome \
         is Outcome.ACCEPTED
-    result = check(path, centre, device, owner=lambda rid: new_id())
+    result = check(path, centre_keys, laptop, owner=lambda rid: new_id())
     assert (result.outcome, result.reason) == (Outcome.REJECTED, Reason.FOREIGN_RECORD)
 
 
 def test_foreign_tombstones_and_attachments_are_caught_too(out: Path) -> None:
-    centre, device, other = Centre.make(), Device(), new_id()
+    centre, device, other = CentreKeys.make(), Laptop(), new_id()
     theirs = new_id()
     owner: Callable[[str], str | None] = lambda rid: other if rid == theirs else None  # noqa: E731
-    path = write(out, centre, device, records=[document()],
+    path = write(out, centre, device, records=[make_document()],
                  deleted=[Tombstone(theirs, 2, "consent-withdrawn")]).path
     assert check(path, centre, device, owner=owner).reason is Reason.FOREIGN_RECORD
-    path = write(out, centre, device, seq=2, records=[document()],
+    path = write(out, centre, device, seq=2, records=[make_document()],
                  attachments=[attachment(b"x", theirs)]).path
     assert check(path, centre, device, owner=owner).reason is Reason.FOREIGN_RECORD
 
@@ -456,11 +456,11 @@ def _crc_preserving_flip(data: bytes, flip_at: int, fix_at: int) -> bytes:
     return bytes(changed)
 
 
-def test_file_changed_between_signature_and_decryption_is_refused(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    path = write(out, centre, device).path
+def test_file_changed_between_signature_and_decryption_is_refused(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    path = write(out, centre_keys, laptop).path
     with open_container(path) as container:
-        signed = verify_signature(container, lambda key_id: device.known())
+        signed = verify_signature(container, lambda key_id: laptop.known())
         start, size = container.payload.data_offset, container.payload.size
         data = path.read_bytes()
         payload = _crc_preserving_flip(data[start : start + size], size - 40, size - 30)
@@ -468,18 +468,17 @@ def test_file_changed_between_signature_and_decryption_is_refused(out: Path) -> 
             handle.seek(start)
             handle.write(payload)
         with pytest.raises(BundleRefused) as refused:
-            open_payload(container, signed, identities=centre.identities,
-                         centre_id=centre.profile.centre_id, validate_record=validate)
+            open_payload(container, signed, identities=centre_keys.identities,
+                         centre_id=centre_keys.profile.centre_id, validate_record=validate)
         assert refused.value.reason is Reason.BAD_CONTAINER
     # The changed file would otherwise only fail the signature (the CRC still matches).
-    assert check(path, centre, device).reason is Reason.BAD_SIGNATURE
+    assert check(path, centre_keys, laptop).reason is Reason.BAD_SIGNATURE
 
 
-def test_check_sequence(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    written = write(out, centre, device, seq=120)
+def test_check_sequence(out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    written = write(out, centre_keys, laptop, seq=120)
     with open_container(written.path) as container:
-        signed = verify_signature(container, lambda key_id: device.known())
+        signed = verify_signature(container, lambda key_id: laptop.known())
     same, other = written.payload_sha256, "0" * 64
     assert check_sequence(signed, imported_sha256=same, highest_seen=120) is Outcome.DUPLICATE
     with pytest.raises(BundleRefused) as refused:
@@ -492,7 +491,7 @@ def test_check_sequence(out: Path) -> None:
                                                              Outcome.QUARANTINED)
     with pytest.raises(BundleRefused):
         check_sequence(signed, imported_sha256=None, highest_seen=None)
-    result = check(written.path, centre, device, sequence=lambda s: Outcome.DUPLICATE)
+    result = check(written.path, centre_keys, laptop, sequence=lambda s: Outcome.DUPLICATE)
     assert (result.outcome, result.reason, result.payload) == (Outcome.DUPLICATE, None, None)
 
 
@@ -512,19 +511,19 @@ def test_reason_codes_are_the_spec_table_with_descriptions() -> None:
     assert {o.value for o in Outcome} == {"accepted", "duplicate", "quarantined", "rejected"}
 
 
-def test_armored_payload_is_refused_though_it_would_decrypt(out: Path) -> None:
+def test_armored_payload_is_refused_though_it_would_decrypt(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
     """The spec asks for binary age; an armored payload.age is bad-payload, not accepted."""
-    centre, device = Centre.make(), Device()
-    written = write(out, centre, device, seq=1, records=[document()])
-    payload = decrypt(written.path.read_bytes(), centre)
-    targets = [keys.parse_recipient(r) for r in centre.profile.age_recipients]
+    written = write(out, centre_keys, laptop, seq=1, records=[make_document()])
+    payload = decrypt(written.path.read_bytes(), centre_keys)
+    targets = [keys.parse_recipient(r) for r in centre_keys.profile.age_recipients]
     armored = pyrage.encrypt(build_zip(payload), targets, armored=True)
     assert armored.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
     manifest = dict(payload)["manifest.json"]
-    signature = device.keypair.secret_key.sign(
-        armored, prehash=True, trusted_comment=comment_for(device, 1, manifest))
+    signature = laptop.keypair.secret_key.sign(
+        armored, prehash=True, trusted_comment=comment_for(laptop, 1, manifest))
     bundle = build_zip(
         [("payload.age", armored), ("payload.age.minisig", bytes(signature) + b"\n")]
     )
-    result = check(bundle, centre, device)
+    result = check(bundle, centre_keys, laptop)
     assert (result.outcome, result.reason) == (Outcome.REJECTED, Reason.BAD_PAYLOAD)

@@ -23,18 +23,20 @@ from intake_app.sync.format.receipt import (
 )
 from intake_app.sync.format.strict_json import FormatProblem
 from intake_app.sync.share import receipt_path
-from tests.helpers.bundles import Centre, Device, document, needs_cli, new_id, run, write
+from tests.helpers.bundles import CentreKeys, Laptop, needs_cli, run, write
+from tests.helpers.documents import make_document, new_id
 
 
 @pytest.fixture
-def sent(tmp_path: Path) -> tuple[Centre, Device, WrittenBundle]:
-    centre, device = Centre.make(share=str(tmp_path / "share")), Device()
-    written = write(tmp_path / "outbox", centre, device, seq=17,
-                    records=[document(), document(revision=2)])
-    return centre, device, written
+def sent(tmp_path: Path, centre_keys: CentreKeys, laptop: Laptop
+         ) -> tuple[CentreKeys, Laptop, WrittenBundle]:
+    """A bundle written for `centre_keys`, whose share is `tmp_path/share`."""
+    written = write(tmp_path / "outbox", centre_keys, laptop, seq=17,
+                    records=[make_document(), make_document(revision=2)])
+    return centre_keys, laptop, written
 
 
-def _receipt(written: WrittenBundle, centre: Centre, **changes: object) -> Receipt:
+def _receipt(written: WrittenBundle, centre: CentreKeys, **changes: object) -> Receipt:
     receipt = Receipt(
         centre_id=centre.profile.centre_id, device_id=written.device_id, seq=written.seq,
         payload_sha256=written.payload_sha256, outcome=Outcome.ACCEPTED, reason=None,
@@ -43,12 +45,12 @@ def _receipt(written: WrittenBundle, centre: Centre, **changes: object) -> Recei
     return replace(receipt, **changes)  # type: ignore[arg-type]
 
 
-def _verify(data: bytes, signature: bytes, centre: Centre, written: WrittenBundle) -> Receipt:
+def _verify(data: bytes, signature: bytes, centre: CentreKeys, written: WrittenBundle) -> Receipt:
     return verify_receipt(data, signature, profile=centre.profile,
                           bundle=SentBundle.from_written(written))
 
 
-def _problem(data: bytes, signature: bytes, centre: Centre, written: WrittenBundle
+def _problem(data: bytes, signature: bytes, centre: CentreKeys, written: WrittenBundle
              ) -> ReceiptProblem:
     with pytest.raises(ReceiptRejected) as rejected:
         _verify(data, signature, centre, written)
@@ -56,7 +58,7 @@ def _problem(data: bytes, signature: bytes, centre: Centre, written: WrittenBund
 
 
 def test_receipt_is_written_where_the_device_looks_and_verifies(
-        sent: tuple[Centre, Device, WrittenBundle]) -> None:
+        sent: tuple[CentreKeys, Laptop, WrittenBundle]) -> None:
     centre, device, written = sent
     share = Path(centre.profile.share)
     receipt = _receipt(written, centre)
@@ -73,7 +75,7 @@ def test_receipt_is_written_where_the_device_looks_and_verifies(
 
 
 @needs_cli
-def test_receipt_verifies_with_the_minisign_tool(sent: tuple[Centre, Device, WrittenBundle]
+def test_receipt_verifies_with_the_minisign_tool(sent: tuple[CentreKeys, Laptop, WrittenBundle]
                                                  ) -> None:
     centre, device, written = sent
     path = write_receipt(Path(centre.profile.share), _receipt(written, centre),
@@ -84,7 +86,7 @@ def test_receipt_verifies_with_the_minisign_tool(sent: tuple[Centre, Device, Wri
             f"outcome=accepted payload={written.payload_sha256}\n").encode() in result.stdout
 
 
-def test_refusals_verify_and_list_nothing(sent: tuple[Centre, Device, WrittenBundle]) -> None:
+def test_refusals_verify_and_list_nothing(sent: tuple[CentreKeys, Laptop, WrittenBundle]) -> None:
     centre, _, written = sent
     for outcome, reason in ((Outcome.QUARANTINED, Reason.DEVICE_PENDING),
                             (Outcome.REJECTED, Reason.INVALID_RECORD)):
@@ -94,7 +96,7 @@ def test_refusals_verify_and_list_nothing(sent: tuple[Centre, Device, WrittenBun
 
 
 def test_forged_and_mismatched_receipts_mark_nothing(
-        sent: tuple[Centre, Device, WrittenBundle]) -> None:
+        sent: tuple[CentreKeys, Laptop, WrittenBundle]) -> None:
     centre, _, written = sent
     key = centre.keys.receipt.secret_key
     data, signature = sign_receipt(_receipt(written, centre), key)
@@ -136,7 +138,7 @@ def _signed(data: bytes, key: object, comment: str, prehash: bool = True) -> byt
 
 
 def test_signed_but_malformed_receipts_are_unreadable(
-        sent: tuple[Centre, Device, WrittenBundle]) -> None:
+        sent: tuple[CentreKeys, Laptop, WrittenBundle]) -> None:
     centre, _, written = sent
     key = centre.keys.receipt.secret_key
     good = _receipt(written, centre).to_json()
@@ -160,7 +162,7 @@ def test_signed_but_malformed_receipts_are_unreadable(
             parse_receipt(data)
 
 
-def test_missing_signature_file_is_unreadable(sent: tuple[Centre, Device, WrittenBundle]
+def test_missing_signature_file_is_unreadable(sent: tuple[CentreKeys, Laptop, WrittenBundle]
                                               ) -> None:
     centre, _, written = sent
     path = write_receipt(Path(centre.profile.share), _receipt(written, centre),

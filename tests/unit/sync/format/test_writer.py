@@ -26,16 +26,15 @@ from intake_app.sync.format.spec import README_TEXT
 from intake_app.sync.format.strict_json import dumps_canonical
 from tests.helpers.bundles import (
     CREATED,
-    Centre,
-    Device,
+    CentreKeys,
+    Laptop,
     attachment,
     check,
-    document,
     needs_cli,
-    new_id,
     run,
     write,
 )
+from tests.helpers.documents import make_document, new_id
 
 
 @pytest.fixture
@@ -51,10 +50,9 @@ def _local_header(data: bytes, offset: int) -> tuple[int, int, int]:
     return signature, flags, method
 
 
-def test_outer_zip_is_exactly_the_spec(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    written = write(out, centre, device, seq=17)
-    assert written.path.name == f"{device.device_id}-00000017.ibundle"
+def test_outer_zip_is_exactly_the_spec(out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    written = write(out, centre_keys, laptop, seq=17)
+    assert written.path.name == f"{laptop.device_id}-00000017.ibundle"
     assert [p.name for p in out.iterdir()] == [written.path.name]  # no partial left behind
     data = written.path.read_bytes()
     assert written.size == len(data)
@@ -76,33 +74,32 @@ def test_outer_zip_is_exactly_the_spec(out: Path) -> None:
 
 
 def test_readme_is_optional(out: Path) -> None:
-    written = write(out, Centre.make(), Device(), readme=False)
+    written = write(out, CentreKeys.make(), Laptop(), readme=False)
     with zipfile.ZipFile(written.path) as archive:
         assert archive.namelist() == ["payload.age", "payload.age.minisig"]
 
 
 @needs_cli
-def test_bundle_verifies_and_decrypts_with_the_standard_tools(tmp_path: Path, out: Path
-                                                             ) -> None:
-    centre, device = Centre.make(), Device()
-    records = [document(), document(revision=3)]
+def test_bundle_verifies_and_decrypts_with_the_standard_tools(
+        tmp_path: Path, out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    records = [make_document(), make_document(revision=3)]
     photo = os.urandom(200_000)
-    written = write(out, centre, device, seq=5, records=records,
+    written = write(out, centre_keys, laptop, seq=5, records=records,
                     attachments=[attachment(photo, records[0]["id"])],
                     deleted=[Tombstone(new_id(), 4, "consent-withdrawn")], abandoned=[2, 3])
     work = tmp_path / "by-hand"
     work.mkdir()
     with zipfile.ZipFile(written.path) as archive:
         archive.extractall(work, ["payload.age", "payload.age.minisig"])
-    (work / "device.pub").write_bytes(keys.public_key_file(device.keypair.public_key))
+    (work / "device.pub").write_bytes(keys.public_key_file(laptop.keypair.public_key))
     verified = run("minisign", "-Vm", work / "payload.age", "-p", work / "device.pub")
     assert verified.returncode == 0, verified.stderr
-    comment = (f"intake-bundle v1 device={device.device_id} seq=5 created=2026-11-28T16:02:11Z"
+    comment = (f"intake-bundle v1 device={laptop.device_id} seq=5 created=2026-11-28T16:02:11Z"
                f" manifest={written.manifest_sha256}")
     assert f"Trusted comment: {comment}\n".encode() in verified.stdout
-    assert run("minisign", "-Vm", work / "payload.age", "-P", device.public_text).returncode == 0
+    assert run("minisign", "-Vm", work / "payload.age", "-P", laptop.public_text).returncode == 0
 
-    for identity in (centre.keys.primary, centre.keys.backup):
+    for identity in (centre_keys.keys.primary, centre_keys.keys.backup):
         assert identity is not None
         (work / "id.txt").write_text(keys.identity_to_text(identity) + "\n")
         decrypted = run("age", "-d", "-i", work / "id.txt", work / "payload.age")
@@ -136,32 +133,32 @@ def _check_payload_matches_manifest(payload: bytes, manifest_sha256: str,
     assert raw["deleted"][0]["reason"] == "consent-withdrawn"
 
 
-def test_only_the_latest_revision_of_a_record_is_carried(out: Path) -> None:
-    centre, device = Centre.make(), Device()
+def test_only_the_latest_revision_of_a_record_is_carried(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
     record_id = new_id()
-    written = write(out, centre, device, records=[
-        document(record_id, 2), document(record_id, 4), document(record_id, 3)])
+    written = write(out, centre_keys, laptop, records=[
+        make_document(record_id, 2), make_document(record_id, 4), make_document(record_id, 3)])
     assert [(r.id, r.revision) for r in written.records] == [(record_id, 4)]
-    assert check(written.path, centre, device).outcome is Outcome.ACCEPTED
+    assert check(written.path, centre_keys, laptop).outcome is Outcome.ACCEPTED
 
 
-def test_one_file_for_an_attachment_shared_by_two_records(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    first, second = document(), document()
+def test_one_file_for_an_attachment_shared_by_two_records(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    first, second = make_document(), make_document()
     photo = b"same photo" * 100
-    written = write(out, centre, device, records=[first, second], attachments=[
+    written = write(out, centre_keys, laptop, records=[first, second], attachments=[
         attachment(photo, first["id"]), attachment(photo, second["id"]),
         attachment(photo, second["id"])])
     assert len(written.attachments) == 2
-    result = check(written.path, centre, device)
+    result = check(written.path, centre_keys, laptop)
     assert result.outcome is Outcome.ACCEPTED and result.payload is not None
     assert b"".join(result.payload.attachment_chunks(written.attachments[0].sha256)) == photo
     result.payload.close()
 
 
-def test_attachment_bytes_that_do_not_match_their_hash_write_nothing(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    doc = document()
+def test_attachment_bytes_that_do_not_match_their_hash_write_nothing(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
     good = attachment(b"original", doc["id"])
     changed = AttachmentSource(good.sha256, doc["id"], good.size, "image/jpeg",
                                lambda: io.BytesIO(b"changed!"))
@@ -169,7 +166,7 @@ def test_attachment_bytes_that_do_not_match_their_hash_write_nothing(out: Path) 
                               lambda: io.BytesIO(b"original and more"))
     for source in (changed, longer):
         with pytest.raises(VaultDamaged):
-            write(out, centre, device, records=[doc], attachments=[source])
+            write(out, centre_keys, laptop, records=[doc], attachments=[source])
         assert list(out.iterdir()) == []
     assert _writer_threads() == []  # the payload and signer threads ended with the failure
 
@@ -182,8 +179,8 @@ def test_a_failure_before_encrypting_leaves_no_thread_behind(
         raise ValueError("unreadable recipient")
 
     monkeypatch.setattr(device_bundle, "parse_recipient", unreadable)
-    centre, device = Centre.make(), Device()
-    doc = document()
+    centre, device = CentreKeys.make(), Laptop()
+    doc = make_document()
     with pytest.raises(ValueError):
         write(out, centre, device, records=[doc], attachments=[attachment(b"x" * 6_000_000,
                                                                           doc["id"])])
@@ -197,21 +194,22 @@ def _writer_threads() -> list[str]:
             if t.name in ("payload-writer", "bundle-signer") and t.is_alive()]
 
 
-def test_bad_record_documents_are_bugs_not_bundles(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    doc = document()
+def test_bad_record_documents_are_bugs_not_bundles(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
     del doc["answers"]
-    for bad in (doc, {**document(), "id": "not-a-uuid"}, {**document(), "revision": True}):
+    for bad in (doc, {**make_document(), "id": "not-a-uuid"},
+                {**make_document(), "revision": True}):
         with pytest.raises(ValueError):
-            write(out, centre, device, records=[bad])
+            write(out, centre_keys, laptop, records=[bad])
     assert list(out.iterdir()) == []
 
 
-def test_bundle_over_the_cap_is_not_written(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    doc = document()
+def test_bundle_over_the_cap_is_not_written(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
     with pytest.raises(ExportTooLarge):
-        write(out, centre, device, records=[doc],
+        write(out, centre_keys, laptop, records=[doc],
               attachments=[attachment(os.urandom(50_000), doc["id"])], max_size=20_000)
     assert list(out.iterdir()) == []
 
@@ -219,9 +217,9 @@ def test_bundle_over_the_cap_is_not_written(out: Path) -> None:
 # --- splitting -------------------------------------------------------------------------------
 
 
-def test_planner_splits_under_a_small_cap_and_every_bundle_fits(out: Path) -> None:
-    centre, device = Centre.make(), Device()
-    records = [document() for _ in range(12)]
+def test_planner_splits_under_a_small_cap_and_every_bundle_fits(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    records = [make_document() for _ in range(12)]
     blobs = [attachment(os.urandom(9_000), doc["id"]) for doc in records[::2]]
     tombstone = Tombstone(new_id(), 2, "consent-withdrawn")
     cap = 40_000
@@ -231,23 +229,23 @@ def test_planner_splits_under_a_small_cap_and_every_bundle_fits(out: Path) -> No
     assert all(not p.deleted and not p.abandoned_seqs for p in plans[1:])
     carried: list[str] = []
     for seq, contents in enumerate(plans, start=10):
-        written = write_bundle(out, profile=centre.profile, device_id=device.device_id,
-                               device_key=device.keypair.secret_key, seq=seq, created=CREATED,
+        written = write_bundle(out, profile=centre_keys.profile, device_id=laptop.device_id,
+                               device_key=laptop.keypair.secret_key, seq=seq, created=CREATED,
                                contents=contents, max_size=cap)
         assert written.size <= cap
-        assert check(written.path, centre, device).outcome is Outcome.ACCEPTED
+        assert check(written.path, centre_keys, laptop).outcome is Outcome.ACCEPTED
         carried += [r.id for r in written.records]
         record_ids = {r.id for r in written.records}
         assert all(a.record_id in record_ids for a in written.attachments)  # kept together
     assert sorted(carried) == sorted(d["id"] for d in records)
 
 
-def test_planner_estimate_is_an_upper_bound_but_not_a_loose_one(out: Path) -> None:
-    centre, device = Centre.make(), Device()
+def test_planner_estimate_is_an_upper_bound_but_not_a_loose_one(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
     # Deflated records may come out much smaller than the bound; attachments are stored.
-    records = [document() for _ in range(200)]
+    records = [make_document() for _ in range(200)]
     blobs = [attachment(os.urandom(1_000_000), records[0]["id"])]
-    real = write(out, centre, device, records=records, attachments=blobs).size
+    real = write(out, centre_keys, laptop, records=records, attachments=blobs).size
     generous = plan_bundles(records, blobs, recipients=2, max_size=int(real * 1.2))
     assert len(generous) == 1 and generous[0].attachments == tuple(blobs)
     assert [r.entry.id for r in generous[0].records] == [d["id"] for d in records]
@@ -255,14 +253,14 @@ def test_planner_estimate_is_an_upper_bound_but_not_a_loose_one(out: Path) -> No
 
 
 def test_record_too_large_for_any_bundle_is_a_known_error() -> None:
-    doc = document()
+    doc = make_document()
     with pytest.raises(ExportTooLarge):
         plan_bundles([doc], [attachment(os.urandom(30_000), doc["id"])], recipients=1,
                      max_size=20_000)
 
 
 def test_planner_never_sends_a_record_and_a_newer_tombstone_together() -> None:
-    kept, gone = document(revision=2), document(revision=2)
+    kept, gone = make_document(revision=2), make_document(revision=2)
     plans = plan_bundles(
         [kept, gone], [attachment(b"photo", gone["id"]), attachment(b"ok", kept["id"])],
         [Tombstone(gone["id"], 3, "consent-withdrawn"), Tombstone(kept["id"], 1, "old")],
