@@ -3,7 +3,13 @@
 from intake_app.storage.atomic import atomic_write_bytes, atomic_writer
 from intake_app.storage.attachment_files import AttachmentFiles, WrittenFile
 from intake_app.storage.attachment_reader import AttachmentReader
-from intake_app.storage.attachments import add_attachment, list_attachments, remove_all_attachments
+from intake_app.storage.attachments import (
+    add_attachment,
+    link_held,
+    link_written,
+    list_attachments,
+    remove_all_attachments,
+)
 from intake_app.storage.chain import ChainReport, verify_chain
 from intake_app.storage.database import Connection
 from intake_app.storage.disk_usage import disk_usage
@@ -52,6 +58,8 @@ __all__ = [
     "disk_usage",
     "fts_phrase",
     "like_pattern",
+    "link_held",
+    "link_written",
     "list_attachments",
     "query_terms",
     "remove_all_attachments",

@@ -90,6 +90,21 @@ def link_written(
                           name=name)
 
 
+def link_held(conn: Connection, record_id: str, sha256: str, media_type: str, name: str
+              ) -> bool:
+    """Link content the vault holds already (its row exists) to a record, inside the caller's
+    transaction; False when no row holds that content."""
+    if conn.execute("SELECT 1 FROM attachment_file WHERE sha256 = ?", (sha256,)).fetchone() is None:
+        return False
+    conn.execute(
+        "INSERT INTO attachment (interview_id, sha256, media_type, name, added) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (interview_id, sha256) "
+        "DO UPDATE SET media_type = excluded.media_type, name = excluded.name",
+        (record_id, sha256, media_type, name, utc_now()),
+    )
+    return True
+
+
 def list_attachments(conn: Connection, record_id: str) -> list[AttachmentInfo]:
     """The record's attachments in the order they were added."""
     rows = conn.execute(

@@ -13,34 +13,52 @@ Everything here runs inside the import's one transaction. Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, BinaryIO, cast
 
 from intake_app.domain.utc_time import utc_now
-from intake_app.storage import DELETED, Connection, add_attachment, remove_all_attachments
+from intake_app.storage import (
+    DELETED,
+    AttachmentFiles,
+    Connection,
+    WrittenFile,
+    link_held,
+    link_written,
+    remove_all_attachments,
+)
 from intake_app.sync.format.manifest import AttachmentEntry, Tombstone
-from intake_app.sync.format.payload_reader import PayloadRecord, VerifiedPayload
+from intake_app.sync.format.payload_reader import (
+    PayloadRecord,
+    Readable,
+    StoredAttachment,
+    VerifiedPayload,
+)
 from intake_app.sync.format.reader import SignedBundle
 from intake_app.sync.format.receipt import ReceiptRecord
+from intake_app.sync.format.spec import MAX_PAYLOAD_UNCOMPRESSED
 
 
-class _ChunkReader:
-    """A `read(n)` view over an iterator of chunks, for the vault's attachment writer."""
+class AttachmentsGone(Exception):
+    """A checked attachment's file is gone (an earlier try of the transaction was undone and
+    took its files with it): the bundle is checked again from the start."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
 
-    def read(self, size: int = -1, /) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, b"")
-            if not chunk:
-                break
-            self._buffer += chunk
-        if size < 0:
-            size = len(self._buffer)
-        piece, self._buffer = self._buffer[:size], self._buffer[size:]
-        return piece
+class FileSink:
+    """The centre's attachment files as the payload check's sink: each attachment is
+    encrypted into a file of its own while it is checked (no plaintext reaches the disk),
+    and only check 7's transaction names it in a row; a file no row names is discarded when
+    the import ends, or swept at the next unlock after a crash."""
+
+    def __init__(self, files: AttachmentFiles) -> None:
+        self.files = files
+
+    def store(self, source: Readable) -> WrittenFile:
+        return self.files.write(cast(BinaryIO, source), limit=MAX_PAYLOAD_UNCOMPRESSED)
+
+    def discard(self, stored: StoredAttachment) -> None:
+        assert isinstance(stored, WrittenFile)
+        self.files.remove(stored.name)
+        stored.release()
 
 
 def conflicting_records(conn: Connection, payload: VerifiedPayload) -> list[str]:
@@ -74,16 +92,17 @@ def record_owner(conn: Connection, record_id: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def apply_payload(conn: Connection, payload: VerifiedPayload, signed: SignedBundle,
-                  import_num: int) -> tuple[ReceiptRecord, ...]:
-    """Store a verified payload; returns the record revisions the receipt lists."""
+def apply_payload(conn: Connection, files: AttachmentFiles, payload: VerifiedPayload,
+                  signed: SignedBundle, import_num: int) -> tuple[ReceiptRecord, ...]:
+    """Store a verified payload (its attachments already in `files`, written by `FileSink`);
+    returns the record revisions the receipt lists."""
     now = utc_now()
     for record in payload.records:
         _add_revision(conn, record, signed, import_num, now)
     deleted = {entry.id for entry in payload.manifest.deleted}
     for entry in payload.manifest.attachments:
         if entry.record_id not in deleted and not _is_deleted(conn, entry.record_id):
-            _add_attachment(conn, payload, entry)
+            _add_attachment(conn, files, payload, entry)
     unindexed = [_apply_tombstone(conn, tombstone, signed, import_num, now)
                  for tombstone in payload.manifest.deleted]
     if any(unindexed):
@@ -139,13 +158,20 @@ def _is_deleted(conn: Connection, record_id: str) -> bool:
     return bool(row and row[0])
 
 
-def _add_attachment(conn: Connection, payload: VerifiedPayload, entry: AttachmentEntry) -> None:
+def _add_attachment(conn: Connection, files: AttachmentFiles, payload: VerifiedPayload,
+                    entry: AttachmentEntry) -> None:
     if conn.execute("SELECT 1 FROM attachment WHERE interview_id = ? AND sha256 = ?",
                     (entry.record_id, entry.sha256)).fetchone():
         return
-    reader = _ChunkReader(payload.attachment_chunks(entry.sha256))
-    add_attachment(conn, entry.record_id, reader,  # type: ignore[arg-type]
-                   entry.media_type, "")
+    written = payload.take(entry.sha256)
+    if written is None:  # taken by an earlier entry of this bundle: its row holds it now
+        if not link_held(conn, entry.record_id, entry.sha256, entry.media_type, ""):
+            raise AttachmentsGone()
+        return
+    assert isinstance(written, WrittenFile)
+    # The transaction owns the file from here: released after COMMIT, removed if undone (and
+    # dropped at once when the vault holds the same content already).
+    link_written(conn, files, entry.record_id, written, entry.media_type, "")
 
 
 def _apply_tombstone(conn: Connection, tombstone: Tombstone, signed: SignedBundle,

@@ -10,8 +10,11 @@ was checked gets the bundle checked again as active instead of held. Only after 
 the receipt written to the share.
 
 Whatever the outcome, the attempt is logged (`centre_log`). A rejected bundle writes nothing
-else; a quarantined one is held in the vault (`centre_quarantine`). The decrypted payload stays
-in memory (the format core's `VerifiedPayload`) and is dropped when the import ends.
+else; a quarantined one is held in the vault (`centre_quarantine`). The payload is decrypted as
+a stream, twice (`payload_reader`); its attachments are encrypted into the vault's attachment
+files while they are checked (`apply.FileSink`), and check 7's transaction names them in rows.
+A file no row names is removed when the import ends (or swept at the next unlock after a
+crash), so a failed or killed import leaves neither a row nor, for long, a file.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from intake_app.errors import KnownError
-from intake_app.storage import Connection, VaultBusy
+from intake_app.storage import AttachmentFiles, Connection, VaultBusy
 from intake_app.sync.centre import receipts
 from intake_app.sync.centre.apply import (
+    AttachmentsGone,
+    FileSink,
     apply_payload,
     conflicting_records,
     foreign_records,
@@ -43,6 +48,7 @@ from intake_app.sync.format.reader import KnownDevice, SignedBundle, device_refu
 from intake_app.sync.format.receipt import parse_receipt
 
 BUSY_RETRIES = 5
+CHECK_AGAIN = 3  # times a bundle is checked again when its checked files were lost
 _T = TypeVar("_T")
 # A refusal decided from the key id alone, before the signature proved anything: the log names
 # the device the key belongs to (for the alert) but no receipt is written.
@@ -119,10 +125,16 @@ def import_bundle(centre: Centre, source: Path | bytes, *, file_name: str | None
     name = file_name if file_name is not None else (
         source.name if isinstance(source, Path) else "bundle")
     attempt = _Attempt(centre, source, name, held_num, waive_far_ahead)
+    lost = 0
     while True:
         verdict = _check(attempt)
         try:
             result = _decide(attempt, verdict)
+        except AttachmentsGone:
+            lost += 1
+            if lost >= CHECK_AGAIN:
+                raise
+            continue
         finally:
             if verdict.payload is not None:
                 verdict.payload.close()
@@ -150,7 +162,11 @@ def _check(attempt: _Attempt) -> BundleCheck:
     return check_bundle(attempt.source, lookup=lookup, identities=centre.identities,
                         centre_id=centre.centre_id, validate_record=centre.validate_record,
                         record_owner=lambda record_id: record_owner(conn, record_id),
-                        sequence=sequence)
+                        sequence=sequence, sink=FileSink(_files(centre)))
+
+
+def _files(centre: Centre) -> AttachmentFiles:
+    return AttachmentFiles(centre.vault.folder)
 
 
 def _decide(attempt: _Attempt, verdict: BundleCheck) -> ImportResult | KnownDevice:
@@ -213,7 +229,7 @@ def _accept(attempt: _Attempt, conn: Connection, signed: SignedBundle, payload: 
     num = log_import(conn, file_name=attempt.file_name, outcome=Outcome.ACCEPTED,
                      reason=None, device_id=signed.device_id, seq=signed.seq,
                      payload_sha256=signed.payload_sha256, records=count)
-    carried = apply_payload(conn, payload, signed, num)
+    carried = apply_payload(conn, _files(attempt.centre), payload, signed, num)
     record_bundle(conn, signed, payload.manifest, num)
     attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.ACCEPTED, None,
                                             carried)

@@ -13,6 +13,7 @@ from pyrage import x25519
 
 from intake_app.sync.errors import BundleRefused, Outcome, Reason
 from intake_app.sync.format.payload_reader import (
+    AttachmentSink,
     RecordOwner,
     RecordValidator,
     VerifiedPayload,
@@ -52,11 +53,13 @@ def check_bundle(
     record_owner: RecordOwner = no_owner,
     sequence: SequenceCheck | None = None,
     max_size: int = MAX_BUNDLE_SIZE,
+    sink: AttachmentSink | None = None,
 ) -> BundleCheck:
     """Run checks 1 to 6 in order and stop at the first failure.
 
-    `sequence` is check 3 (see `check_sequence`); without it check 3 is skipped. On
-    `accepted` the caller must close `payload` once the transaction (check 7) is done.
+    `sequence` is check 3 (see `check_sequence`); without it check 3 is skipped. `sink`
+    keeps the attachments while they are checked (default: in memory). On `accepted` the
+    caller must close `payload` once the transaction (check 7) is done.
     """
     signed: SignedBundle | None = None
     try:
@@ -67,7 +70,7 @@ def check_bundle(
                 return BundleCheck(verdict, None, signed)
             payload = open_payload(container, signed, identities=identities,
                                    centre_id=centre_id, validate_record=validate_record,
-                                   record_owner=record_owner)
+                                   record_owner=record_owner, sink=sink)
     except VerifiedRefusal as refusal:  # device pending or key retired: the signature verified
         return BundleCheck(refusal.outcome, refusal.reason, refusal.signed)
     except BundleRefused as refusal:

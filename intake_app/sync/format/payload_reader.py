@@ -1,17 +1,38 @@
-"""The importer's checks 4 to 6: decrypt in memory, check the payload ZIP and its manifest,
-check every file against the manifest and every record against its form.
+"""The importer's checks 4 to 6 on `payload.age`, streamed: the plaintext is never held whole.
 
-The plaintext is only ever held in memory (an `io.BytesIO`); nothing here writes to disk.
+Two passes over `payload.age`, each decrypting it as a stream:
+
+1. Check 4: decrypt it to its end (age authenticates every 64 KiB piece), keeping only the
+   plaintext's length and its last bytes; the ciphertext must hash to the signed hash. Then
+   the first part of check 5 on those last bytes: the ZIP's end record and central directory
+   (entries, names, compression, sizes, ratios, total uncompressed).
+2. Decrypt it again and walk the ZIP from its start (`_walk`): every local header checked
+   against the directory (check 5); `manifest.json`, the first entry, parsed and checked
+   against the signature and this centre (check 5) before any other entry is looked at; then
+   each file's size and SHA-256 (check 6). Records are kept in memory (they are small and the
+   transaction needs them); attachments go straight into the `AttachmentSink` (at the centre,
+   its age-encrypted attachment files, not yet named by any row) and are never held.
+
+A failure found on the walk does not end it unless the ZIP cannot be walked further: the
+verdict is the first failure in the spec's order (ZIP structure, then manifest, then files),
+and the ciphertext read the second time must hash to the signed hash again. What the sink
+stored for a bundle that fails is discarded before the refusal is raised. Then the records
+against their forms and owners (the rest of check 6).
+
+Plaintext reaches nothing but memory, a few pieces at a time, and the sink.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import queue
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 import pyrage
 from pyrage import x25519
@@ -31,12 +52,16 @@ from intake_app.sync.format.strict_json import SHA256_RE, UUID_RE, FormatProblem
 from intake_app.sync.format.zip_reader import (
     DEFLATED,
     STORED,
+    CentralDirectory,
     EntryStream,
     ZipEntry,
     ZipProblem,
+    entry_end,
     iter_entry,
-    read_directory,
+    local_entry,
+    read_central,
     read_entry,
+    tail_bytes,
 )
 
 _MAX_DIRECTORY = MAX_PAYLOAD_ENTRIES * 512
@@ -75,57 +100,161 @@ class PayloadRecord:
     document: dict[str, Any]
 
 
-class VerifiedPayload:
-    """A payload that passed checks 4 to 6, held in memory until `close()`."""
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
-    def __init__(self, plaintext: io.BytesIO, manifest: Manifest, entries: dict[str, ZipEntry],
-                 records: tuple[PayloadRecord, ...]) -> None:
-        self._plaintext = plaintext
-        self._entries = entries
+
+class StoredAttachment(Protocol):
+    """What a sink kept: the SHA-256 and size of exactly the bytes it kept."""
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+
+class AttachmentSink(Protocol):
+    """Where the walk puts each attachment's bytes while it checks them (check 6)."""
+
+    def store(self, source: Readable) -> StoredAttachment:
+        """Read `source` to its end and keep its bytes; raise what `source.read` raised."""
+        ...
+
+    def discard(self, stored: StoredAttachment) -> None:
+        """Drop what `store` kept (the bundle failed, or its content was not needed)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBytes:
+    """An attachment kept in memory by `MemorySink`."""
+
+    sha256: str
+    size: int
+    data: bytes = field(repr=False)
+
+
+class MemorySink:
+    """Keeps attachments in memory: for tests and tools; the centre stores them in files."""
+
+    def store(self, source: Readable) -> HeldBytes:
+        data = b"".join(iter(lambda: source.read(1 << 20), b""))
+        return HeldBytes(hashlib.sha256(data).hexdigest(), len(data), data)
+
+    def discard(self, stored: StoredAttachment) -> None:
+        return None
+
+
+class VerifiedPayload:
+    """A payload that passed checks 4 to 6: its manifest, its records, and the attachments
+    its sink stored. `take` hands one over for good; `close` discards the rest."""
+
+    def __init__(self, manifest: Manifest, records: tuple[PayloadRecord, ...],
+                 stored: dict[str, StoredAttachment], sink: AttachmentSink) -> None:
         self.manifest = manifest
         self.records = records
+        self._stored = stored
+        self._sink = sink
+
+    def take(self, sha256: str) -> StoredAttachment | None:
+        """The stored attachment with this SHA-256, now the caller's (None if taken)."""
+        return self._stored.pop(sha256, None)
 
     def attachment_chunks(self, sha256: str) -> Iterator[bytes]:
-        """The bytes of a listed attachment, in chunks (already checked against its SHA-256)."""
-        entry = self._entries[f"attachments/{sha256}"]
-        return iter_entry(self._plaintext, entry, check_crc=False)
+        """The bytes of an attachment kept by a `MemorySink`."""
+        held = self._stored[sha256]
+        assert isinstance(held, HeldBytes), "only a MemorySink keeps the bytes"
+        return iter((held.data,))
 
     def close(self) -> None:
-        """Drop the plaintext from memory."""
-        self._plaintext.close()
+        """Discard every stored attachment not taken."""
+        stored, self._stored = self._stored, {}
+        _discard_all(self._sink, stored.values())
 
 
-class _CappedBuffer(io.BytesIO):
-    """An in-memory sink for the plaintext that refuses to grow past a limit."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self._limit = limit
-
-    def write(self, data: Any, /) -> int:
-        if self.tell() + len(data) > self._limit:
-            raise OSError("payload larger than its ciphertext allows")
-        return super().write(data)
+def _discard_all(sink: AttachmentSink, stored: Iterator[StoredAttachment] | Any) -> None:
+    for item in list(stored):
+        with contextlib.suppress(Exception):
+            sink.discard(item)
 
 
 AGE_BINARY_HEADER = b"age-encryption.org/v1\n"
+_PIECE_BYTES = 256 * 1024  # plaintext handed from the decrypting thread at a time
+_PIPE_DEPTH = 4  # pieces waiting for the walk at most
+
+
+class _TailKeeper:
+    """Check 4's sink for the plaintext: counts it, keeps its last bytes, refuses too much."""
+
+    def __init__(self, keep: int, limit: int) -> None:
+        self._keep = keep
+        self._limit = limit
+        self._tail = bytearray()
+        self.size = 0
+
+    def write(self, data: Any, /) -> int:
+        count = len(data)
+        self.size += count
+        if self.size > self._limit:
+            raise OSError("payload larger than its ciphertext allows")
+        self._tail += data
+        if len(self._tail) > 2 * self._keep:
+            del self._tail[: len(self._tail) - self._keep]
+        return count
+
+    def flush(self) -> None:
+        return None
+
+    def handle(self) -> _TailHandle:
+        tail = bytes(self._tail[-self._keep :])
+        return _TailHandle(tail, self.size - len(tail))
+
+
+class _TailHandle:
+    """The last bytes of the plaintext, read at their offsets in the whole plaintext."""
+
+    def __init__(self, tail: bytes, base: int) -> None:
+        self._tail = tail
+        self._base = base
+        self._pos = base
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        if whence != io.SEEK_SET or offset < self._base:
+            raise ZipProblem("directory outside the last bytes")
+        self._pos = offset
+        return offset
+
+    def read(self, size: int = -1, /) -> bytes:
+        start = self._pos - self._base
+        data = self._tail[start:] if size < 0 else self._tail[start : start + size]
+        self._pos += len(data)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadDirectory:
+    """What check 4 and the first part of check 5 established: the plaintext's length and
+    its checked central directory."""
+
+    size: int
+    central: CentralDirectory
 
 
 def decrypt_payload(container: BundleContainer, signed: SignedBundle,
-                    identities: Sequence[x25519.Identity]) -> io.BytesIO:
-    """Check 4: decrypt `payload.age` in memory with the centre's identities.
+                    identities: Sequence[x25519.Identity]) -> PayloadDirectory:
+    """Check 4 (decrypt `payload.age` to its end with the centre's identities, keeping only
+    its last bytes) and the directory half of check 5.
 
     The ciphertext is hashed again while it is decrypted and must be the one whose signature
     was verified, so a file swapped on the share between the checks is refused.
     """
-    # The spec asks for binary age; the armored form would decrypt too, so refuse it here.
-    if container.payload_stream(check_crc=False).read(len(AGE_BINARY_HEADER)) != AGE_BINARY_HEADER:
-        raise BundleRefused(Reason.BAD_PAYLOAD, "payload.age is not binary age v1")
-    # No CRC here: the SHA-256 must equal the one computed while the signature was checked.
+    _check_binary(container)
     stream = container.payload_stream(check_crc=False)
-    plaintext = _CappedBuffer(min(container.payload.size, MAX_PAYLOAD_UNCOMPRESSED))
+    keeper = _TailKeeper(tail_bytes(_MAX_DIRECTORY),
+                         min(container.payload.size, MAX_PAYLOAD_UNCOMPRESSED))
     try:
-        pyrage.decrypt_io(stream, plaintext, list(identities))
+        pyrage.decrypt_io(stream, keeper, list(identities))
         stream.drain()
     except ZipProblem as exc:
         raise BundleRefused(Reason.BAD_CONTAINER, str(exc)) from None
@@ -137,8 +266,13 @@ def decrypt_payload(container: BundleContainer, signed: SignedBundle,
         raise BundleRefused(Reason.BAD_PAYLOAD, "age decryption failed") from None
     if stream.digest.hexdigest() != signed.payload_sha256:
         raise BundleRefused(Reason.BAD_CONTAINER, "payload.age changed while it was read")
-    plaintext.seek(0)
-    return plaintext
+    return PayloadDirectory(keeper.size, _central(keeper.handle(), keeper.size))
+
+
+def _check_binary(container: BundleContainer) -> None:
+    # The spec asks for binary age; the armored form would decrypt too, so refuse it here.
+    if container.payload_stream(check_crc=False).read(len(AGE_BINARY_HEADER)) != AGE_BINARY_HEADER:
+        raise BundleRefused(Reason.BAD_PAYLOAD, "payload.age is not binary age v1")
 
 
 def _unchanged(stream: EntryStream, signed: SignedBundle) -> bool:
@@ -150,13 +284,14 @@ def _unchanged(stream: EntryStream, signed: SignedBundle) -> bool:
     return stream.digest.hexdigest() == signed.payload_sha256
 
 
-def _payload_entries(plaintext: io.BytesIO) -> list[ZipEntry]:
-    size = plaintext.seek(0, io.SEEK_END)
+def _central(handle: Any, size: int) -> CentralDirectory:
+    """Check 5's first part: the directory's shape, names, compression, sizes and ratios."""
     try:
-        entries = read_directory(plaintext, size, max_entries=MAX_PAYLOAD_ENTRIES,
-                                 max_directory=_MAX_DIRECTORY)
+        central = read_central(handle, size, max_entries=MAX_PAYLOAD_ENTRIES,
+                               max_directory=_MAX_DIRECTORY)
     except ZipProblem as exc:
         raise BundleRefused(Reason.BAD_PAYLOAD, str(exc)) from None
+    entries = [record.entry for record in central.records]
     if not entries or entries[0].name != MANIFEST_ENTRY:
         raise BundleRefused(Reason.BAD_PAYLOAD, "manifest.json is not the first entry")
     total = 0
@@ -168,7 +303,7 @@ def _payload_entries(plaintext: io.BytesIO) -> list[ZipEntry]:
         total += entry.size
     if total > MAX_PAYLOAD_UNCOMPRESSED:
         raise BundleRefused(Reason.BAD_PAYLOAD, "payload too large uncompressed")
-    return entries
+    return central
 
 
 def _allowed_name(name: str) -> bool:
@@ -181,14 +316,216 @@ def _allowed_name(name: str) -> bool:
     return False
 
 
-def read_manifest(plaintext: io.BytesIO, signed: SignedBundle, centre_id: str
-                  ) -> tuple[Manifest, dict[str, ZipEntry]]:
-    """Check 5: the payload ZIP's shape, and a manifest that matches the signature and us."""
-    entries = _payload_entries(plaintext)
+class _Stopped(Exception):
+    """The walk ended early: the decrypting thread gives up."""
+
+
+class _PipeWriter:
+    """What age decrypts into on its thread: pieces of `_PIECE_BYTES` into a short queue."""
+
+    def __init__(self, pieces: queue.Queue[object], stop: threading.Event) -> None:
+        self._pieces = pieces
+        self._stop = stop
+        self._buffer = bytearray()
+
+    def write(self, data: Any, /) -> int:
+        self._buffer += data
+        if len(self._buffer) >= _PIECE_BYTES:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._buffer:
+            piece = bytes(self._buffer)
+            self._buffer.clear()
+            self.put(piece)
+
+    def put(self, item: object) -> None:
+        while True:
+            if self._stop.is_set():
+                raise _Stopped()
+            try:
+                self._pieces.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_END = object()
+_LOOK_BACK = 64  # bytes kept behind the position (a data descriptor is read twice)
+
+
+class _DecryptedStream:
+    """The plaintext of `payload.age` decrypted again on a thread of its own, as a
+    forward-only handle for the ZIP walk (`seek` ahead, `read`); `close` stops the thread.
+    `failed` says whether decryption stopped with an error."""
+
+    def __init__(self, stream: EntryStream, identities: Sequence[x25519.Identity]) -> None:
+        self.stream = stream
+        self._identities = list(identities)
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=_PIPE_DEPTH)
+        self._stop = threading.Event()
+        self._buffer = bytearray()
+        self._start = 0  # offset of _buffer[0] in the plaintext
+        self._pos = 0
+        self._ended = False
+        self.failed = False
+        self._thread = threading.Thread(target=self._decrypt, name="payload-decrypt",
+                                        daemon=True)
+        self._thread.start()
+
+    def _decrypt(self) -> None:
+        writer = _PipeWriter(self._queue, self._stop)
+        try:
+            pyrage.decrypt_io(self.stream, writer, self._identities)
+            writer.flush()
+            writer.put(_END)
+        except _Stopped:
+            pass
+        except Exception as exc:  # the file changed since check 4
+            with contextlib.suppress(_Stopped):
+                writer.put(_Failure(exc))
+
+    def _more(self) -> bool:
+        if self._ended:
+            return False
+        item = self._queue.get()
+        if item is _END:
+            self._ended = True
+            return False
+        if isinstance(item, _Failure):
+            self._ended = self.failed = True
+            raise ZipProblem("payload.age no longer decrypts")
+        assert isinstance(item, bytes)
+        keep_from = max(0, min(self._pos, self._start + len(self._buffer)) - _LOOK_BACK)
+        if keep_from > self._start:
+            del self._buffer[: keep_from - self._start]
+            self._start = keep_from
+        self._buffer += item
+        return True
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        if whence != io.SEEK_SET or offset < self._start:
+            raise ZipProblem("the walk went back")
+        self._pos = offset
+        return offset
+
+    def read(self, size: int = -1, /) -> bytes:
+        assert size >= 0
+        while self._start + len(self._buffer) < self._pos + size and self._more():
+            pass
+        begin = self._pos - self._start
+        data = bytes(self._buffer[begin : begin + size]) if begin >= 0 else b""
+        self._pos += len(data)
+        return data
+
+    def finish(self) -> None:
+        """Decrypt to the end (what the walk did not read is dropped) and stop the thread."""
+        while not self._ended:
+            item = self._queue.get()
+            if item is _END or isinstance(item, _Failure):
+                self._ended = True
+                self.failed = item is not _END
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
+        self._buffer = bytearray()
+
+
+class _EntryReader:
+    """`read(n)` over one entry's bytes, for the sink."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._piece = memoryview(b"")
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self._piece:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                return b""
+            self._piece = memoryview(chunk)
+        if size < 0 or size >= len(self._piece):
+            data, self._piece = bytes(self._piece), memoryview(b"")
+            return data
+        data = bytes(self._piece[:size])
+        self._piece = self._piece[size:]
+        return data
+
+
+@dataclass
+class _Walk:
+    """What the walk found: the manifest, the records' bytes, the stored attachments, and
+    the first failure of each kind (in the spec's order: structure, manifest, files)."""
+
+    manifest: Manifest | None = None
+    listed: dict[str, int] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    records: dict[str, bytes] = field(default_factory=dict)
+    stored: dict[str, StoredAttachment] = field(default_factory=dict)
+    structure: BundleRefused | None = None
+    manifest_problem: BundleRefused | None = None
+    files_problem: BundleRefused | None = None
+
+    @property
+    def failure(self) -> BundleRefused | None:
+        return self.structure or self.manifest_problem or self.files_problem
+
+    @property
+    def wants_files(self) -> bool:
+        return self.manifest is not None and self.failure is None
+
+
+def _walk(walk: _Walk, handle: Any, central: CentralDirectory, signed: SignedBundle,
+          centre_id: str, sink: AttachmentSink) -> None:
+    """Walk the entries from the start, checking as described above, into `walk`; stops
+    only when the ZIP's structure fails. What it stored is the caller's to discard."""
+    expected = 0
     try:
-        data = read_entry(plaintext, entries[0], limit=MAX_MANIFEST_SIZE)
+        for index, record in enumerate(central.records):
+            entry = local_entry(handle, record, expected, central.offset)
+            if index == 0:
+                _walk_manifest(walk, handle, entry, signed, centre_id, central)
+            elif walk.wants_files:
+                _walk_file(walk, handle, entry, sink)
+            else:
+                for _ in iter_entry(handle, entry, check_crc=False):
+                    pass
+            expected = entry_end(handle, entry, record)
+        if expected != central.offset:
+            raise ZipProblem("gap before the central directory")
     except ZipProblem as exc:
-        raise BundleRefused(Reason.BAD_PAYLOAD, str(exc)) from None
+        walk.structure = BundleRefused(Reason.BAD_PAYLOAD, str(exc))
+
+
+def _walk_manifest(walk: _Walk, handle: Any, entry: ZipEntry, signed: SignedBundle,
+                   centre_id: str, central: CentralDirectory) -> None:
+    data = read_entry(handle, entry, limit=MAX_MANIFEST_SIZE)  # ZipProblem: structure
+    try:
+        manifest = _check_manifest(data, signed, centre_id)
+    except BundleRefused as refusal:
+        walk.manifest_problem = refusal
+        return
+    walk.manifest = manifest
+    walk.listed = manifest.file_paths()
+    walk.hashes = {entry.path: entry.sha256 for entry in manifest.records}
+    walk.hashes.update((entry.path, entry.sha256) for entry in manifest.attachments)
+    names = {record.entry.name for record in central.records[1:]}
+    if set(walk.listed) != names:
+        walk.files_problem = BundleRefused(Reason.HASH_MISMATCH, "files missing or not listed")
+
+
+def _check_manifest(data: bytes, signed: SignedBundle, centre_id: str) -> Manifest:
     # The spec's order: valid JSON of the manifest's form first, then its SHA-256.
     try:
         manifest = parse_manifest(data)
@@ -203,40 +540,32 @@ def read_manifest(plaintext: io.BytesIO, signed: SignedBundle, centre_id: str
         raise BundleRefused(Reason.MANIFEST_MISMATCH, "device, seq or created")
     if manifest.centre_id != centre_id:
         raise BundleRefused(Reason.NOT_FOR_THIS_CENTRE, "manifest names another centre")
-    return manifest, {entry.name: entry for entry in entries[1:]}
+    return manifest
 
 
-def _hash_entry(plaintext: io.BytesIO, entry: ZipEntry, *, keep: bool) -> tuple[str, bytes]:
-    digest = hashlib.sha256()
-    kept: list[bytes] = []
-    try:
-        for chunk in iter_entry(plaintext, entry, check_crc=False):  # the SHA-256 decides
-            digest.update(chunk)
-            if keep:
-                kept.append(chunk)
-    except ZipProblem as exc:
-        raise BundleRefused(Reason.BAD_PAYLOAD, str(exc)) from None
-    return digest.hexdigest(), b"".join(kept)
-
-
-def _check_files(plaintext: io.BytesIO, manifest: Manifest, entries: dict[str, ZipEntry]
-                 ) -> dict[str, bytes]:
-    listed = manifest.file_paths()
-    if set(listed) != set(entries):
-        raise BundleRefused(Reason.HASH_MISMATCH, "files missing or not listed")
-    hashes = {entry.path: entry.sha256 for entry in manifest.records}
-    hashes.update((entry.path, entry.sha256) for entry in manifest.attachments)
-    record_bytes: dict[str, bytes] = {}
-    for name, entry in entries.items():
-        is_record = name.startswith("records/")
-        if entry.size != listed[name] or (is_record and entry.size > MAX_RECORD_SIZE):
-            raise BundleRefused(Reason.HASH_MISMATCH, "size differs from the manifest")
-        digest, data = _hash_entry(plaintext, entry, keep=is_record)
-        if digest != hashes[name]:
-            raise BundleRefused(Reason.HASH_MISMATCH, "SHA-256 differs from the manifest")
-        if is_record:
-            record_bytes[name] = data
-    return record_bytes
+def _walk_file(walk: _Walk, handle: Any, entry: ZipEntry, sink: AttachmentSink) -> None:
+    name = entry.name
+    is_record = name.startswith("records/")
+    chunks = iter_entry(handle, entry, check_crc=False)  # the SHA-256 decides
+    if entry.size != walk.listed[name] or (is_record and entry.size > MAX_RECORD_SIZE):
+        walk.files_problem = BundleRefused(Reason.HASH_MISMATCH, "size differs from the manifest")
+        for _ in chunks:
+            pass
+        return
+    if is_record:
+        data = b"".join(chunks)
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        walk.records[name] = data
+    else:
+        stored = sink.store(_EntryReader(chunks))
+        digest, size = stored.sha256, stored.size
+        if digest in walk.stored or digest != walk.hashes[name]:
+            sink.discard(stored)
+        else:
+            walk.stored[digest] = stored
+    if digest != walk.hashes[name] or size != entry.size:
+        walk.files_problem = BundleRefused(Reason.HASH_MISMATCH,
+                                           "SHA-256 differs from the manifest")
 
 
 def _check_record(entry: RecordEntry, data: bytes, validate: RecordValidator) -> PayloadRecord:
@@ -257,12 +586,10 @@ def _check_record(entry: RecordEntry, data: bytes, validate: RecordValidator) ->
     return PayloadRecord(entry, data, document)
 
 
-def check_contents(
-    plaintext: io.BytesIO, manifest: Manifest, entries: dict[str, ZipEntry], device_id: str,
-    *, validate_record: RecordValidator, record_owner: RecordOwner = no_owner,
-) -> tuple[PayloadRecord, ...]:
-    """Check 6: files exactly as listed, records valid for their forms, none foreign."""
-    record_bytes = _check_files(plaintext, manifest, entries)
+def _check_records(manifest: Manifest, record_bytes: dict[str, bytes], device_id: str,
+                   validate_record: RecordValidator, record_owner: RecordOwner
+                   ) -> tuple[PayloadRecord, ...]:
+    """The rest of check 6: records valid for their forms, none foreign."""
     records = tuple(_check_record(entry, record_bytes[entry.path], validate_record)
                     for entry in manifest.records)
     ids = {entry.id for entry in manifest.records}
@@ -275,26 +602,61 @@ def check_contents(
     return records
 
 
+def _verified(walk: _Walk, signed: SignedBundle, sink: AttachmentSink,
+              validate_record: RecordValidator, record_owner: RecordOwner,
+              changed: BundleRefused | None = None) -> VerifiedPayload:
+    """The payload from a finished walk, or the walk's refusal (its attachments discarded)."""
+    try:
+        failure = changed or walk.failure
+        if failure is not None:
+            raise failure
+        assert walk.manifest is not None
+        records = _check_records(walk.manifest, walk.records, signed.device_id,
+                                 validate_record, record_owner)
+    except BaseException:
+        _discard_all(sink, walk.stored.values())
+        raise
+    return VerifiedPayload(walk.manifest, records, walk.stored, sink)
+
+
 def check_payload(
-    plaintext: io.BytesIO, signed: SignedBundle, *, centre_id: str,
+    plaintext: BinaryIO, signed: SignedBundle, *, centre_id: str,
     validate_record: RecordValidator, record_owner: RecordOwner = no_owner,
+    sink: AttachmentSink | None = None,
 ) -> VerifiedPayload:
-    """Checks 5 and 6 on a decrypted payload held in memory."""
-    manifest, entries = read_manifest(plaintext, signed, centre_id)
-    records = check_contents(plaintext, manifest, entries, signed.device_id,
-                             validate_record=validate_record, record_owner=record_owner)
-    return VerifiedPayload(plaintext, manifest, entries, records)
+    """Checks 5 and 6 on a decrypted payload held in a seekable handle (tests and tools)."""
+    sink = sink or MemorySink()
+    size = plaintext.seek(0, io.SEEK_END)
+    central = _central(plaintext, size)
+    walk = _Walk()
+    try:
+        _walk(walk, plaintext, central, signed, centre_id, sink)
+    except BaseException:
+        _discard_all(sink, walk.stored.values())
+        raise
+    return _verified(walk, signed, sink, validate_record, record_owner)
 
 
 def open_payload(
     container: BundleContainer, signed: SignedBundle, *, identities: Sequence[x25519.Identity],
     centre_id: str, validate_record: RecordValidator, record_owner: RecordOwner = no_owner,
+    sink: AttachmentSink | None = None,
 ) -> VerifiedPayload:
-    """Checks 4, 5 and 6. Raises `BundleRefused` with the spec's reason code."""
-    plaintext = decrypt_payload(container, signed, identities)
+    """Checks 4, 5 and 6, streamed (see the module's text). Raises `BundleRefused` with the
+    spec's reason code; errors of the sink (a full disk) pass through."""
+    sink = sink or MemorySink()
+    directory = decrypt_payload(container, signed, identities)
+    stream = container.payload_stream(check_crc=False)
+    plaintext = _DecryptedStream(stream, identities)
+    walk = _Walk()
     try:
-        return check_payload(plaintext, signed, centre_id=centre_id,
-                             validate_record=validate_record, record_owner=record_owner)
+        _walk(walk, plaintext, directory.central, signed, centre_id, sink)
+        plaintext.finish()
+        changed = plaintext.failed or not _unchanged(stream, signed)
     except BaseException:
         plaintext.close()
+        _discard_all(sink, walk.stored.values())
         raise
+    refusal = BundleRefused(Reason.BAD_CONTAINER, "payload.age changed while it was read")
+    return _verified(walk, signed, sink, validate_record, record_owner,
+                     refusal if changed else None)

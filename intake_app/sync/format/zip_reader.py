@@ -146,13 +146,27 @@ def _descriptor_length(handle: BinaryIO, entry: ZipEntry, flags: int) -> int:
     return start + 12 - end
 
 
-def read_directory(
-    handle: BinaryIO, size: int, *, max_entries: int, max_directory: int
-) -> list[ZipEntry]:
-    """Check the archive's structure and return its entries in order.
+@dataclass(frozen=True, slots=True)
+class CentralRecord:
+    """One central-directory record, before its local header was read."""
 
-    `size` is the number of bytes in `handle`; nothing beyond the directory is read.
-    """
+    entry: ZipEntry  # data_offset still -1
+    header_offset: int
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class CentralDirectory:
+    """The archive's end record and central directory, checked; local headers not yet read."""
+
+    records: tuple[CentralRecord, ...]
+    offset: int  # where the central directory starts (the entries end there)
+
+
+def read_central(
+    handle: BinaryIO, size: int, *, max_entries: int, max_directory: int
+) -> CentralDirectory:
+    """Check the end record and the central directory (read from the last bytes only)."""
     end_offset, fields = _find_end_record(handle, size)
     _sig, disk, cd_disk, on_disk, count, cd_size, cd_offset, _clen = fields
     if disk or cd_disk or on_disk != count or 0xFFFF in (on_disk, count):
@@ -164,24 +178,56 @@ def read_directory(
     if end_offset >= 20 and _read_at(handle, end_offset - 20, 4) == _ZIP64_LOCATOR_SIG:
         raise ZipProblem("ZIP64 locator")
     directory = _read_at(handle, cd_offset, cd_size)
-    entries: list[ZipEntry] = []
-    expected_offset = 0
-    for raw, offset, flags in _parse_central(directory, count):
-        if offset != expected_offset:
-            raise ZipProblem("entries not back to back in directory order")
-        entry = _check_local(handle, raw, offset, flags)
-        if entry.method == STORED and entry.compressed_size != entry.size:
-            raise ZipProblem("stored entry with two sizes")
-        if entry.data_offset + entry.compressed_size > cd_offset:
-            raise ZipProblem("entry runs into the central directory")
-        expected_offset = (entry.data_offset + entry.compressed_size
-                           + _descriptor_length(handle, entry, flags))
-        entries.append(entry)
-    if expected_offset != cd_offset:
-        raise ZipProblem("gap before the central directory")
-    names = [entry.name for entry in entries]
+    records = tuple(CentralRecord(raw, offset, flags)
+                    for raw, offset, flags in _parse_central(directory, count))
+    names = [record.entry.name for record in records]
     if len(set(names)) != len(names):
         raise ZipProblem("duplicate names")
+    return CentralDirectory(records, cd_offset)
+
+
+def tail_bytes(max_directory: int) -> int:
+    """How many of an archive's last bytes `read_central` may read (end record, comment,
+    directory, ZIP64 locator), for a reader that keeps only the end of a stream."""
+    return _EOCD.size + _MAX_COMMENT + max_directory + 20
+
+
+def local_entry(handle: BinaryIO, record: CentralRecord, expected_offset: int,
+                directory_offset: int) -> ZipEntry:
+    """The entry at `expected_offset` (the end of the one before), its local header checked
+    against its central record."""
+    if record.header_offset != expected_offset:
+        raise ZipProblem("entries not back to back in directory order")
+    entry = _check_local(handle, record.entry, record.header_offset, record.flags)
+    if entry.method == STORED and entry.compressed_size != entry.size:
+        raise ZipProblem("stored entry with two sizes")
+    if entry.data_offset + entry.compressed_size > directory_offset:
+        raise ZipProblem("entry runs into the central directory")
+    return entry
+
+
+def entry_end(handle: BinaryIO, entry: ZipEntry, record: CentralRecord) -> int:
+    """Where the next entry starts: after the data and its descriptor (checked)."""
+    return (entry.data_offset + entry.compressed_size
+            + _descriptor_length(handle, entry, record.flags))
+
+
+def read_directory(
+    handle: BinaryIO, size: int, *, max_entries: int, max_directory: int
+) -> list[ZipEntry]:
+    """Check the archive's structure and return its entries in order.
+
+    `size` is the number of bytes in `handle`; nothing beyond the directory is read.
+    """
+    central = read_central(handle, size, max_entries=max_entries, max_directory=max_directory)
+    entries: list[ZipEntry] = []
+    expected_offset = 0
+    for record in central.records:
+        entry = local_entry(handle, record, expected_offset, central.offset)
+        expected_offset = entry_end(handle, entry, record)
+        entries.append(entry)
+    if expected_offset != central.offset:
+        raise ZipProblem("gap before the central directory")
     return entries
 
 
