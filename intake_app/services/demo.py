@@ -12,6 +12,14 @@ import random
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from intake_app.domain.ages import (
+    AGE_BAND,
+    BIRTH_DATE,
+    CONSENT_AGE,
+    band_of_age,
+    consent_age_of_band,
+    possible_ages,
+)
 from intake_app.domain.answers import is_empty
 from intake_app.domain.document import Interview, new_interview
 from intake_app.domain.form import Form, Question
@@ -93,6 +101,18 @@ def _fill(form: Form, question: Question, rng: random.Random, n: int, lang: str)
     return None
 
 
+def _agreeing_ages(form: Form, answers: dict[str, Any], on: dt.date) -> None:
+    """The age group and the consent age as the fictional birth date says."""
+    known = possible_ages(answers.get(BIRTH_DATE), on)
+    if known is None:
+        return
+    band = band_of_age(known[1])
+    if AGE_BAND in answers and form.question(AGE_BAND) is not None:
+        answers[AGE_BAND] = band
+    if CONSENT_AGE in answers and form.question(CONSENT_AGE) is not None:
+        answers[CONSENT_AGE] = consent_age_of_band(band)
+
+
 def fictional_interview(form: Form, n: int, now: dt.datetime) -> Interview:
     """Interview number `n`: every question that applies answered with fictional values."""
     rng = random.Random(n)  # noqa: S311 - repeatable fictional answers, not secrets
@@ -118,6 +138,7 @@ def fictional_interview(form: Form, n: int, now: dt.datetime) -> Interview:
         if not added:
             break
     moment = now - dt.timedelta(days=DEMO_COUNT - n, hours=n)
+    _agreeing_ages(form, answers, moment.date())
     return new_interview(form.id, form.version, now=moment).with_answers(answers)
 
 
