@@ -56,7 +56,13 @@ class ElidedLabel(QLabel):
 
 
 class SyncPanel(QWidget):
-    """Status line, progress bar and the round timer for one unlocked vault."""
+    """Status line, progress bar and the round timer for one unlocked vault.
+
+    `deliveries_changed()` says that a round changed what is delivered (a receipt came, an
+    interview was refused or waits anew): the list shows the Delivered column again.
+    """
+
+    deliveries_changed = Signal()
 
     def __init__(self, service: WorkerService, parent: QWidget | None = None, *,
                  runner: SyncRunner | None = None) -> None:
@@ -66,6 +72,8 @@ class SyncPanel(QWidget):
         self._relay.status.connect(self._show)
         self.runner = runner or service.sync_runner(self._relay.status.emit)
         self.status: SyncStatus | None = None  # until the first round reports
+        # (undelivered, refused, last receipt) of the last round that finished
+        self._delivery: tuple[int, int, str | None] | None = None
         self.centre: str | None = None
         self.text = ElidedLabel(self)
         self.text.setObjectName("sync_status")
@@ -131,6 +139,11 @@ class SyncPanel(QWidget):
         self.check()
 
     def _show(self, status: SyncStatus) -> None:
+        if status.state is not SyncState.SENDING:
+            delivery = (status.undelivered, status.refused, status.last_receipt)
+            if delivery != self._delivery:
+                self._delivery = delivery
+                self.deliveries_changed.emit()
         self.status = status
         self._describe()
         sending = status.state is SyncState.SENDING and status.bytes_total > 0

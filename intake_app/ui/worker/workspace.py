@@ -114,6 +114,7 @@ class Workspace(QWidget):
         self.status.addPermanentWidget(self.save_state)
         # Getting interviews home: rounds in the background, their state at a glance.
         self.sync = SyncPanel(service, self.status)
+        self.sync.deliveries_changed.connect(self.list.reload)  # the Delivered column
         self.status.addWidget(self.sync, 1)
 
         layout = QVBoxLayout(self)
