@@ -115,10 +115,10 @@ if command -v xvfb-run >/dev/null 2>&1 && [ "$(uname -s)" = Linux ]; then
   echo "   $(since "$t")"
 fi
 
-echo "== checking the bundle's contents (tests/test_frozen_build.py)"
+echo "== checking the bundle's contents (tests/process/test_frozen_build.py)"
 t="$(now)"
 INTAKE_FROZEN_DIR="$root/dist/intake-app" QT_QPA_PLATFORM=offscreen \
-  "$py" -m pytest -q -p no:cacheprovider tests/test_frozen_build.py
+  "$py" -m pytest -q -p no:cacheprovider tests/process/test_frozen_build.py
 echo "   $(since "$t")"
 
 # Optional (INTAKE_MEASURE_START=1, needs Xvfb and xdotool): seconds from starting the program
