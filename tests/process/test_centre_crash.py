@@ -59,11 +59,19 @@ from intake_app.sync.centre import apply as centre_apply
 
 from intake_app.sync.centre import importer as centre_import
 if mode == "during-attachment":
-    centre_apply.attachments.add_attachment = die
+    centre_apply.link_written = die
+elif mode == "while-storing":
+    centre_apply.FileSink.store = after(centre_apply.FileSink.store)
 elif mode == "before-commit":
     centre_import.record_bundle = after(centre_import.record_bundle)
 elif mode == "after-commit":
     centre_import.receipts.write_receipt_files = die
+elif mode == "announce":  # say when the import itself starts (the kills aim at it)
+    checking = centre_import.check_bundle
+    def announced(*args, **kwargs):
+        os.write(2, b"importing\\n")
+        return checking(*args, **kwargs)
+    centre_import.check_bundle = announced
 from intake_app.cli import main
 sys.exit(main(sys.argv[3:]))
 """
@@ -116,18 +124,27 @@ def prepared(tmp_path: Path) -> tuple[Path, Laptop, dict[str, object], Path]:
     return tmp_path, laptop, doc, written.path
 
 
-def _imported(tmp_path: Path, laptop: Laptop, doc: dict[str, object], *, baseline: str) -> bool:
+def _imported(tmp_path: Path, laptop: Laptop, doc: dict[str, object], *, baseline: str,
+              files: int = 1) -> bool:
     """Whether the bundle is fully in the vault; fails if it is there only in part."""
     centre = open_centre(tmp_path)
     try:
         counts = {table: table_count(centre.vault, table)
                   for table in ("centre_bundle", "centre_revision", "centre_record",
                                 "centre_receipt", "attachment", "attachment_file")}
+        # Unlocking swept the files no row names: each file left has its row, and each row
+        # its file.
+        folder = centre.vault.folder / "attachments"
+        on_disk = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+        with centre.vault.transaction() as conn:
+            named = {row[0] for row in conn.execute("SELECT file FROM attachment_file")}
+        assert on_disk == named
         if counts["centre_bundle"] == 0:
             assert set(counts.values()) == {0}, counts
             assert record_digest(centre.vault) == baseline
             return False
-        assert set(counts.values()) == {1}, counts
+        attached = counts.pop("attachment"), counts.pop("attachment_file")
+        assert set(counts.values()) == {1} and attached == (files, files), (counts, attached)
         assert [r.seq for r in history(centre.vault, str(doc["id"]))] == [1]
         return True
     finally:
@@ -135,7 +152,8 @@ def _imported(tmp_path: Path, laptop: Laptop, doc: dict[str, object], *, baselin
 
 
 @pytest.mark.parametrize(("mode", "expected"), [
-    ("during-attachment", False), ("before-commit", False), ("after-commit", True),
+    ("while-storing", False), ("during-attachment", False), ("before-commit", False),
+    ("after-commit", True),
 ])
 def test_killed_import_is_all_or_nothing(prepared: tuple[Path, Laptop, dict[str, object], Path],
                                          mode: str, expected: bool) -> None:
@@ -188,6 +206,60 @@ def test_import_killed_at_random_moments(prepared: tuple[Path, Laptop, dict[str,
             centre.close()
         assert _imported(round_dir, laptop, doc, baseline=baseline)
     assert len(outcomes) == 6  # each round was whole or nothing; which, depends on timing
+
+
+def _announced(child: subprocess.Popen[bytes]) -> float:
+    """Wait for the child to start importing; the moment it did."""
+    assert child.stderr is not None
+    line = child.stderr.readline()
+    assert line == b"importing\n", line + child.stderr.read()
+    return time.monotonic()
+
+
+@pytest.mark.slow
+def test_import_killed_fifty_times_leaves_no_row_without_file(tmp_path: Path) -> None:
+    """SIGKILL at random moments of importing a bundle with several attachments: after each,
+    the vault opens, its check passes, no file without a row survives the unlock, no row
+    lacks its file, and the bundle is there whole or not at all."""
+    import random
+
+    centre = make_centre(tmp_path)
+    laptop = Laptop()
+    register(centre, laptop)
+    doc = make_document()
+    carried = [attachment(os.urandom(6_000_000), doc["id"]) for _ in range(5)]
+    bundle = laptop.bundle(tmp_path / "out", centre, records=[doc], attachments=carried).path
+    baseline = record_digest(centre.vault)
+    centre.close()
+    calibrate = tmp_path / "calibrate"
+    shutil.copytree(tmp_path / "centre-data", calibrate / "centre-data")
+    child = _child(calibrate, "announce", bundle)
+    started = _announced(child)
+    child.communicate(timeout=120)
+    assert child.returncode == 0
+    whole = time.monotonic() - started
+    chance = random.Random(15)
+    outcomes = []
+    for kill in range(50):
+        round_dir = tmp_path / f"round-{kill}"
+        shutil.copytree(tmp_path / "centre-data", round_dir / "centre-data")
+        child = _child(round_dir, "announce", bundle)
+        _announced(child)
+        time.sleep(whole * chance.uniform(0.0, 1.0))
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+        outcomes.append(_imported(round_dir, laptop, doc, baseline=baseline, files=5))
+        centre = open_centre(round_dir)
+        try:
+            assert centre.vault.check().ok
+            if kill % 10 == 0:
+                assert import_bundle(centre, bundle).delivered
+        finally:
+            centre.close()
+        if kill % 10 == 0:
+            assert _imported(round_dir, laptop, doc, baseline=baseline, files=5)
+        shutil.rmtree(round_dir)
+    assert len(outcomes) == 50
 
 
 def test_two_processes_importing_one_bundle(prepared: tuple[Path, Laptop, dict[str, object],
