@@ -47,6 +47,7 @@ class Enrolment:
     device_name: str
     worker: str
     key_fingerprint: str  # compared with the administrator's screen before approval
+    approved: bool = False  # the centre has delivered a bundle of this laptop's
 
 
 def read_centre_profile(path: Path) -> ProfileFile:
@@ -100,6 +101,8 @@ def enrolment(service: WorkerService) -> Future[Enrolment | None]:
     from intake_app.sync.device.schema import ensure_device_schema
 
     def read(vault: Any) -> Enrolment | None:
+        from intake_app.sync.device.outbox import Outbox
+
         ensure_device_schema(vault)
         identity, profile, fingerprint = device_status(vault)
         if identity is None or profile is None or fingerprint is None:
@@ -111,6 +114,7 @@ def enrolment(service: WorkerService) -> Future[Enrolment | None]:
             device_name=identity.device_name,
             worker=identity.worker,
             key_fingerprint=identity.key_fingerprint(),
+            approved=Outbox(vault).approved(),
         )
 
     return service.run(read)

@@ -233,6 +233,16 @@ class Outbox:
             else:
                 conn.execute("UPDATE device_outbox SET exported = ? WHERE seq = ?", (now, seq))
 
+    def approved(self) -> bool:
+        """Whether the centre has delivered a bundle of this laptop's: only an approved laptop's
+        bundles are imported (a pending one's are held)."""
+        with self._vault.transaction() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM device_outbox WHERE state = ? LIMIT 1",
+                (OutboxState.DELIVERED.value,),
+            ).fetchone()
+        return row is not None
+
     def last_receipt(self) -> str | None:
         """When the last receipt was accepted, or None."""
         with self._vault.transaction() as conn:

@@ -221,6 +221,7 @@ class _Round:
             "undelivered": len(undelivered),
             "refused": refused,
             "last_receipt": outbox.last_receipt(),
+            "approved": outbox.approved(),
         }
         if self.problems:
             return SyncStatus(SyncState.PROBLEM, problem=self.problems[0], **counts)

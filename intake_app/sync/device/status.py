@@ -36,6 +36,8 @@ class SyncStatus:
     refused: int = 0  # of those, interviews the centre refused, held back until corrected
     last_receipt: str | None = None  # UTC, YYYY-MM-DDTHH:MM:SSZ
     problem: KnownError | None = None
+    # False until the centre delivered a bundle: the administrator has not approved the laptop
+    approved: bool = True
 
     def describe(self) -> str:
         """One line in the current language."""
@@ -73,6 +75,11 @@ class SyncStatus:
                 "Sent. Waiting for the centre's receipts for {n} bundles.",
                 self.waiting,
             )
+        if not self.approved:
+            return gettext(
+                "Waiting for the administrator's approval of this laptop. Settings shows the "
+                "key fingerprint to read out to them."
+            )
         if self.last_receipt is None:
             return gettext("Everything is delivered.")
         return gettext("Everything is delivered. Last receipt: {time}.",
@@ -89,6 +96,7 @@ class SyncStatus:
             "undelivered": self.undelivered,
             "refused": self.refused,
             "last_receipt": self.last_receipt,
+            "approved": self.approved,
             "problem": None if self.problem is None else {
                 "code": self.problem.code, "message": self.problem.translated(),
             },

@@ -134,9 +134,17 @@ class CentreSection(QWidget):
                     "gives you the centre's profile file."
                 )
             )
+        elif found.approved:
+            self.status.setText(
+                _("This laptop is connected to {centre} and approved.", centre=found.centre_name)
+            )
         else:
             self.status.setText(
-                _("This laptop is connected to {centre}.", centre=found.centre_name)
+                _(
+                    "This laptop is enrolled with {centre} and waiting for the administrator's "
+                    "approval. Read out the key fingerprint below to your administrator.",
+                    centre=found.centre_name,
+                )
             )
         self.key.setText(found.key_fingerprint if found is not None else "")
         self.key_caption.setVisible(enrolled)
