@@ -42,12 +42,15 @@ def configure(data_dir: Path | None) -> None:
         return
     from logging.handlers import RotatingFileHandler
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(
-        data_dir / LOG_NAME, maxBytes=_MAX_BYTES, backupCount=1, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logger.addHandler(handler)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        to_file: logging.Handler = RotatingFileHandler(
+            data_dir / LOG_NAME, maxBytes=_MAX_BYTES, backupCount=1, encoding="utf-8"
+        )
+    except OSError:  # a read-only or full data folder: the command still says what is wrong
+        to_file = logging.NullHandler()
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(to_file)
 
 
 def _report_unhandled(

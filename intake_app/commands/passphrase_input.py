@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
-from intake_app.i18n import _
+from intake_app.errors import KnownError
+from intake_app.i18n import N_, _
+
+
+class InputNotText(KnownError):
+    code = "input-not-text"
+    message = N_(
+        "What came on standard input is not text in UTF-8 (the encoding Intake reads). "
+        "Give the passphrase as UTF-8 text, or type it when asked. Nothing was changed."
+    )
 
 
 class SecretInput:
@@ -22,7 +32,7 @@ class SecretInput:
     def read(self, prompt: str) -> str:
         if self.interactive:
             return getpass.getpass(prompt)
-        line = self._stream.readline()
+        line = _text(self._stream.readline)
         if not line:
             raise SystemExit(_("No passphrase was given on standard input."))
         return line.rstrip("\r\n")
@@ -42,4 +52,15 @@ class SecretInput:
 
     def rest(self) -> str:
         """Everything left on standard input (a document after the passphrase line)."""
-        return self._stream.read()
+        return _text(self._stream.read)
+
+
+def _text(read: Callable[[], str]) -> str:
+    """What `read` returns, checked to be UTF-8 text: bytes that are not raise InputNotText
+    (a strict stream fails to decode them; a lenient one passes them as lone surrogates)."""
+    try:
+        text = read()
+        text.encode("utf-8")
+    except UnicodeError:
+        raise InputNotText() from None
+    return text

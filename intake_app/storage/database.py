@@ -17,11 +17,14 @@ from typing import Any
 import sqlcipher3
 
 from intake_app.errors import DiskFull, KnownError, VaultDamaged, VaultLocked, VaultTooNew
-from intake_app.storage.errors import VaultBusy, VaultReadOnly
+from intake_app.storage.errors import VaultBusy, VaultIOError, VaultReadOnly
 
 Connection = Any  # sqlcipher3 ships no type information
 PAGE_BYTES = 4096
 BUSY_TIMEOUT_MS = 5000
+# Failures of the disk itself (not of a check): said as full, read-only or an I/O error.
+DISK_ERROR_CODES = frozenset({sqlcipher3.SQLITE_FULL, sqlcipher3.SQLITE_READONLY,
+                              sqlcipher3.SQLITE_IOERR, sqlcipher3.SQLITE_CANTOPEN})
 # The WAL grows while a large attachment is written; trim it afterwards.
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -47,6 +50,8 @@ def known_error_for(exc: sqlcipher3.Error) -> KnownError | None:
     if primary == sqlcipher3.SQLITE_READONLY:
         # A read-only folder or disk, or a vault opened read-only after damage was found.
         return VaultReadOnly()
+    if primary in (sqlcipher3.SQLITE_IOERR, sqlcipher3.SQLITE_CANTOPEN):
+        return VaultIOError()
     return None
 
 
@@ -63,12 +68,13 @@ def sqlite_errors() -> Iterator[None]:
 
 
 def check_database_file(path: Path, database_salt: bytes) -> None:
-    """Cheap checks before any key is used: the file exists, is whole pages, and is ours."""
+    """Cheap checks before any key is used: the file exists, is whole pages, and is ours.
+    A file that cannot be read for another reason raises its OSError (the disk's fault)."""
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
             header = handle.read(len(database_salt))
-    except OSError:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise VaultDamaged() from None
     if size == 0 or size % PAGE_BYTES or header != database_salt:
         raise VaultDamaged()
@@ -85,13 +91,15 @@ def validate_database(path: Path, key_hex: str, newest_version: int, *,
     """Prove with a read-only connection that `key_hex` opens an intact database (with
     `every_page`, that every page's HMAC checks; without it, the schema and header pages).
 
-    Raises VaultDamaged or VaultTooNew; any companion file SQLite created is removed again.
+    Raises VaultDamaged or VaultTooNew, or what the disk did wrong (`DiskFull`,
+    `VaultReadOnly`, `VaultIOError`: it is not damage); any companion file SQLite created is
+    removed again.
     """
     existed = {suffix for suffix in COMPANION_SUFFIXES if _companion(path, suffix).exists()}
     try:
         conn = _connect(path, "ro")
-    except sqlcipher3.Error:
-        raise VaultDamaged() from None
+    except sqlcipher3.Error as exc:
+        raise _validation_failure(exc) from None
     valid = False
     try:
         _key(conn, key_hex)
@@ -101,12 +109,20 @@ def validate_database(path: Path, key_hex: str, newest_version: int, *,
         if conn.execute("PRAGMA user_version").fetchone()[0] > newest_version:
             raise VaultTooNew()
         valid = True
-    except sqlcipher3.Error:
-        raise VaultDamaged() from None
+    except sqlcipher3.Error as exc:
+        raise _validation_failure(exc) from None
     finally:
         conn.close()
         if not valid:
             _remove_new_companions(path, existed)
+
+
+def _validation_failure(exc: sqlcipher3.Error) -> KnownError:
+    """The disk's own failures as such; anything else while proving the key and the pages
+    (a page or its HMAC did not check, the file is not ours) is damage."""
+    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    known = known_error_for(exc) if primary in DISK_ERROR_CODES else None
+    return known or VaultDamaged()
 
 
 def open_reader(path: Path, key_hex: str) -> Connection:

@@ -3,7 +3,9 @@
 Unlocking never writes before it has proved both the passphrase (AEAD unwrap) and the database
 (read-only connection, every page's HMAC). The order of checks decides the error:
 
-- vault.json missing: VaultNotFound; unreadable or out of bounds: VaultDamaged.
+- vault.json missing: VaultNotFound; malformed or out of bounds: VaultDamaged.
+- the disk is full, read-only or fails (also as SQLite's bare I/O error): DiskFullAtUnlock,
+  VaultReadOnlyAtUnlock or VaultIOErrorAtUnlock (`unlock_errors`), never VaultDamaged.
 - intake.db missing, not whole pages, or its salt differs from the one vault.json was made for
   (a vault.json from another vault): VaultDamaged, decided before any key is derived.
 - AEAD unwrap fails: WrongPassphrase. Edited KDF parameters or salt land here too: they change
@@ -17,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -64,6 +67,7 @@ from intake_app.storage.keyfile import (
 from intake_app.storage.migrations import ensure_component, migrate_core, newest_core_version
 from intake_app.storage.models import CheckReport
 from intake_app.storage.recovery import new_recovery_code, normalize_recovery_code
+from intake_app.storage.unlock_errors import unlock_errors
 
 VAULT_FILE = "vault.json"
 DATABASE_FILE = "intake.db"
@@ -146,28 +150,31 @@ class Vault:
     def unlock(cls, folder: Path, passphrase: str) -> Vault:
         """Open the vault in `folder` with its passphrase."""
         folder = Path(folder)
-        file = _read_vault_file(folder)
-        key = open_slot(file.identity, "passphrase", file.passphrase, normalize_secret(passphrase))
-        if key is None:
-            raise WrongPassphrase()
-        return cls._open(folder, file, key)
+        with unlock_errors(folder):  # a full or read-only disk is not damage
+            file = _read_vault_file(folder)
+            key = open_slot(file.identity, "passphrase", file.passphrase,
+                            normalize_secret(passphrase))
+            if key is None:
+                raise WrongPassphrase()
+            return cls._open(folder, file, key)
 
     @classmethod
     def unlock_with_recovery(cls, folder: Path, recovery_code: str, new_passphrase: str) -> Vault:
         """Open the vault with its recovery code and set `new_passphrase` as its passphrase."""
         folder = Path(folder)
         _check_passphrase(new_passphrase)
-        file = _read_vault_file(folder)
-        code = normalize_recovery_code(recovery_code)
-        if code is None:
-            raise WrongRecoveryCode()
-        key = open_slot(file.identity, "recovery", file.recovery, code.encode("ascii"))
-        if key is None:
-            raise WrongRecoveryCode()
-        validate_database(folder / DATABASE_FILE, key.hex(), newest_core_version())
-        file = _with_new_passphrase(file, new_passphrase, key)
-        atomic_write_bytes(folder / VAULT_FILE, file.to_bytes())
-        return cls._open(folder, file, key)
+        with unlock_errors(folder):  # a full or read-only disk is not damage
+            file = _read_vault_file(folder)
+            code = normalize_recovery_code(recovery_code)
+            if code is None:
+                raise WrongRecoveryCode()
+            key = open_slot(file.identity, "recovery", file.recovery, code.encode("ascii"))
+            if key is None:
+                raise WrongRecoveryCode()
+            validate_database(folder / DATABASE_FILE, key.hex(), newest_core_version())
+            file = _with_new_passphrase(file, new_passphrase, key)
+            atomic_write_bytes(folder / VAULT_FILE, file.to_bytes())
+            return cls._open(folder, file, key)
 
     @classmethod
     def _open(cls, folder: Path, file: VaultFile, key: bytes) -> Vault:
@@ -335,7 +342,8 @@ class Vault:
 
 
 def _check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+    # Counted as stored (NFC): "e" + a combining accent is one character, as it looks.
+    if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
         raise WeakPassphrase(minimum=MIN_PASSPHRASE_LENGTH)
 
 
@@ -347,8 +355,7 @@ def _read_vault_file(folder: Path) -> VaultFile:
         data = (folder / VAULT_FILE).read_bytes()
     except FileNotFoundError:
         raise VaultNotFound() from None
-    except OSError:
-        raise VaultDamaged() from None
+    # Any other OSError is the disk's (or a permission's) fault, not damage: raised as it is.
     file = VaultFile.parse(data)
     check_database_file(folder / DATABASE_FILE, file.identity.database_salt)
     return file

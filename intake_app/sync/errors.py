@@ -217,6 +217,18 @@ class ShareReadOnly(ShareWriteFailed):
     code = "share-read-only"
 
 
+class ShareFull(ShareWriteFailed):
+    """The share or drive has no space left (ENOSPC, EDQUOT): this computer's own disk is
+    not the one that is full, and what was to be written is still kept where it was."""
+
+    code = "share-full"
+    message = N_(
+        "{folder} is full, so Intake could not write there. Nothing was lost: it is kept on "
+        "this computer and written when there is space again. Ask whoever looks after the "
+        "share or drive to free some space."
+    )
+
+
 class ShareTargetNotAFile(ShareWriteFailed):
     """A link, folder or device stands where a file is to be written on the share."""
 

@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from intake_app.errors import DiskFull
 from intake_app.storage import atomic_writer
-from intake_app.sync.errors import ShareReadOnly, ShareTargetNotAFile, ShareWriteFailed
+from intake_app.sync.errors import ShareFull, ShareReadOnly, ShareTargetNotAFile, ShareWriteFailed
 from intake_app.sync.format.receipt import receipt_file_name
 from intake_app.sync.format.spec import signature_path
 
@@ -72,13 +73,15 @@ def share_writer(path: Path) -> Iterator[BinaryIO]:
     """Yield a new binary file that appears at `path` only once it is complete and synced.
 
     On any failure the partial file is removed and nothing is left under `path`'s name.
-    Raises `DiskFull`, `ShareReadOnly`, `ShareTargetNotAFile` or `ShareWriteFailed`; an
+    Raises `ShareFull`, `ShareReadOnly`, `ShareTargetNotAFile` or `ShareWriteFailed`; an
     ordinary file already at `path` is replaced by the rename, never opened.
     """
     try:
         with atomic_writer(path, 0o600, temp_suffix=PARTIAL_SUFFIX,
                            before_rename=_refuse_odd_target) as handle:
             yield handle
+    except DiskFull as exc:  # the share is full, not this computer's disk
+        raise ShareFull(folder=str(path.parent)) from exc
     except OSError as exc:
         if exc.errno == errno.EROFS:
             raise ShareReadOnly(folder=str(path.parent)) from exc

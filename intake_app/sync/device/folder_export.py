@@ -44,8 +44,8 @@ def export_to_folder(
 ) -> FolderExport:
     """Bundle what changed and copy every bundle without a final receipt into `folder`.
 
-    Raises `ShareWriteFailed` or `DiskFull` when the folder cannot take them (a file already
-    copied stays: it is a whole bundle under its real name).
+    Raises `ShareWriteFailed` (`ShareFull` when it is full) when the folder cannot take them
+    (a file already copied stays: it is a whole bundle under its real name).
     """
     try:
         folder.mkdir(exist_ok=True)

@@ -51,8 +51,8 @@ def copy_bundle(
 ) -> Path:
     """Copy one stored bundle into `folder` atomically; return the file's path.
 
-    Raises `ShareWriteFailed` or `DiskFull` (nothing under the real name), and
-    `OutboxCopyDamaged` if the stored copy is incomplete.
+    Raises `ShareWriteFailed` (`ShareFull` when the share is full; nothing under the real
+    name), and `OutboxCopyDamaged` if the stored copy is incomplete.
     """
     if bundle.name is None or bundle.size is None:
         raise ValueError("only stored bundles can be copied")
