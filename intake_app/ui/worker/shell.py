@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
 
 from intake_app import safelog
+from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.services.worker import WorkerService
 from intake_app.ui.application import WINDOW_TITLE, apply_text_size
@@ -61,11 +62,28 @@ class Shell(QMainWindow):
         self.session_watch = SessionWatch(self)
         self.session_watch.session_locked.connect(lambda: self.idle.fire("session"))
         self.resize(QSize(1100, 760))
+        # Quit from every screen: Ctrl+Q (also where the platform knows no Quit key).
+        self.quit_action = QAction(self)
+        self.quit_action.setObjectName("quit")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.quit)
+        self.addAction(self.quit_action)
         register(self)
 
     def retranslate(self) -> None:
         """The title never names a person or an interview."""
         self.setWindowTitle(WINDOW_TITLE)
+        self.quit_action.setText(_("&Quit"))
+        self.quit_action.setToolTip(_("Lock the vault and close Intake (Ctrl+Q)"))
+        self._name_quit_button()
+
+    def _name_quit_button(self) -> None:
+        if self.workspace is None:
+            return
+        button = self.workspace.toolbar.widgetForAction(self.quit_action)
+        if button is not None:
+            button.setAccessibleName(_("Quit"))
 
     # -- which screen ---------------------------------------------------------------------------
 
@@ -121,6 +139,8 @@ class Shell(QMainWindow):
         )
         self.workspace.lock_requested.connect(lambda: self.lock("button"))
         self.workspace.settings_requested.connect(self.open_settings)
+        self.workspace.toolbar.addAction(self.quit_action)
+        self._name_quit_button()
         self._show(self.workspace)
         self.workspace.start(offer_draft=offer_draft)
         self.idle.arm()
@@ -158,6 +178,12 @@ class Shell(QMainWindow):
         if self.service.vault_exists():
             self.show_unlock()
         self.locked.emit(reason)
+
+    def quit(self) -> None:
+        """Lock (saving the draft), then close the window; the application ends with it."""
+        if self.workspace is not None:
+            self.lock("quit")
+        self.close()
 
     def _close_dialogs(self) -> None:
         # Dialogs may show personal data (attachment previews, confirmations naming an alias).
