@@ -50,14 +50,19 @@ class RecordActions(QWidget):
         self.delete_button.setText(_("&Delete…"))
         self.delete_button.setAccessibleName(_("Delete the interview"))
 
-    def _ask(self, text: str, detail: str, yes: str, then: object) -> QMessageBox:
+    def _ask(self, text: str, detail: str, yes: str, keep: str, then: object) -> QMessageBox:
+        """A question whose two buttons say what they do (never "Cancel" beside a "Withdraw
+        consent" that starts with the same word in Finnish)."""
         box = QMessageBox(
             QMessageBox.Icon.Warning, WINDOW_TITLE, text, QMessageBox.StandardButton.NoButton, self
         )
         box.setInformativeText(detail)
         confirm = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("keep")
+        cancel.setAccessibleName(keep)
         box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         confirm.setAccessibleName(yes)
 
@@ -82,6 +87,7 @@ class RecordActions(QWidget):
                 "consent was withdrawn, so that it stops processing too."
             ),
             _("Withdraw consent"),
+            _("Keep the consent"),
             self.withdraw,
         )
 
@@ -114,6 +120,7 @@ class RecordActions(QWidget):
                 "that it was deleted. This cannot be undone."
             ),
             _("Delete"),
+            _("Keep the interview"),
             self.delete,
         )
 

@@ -164,7 +164,9 @@ def test_withdraw_consent_leaves_a_tombstone_without_answers(qtbot, shell) -> No
     editor, record_id = _finished_interview(qtbot, shell)
     box = editor.actions_bar.ask_withdraw()
     assert box.windowTitle() == "Intake"
-    box.button(QMessageBox.StandardButton.Cancel).click()
+    keep = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole]
+    assert [b.text() for b in keep] == ["Keep the consent"]
+    keep[0].click()
     assert shell.service.open_interview(record_id)["status"] == "final"
     box = editor.actions_bar.ask_withdraw()
     destructive = [
