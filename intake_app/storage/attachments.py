@@ -154,7 +154,7 @@ def remove_all_attachments(conn: Connection, record_id: str) -> None:
 
 def open_attachment(db: Database, files: AttachmentFiles, sha256: str) -> AttachmentReader:
     """A forward-only reader over one attachment's content (NotFound if none has it)."""
-    with db.reading() as conn:
+    with db.read_transaction() as conn:
         row = conn.execute(
             "SELECT file, identity, size FROM attachment_file WHERE sha256 = ?", (sha256,)
         ).fetchone()

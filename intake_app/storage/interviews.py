@@ -260,14 +260,14 @@ class InterviewStore:
         delivered: bool | None = None,
     ) -> builtins.list[InterviewSummary]:
         """Saved records (not purged), newest change first, with optional filters."""
-        with self._db.reading() as conn:
+        with self._db.read_transaction() as conn:
             return search.list_interviews(conn, status, modified_since, delivered)
 
     def search(self, query: str, limit: int | None = None) -> builtins.list[InterviewSummary]:
         """Records whose alias or tagged free texts contain every term of `query`, best first
         (at most `limit` of them when given)."""
         self.refresh_search_index()
-        with self._db.reading() as conn:
+        with self._db.read_transaction() as conn:
             return search.search_interviews(conn, query, limit)
 
     def refresh_search_index(self, limit: int | None = None) -> int:

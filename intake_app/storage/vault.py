@@ -87,6 +87,7 @@ class Vault:
         self._db = db
         self._files = AttachmentFiles(folder)
         self._interviews = InterviewStore(db, self._files)
+        db.set_reader(self._open_reader)
         self.pages_checked = True  # every page's HMAC was checked when it was unlocked
         self._checks: set[Connection] = set()
         self._checks_guard = threading.Lock()
@@ -225,10 +226,22 @@ class Vault:
         """The raw SQLCipher connection, for other layers' own tables (use `transaction()`)."""
         return self._db.connection
 
-    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
-        """One SQLite transaction (BEGIN IMMEDIATE ... COMMIT); nested use is a savepoint."""
+    def reading(self) -> contextlib.AbstractContextManager[Connection]:
+        """A read transaction (BEGIN DEFERRED) on a read-only connection of its own: it sees
+        what was committed and never waits for a write transaction (an import's, say)."""
         self._require_unlocked()
-        return self._db.transaction()
+        return self._db.read_transaction()
+
+    def _open_reader(self) -> Connection:
+        if not self._key_hex:
+            raise VaultLocked()
+        return open_reader(self._folder / DATABASE_FILE, self._key_hex)
+
+    def transaction(self, *, wait: bool = True) -> contextlib.AbstractContextManager[Connection]:
+        """One SQLite transaction (BEGIN IMMEDIATE ... COMMIT); nested use is a savepoint.
+        `wait=False`: VaultBusy at once when another thread or process is writing."""
+        self._require_unlocked()
+        return self._db.transaction(wait=wait)
 
     def ensure_schema(self, component: str, migrations: Sequence[str]) -> None:
         """Bring a component's tables up to `len(migrations)`, backing up the database first."""

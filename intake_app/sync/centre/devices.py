@@ -127,14 +127,14 @@ def list_devices(vault: Vault, state: DeviceState | None = None) -> list[Registe
     if state is not None:
         sql += " WHERE state = ?"
         params = (state.value,)
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         rows = conn.execute(sql + " ORDER BY registered DESC, device_id", params).fetchall()
     return [_device(row) for row in rows]
 
 
 def get_device(vault: Vault, device_id: str) -> RegisteredDevice:
     """The device with exactly this id; raises `DeviceNotFound`."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         row = conn.execute(_SELECT + " WHERE device_id = ?",
                            (device_id,)).fetchone()
     if row is None:
@@ -149,7 +149,7 @@ def find_device(vault: Vault, text: str) -> RegisteredDevice:
         return get_device(vault, wanted)
     if len(wanted) < MIN_PREFIX or not all(c in "0123456789abcdef-" for c in wanted):
         raise DeviceNotFound(device=text)
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         rows = conn.execute(_SELECT + " WHERE substr(device_id, 1, ?) = ? LIMIT 2",
                             (len(wanted), wanted)).fetchall()
     if not rows:
@@ -174,7 +174,7 @@ def device_now(conn: Connection, device_id: str) -> KnownDevice | None:
 
 def lookup_by_key_id(vault: Vault, key_id: str) -> KnownDevice | None:
     """`device_for_key` in a transaction of its own."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         return device_for_key(conn, key_id)
 
 

@@ -89,7 +89,7 @@ def import_log(vault: Vault, *, device_id: str | None = None, limit: int | None 
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         return [_entry(row) for row in conn.execute(sql, params).fetchall()]
 
 
@@ -100,7 +100,7 @@ def alerts(vault: Vault, *, include_acknowledged: bool = False) -> list[LogEntry
     sql = _SELECT + " WHERE reason IN (" + marks + ")"
     if not include_acknowledged:
         sql += " AND acknowledged IS NULL"
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         return [_entry(row) for row in conn.execute(sql + " ORDER BY num DESC", reasons)]
 
 

@@ -6,6 +6,7 @@ brought it. A deleted interview shows its tombstone and its revisions' hashes, n
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from intake_app.storage import (
     TRIGRAM,
     AttachmentInfo,
     Vault,
+    VaultBusy,
     fts_phrase,
     like_pattern,
     list_attachments,
@@ -81,7 +83,7 @@ def _interview(row: Sequence[Any]) -> ImportedInterview:
 def list_interviews(vault: Vault, *, include_deleted: bool = True) -> list[ImportedInterview]:
     """Imported interviews, most recently changed first."""
     where = "" if include_deleted else " WHERE r.deleted = 0"
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         rows = conn.execute(_INTERVIEW + where + " ORDER BY r.modified DESC, r.id").fetchall()
     return [_interview(row) for row in rows]
 
@@ -103,14 +105,17 @@ def search_interviews(vault: Vault, query: str) -> list[ImportedInterview]:
             params += [like_pattern(term)] * 2
     sql = (_INTERVIEW + " JOIN centre_record_text AS t ON t.rowid = r.num WHERE r.deleted = 0 "
            "AND " + " AND ".join(clauses) + " ORDER BY r.modified DESC, r.id")
-    with vault.transaction() as conn:
+    # The index catches up first, unless an import is writing: then this searches what is
+    # indexed (the round of imports catches up after it) rather than wait for the import.
+    with contextlib.suppress(VaultBusy), vault.transaction(wait=False) as conn:
         catch_up(conn)
+    with vault.reading() as conn:
         return [_interview(row) for row in conn.execute(sql, params).fetchall()]
 
 
 def get_interview(vault: Vault, record_id: str) -> ImportedInterview:
     """One interview's head; raises `NotFound`."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         row = conn.execute(_INTERVIEW + " WHERE r.id = ?", (record_id,)).fetchone()
     if row is None:
         raise NotFound()
@@ -119,7 +124,7 @@ def get_interview(vault: Vault, record_id: str) -> ImportedInterview:
 
 def history(vault: Vault, record_id: str) -> list[ImportedRevision]:
     """Every revision the centre holds of an interview, oldest first, with its bundle."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         rows = conn.execute(
             "SELECT v.record_id, v.revision, v.sha256, v.device_id, v.seq, v.import_num, "
             "i.file_name, v.imported, v.document IS NOT NULL FROM centre_revision AS v "
@@ -131,7 +136,7 @@ def history(vault: Vault, record_id: str) -> list[ImportedRevision]:
 
 def tombstones(vault: Vault, record_id: str) -> list[ImportedTombstone]:
     """The deletions applied to an interview, oldest first."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         rows = conn.execute(
             "SELECT record_id, revision, reason, device_id, seq, applied FROM centre_tombstone "
             "WHERE record_id = ? ORDER BY revision", (record_id,)).fetchall()
@@ -141,7 +146,7 @@ def tombstones(vault: Vault, record_id: str) -> list[ImportedTombstone]:
 def get_document(vault: Vault, record_id: str, revision: int | None = None
                  ) -> dict[str, Any] | None:
     """A revision's document (the newest by default); None once a tombstone removed it."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         if revision is None:
             row = conn.execute("SELECT document FROM centre_revision WHERE record_id = ? "
                                "ORDER BY revision DESC LIMIT 1", (record_id,)).fetchone()
@@ -160,13 +165,13 @@ def get_document(vault: Vault, record_id: str, revision: int | None = None
 def attachments(vault: Vault, record_id: str) -> list[AttachmentInfo]:
     """The attachments the centre holds for an interview (read them with
     `vault.interviews.open_attachment`)."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         return list_attachments(conn, record_id)
 
 
 def current_documents(vault: Vault) -> list[dict[str, Any]]:
     """The newest document of every interview that still has content (for exports)."""
-    with vault.transaction() as conn:
+    with vault.reading() as conn:
         rows = conn.execute(
             "SELECT v.document FROM centre_record AS r JOIN centre_revision AS v "
             "ON v.record_id = r.id AND v.revision = r.revision "
