@@ -8,12 +8,15 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.errors import InvalidDocument
 from intake_app.i18n import _
 from intake_app.paths import vault_dir
+
+if TYPE_CHECKING:
+    from intake_app.storage import AttachmentReader
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
@@ -197,32 +200,48 @@ def cmd_attachments(args: argparse.Namespace) -> int:
 
 
 def cmd_attachment(args: argparse.Namespace) -> int:
-    import os
-
     from intake_app.errors import NotFound
     from intake_app.storage import Vault
 
     target: Path = args.to
-    if target.exists():
-        print(_("intake-app: {file} exists already; name a new file.", file=str(target)),
-              file=sys.stderr)
+    if not new_target(target):
         return 2
     with Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: "))) as vault:
         if args.sha256 not in {a.sha256 for a in vault.interviews.attachments(args.id)}:
             raise NotFound()
-        reader = vault.interviews.open_attachment(args.sha256)
-        print(_("Writing a clear, unencrypted copy of the attached file to {file}. It is not "
-                "protected by the vault: delete it when you no longer need it.",
-                file=str(target)), file=sys.stderr)
-        # A new file only readable by this user; never over an existing one.
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with reader, os.fdopen(fd, "wb") as out:
-                while piece := reader.read(1024 * 1024):
-                    out.write(piece)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
+        write_clear_copy(vault.interviews.open_attachment(args.sha256), target)
     return 0
+
+
+def new_target(target: Path) -> bool:
+    """Whether `target` names no file yet (said on stderr when it does)."""
+    if target.exists():
+        print(_("intake-app: {file} exists already; name a new file.", file=str(target)),
+              file=sys.stderr)
+        return False
+    return True
+
+
+def write_clear_copy(reader: AttachmentReader, target: Path) -> None:
+    """Decrypt an attachment into a new file readable only by this user (0600), after saying
+    on stderr that the copy is not protected; the file goes again if anything fails."""
+    import os
+
+    print(_("Writing a clear, unencrypted copy of the attached file to {file}. It is not "
+            "protected by the vault: delete it when you no longer need it.",
+            file=str(target)), file=sys.stderr)
+    # A new file only readable by this user; never over an existing one.
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except BaseException:
+        reader.close()
+        raise
+    try:
+        with reader, os.fdopen(fd, "wb") as out:
+            while piece := reader.read(1024 * 1024):
+                out.write(piece)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise

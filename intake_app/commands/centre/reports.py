@@ -1,4 +1,5 @@
-"""`intake-app centre export-csv|stats|log|alerts`: what the centre holds and what happened."""
+"""`intake-app centre export-csv|stats|log|alerts|attachments|attachment`: what the centre holds
+and what happened."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ def register(sub: Any) -> None:
     alerts.add_argument("--ack", type=int, default=None, metavar="N")
     add_json_option(alerts)
     alerts.set_defaults(handler=cmd_alerts)
+
+    attached = sub.add_parser("attachments", help=_("list an interview's attached files"))
+    attached.add_argument("id")
+    add_json_option(attached)
+    attached.set_defaults(handler=cmd_attachments)
+
+    copy = sub.add_parser("attachment", help=_("write a clear copy of an attached file"))
+    copy.add_argument("id")
+    copy.add_argument("sha256")
+    copy.add_argument("--to", metavar="FILE", type=Path, required=True,
+                      help=_("the new file (it must not exist yet)"))
+    copy.set_defaults(handler=cmd_attachment)
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
@@ -111,4 +124,37 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             return 1
         entries = alerts(centre.vault)
     _print_entries(entries, args.json)
+    return 0
+
+
+def cmd_attachments(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from intake_app.sync.centre.records import attachments, get_interview
+
+    with open_centre(args) as centre:
+        get_interview(centre.vault, args.id)  # NotFound for an interview the centre lacks
+        found = attachments(centre.vault, args.id)
+    rows = [dataclasses.asdict(info) for info in found]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(f"{row['sha256']}  {row['size']:>12}  {row['media_type']:<24}  {shown(row['name'])}")
+    print(_("{count} attached files", count=len(rows)), file=sys.stderr)
+    return 0
+
+
+def cmd_attachment(args: argparse.Namespace) -> int:
+    from intake_app.commands.records import new_target, write_clear_copy
+    from intake_app.errors import NotFound
+    from intake_app.sync.centre.records import attachments
+
+    target: Path = args.to
+    if not new_target(target):
+        return 2
+    with open_centre(args) as centre:
+        if args.sha256 not in {a.sha256 for a in attachments(centre.vault, args.id)}:
+            raise NotFound()
+        write_clear_copy(centre.vault.interviews.open_attachment(args.sha256), target)
     return 0
