@@ -238,3 +238,45 @@ class ShareTargetNotAFile(ShareWriteFailed):
         "folder) has that name on the share. Ask your administrator to look at the share. "
         "Nothing was lost."
     )
+
+
+class ShareReadFailed(KnownError):
+    """A file on the share (or a folder chosen by a person) could not be read."""
+
+    code = "share-read-failed"
+    message = N_(
+        "Could not read {file}. Check that the share or drive is connected, then try again. "
+        "Nothing was changed."
+    )
+
+
+class ShareNotAFile(ShareReadFailed):
+    """A link, folder, pipe or device stands where a file is to be read: never followed,
+    never opened to read, never moved."""
+
+    code = "share-not-a-file"
+    message = N_(
+        "Intake did not read {file}: it is not an ordinary file (it is a link, a folder, a "
+        "pipe or a device). It was left where it is. Ask your administrator to look at the "
+        "share. Nothing was changed."
+    )
+
+
+class ShareFileChanged(ShareReadFailed):
+    """The file changed while it was read: it is left where it is and read again later."""
+
+    code = "share-file-changed"
+    message = N_(
+        "{file} changed while Intake read it, so it was left where it is and will be read "
+        "again later. Nothing was changed."
+    )
+
+
+class ShareNotAnswering(ShareReadFailed):
+    """A call on the share took longer than its time limit (a share that stopped answering)."""
+
+    code = "share-not-answering"
+    message = N_(
+        "{folder} did not answer within {seconds} seconds. Check the connection to the share "
+        "or drive, then try again. Nothing was changed."
+    )

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
 from intake_app.errors import KnownError
 from intake_app.storage import AttachmentFiles, Connection, VaultBusy
@@ -46,6 +46,7 @@ from intake_app.sync.format.check import BundleCheck, check_bundle
 from intake_app.sync.format.payload_reader import VerifiedPayload
 from intake_app.sync.format.reader import KnownDevice, SignedBundle, device_refusal
 from intake_app.sync.format.receipt import parse_receipt
+from intake_app.sync.share import ShareFile, open_share_file
 
 BUSY_RETRIES = 5
 CHECK_AGAIN = 3  # times a bundle is checked again when its checked files were lost
@@ -91,7 +92,7 @@ class _Attempt:
     """One import in progress: the source, the verdict so far, the receipt to write."""
 
     centre: Centre
-    source: Path | bytes
+    source: bytes | BinaryIO  # the bytes, or the one handle every check and the hold read
     file_name: str
     held_num: int | None
     waive_far_ahead: bool
@@ -114,20 +115,36 @@ def _retrying(action: Callable[[], _T]) -> _T:
     raise AssertionError("unreachable")
 
 
-def import_bundle(centre: Centre, source: Path | bytes, *, file_name: str | None = None,
-                  held_num: int | None = None, waive_far_ahead: bool = False) -> ImportResult:
-    """Import one bundle file (or its bytes) and write its receipt; never raises for bad input.
+def import_bundle(centre: Centre, source: Path | bytes | ShareFile, *,
+                  file_name: str | None = None, held_num: int | None = None,
+                  waive_far_ahead: bool = False) -> ImportResult:
+    """Import one bundle file (its path, its bytes, or a share file already open) and write
+    its receipt; never raises for bad input.
 
-    `held_num` releases a bundle from quarantine (it is forgotten unless held again);
-    `waive_far_ahead` is the administrator's decision to accept a far-ahead sequence number.
-    Raises `OSError` when the file cannot be read at all, and known errors of the vault.
+    A path is opened by the share's reading rule (`open_share_file`); every check, and the
+    quarantine, read that one handle, never the name again. `held_num` releases a bundle from
+    quarantine (it is forgotten unless held again); `waive_far_ahead` is the administrator's
+    decision to accept a far-ahead sequence number. Raises `ShareNotAFile` (a link, pipe,
+    device...), `ShareNotAnswering`, `ShareFileChanged` (what was read is not what was verified:
+    nothing stored), `OSError` when the file cannot be read at all, and known errors of the
+    vault.
     """
+    if isinstance(source, Path):
+        with open_share_file(source) as handle:
+            return import_bundle(centre, handle, file_name=file_name or source.name,
+                                 held_num=held_num, waive_far_ahead=waive_far_ahead)
     name = file_name if file_name is not None else (
-        source.name if isinstance(source, Path) else "bundle")
-    attempt = _Attempt(centre, source, name, held_num, waive_far_ahead)
+        source.path.name if isinstance(source, ShareFile) else "bundle")
+    attempt = _Attempt(centre, source if isinstance(source, bytes) else cast(BinaryIO, source),
+                       name, held_num, waive_far_ahead)
     lost = 0
     while True:
         verdict = _check(attempt)
+        if isinstance(source, ShareFile) and source.error is not None:
+            # The share stopped answering during the checks: their verdict proves nothing.
+            if verdict.payload is not None:
+                verdict.payload.close()
+            raise source.error
         try:
             result = _decide(attempt, verdict)
         except AttachmentsGone:
@@ -270,12 +287,9 @@ def _duplicate(attempt: _Attempt, conn: Connection, signed: SignedBundle) -> Imp
 
 def _quarantine(attempt: _Attempt, conn: Connection, signed: SignedBundle,
                 reason: Reason) -> ImportResult:
-    try:
-        hold(conn, signed, reason, attempt.file_name, attempt.source)
-    except BundleRefused as refusal:
-        # The file grew on the share after it was checked: what was checked is not what
-        # would be held. No receipt: the bundle the device made may well be fine.
-        return _reject(attempt, conn, None, refusal.reason)
+    # Raises ShareFileChanged (the transaction is rolled back) when the bytes read now are not
+    # those verified: the file is left for a later look, nothing is logged or answered.
+    hold(conn, signed, reason, attempt.file_name, attempt.source)
     attempt.receipt = receipts.refusal_receipt(conn, attempt.centre, signed,
                                                Outcome.QUARANTINED, reason)
     return _log(attempt, conn, Outcome.QUARANTINED, reason, signed)

@@ -2,22 +2,26 @@
 frees them.
 
 The whole bundle file is kept, still encrypted and signed, in chunks in the vault (never as a
-loose copy on disk). Releasing a held bundle runs the complete import on those bytes again, so
-every check is made afresh. The same bundle held twice is stored once.
+loose copy on disk). It is read through the handle the checks read (never by its name again),
+and `payload.age`'s bytes are hashed as they are stored: only the bytes whose hash was verified
+are held (`ShareFileChanged` otherwise, and nothing is held). Releasing a held bundle runs the
+complete import on those bytes again, so every check is made afresh. The same bundle held
+twice is stored once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
 from intake_app.domain.utc_time import utc_now
 from intake_app.storage import Connection, Vault
 from intake_app.sync.centre.errors import HeldBundleNotFound
-from intake_app.sync.errors import BundleRefused, Reason
+from intake_app.sync.errors import Reason, ShareFileChanged
 from intake_app.sync.format.reader import SignedBundle
-from intake_app.sync.format.spec import MAX_BUNDLE_SIZE
 
 CHUNK = 1024 * 1024
 _SELECT = ("SELECT num, device_id, seq, payload_sha256, reason, file_name, size, held "
@@ -44,26 +48,38 @@ def _held(row: Sequence[object]) -> HeldBundle:
                       Reason(str(reason)), str(name), int(str(size)), str(held))
 
 
-def _chunks(source: Path | bytes) -> Iterator[bytes]:
+def _chunks(source: bytes | BinaryIO, signed: SignedBundle, file_name: str) -> Iterator[bytes]:
+    """The bundle's bytes in pieces: hold what was hashed. From a handle, exactly the bytes
+    the checks saw (its size at opening), `payload.age`'s span hashed again on the way."""
     if isinstance(source, bytes):
-        for start in range(0, len(source), CHUNK):
-            yield source[start : start + CHUNK]
-        return
-    with open(source, "rb") as handle:
-        read = 0
-        while chunk := handle.read(CHUNK):
-            read += len(chunk)
-            if read > MAX_BUNDLE_SIZE:
-                # The file grew on the share after it was checked.
-                raise BundleRefused(Reason.TOO_LARGE)
-            yield chunk
+        handle: BinaryIO = io.BytesIO(source)
+    else:
+        handle = source
+    size = handle.seek(0, io.SEEK_END)
+    handle.seek(0)
+    start, length = signed.payload_span or (0, -1)
+    digest = hashlib.sha256()
+    position = 0
+    while position < size:
+        chunk = handle.read(min(CHUNK, size - position))
+        if not chunk:
+            break  # shorter than when it was checked
+        low, high = max(start, position), min(start + length, position + len(chunk))
+        if high > low:
+            digest.update(chunk[low - position : high - position])
+        position += len(chunk)
+        yield chunk
+    if position != size or length < 0 or digest.hexdigest() != signed.payload_sha256:
+        raise ShareFileChanged(file=file_name)
 
 
 def hold(conn: Connection, signed: SignedBundle, reason: Reason, file_name: str,
-         source: Path | bytes) -> int:
+         source: bytes | BinaryIO) -> int:
     """Keep a bundle in quarantine (inside the caller's transaction); returns its number.
 
-    A bundle already held keeps its copy and takes the new reason.
+    `source` is the bundle's bytes or the handle its checks read. A bundle already held keeps
+    its copy and takes the new reason. Raises `ShareFileChanged` (nothing held) when the
+    bytes read are not those verified.
     """
     row = conn.execute(
         "SELECT num FROM centre_held WHERE device_id = ? AND seq = ? AND payload_sha256 = ?",
@@ -84,7 +100,7 @@ def hold(conn: Connection, signed: SignedBundle, reason: Reason, file_name: str,
 
 
 def _store(conn: Connection, signed: SignedBundle, reason: Reason, file_name: str,
-           source: Path | bytes) -> int:
+           source: bytes | BinaryIO) -> int:
     num = int(conn.execute(
         "INSERT INTO centre_held (device_id, seq, payload_sha256, reason, file_name, size, held) "
         "VALUES (?, ?, ?, ?, ?, 0, ?)",
@@ -92,7 +108,7 @@ def _store(conn: Connection, signed: SignedBundle, reason: Reason, file_name: st
          utc_now()),
     ).lastrowid)
     size = 0
-    for index, chunk in enumerate(_chunks(source)):
+    for index, chunk in enumerate(_chunks(source, signed, file_name)):
         conn.execute("INSERT INTO centre_held_chunk (held, seq, data) VALUES (?, ?, ?)",
                      (num, index, chunk))
         size += len(chunk)

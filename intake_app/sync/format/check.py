@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from pyrage import x25519
 
@@ -21,6 +20,7 @@ from intake_app.sync.format.payload_reader import (
     open_payload,
 )
 from intake_app.sync.format.reader import (
+    BundleSource,
     DeviceLookup,
     SignedBundle,
     VerifiedRefusal,
@@ -44,7 +44,7 @@ class BundleCheck:
 
 
 def check_bundle(
-    source: Path | bytes,
+    source: BundleSource,
     *,
     lookup: DeviceLookup,
     identities: Sequence[x25519.Identity],

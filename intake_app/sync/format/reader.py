@@ -74,6 +74,9 @@ class SignedBundle:
     key_id: str
     comment: BundleComment
     payload_sha256: str
+    # Where `payload.age`'s bytes lie in the file that was checked (offset, length): what the
+    # quarantine hashes again while it holds the file, so it keeps exactly the verified bytes.
+    payload_span: tuple[int, int] | None = None
 
     @property
     def device_id(self) -> str:
@@ -103,8 +106,10 @@ class DevicePending(VerifiedRefusal):
 class BundleContainer:
     """A bundle file whose container passed check 1; holds it open for the next checks."""
 
-    def __init__(self, handle: BinaryIO, payload: ZipEntry, signature: bytes) -> None:
+    def __init__(self, handle: BinaryIO, payload: ZipEntry, signature: bytes, *,
+                 owned: bool = True) -> None:
         self._handle = handle
+        self._owned = owned  # a handle the caller passed in stays open for the caller
         self.payload = payload
         self.signature = signature
 
@@ -113,7 +118,8 @@ class BundleContainer:
         return EntryStream(self._handle, self.payload, check_crc=check_crc)
 
     def close(self) -> None:
-        self._handle.close()
+        if self._owned:
+            self._handle.close()
 
     def __enter__(self) -> BundleContainer:
         return self
@@ -123,10 +129,21 @@ class BundleContainer:
         self.close()
 
 
-def _open_source(source: Path | bytes, max_size: int) -> tuple[BinaryIO, int]:
+BundleSource = Path | bytes | BinaryIO
+"""A bundle file: a path, its bytes, or a handle already open (left open, read at positions
+of its own: every check reads it again through that one handle)."""
+
+
+def _open_source(source: BundleSource, max_size: int) -> tuple[BinaryIO, int]:
     if isinstance(source, bytes):
         handle: BinaryIO = io.BytesIO(source)
         size = len(source)
+    elif not isinstance(source, Path):
+        size = source.seek(0, io.SEEK_END)  # an opened share file: the size it was opened at
+        source.seek(0)
+        if size > max_size:
+            raise BundleRefused(Reason.TOO_LARGE)
+        return source, size
     else:
         # Unbuffered: each check reads the file again rather than trusting an earlier buffer,
         # which is what lets check 4 notice a file changed on the share after check 2.
@@ -161,12 +178,13 @@ def _container_entries(handle: BinaryIO, size: int) -> list[ZipEntry]:
 _HASH_PIECE = 1 << 20  # bytes of payload.age hashed at a time
 
 
-def open_container(source: Path | bytes, *, max_size: int = MAX_BUNDLE_SIZE) -> BundleContainer:
+def open_container(source: BundleSource, *, max_size: int = MAX_BUNDLE_SIZE) -> BundleContainer:
     """Check 1: size cap, exactly the allowed entries in order, stored, within limits.
 
     Raises `BundleRefused` (`too-large`, `not-a-bundle`, `bad-container`).
     """
     handle, size = _open_source(source, max_size)
+    owned = isinstance(source, Path | bytes)
     try:
         entries = _container_entries(handle, size)
         try:
@@ -174,9 +192,10 @@ def open_container(source: Path | bytes, *, max_size: int = MAX_BUNDLE_SIZE) -> 
         except ZipProblem as exc:
             raise BundleRefused(Reason.BAD_CONTAINER, str(exc)) from None
     except BaseException:
-        handle.close()
+        if owned:
+            handle.close()
         raise
-    return BundleContainer(handle, entries[0], signature)
+    return BundleContainer(handle, entries[0], signature, owned=owned)
 
 
 def _parse_signature(data: bytes) -> minisign.Signature:
@@ -233,7 +252,8 @@ def verify_signature(container: BundleContainer, lookup: DeviceLookup) -> Signed
         raise BundleRefused(Reason.BAD_TRUSTED_COMMENT) from None
     if comment.device_id != device.device_id:
         raise BundleRefused(Reason.BAD_TRUSTED_COMMENT, "comment names another device")
-    signed = SignedBundle(device, signer, comment, stream.digest.hexdigest())
+    span = (container.payload.data_offset, container.payload.compressed_size)
+    signed = SignedBundle(device, signer, comment, stream.digest.hexdigest(), span)
     refusal = device_refusal(device, comment.seq)
     if refusal is Reason.DEVICE_PENDING:
         raise DevicePending(signed)
