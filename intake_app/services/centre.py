@@ -34,6 +34,7 @@ from intake_app.sync.centre.search import refresh_search_index
 from intake_app.sync.centre.sequence import Gap, gaps
 from intake_app.sync.centre.setup import CentreSetup, init_centre
 from intake_app.sync.centre.vault import Centre, centre_dir
+from intake_app.sync.errors import ShareFileChanged, ShareNotAFile
 
 _T = TypeVar("_T")
 
@@ -200,7 +201,9 @@ class CentreService:
     def import_files(self, paths: Sequence[Path], progress: ScanReport | None = None
                      ) -> Future[list[ImportResult]]:
         """Import bundle files the administrator chose (a USB stick); an unreadable one (the
-        stick was pulled out) is left out of the results: nothing of it was imported."""
+        stick was pulled out), a link, pipe or device (never followed nor waited on) and a file
+        that changed while it was read are left out of the results: nothing of them was
+        imported."""
         chosen = list(paths)
         report = progress or (lambda _progress: None)
 
@@ -210,7 +213,7 @@ class CentreService:
                 report(ScanProgress(index, len(chosen), path.name, None))
                 try:
                     result = import_bundle(centre, path, file_name=path.name)
-                except OSError:
+                except (OSError, ShareNotAFile, ShareFileChanged):
                     continue
                 results.append(result)
                 report(ScanProgress(index + 1, len(chosen), None, result))

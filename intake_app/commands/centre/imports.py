@@ -43,6 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.importer import import_bundle
     from intake_app.sync.centre.inbox import scan_inbox
     from intake_app.sync.centre.search import refresh_search_index
+    from intake_app.sync.errors import ShareReadFailed
 
     if not args.files and not args.inbox:
         raise SystemExit(_("Name bundle files to import, or use --inbox."))
@@ -55,6 +56,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             except OSError:
                 unreadable = True
                 print(_("Could not read {file}.", file=shown(path.name)), file=sys.stderr)
+            except ShareReadFailed as error:  # a pipe or a link; changed while read; stuck
+                unreadable = True
+                print(error.translated(), file=sys.stderr)
         if args.inbox:
             results += scan_inbox(centre)
         if results:

@@ -23,11 +23,13 @@ from intake_app.sync.centre.errors import (
     LastSeqNegative,
     RetireBelowImported,
 )
+from intake_app.sync.errors import EnrolmentInvalid
 from intake_app.sync.format import keys
-from intake_app.sync.format.enrolment import EnrolmentRequest, read_enrolment
+from intake_app.sync.format.enrolment import MAX_REQUEST_SIZE, EnrolmentRequest, parse_enrolment
 from intake_app.sync.format.reader import DeviceState, KnownDevice
+from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE
 from intake_app.sync.format.strict_json import UUID_RE
-from intake_app.sync.share import enrol_folder
+from intake_app.sync.share import enrol_folder, read_signed_share_file, share_files
 
 MIN_PREFIX = 4
 _SELECT = ("SELECT device_id, key_id, public_key, device_name, worker, requested, state, "
@@ -78,12 +80,23 @@ def _device(row: Sequence[object]) -> RegisteredDevice:
 
 
 def enrolment_files(share: Path) -> list[Path]:
-    """The request files waiting in `<share>/enrol/` (names starting with a dot are ignored)."""
-    folder = enrol_folder(share)
-    if not folder.is_dir():
-        return []
-    return sorted(path for path in folder.glob("*.json")
-                  if not path.name.startswith(".") and path.is_file())
+    """The request files waiting in `<share>/enrol/`, by the share's reading rules: no
+    dot-names, links or special files (those logged once), nothing when `enrol/` is a link."""
+    return [entry.path for entry in share_files(share, enrol_folder(share), suffix=".json")]
+
+
+def read_request_file(path: Path) -> EnrolmentRequest:
+    """Read `<device_id>.json` and its `.minisig` by the share's reading rules, verified;
+    raises `EnrolmentInvalid`, `ShareNotAFile` (a link, pipe or device: never followed, never
+    waited on) or `ShareNotAnswering`."""
+    try:
+        data, signature = read_signed_share_file(path, MAX_REQUEST_SIZE, MAX_SIGNATURE_SIZE)
+    except OSError as exc:
+        raise EnrolmentInvalid() from exc
+    request = parse_enrolment(data, signature)
+    if path.name != request.file_name:
+        raise EnrolmentInvalid()
+    return request
 
 
 def register_request(vault: Vault, request: EnrolmentRequest) -> RegisteredDevice:
@@ -114,7 +127,8 @@ def read_requests(vault: Vault, paths: Sequence[Path]) -> list[RequestRead]:
     results: list[RequestRead] = []
     for path in paths:
         try:
-            results.append(RequestRead(path, register_request(vault, read_enrolment(path)), None))
+            results.append(RequestRead(path, register_request(vault, read_request_file(path)),
+                                       None))
         except KnownError as error:
             results.append(RequestRead(path, None, error))
     return results

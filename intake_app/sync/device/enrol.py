@@ -28,12 +28,12 @@ from intake_app.sync.device.identity import (
     read_profile,
     store_profile,
 )
-from intake_app.sync.errors import ProfileInvalid, ShareWriteFailed
+from intake_app.sync.errors import ProfileInvalid, ShareNotAFile, ShareWriteFailed
 from intake_app.sync.format.enrolment import EnrolmentRequest, sign_enrolment
 from intake_app.sync.format.keys import fingerprint
 from intake_app.sync.format.profile import MAX_PROFILE_SIZE, CentreProfile, parse_profile
 from intake_app.sync.format.strict_json import format_timestamp, parse_timestamp
-from intake_app.sync.share import enrol_folder, write_signed_file
+from intake_app.sync.share import enrol_folder, read_share_file, write_signed_file
 
 MAX_NAME = 100
 
@@ -48,11 +48,12 @@ class ProfileFile:
 
 
 def read_profile_file(path: Path) -> ProfileFile:
-    """Read and strictly check a `centre-profile.json`; raises `ProfileInvalid`."""
+    """Read and strictly check a `centre-profile.json` (from the share, a USB stick, any
+    folder) by the share's reading rules; raises `ProfileInvalid` (also for a link, pipe or
+    device) or `ShareNotAnswering`."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_PROFILE_SIZE + 1)
-    except OSError as exc:
+        data = read_share_file(path, MAX_PROFILE_SIZE)
+    except (OSError, ShareNotAFile) as exc:
         raise ProfileInvalid() from exc
     return ProfileFile(parse_profile(data), fingerprint(data), data)
 

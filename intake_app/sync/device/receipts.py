@@ -12,10 +12,15 @@ A receipt whose bytes equal the copy kept for its bundle (a held bundle's, read 
 round) was applied already and is passed over. The centre replaces a receipt by renaming the
 new `.minisig` into place and then the new receipt, so a pair read in between does not verify:
 a pair whose signature fails is read once more, after a pause, before it counts as bad.
+
+Receipts are read by the share's reading rules (`sync.share`): never through a link (a file or
+a folder level below the share), never a pipe or device (those are left alone and logged
+once, as if no receipt were there), each read with a time limit.
 """
 
 from __future__ import annotations
 
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,14 +43,20 @@ from intake_app.sync.device.outbox import (
     carried_items,
 )
 from intake_app.sync.device.refusals import RefusalEffect, clear_delivered, note_refusal
-from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejected
+from intake_app.sync.errors import (
+    Outcome,
+    Reason,
+    ReceiptProblem,
+    ReceiptRejected,
+    ShareNotAFile,
+)
 from intake_app.sync.format.receipt import (
     MAX_RECEIPT_SIZE,
     Receipt,
     verify_receipt,
 )
 from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, signature_path
-from intake_app.sync.share import receipt_path
+from intake_app.sync.share import look_at, note_left_alone, read_share_file, receipt_path
 
 _DELIVERING = (Outcome.ACCEPTED, Outcome.DUPLICATE)
 # Long enough for the centre's second rename, even on a slow share; paid only when a
@@ -84,39 +95,49 @@ def collect_receipts(vault: Vault, device: Device, share: Path, now: str, *,
     results: list[ReceiptResult] = []
     for bundle in outbox.bundles(WAITING):
         path = receipt_path(share, device.device_id, bundle.seq)
-        if not path.is_file():
+        info = look_at(path)
+        if info is None:
             continue
-        result = take_receipt(vault, device, bundle, path, now, pause=pause)
+        if not stat.S_ISREG(info.st_mode):
+            note_left_alone(path, "not a file")
+            continue
+        try:
+            result = take_receipt(vault, device, bundle, path, now, pause=pause, root=share)
+        except ShareNotAFile:
+            continue  # a link or a pipe where the receipt or its signature should be: logged
         if result is not None:
             results.append(result)
     return results
 
 
 def take_receipt(vault: Vault, device: Device, bundle: OutboxBundle, path: Path, now: str, *,
-                 pause: Callable[[], None] = _pause) -> ReceiptResult | None:
+                 pause: Callable[[], None] = _pause, root: Path | None = None
+                 ) -> ReceiptResult | None:
     """Verify the receipt at `path` against `bundle` and apply it; nothing changes if it fails.
 
-    None: the receipt is byte for byte the one already applied for this bundle.
+    None: the receipt is byte for byte the one already applied for this bundle. `root`: the
+    share, whose folder levels down to `path` must not be links. Raises `ShareNotAFile` and
+    `ShareNotAnswering` from the share's reading rules.
     """
     kept = _kept_receipt(vault, bundle.seq)
     try:
-        return _take(vault, device, bundle, path, now, kept)
+        return _take(vault, device, bundle, path, now, kept, root)
     except ReceiptRejected as problem:
         if problem.problem is not ReceiptProblem.BAD_SIGNATURE:
             return ReceiptResult(bundle.seq, problem=problem)
     pause()  # perhaps read between the centre's two renames: once more
     try:
-        return _take(vault, device, bundle, path, now, kept)
+        return _take(vault, device, bundle, path, now, kept, root)
     except ReceiptRejected as problem:
         return ReceiptResult(bundle.seq, problem=problem)
 
 
 def _take(vault: Vault, device: Device, bundle: OutboxBundle, path: Path, now: str,
-          kept: bytes | None) -> ReceiptResult | None:
-    data = _read_receipt(path)
+          kept: bytes | None, root: Path | None) -> ReceiptResult | None:
+    data = _read_receipt(path, root)
     if kept is not None and data == kept:
         return None
-    signature = _read_signature(path)
+    signature = _read_signature(path, root)
     sent = Outbox(vault).sent_bundle(device.device_id, bundle.seq)
     receipt = verify_receipt(data, signature, profile=device.profile, bundle=sent)
     return apply_receipt(vault, bundle.seq, receipt, data, signature, now)
@@ -205,10 +226,9 @@ def _settled(items: list[CarriedItem], receipt: Receipt) -> dict[str, int | None
     return settled
 
 
-def _read_receipt(path: Path) -> bytes:
+def _read_receipt(path: Path, root: Path | None) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_RECEIPT_SIZE + 1)
+        data = read_share_file(path, MAX_RECEIPT_SIZE, root=root)
     except OSError as exc:
         raise ReceiptRejected(ReceiptProblem.UNREADABLE, "file unreadable") from exc
     if len(data) > MAX_RECEIPT_SIZE:
@@ -216,9 +236,8 @@ def _read_receipt(path: Path) -> bytes:
     return data
 
 
-def _read_signature(path: Path) -> bytes:
+def _read_signature(path: Path, root: Path | None) -> bytes:
     try:
-        with open(signature_path(path), "rb") as handle:
-            return handle.read(MAX_SIGNATURE_SIZE + 1)
+        return read_share_file(signature_path(path), MAX_SIGNATURE_SIZE, root=root)
     except OSError as exc:
         raise ReceiptRejected(ReceiptProblem.UNREADABLE, "file unreadable") from exc

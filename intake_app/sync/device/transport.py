@@ -10,6 +10,7 @@ without the outbox (tests and benchmarks stand in for a laptop with it).
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from intake_app.sync.format.bundle_file import APP_NAME, BundleContents, Written
 from intake_app.sync.format.profile import CentreProfile
 from intake_app.sync.format.spec import MAX_BUNDLE_SIZE, bundle_name
 from intake_app.sync.format.writer import write_bundle_to
-from intake_app.sync.share import inbox_folder, share_writer
+from intake_app.sync.share import inbox_folder, look_at, share_writer
 
 BytesProgress = Callable[[int, int], None]
 """Called after each piece is written: (bytes written so far, bundle size)."""
@@ -101,13 +102,15 @@ def write_bundle(
 
 
 def same_file_there(bundle: OutboxBundle, folder: Path) -> bool:
-    """Whether `folder` already holds this bundle under its name with the right size."""
+    """Whether `folder` already holds this bundle under its name with the right size, as an
+    ordinary file (a link there is not the bundle). Raises `ShareNotAnswering`."""
     if bundle.name is None:
         return False
     try:
-        return (folder / bundle.name).stat().st_size == bundle.size
+        info = look_at(folder / bundle.name)
     except OSError:
         return False
+    return info is not None and stat.S_ISREG(info.st_mode) and info.st_size == bundle.size
 
 
 def file_sha256(path: Path) -> str:
