@@ -122,7 +122,7 @@ class SettingsDialog(QDialog):
         """Set every text in the current language."""
         self.setWindowTitle(_("Settings"))
         self.language_label.setText(_("&Language:"))
-        self.idle_label.setText(_("&Lock after this many idle minutes:"))
+        self.idle_label.setText(_("Lock &after this many idle minutes:"))
         self.idle.setAccessibleName(_("Lock after this many idle minutes"))
         self.idle.setSuffix("")
         self.size_label.setText(_("&Text size:"))
