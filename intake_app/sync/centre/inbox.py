@@ -80,15 +80,18 @@ def inbox_files(share: Path) -> list[Path]:
     return [entry.path for entry in inbox_entries(share)]
 
 
-def complete_files(share: Path, looks: Looks, *, wait: bool = True,
-                   sleep: Callable[[float], None] = time.sleep) -> list[ShareEntry]:
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def complete_files(share: Path, looks: Looks, *, wait: bool = True) -> list[ShareEntry]:
     """The inbox's files that are complete by the 5-second rule, judged with what `looks`
     remembers; with `wait`, files not yet judged are looked at again once they can be."""
     entries = inbox_entries(share)
     looks.keep_only({entry.path for entry in entries})
     ready = [entry for entry in entries if looks.complete(entry)]
     if wait and len(ready) < len(entries):
-        sleep(looks.wait_for(entries))
+        _sleep(looks.wait_for(entries))
         entries = inbox_entries(share)
         looks.keep_only({entry.path for entry in entries})
         ready = [entry for entry in entries if looks.complete(entry)]
