@@ -205,7 +205,7 @@ def test_the_bytes_held_are_the_bytes_verified_when_the_name_is_swapped(
     laptop = Laptop()
     path = _pending_bundle(centre, laptop)
     verified = path.read_bytes()
-    real_hold = getattr(importer, "hold")  # noqa: B009 - patched below
+    real_hold: Callable[..., int] = getattr(importer, "hold")  # noqa: B009 - patched below
 
     def swap_then_hold(*args: Any) -> int:
         junk = path.with_name(".junk")
@@ -226,7 +226,7 @@ def test_a_file_changed_in_place_before_it_is_held_is_not_held(
     laptop = Laptop()
     path = _pending_bundle(centre, laptop)
     verified = path.read_bytes()
-    real_hold = getattr(importer, "hold")  # noqa: B009 - patched below
+    real_hold: Callable[..., int] = getattr(importer, "hold")  # noqa: B009 - patched below
 
     def change_then_hold(*args: Any) -> int:
         with path.open("r+b") as writer:  # the same file, through another handle
