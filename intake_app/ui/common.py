@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QSizePolicy, QWidget
 
 # Room at each end of a wrapped label's lines (px): some glyphs' ink reaches past their advance,
@@ -96,3 +96,30 @@ def code_label(parent: QWidget, scale: float) -> QLabel:
     label.setStyleSheet("padding: 12px; border: 2px dashed palette(mid);")
     label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     return label
+
+
+# Room for the title bar and frame a window manager adds around a window (logical px).
+WINDOW_FRAME = QSize(16, 40)
+
+
+def usable_area(window: QWidget, available: QRect | None = None) -> QSize:
+    """The room for a window's contents on its screen (or in `available`): the screen's
+    available geometry less the title bar and frame."""
+    if available is None:
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(16777215, 16777215)
+        available = screen.availableGeometry()
+    return QSize(
+        max(available.width() - WINDOW_FRAME.width(), 1),
+        max(available.height() - WINDOW_FRAME.height(), 1),
+    )
+
+
+def fit_to_screen(window: QWidget, preferred: QSize, available: QRect | None = None) -> QSize:
+    """Resize `window` to `preferred`, but never beyond its screen (a 1366×768 laptop at 125 %
+    has room for about 1090×570); returns the size given."""
+    size = preferred.boundedTo(usable_area(window, available))
+    size = size.expandedTo(window.minimumSize())
+    window.resize(size)
+    return size

@@ -43,7 +43,7 @@ from intake_app.ui.admin.referral import ReferralPrinter
 from intake_app.ui.admin.setup_page import SetupPage
 from intake_app.ui.admin.unlock_page import UnlockPage
 from intake_app.ui.application import WINDOW_TITLE
-from intake_app.ui.common import wrap_text
+from intake_app.ui.common import fit_to_screen, wrap_text
 from intake_app.ui.idle_lock import IdleLock
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.tasks import when_done
@@ -82,7 +82,7 @@ class AdminWindow(QMainWindow):
         # The centre vault holds every imported interview: lock it when nobody is at the desk.
         self.idle = IdleLock(idle_seconds, self)
         self.idle.lock_now.connect(lambda _reason: self.lock())
-        self.resize(QSize(1200, 800))
+        fit_to_screen(self, QSize(1200, 800))
         register(self)
 
     def _build_workspace(self) -> None:

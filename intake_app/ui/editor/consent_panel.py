@@ -7,7 +7,7 @@ and in the worker's.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _, current_language
 from intake_app.i18n.qt import layout_direction, register
-from intake_app.ui.common import wrap_text
+from intake_app.ui.common import fit_to_screen, wrap_text
 
 CONSENT_TEXT_SCALE = 1.8
 
@@ -110,7 +110,7 @@ class ConsentPanel(QDialog):
         layout.addWidget(self.worker_draft_line)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.resize(900, 600)
+        fit_to_screen(self, QSize(900, 600))
         register(self)
 
     def retranslate(self) -> None:

@@ -21,7 +21,7 @@ from intake_app.i18n import _
 from intake_app.i18n.qt import register
 from intake_app.services.enrolment import Enrolment, enrolment
 from intake_app.services.worker import WorkerService
-from intake_app.ui.common import MessageLine, code_label, wrap_text
+from intake_app.ui.common import MessageLine, code_label, fit_to_screen, wrap_text
 from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.centre_profile_step import CentreProfileStep
 
@@ -59,7 +59,7 @@ class EnrolDialog(QDialog):
         self.setWindowTitle(_("Reception centre"))
 
     def _fit(self) -> None:
-        self.resize(self.size().expandedTo(self.sizeHint()))
+        fit_to_screen(self, self.size().expandedTo(self.sizeHint()))
 
 
 class CentreSection(QWidget):

@@ -81,10 +81,6 @@ class EnrolmentRequestPage(QWidget):
         content.addWidget(self.centre)
         content.addWidget(self.key_caption)
         content.addLayout(key_row)
-        content.addLayout(write_rows)
-        content.addWidget(self.busy)
-        content.addWidget(self.status)
-        content.addWidget(self.error)
         content.addStretch(1)
         finish_row = QHBoxLayout()
         finish_row.addStretch(1)
@@ -92,6 +88,12 @@ class EnrolmentRequestPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolling(body, self), 1)
+        # The actions and what they did stay in sight below the texts, which scroll on a small
+        # screen: the USB button was hidden below a scroll bar.
+        layout.addLayout(write_rows)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
         layout.addLayout(finish_row)
         self._enable()
         register(self)

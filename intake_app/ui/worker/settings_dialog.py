@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.i18n import N_, _, set_language
 from intake_app.i18n.qt import register
-from intake_app.ui.common import wrap_text
+from intake_app.ui.common import fit_to_screen, wrap_text
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, TEXT_SIZES, Preferences
 from intake_app.ui.scroll_page import scrolling
@@ -117,6 +117,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         register(self)
+        fit_to_screen(self, self.sizeHint())  # its texts are set now
 
     def retranslate(self) -> None:
         """Set every text in the current language."""

@@ -19,6 +19,7 @@ from intake_app.i18n.qt import register
 from intake_app.services.worker import WorkerService
 from intake_app.ui.application import WINDOW_TITLE, apply_text_size
 from intake_app.ui.clipboard_guard import ClipboardGuard
+from intake_app.ui.common import fit_to_screen
 from intake_app.ui.idle_lock import IdleLock
 from intake_app.ui.preferences import Preferences
 from intake_app.ui.session_watch import SessionWatch
@@ -61,7 +62,7 @@ class Shell(QMainWindow):
         self.idle.lock_now.connect(self.lock)
         self.session_watch = SessionWatch(self)
         self.session_watch.session_locked.connect(lambda: self.idle.fire("session"))
-        self.resize(QSize(1100, 760))
+        fit_to_screen(self, QSize(1100, 760))  # never taller than a small laptop screen
         # Quit from every screen: Ctrl+Q (also where the platform knows no Quit key).
         self.quit_action = QAction(self)
         self.quit_action.setObjectName("quit")
