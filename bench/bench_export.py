@@ -1,215 +1,156 @@
-"""Export benchmark: the full device path against the bare cryptographic pipeline, same run.
+"""Export benchmark: the laptop's whole export against the bare pipeline on the same bytes.
 
-Data: 1,000 interviews of about 4 KB and 50 MB of attachments in a real vault, enrolled with a
-centre profile of two age recipients (primary and backup).
+Data sets (`bundle_kit`): (a) 1,000 interviews + 50 MiB of attachments, (b) one interview
+with a single 200 MiB recording; `--quick`: ten times smaller.
 
-- device path: `export_changes` (collect, plan, payload ZIP, age, signature, the bundle file
-  in the vault's outbox folder) and the copy to `<share>/inbox/<device>/` (partial, fsync,
-  rename), in a fresh child process per run so its peak memory (ru_maxrss) is its own;
-- bare pipeline: SHA-256, `pyrage.encrypt` and a prehashed minisign signature of the same
-  plaintext bytes (the documents and attachments), held in memory;
-- vault floor (for context): reading the attachments back out of the vault (SQLCipher), which
-  any export from an encrypted vault must do and the bare pipeline does not.
+- ours: `export_changes` on a fresh copy of the enrolled laptop vault (collect the changes,
+  plan, payload ZIP streamed from the attachment files, age to the centre's recipients,
+  prehashed minisign signature, the bundle file in the outbox with fsync and rename, the
+  outbox rows);
+- bare: on the same vault's rows, prepared untimed (record documents as canonical JSON, each
+  attachment's file name and identity): read each attachment file and decrypt it
+  (`pyrage.decrypt` with its identity), SHA-256 (checked against its row), the payload ZIP
+  (records deflated at level 1, attachments stored, as ours), `pyrage.encrypt` to the centre's
+  recipients, minisign prehashed sign, and the bundle file written, fsynced and renamed;
+  everything in memory.
 
-Prints the times, the ratio bare/device (target >= 0.5) and the child's peak memory.
-Run: `python bench/bench_export.py [--interviews N] [--attachment-mb M] [--runs R]`.
+Each case runs in a fresh child process, interleaved (bare, ours, bare, ours, ...); the best
+of `--runs` is kept. Printed: times, the ratio bare/ours (target >= 0.5), and each case's peak
+RSS over the timed part (VmHWM), which must not grow with the attachments' size.
+
+Run: `.venv/bin/python bench/bench_export.py [--quick] [--runs 5] [--profile]`.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
 import os
-import resource
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import bundle_kit as kit
 
-import minisign  # noqa: E402
-import pyrage  # noqa: E402
-
-from intake_app.storage import KdfParams, Vault  # noqa: E402
-from intake_app.sync.centre.setup import write_profile  # noqa: E402
-from intake_app.sync.device.enrol import accept_profile, read_profile_file  # noqa: E402
-from intake_app.sync.device.schema import ensure_device_schema  # noqa: E402
-from intake_app.sync.format import keys  # noqa: E402
-from intake_app.sync.format.profile import CentreProfile  # noqa: E402
-
-PASSPHRASE = "benchmark passphrase 2026"
-ATTACHMENT_BYTES = 1_000_000
+from intake_app.storage import Vault
 
 
-def _document(index: int) -> dict[str, Any]:
-    story = ("Worked long days in a restaurant kitchen without a contract or pay. " * 50)[:3500]
-    return {
-        "format": "intake-interview", "version": 1, "id": str(uuid.uuid4()), "revision": 0,
-        "form": "intake-fi", "form_version": "2026.1",
-        "created": "2026-11-28T16:02:11Z", "modified": "2026-11-28T16:05:00Z",
-        "status": "final",
-        "answers": {"consent_interview": "yes", "alias": f"Person {index}",
-                    "account": {"text": story, "lang": "en"}, "setting": "street"},
-    }
-
-
-def build(folder: Path, interviews: int, attachment_mb: int) -> tuple[bytes, list[Any]]:
-    """Make the enrolled vault and return the plaintext bytes and the centre's recipients."""
-    share = folder / "share"
-    share.mkdir(parents=True)
-    centre = keys.CentreKeys.generate(with_backup=True)
-    profile = CentreProfile(str(uuid.uuid4()), "Bench centre", tuple(centre.recipients()),
-                            centre.receipt_key_text(), str(share))
-    write_profile(folder / "centre-profile.json", profile)
-    vault, _code = Vault.create(folder / "vault", PASSPHRASE, kdf=KdfParams.MINIMUM)
-    ensure_device_schema(vault)
-    accept_profile(vault, read_profile_file(folder / "centre-profile.json"),
-                   device_name="Bench laptop", worker="B-1")
-    plain = bytearray()
-    store = vault.interviews
-    documents = [_document(i) for i in range(interviews)]
-    store.save_revisions(documents)
-    for document in documents:
-        plain += json.dumps(store.get(document["id"]), sort_keys=True,
-                            separators=(",", ":"), ensure_ascii=False).encode()
-    count = attachment_mb * 1_000_000 // ATTACHMENT_BYTES
-    for index in range(count):
-        data = os.urandom(ATTACHMENT_BYTES)
-        store.add_attachment(documents[index]["id"], io.BytesIO(data), "image/jpeg", "p.jpg")
-        plain += data
-    vault.lock()
-    return bytes(plain), [keys.parse_recipient(r) for r in profile.age_recipients]
-
-
-def bare_pipeline(plain: bytes, recipients: list[Any], signer: minisign.SecretKey) -> float:
-    started = time.perf_counter()
-    hashlib.sha256(plain).hexdigest()
-    encrypted = pyrage.encrypt(plain, recipients)
-    signer.sign(io.BytesIO(encrypted), prehash=True, trusted_comment="bench")
-    return time.perf_counter() - started
-
-
-def vault_floor(folder: Path) -> float:
-    """Read every attachment back out of the vault, 256 KiB at a time."""
-    vault = Vault.unlock(folder / "vault", PASSPHRASE)
-    try:
-        started = time.perf_counter()
-        for summary in vault.interviews.list():
-            for info in vault.interviews.attachments(summary.id):
-                with vault.interviews.open_attachment(info.sha256) as reader:
-                    while reader.read(256 * 1024):
-                        pass
-        return time.perf_counter() - started
-    finally:
-        vault.lock()
-
-
-def child(folder: Path) -> None:
-    """One device-path run in this fresh process; prints JSON."""
+def ours(folder: Path) -> dict[str, Any]:
     from intake_app.sync.device.export import export_changes
     from intake_app.sync.device.identity import load_device
-    from intake_app.sync.device.outbox import Outbox
-    from intake_app.sync.device.transport import copy_bundle, prepare_inbox
 
-    vault = Vault.unlock(folder / "vault", PASSPHRASE)
-    device = load_device(vault)
-    before = _reset_peak()  # unlocking (Argon2id) has its own, earlier peak
-    started = time.perf_counter()
-    result = export_changes(vault, device=device)
-    exported = time.perf_counter()
-    inbox = prepare_inbox(folder / "share", device.device_id)
-    size = 0
-    for bundle in Outbox(vault).bundles():
-        size += copy_bundle(vault, bundle, inbox).stat().st_size
-    copied = time.perf_counter()
-    peak = _peak()
-    vault.lock()
-    print(json.dumps({"export": exported - started, "copy": copied - exported,
-                      "bundles": len(result.bundles), "bytes": size,
-                      "rss_before_kib": before, "rss_peak_kib": peak}))
-
-
-def _status_kib(field: str) -> int | None:
+    vault = Vault.unlock(folder / "device", kit.PASSPHRASE)
     try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+        device = load_device(vault)
+        with kit.Peak() as peak:
+            result = export_changes(vault, device=device)
+        size = sum(bundle.size or 0 for bundle in result.bundles)
+    finally:
+        vault.lock()
+    return peak.report(bundles=len(result.bundles), bytes=size)
 
 
-def _reset_peak() -> int:
-    """Reset the peak-RSS mark (Linux) and return the current RSS in KiB."""
+def bare(folder: Path) -> dict[str, Any]:
+    import pyrage
+    from pyrage import x25519
+
+    from intake_app.storage.attachments import file_rows
+    from intake_app.sync.device.identity import load_device
+    from intake_app.sync.format.keys import parse_recipient
+    from intake_app.sync.format.strict_json import dumps_canonical
+
+    vault = Vault.unlock(folder / "device", kit.PASSPHRASE)
     try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")
-    except OSError:
-        pass
-    return _status_kib("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        device = load_device(vault)
+        store = vault.interviews
+        ids = [summary.id for summary in store.list()]
+        records = [(f"records/{i}.json", dumps_canonical(doc)) for i, (doc, _head)
+                   in store.heads(ids).items()]
+        with vault.reading() as conn:
+            rows = file_rows(conn)
+    finally:
+        vault.lock()
+    recipients = [parse_recipient(text) for text in device.profile.age_recipients]
+    files = folder / "device" / "attachments"
+    target = folder / "bare.ibundle"
+    with kit.Peak() as peak:
+        buffer = io.BytesIO()
+        manifest = {"records": [{"path": p, "sha256": hashlib.sha256(d).hexdigest()}
+                                for p, d in records],
+                    "attachments": [{"sha256": sha256, "size": size}
+                                    for _f, _i, sha256, size in rows]}
+        with zipfile.ZipFile(buffer, "w") as inner:
+            inner.writestr("manifest.json", json.dumps(manifest).encode(),
+                           zipfile.ZIP_DEFLATED, 1)
+            for path, data in records:
+                inner.writestr(path, data, zipfile.ZIP_DEFLATED, 1)
+            for name, identity, sha256, _size in rows:
+                plain = pyrage.decrypt((files / name).read_bytes(),
+                                       [x25519.Identity.from_str(identity)])
+                if hashlib.sha256(plain).hexdigest() != sha256:
+                    raise SystemExit("attachment damaged")
+                inner.writestr(f"attachments/{sha256}", plain)
+                del plain
+        encrypted = pyrage.encrypt(buffer.getvalue(), recipients)
+        del buffer
+        signature = device.secret_key.sign(encrypted, prehash=True, trusted_comment="bench")
+        partial = target.with_name(".bare.partial")
+        with partial.open("wb") as handle:
+            with zipfile.ZipFile(handle, "w") as outer:
+                outer.writestr("payload.age", encrypted)
+                outer.writestr("payload.age.minisig", bytes(signature) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+        fd = os.open(folder, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+    size = target.stat().st_size
+    target.unlink()
+    return peak.report(bundles=1, bytes=size)
 
 
-def _peak() -> int:
-    """Peak RSS in KiB since `_reset_peak` (Linux), else since the process started."""
-    return _status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def profiled(folder: Path) -> dict[str, Any]:
+    """`ours` under cProfile (every thread): the functions taking the most time."""
+    with kit.Profiled() as profile:
+        report = ours(folder)
+    return {**report, "profile": profile.text}
 
 
-def device_run(template: Path, scratch: Path) -> dict[str, Any]:
-    """Copy the prepared vault and run the device path on the copy in a child process."""
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    shutil.copytree(template, scratch)
-    output = subprocess.run([sys.executable, __file__, "--child", str(scratch)],
-                            capture_output=True, check=True, timeout=1800)
-    result: dict[str, Any] = json.loads(output.stdout)
-    return result
+CASES = {"bare": bare, "ours": ours, "profile": profiled}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--interviews", type=int, default=1000)
-    parser.add_argument("--attachment-mb", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    parser = kit.common_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one export of each data set (cProfile)")
     args = parser.parse_args()
-    if args.child is not None:
-        child(args.child)
+    if args.child:
+        kit.child_main(CASES, *args.child)
         return
-    with tempfile.TemporaryDirectory(prefix="intake-bench-") as temp:
-        template = Path(temp) / "template"
-        plain, recipients = build(template, args.interviews, args.attachment_mb)
-        signer = keys.generate_signing_key().secret_key
-        bare, device, floors = [], [], []
-        for run in range(args.runs):
-            scratch = Path(temp) / f"run{run}"
-            bare.append(bare_pipeline(plain, recipients, signer))
-            device.append(device_run(template, scratch))
-            floors.append(vault_floor(scratch))
-            shutil.rmtree(scratch)
-        floor = min(floors)
-    best = min(device, key=lambda r: r["export"] + r["copy"])
-    total = best["export"] + best["copy"]
-    print(f"data: {args.interviews} interviews, {len(plain) / 1e6:.1f} MB plaintext, "
-          f"{best['bundles']} bundle(s) of {best['bytes'] / 1e6:.1f} MB in all")
-    print(f"bare pipeline (sha256 + age + minisign), best of {args.runs}: {min(bare):.3f} s")
-    print(f"device path, best of {args.runs}: {total:.3f} s "
-          f"(export into outbox {best['export']:.3f} s, copy to inbox {best['copy']:.3f} s)")
-    print(f"ratio bare/device: {min(bare) / total:.2f} (target >= 0.5)")
-    print(f"vault floor (read the attachments out of SQLCipher), best of {args.runs}: "
-          f"{floor:.3f} s; ratio (bare + floor)/device: {(min(bare) + floor) / total:.2f}")
-    print(f"peak memory during the device run: {best['rss_peak_kib'] / 1024:.0f} MiB RSS "
-          f"(RSS before the export {best['rss_before_kib'] / 1024:.0f} MiB, "
-          f"growth {(best['rss_peak_kib'] - best['rss_before_kib']) / 1024:.0f} MiB)")
+    lines = []
+    with kit.work_folder("export") as work:
+        scratch = work / "scratch"
+        for data in kit.data_sets(args.quick):
+            template = kit.build_pair(work / f"set-{data.key}", data)
+
+            def fresh(template: Path = template.folder) -> None:
+                kit.copy_tree(template / "device", scratch / "device")
+
+            plan = [("bare", template.folder, None), ("ours", scratch, fresh)]
+            results = kit.run_cases(__file__, plan, args.runs)
+            if args.profile:
+                report = kit.run_child(__file__, "profile", scratch, fresh)
+                print(f"-- profile of the export {data.label()}, {report['seconds']:.3f} s\n"
+                      f"{report['profile']}")
+            mib = data.attachment_bytes / kit.MiB
+            lines.append(kit.ratio_line(f"export {data.label()}", results["bare"],
+                                        results["ours"], mib))
+            for path in (template.folder, scratch):
+                shutil.rmtree(path, ignore_errors=True)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -1,219 +1,162 @@
-"""The centre's whole import against the bare cryptographic pipeline, in the same run.
+"""Import benchmark: the centre's whole import against the bare pipeline on the same bundles.
 
-    python bench/bench_import.py [--interviews 1000] [--attachment-mb 50] [--repeat 3]
+Data sets (`bundle_kit`): (a) 1,000 interviews + 50 MiB of attachments, (b) one interview
+with a single 200 MiB recording; `--quick`: ten times smaller. The bundles are made once by
+the laptop's own export.
 
-Ours: `import_bundle` for every bundle of one export, into a real centre vault (SQLCipher),
-with all seven checks: container, signature, sequence, decryption, payload, contents (each
-record validated against its form by the domain layer), and the one transaction that stores
-records, attachments, the log row and the receipt, then the receipt written to the share.
-Each repeat starts from a fresh copy of the same empty centre (copying and unlocking are not
-timed). Bare: minisign verify + age decrypt + SHA-256 of the same bytes, in memory.
-The ratio is bare time / our time (target >= 0.5).
+- ours: `import_bundle` for every bundle into a fresh copy of the empty centre (copying and
+  unlocking untimed): the seven checks (container, signature, sequence, the payload decrypted
+  as a stream, the ZIP walked and each record validated against its form), the attachments
+  encrypted into the centre's attachment files, one transaction storing the records, the
+  attachment rows, the log row and the receipt, then the receipt written to the share;
+- bare: read `payload.age` and its signature, minisign verify (prehashed), `pyrage.decrypt`,
+  SHA-256 of every payload entry, each attachment written encrypted (`pyrage.encrypt` to a
+  fresh X25519 identity, temporary file, fsync, rename, folder fsync), and one SQLCipher
+  transaction (the vault's pragmas) inserting the record and attachment rows; in memory.
 
-A second baseline adds the least any import must also do, storing the same bytes in a fresh
-SQLCipher vault in one transaction: documents as rows, their texts in a trigram FTS5 index,
-attachments as 1 MiB chunks. Its ratio shows our own overhead over that floor.
+Each case runs in a fresh child process, interleaved (bare, ours, bare, ours, ...); the best
+of `--runs` is kept. Printed: times, the ratio bare/ours (target >= 0.5), and each case's peak
+RSS over the timed part (VmHWM), which must not grow with the attachments' size.
+
+Run: `.venv/bin/python bench/bench_import.py [--quick] [--runs 5] [--profile]`.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
 import os
-import random
+import secrets
 import shutil
-import sys
-import tempfile
-import time
-import uuid
-from datetime import UTC, datetime
+import zipfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bundle_kit as kit
+import minisign
+import pyrage
+from pyrage import x25519
 
-import pyrage  # noqa: E402
-
-from intake_app.domain.form_loader import load_form_text  # noqa: E402
-from intake_app.domain.registry import FormRegistry  # noqa: E402
-from intake_app.storage import KdfParams, Vault  # noqa: E402
-from intake_app.sync.centre.devices import approve, register_request  # noqa: E402
-from intake_app.sync.centre.forms import registry_validator  # noqa: E402
-from intake_app.sync.centre.importer import import_bundle  # noqa: E402
-from intake_app.sync.centre.search import refresh_search_index  # noqa: E402
-from intake_app.sync.centre.setup import init_centre  # noqa: E402
-from intake_app.sync.centre.vault import Centre  # noqa: E402
-from intake_app.sync.device.plan import plan_bundles  # noqa: E402
-from intake_app.sync.device.transport import write_bundle  # noqa: E402
-from intake_app.sync.errors import Outcome  # noqa: E402
-from intake_app.sync.format import keys  # noqa: E402
-from intake_app.sync.format.bundle_file import AttachmentSource, WrittenBundle  # noqa: E402
-from intake_app.sync.format.enrolment import EnrolmentRequest  # noqa: E402
-from intake_app.sync.format.strict_json import dumps_canonical  # noqa: E402
-
-MiB = 1024 * 1024
-PASSPHRASE = "bench passphrase 2026"
-WORDS = ["työ", "passi", "palkka", "asunto", "velka", "pomo", "matka", "lupa", "work",
-         "passport", "salary", "flat", "debt", "boss", "travel", "permit", "money", "help"]
-FORM = {
-    "format": "intake-form", "format_version": 1, "id": "intake-fi", "version": "2026.1",
-    "languages": ["en"], "default_language": "en", "translation_status": {"en": "source"},
-    "title::en": "Bench interview",
-    "choices": {"yes_no": [{"name": "yes", "label::en": "Yes"}, {"name": "no", "label::en": "No"}]},
-    "questions": [{"type": "group", "name": "main", "label::en": "Interview", "children": [
-        {"type": "select_one", "name": "consent_interview", "required": True,
-         "choices": "yes_no", "label::en": "Consent"},
-        {"type": "text", "name": "alias", "label::en": "Alias"},
-        {"type": "long_text", "name": "account", "label::en": "Account"},
-    ]}],
-}
+_TABLES = (
+    "CREATE TABLE record (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, document TEXT NOT NULL)",
+    "CREATE TABLE attachment_file (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+    "file TEXT NOT NULL, identity TEXT NOT NULL)",
+)
 
 
-def make_interviews(count: int, rng: random.Random) -> list[dict[str, Any]]:
-    """Interviews of about 4 KB of canonical JSON each."""
-    return [{
-        "format": "intake-interview", "version": 1, "id": str(uuid.uuid4()), "revision": 1,
-        "form": "intake-fi", "form_version": "2026.1", "created": "2026-11-28T16:02:11Z",
-        "modified": "2026-11-28T16:05:00Z", "status": "final",
-        "answers": {"consent_interview": "yes", "alias": f"A{rng.randrange(1000)}",
-                    "account": {"text": " ".join(rng.choice(WORDS) for _ in range(520)),
-                                "lang": "fi"}},
-    } for _ in range(count)]
+def _bundles(folder: Path) -> list[Path]:
+    return [Path(p) for p in json.loads((folder / "bundles.json").read_text())]
 
 
-def make_attachments(documents: list[dict[str, Any]], total_mb: int
-                     ) -> tuple[list[AttachmentSource], list[bytes]]:
-    """`total_mb` of random bytes in 2 MiB photos attached to the first interviews."""
-    sources, blobs = [], []
-    for index in range(total_mb // 2):
-        blob = os.urandom(2 * MiB)
-        blobs.append(blob)
-        sources.append(AttachmentSource(hashlib.sha256(blob).hexdigest(),
-                                        documents[index]["id"], len(blob), "image/jpeg",
-                                        lambda blob=blob: io.BytesIO(blob)))
-    return sources, blobs
+def ours(folder: Path) -> dict[str, Any]:
+    from intake_app.sync.centre.importer import import_bundle
+    from intake_app.sync.centre.vault import Centre
+    from intake_app.sync.errors import Outcome
 
-
-def validator() -> Any:
-    return registry_validator(FormRegistry([load_form_text(json.dumps(FORM), "bench.json")]))
-
-
-def prepare(folder: Path, interviews: int, attachment_mb: int
-            ) -> tuple[list[WrittenBundle], list[dict[str, Any]], list[bytes], Any]:
-    """An empty centre with one approved laptop, and that laptop's export of the data set."""
-    init_centre(folder / "centre-data", name="Bench centre", share=str(folder / "share"),
-                passphrase=PASSPHRASE, kdf=KdfParams.MINIMUM)
-    device_key = keys.generate_signing_key()
-    device_id = str(uuid.uuid4())
-    with Centre.open(folder / "centre-data", PASSPHRASE, validator=validator) as centre:
-        request = EnrolmentRequest.make(device_id=device_id, device_name="Bench laptop",
-                                        worker="W-1", public_key=device_key.public_key,
-                                        created=datetime.now(UTC))
-        device = register_request(centre.vault, request)
-        approve(centre.vault, device_id, device.fingerprint)
-        profile = centre.profile
-    documents = make_interviews(interviews, random.Random(7))
-    attachments, blobs = make_attachments(documents, attachment_mb)
-    out = folder / "out"
-    out.mkdir()
-    plans = plan_bundles(documents, attachments, recipients=len(profile.age_recipients))
-    written = [write_bundle(out, profile=profile, device_id=device_id,
-                            device_key=device_key.secret_key, seq=seq, created=datetime.now(UTC),
-                            contents=contents)
-               for seq, contents in enumerate(plans, start=1)]
-    return written, documents, blobs, device_key
-
-
-def timed_import(folder: Path, run: int, bundles: list[WrittenBundle]) -> tuple[float, float]:
-    """Import the export into a fresh copy of the empty centre; returns the seconds taken by
-    the imports and by the search index's catch-up after them (not part of an import)."""
-    copy = folder / f"run-{run}"
-    shutil.copytree(folder / "centre-data", copy)
-    with Centre.open(copy, PASSPHRASE, validator=validator) as centre:
-        start = time.perf_counter()
-        for bundle in bundles:
-            result = import_bundle(centre, bundle.path)
+    share = folder / "share"
+    share.mkdir(exist_ok=True)
+    with Centre.open(folder / "centre-data", kit.PASSPHRASE, share=share,
+                     validator=kit.validator) as centre, kit.Peak() as peak:
+        for path in _bundles(folder):
+            result = import_bundle(centre, path)
             if result.outcome is not Outcome.ACCEPTED:
                 raise SystemExit(f"bundle not accepted: {result.reason}")
-        elapsed = time.perf_counter() - start
-        refresh_search_index(centre.vault)
-        indexing = time.perf_counter() - start - elapsed
-    shutil.rmtree(copy)
-    return elapsed, indexing
+    return peak.report()
 
 
-def bare(encrypted: bytes, signature: Any, public_key: Any, identity: Any) -> float:
-    start = time.perf_counter()
-    public_key.verify(encrypted, signature)
-    plaintext = pyrage.decrypt(encrypted, [identity])
-    hashlib.sha256(plaintext).hexdigest()
-    return time.perf_counter() - start
+def bare(folder: Path) -> dict[str, Any]:
+    from intake_app.sync.centre.vault import Centre
+
+    with Centre.open(folder / "centre-data", kit.PASSPHRASE, validator=kit.validator) as centre:
+        identities = [x25519.Identity.from_str(str(i)) for i in centre.identities]
+    public_key = minisign.PublicKey.from_base64((folder.parent / "device.pub").read_text())
+    files = folder / "attachments"
+    files.mkdir(mode=0o700)
+    conn = kit.bare_database(folder / "bare.db", _TABLES)
+    with kit.Peak() as peak:
+        for path in _bundles(folder):
+            with zipfile.ZipFile(path) as outer:
+                encrypted = outer.read("payload.age")
+                signature = minisign.Signature.from_bytes(outer.read("payload.age.minisig"))
+            public_key.verify(encrypted, signature)
+            plain = pyrage.decrypt(encrypted, identities)
+            del encrypted
+            records, attachments = [], []
+            with zipfile.ZipFile(io.BytesIO(plain)) as inner:
+                for info in inner.infolist():
+                    data = inner.read(info)
+                    digest = hashlib.sha256(data).hexdigest()
+                    if info.filename.startswith("attachments/"):
+                        attachments.append(_write_file(files, data, digest))
+                    elif info.filename.startswith("records/"):
+                        records.append((info.filename[8:-5], digest, data.decode()))
+            del plain
+            directory = os.open(files, os.O_RDONLY)
+            os.fsync(directory)
+            os.close(directory)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT INTO record VALUES (?, ?, ?)", records)
+            conn.executemany("INSERT INTO attachment_file VALUES (?, ?, ?, ?)", attachments)
+            conn.execute("COMMIT")
+    conn.close()
+    return peak.report()
 
 
-def bare_store(folder: Path, run: int, documents: list[dict[str, Any]],
-               blobs: list[bytes]) -> float:
-    """The floor of storing: the same documents, texts and attachments into SQLCipher."""
-    vault, _code = Vault.create(folder / f"bare-{run}", PASSPHRASE, kdf=KdfParams.MINIMUM)
-    conn = vault.connection
-    conn.execute("CREATE TABLE doc (id TEXT PRIMARY KEY, body TEXT)")
-    conn.execute("CREATE TABLE chunk (n INTEGER PRIMARY KEY, data BLOB)")
-    conn.execute("CREATE VIRTUAL TABLE words USING fts5 (texts, tokenize = 'trigram')")
-    start = time.perf_counter()
-    with vault.transaction() as conn:
-        for document in documents:
-            conn.execute("INSERT INTO doc VALUES (?, ?)",
-                         (document["id"], dumps_canonical(document).decode()))
-            conn.execute("INSERT INTO words (texts) VALUES (?)",
-                         (document["answers"]["account"]["text"],))
-        for blob in blobs:
-            for offset in range(0, len(blob), MiB):
-                conn.execute("INSERT INTO chunk (data) VALUES (?)", (blob[offset : offset + MiB],))
-    elapsed = time.perf_counter() - start
-    vault.lock()
-    return elapsed
+def _write_file(files: Path, data: bytes, digest: str) -> tuple[str, int, str, str]:
+    identity = x25519.Identity.generate()
+    name = secrets.token_hex(16) + ".age"
+    partial = files / f".{name}.partial"
+    with partial.open("wb") as handle:
+        handle.write(pyrage.encrypt(data, [identity.to_public()]))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, files / name)
+    return digest, len(data), name, str(identity)
+
+
+def profiled(folder: Path) -> dict[str, Any]:
+    """`ours` under cProfile (every thread): the functions taking the most time."""
+    with kit.Profiled() as profile:
+        report = ours(folder)
+    return {**report, "profile": profile.text}
+
+
+CASES = {"bare": bare, "ours": ours, "profile": profiled}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--interviews", type=int, default=1000)
-    parser.add_argument("--attachment-mb", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = kit.common_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one import of each data set (cProfile)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        bundles, documents, blobs, device_key = prepare(folder, args.interviews,
-                                                        args.attachment_mb)
-        plain = b"".join([*(dumps_canonical(d) for d in documents), *blobs])
-        identity = keys.generate_identity()
-        encrypted = pyrage.encrypt(plain, [identity.to_public()])
-        signature = device_key.secret_key.sign(encrypted, prehash=True, trusted_comment="bench")
-        ours: list[float] = []
-        indexing: list[float] = []
-        bares: list[float] = []
-        floors: list[float] = []
-        for run in range(args.repeat):  # alternate, so that a noisy machine slows all alike
-            elapsed, index = timed_import(folder, run, bundles)
-            ours.append(elapsed)
-            indexing.append(index)
-            crypto = bare(encrypted, signature, device_key.public_key, identity)
-            bares.append(crypto)
-            floors.append(crypto + bare_store(folder, run, documents, blobs))
-        size = sum(bundle.size for bundle in bundles)
-    best, best_bare, best_floor = min(ours), min(bares), min(floors)
-    mb = len(plain) / MiB
-    print(f"{args.interviews} interviews + {args.attachment_mb} MiB attachments = {mb:.1f} MiB "
-          f"of plaintext; {len(bundles)} bundle(s), {size / MiB:.1f} MiB; best of {args.repeat}")
-    print(f"{'import (checks 1-7 + receipt)':34} {best:8.3f} s  ({mb / best:.1f} MiB/s)")
-    print(f"{'bare crypto pipeline':34} {best_bare:8.3f} s  ratio {best_bare / best:.2f} "
-          "(target >= 0.50)")
-    print(f"{'bare crypto + bare SQLCipher store':34} {best_floor:8.3f} s  ratio "
-          f"{best_floor / best:.2f}")
-    print(f"{'search index catch-up afterwards':34} {min(indexing):8.3f} s  (trigram FTS5; "
-          "the floor above indexes inside its transaction)")
-    print("ratio = baseline / ours; bare crypto = minisign verify + age decrypt + SHA-256")
+    if args.child:
+        kit.child_main(CASES, *args.child)
+        return
+    lines = []
+    with kit.work_folder("import") as work:
+        for data in kit.data_sets(args.quick):
+            pair = kit.build_pair(work / f"set-{data.key}", data)
+            bundles = kit.export_bundles(pair.device)
+            (pair.folder / "bundles.json").write_text(json.dumps([str(p) for p in bundles]))
+            scratch = pair.folder / "scratch"
+
+            def fresh(pair: kit.Pair = pair, scratch: Path = scratch) -> None:
+                shutil.rmtree(scratch, ignore_errors=True)
+                kit.copy_tree(pair.centre_data, scratch / "centre-data")
+                shutil.copy(pair.folder / "bundles.json", scratch / "bundles.json")
+
+            plan = [("bare", scratch, fresh), ("ours", scratch, fresh)]
+            results = kit.run_cases(__file__, plan, args.runs)
+            if args.profile:
+                report = kit.run_child(__file__, "profile", scratch, fresh)
+                print(f"-- profile of the import {data.label()}, {report['seconds']:.3f} s\n"
+                      f"{report['profile']}")
+            mib = data.attachment_bytes / kit.MiB
+            lines.append(kit.ratio_line(f"import {data.label()}", results["bare"],
+                                        results["ours"], mib))
+            shutil.rmtree(pair.folder, ignore_errors=True)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
