@@ -648,3 +648,32 @@ def look_at(path: Path, *, timeout: float | None = None) -> os.stat_result | Non
         return timed(lambda: os.lstat(path), folder=Path(path).parent, timeout=timeout)
     except FileNotFoundError:
         return None
+
+
+def _make_levels(root: Path, folder: Path) -> None:
+    reached = Path(root)
+    for part in _levels(root, folder):
+        reached = reached / part
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(reached, 0o770)
+        info = os.lstat(reached)
+        if not stat.S_ISDIR(info.st_mode):
+            raise _Refused(reached, _kind(info.st_mode))
+
+
+def share_folder(root: Path, folder: Path, *, timeout: float | None = None) -> Path:
+    """Make `folder` (below the share's `root`) where it is missing, one level at a time, and
+    refuse a level that is a link or not a folder, so that a write into it lands on the share.
+
+    Returns `folder`. Raises `ShareTargetNotAFile` (logged once), `ShareNotAnswering`, or
+    `ShareWriteFailed` when a level cannot be made.
+    """
+    try:
+        timed(lambda: _make_levels(Path(root), Path(folder)), folder=Path(folder),
+              timeout=timeout)
+    except _Refused as refused:
+        note_left_alone(refused.path, refused.kind)
+        raise ShareTargetNotAFile(file=refused.path.name) from None
+    except OSError as exc:
+        raise ShareWriteFailed(folder=str(folder)) from exc
+    return Path(folder)

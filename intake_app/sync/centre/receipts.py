@@ -16,7 +16,6 @@ failed the signature check must not be able to replace a real receipt on the sha
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import minisign
@@ -28,7 +27,7 @@ from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format.reader import SignedBundle
 from intake_app.sync.format.receipt import Receipt, ReceiptRecord, sign_receipt
-from intake_app.sync.share import receipt_path, write_signed_file
+from intake_app.sync.share import receipt_path, share_folder, write_signed_file
 
 SignedReceipt = tuple[bytes, bytes]
 """The receipt file's bytes and its `.minisig` file's bytes."""
@@ -113,6 +112,5 @@ def write_receipt(share: Path, receipt: Receipt, secret_key: minisign.SecretKey)
 def _write_pair(share: Path, device_id: str, seq: int, receipt: SignedReceipt) -> Path:
     data, signature = receipt
     path = receipt_path(share, device_id, seq)
-    with contextlib.suppress(OSError):  # reported by the write below, as a known error
-        path.parent.mkdir(parents=True, exist_ok=True)
+    share_folder(share, path.parent)  # never into a folder planted as a link
     return write_signed_file(path, data, signature)

@@ -33,7 +33,12 @@ from intake_app.sync.format.enrolment import EnrolmentRequest, sign_enrolment
 from intake_app.sync.format.keys import fingerprint
 from intake_app.sync.format.profile import MAX_PROFILE_SIZE, CentreProfile, parse_profile
 from intake_app.sync.format.strict_json import format_timestamp, parse_timestamp
-from intake_app.sync.share import enrol_folder, read_share_file, write_signed_file
+from intake_app.sync.share import (
+    enrol_folder,
+    read_share_file,
+    share_folder,
+    write_signed_file,
+)
 
 MAX_NAME = 100
 
@@ -133,11 +138,12 @@ def write_request_to(device: Device, request: EnrolmentRequest, folder: Path | N
         share = Path(device.profile.share)
         if not share.is_dir():
             raise ShareUnreachable(folder=str(share))
-        folder = enrol_folder(share)
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise ShareWriteFailed(folder=str(folder)) from exc
+        folder = share_folder(share, enrol_folder(share))  # never into a planted link
+    else:
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise ShareWriteFailed(folder=str(folder)) from exc
     return write_enrolment(folder, request, device.secret_key)
 
 

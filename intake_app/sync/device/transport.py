@@ -20,27 +20,23 @@ import minisign
 from intake_app.storage import Vault
 from intake_app.sync.device.errors import OutboxCopyDamaged, ShareUnreachable
 from intake_app.sync.device.outbox import Outbox, OutboxBundle
-from intake_app.sync.errors import ShareWriteFailed
 from intake_app.sync.format.bundle_file import APP_NAME, BundleContents, WrittenBundle
 from intake_app.sync.format.profile import CentreProfile
 from intake_app.sync.format.spec import MAX_BUNDLE_SIZE, bundle_name
 from intake_app.sync.format.writer import write_bundle_to
-from intake_app.sync.share import inbox_folder, look_at, share_writer
+from intake_app.sync.share import inbox_folder, look_at, share_folder, share_writer
 
 BytesProgress = Callable[[int, int], None]
 """Called after each piece is written: (bytes written so far, bundle size)."""
 
 
 def prepare_inbox(share: Path, device_id: str) -> Path:
-    """The inbox folder, made if missing; raises `ShareUnreachable` or `ShareWriteFailed`."""
+    """The inbox folder, made if missing; raises `ShareUnreachable` or `ShareWriteFailed`
+    (`ShareTargetNotAFile` when a level of it is a link)."""
     if not share.is_dir():
         raise ShareUnreachable(folder=str(share))
-    folder = inbox_folder(share, device_id)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ShareWriteFailed(folder=str(folder)) from exc
-    return folder
+    # A level planted as a link (toward this laptop's own files, say) is refused.
+    return share_folder(share, inbox_folder(share, device_id))
 
 
 def copy_bundle(

@@ -121,3 +121,15 @@ def test_a_receipt_that_is_a_link_is_not_read(tmp_path: Path) -> None:
     os.replace(receipt, kept)
     receipt.symlink_to(kept)  # a valid receipt, but reached through a link
     assert _within(LIMIT, watcher.check_once).state is SyncState.WAITING
+
+
+def test_an_inbox_folder_planted_as_a_link_is_not_written_into(tmp_path: Path) -> None:
+    vault, centre, identity = enrolled(tmp_path)
+    save_interview(vault)
+    (centre.share / "inbox").mkdir(exist_ok=True)
+    (centre.share / "inbox" / identity.device_id).symlink_to(tmp_path / "vault")
+    status = _within(LIMIT, lambda: ShareWatcher(vault, clock=Clock()).check_once())
+    assert status.problem is not None and status.problem.code == "share-target-not-a-file"
+    written = [p.name for p in (tmp_path / "vault").iterdir()
+               if p.name.endswith((".ibundle", ".partial"))]
+    assert written == []  # the bundle went nowhere near the vault's folder
