@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import LOCALTZ
+from babel.dates import LOCALTZ, format_skeleton
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
@@ -65,6 +65,17 @@ def format_date(value: dt.date, style: str = "medium", *, in_lang: str | None = 
     """A calendar date ("28.11.2026" in Finnish); `style` is short, medium, long or full."""
     locale = _locale(in_lang)
     return _native_digits(babel_format_date(value, style, locale=locale), locale)
+
+
+def format_partial_date(parts: tuple[int, ...], *, in_lang: str | None = None) -> str:
+    """A date that may lack its day or month: (1994,) "1994", (1994, 5) "touko 1994" in Finnish,
+    a whole date as `format_date` (medium) writes it."""
+    if len(parts) >= 3:
+        return format_date(dt.date(parts[0], parts[1], parts[2]), in_lang=in_lang)
+    locale = _locale(in_lang)
+    skeleton = "yMMM" if len(parts) == 2 else "y"
+    day = dt.date(parts[0], parts[1] if len(parts) == 2 else 1, 1)
+    return _native_digits(format_skeleton(skeleton, day, locale=locale), locale)
 
 
 def format_datetime(

@@ -9,6 +9,7 @@ results to its own thread (`intake_app.ui.tasks.when_done`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -19,8 +20,16 @@ from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError, VaultLocked
 from intake_app.i18n import N_
 from intake_app.services.vault_thread import VaultThread, lock_soon
-from intake_app.storage import KdfParams, PageCheck, Vault, atomic_write_bytes
+from intake_app.storage import (
+    AttachmentInfo,
+    KdfParams,
+    PageCheck,
+    Vault,
+    atomic_write_bytes,
+    atomic_writer,
+)
 from intake_app.sync.centre import devices, log, records, release, reports
+from intake_app.sync.centre.answer_text import AnswerLine, answer_lines
 from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
 from intake_app.sync.centre.forms import registry_validator
 from intake_app.sync.centre.importer import ImportResult, import_bundle
@@ -43,6 +52,15 @@ DeviceChange = tuple[RegisteredDevice, list[ImportResult]]  # and its held bundl
 ScanReport = Callable[[ScanProgress], None]  # called on the vault thread
 
 
+CHUNK = 1024 * 1024
+
+
+class AttachmentNotSaved(KnownError):
+    code = "attachment-not-saved"
+    message = N_("The copy of the file could not be saved there. Check that the folder exists "
+                 "and can be written to, then try again.")
+
+
 class ReferralNotSaved(KnownError):
     code = "referral-not-saved"
     message = N_("The referral summary could not be saved there. Check that the folder exists "
@@ -57,7 +75,8 @@ class InterviewDetails:
     revision: int | None  # None: the newest
     history: list[ImportedRevision]
     tombstones: list[ImportedTombstone]
-    answers: list[tuple[str, str]] | None  # None: the content was removed by a tombstone
+    answers: list[AnswerLine] | None  # None: the content was removed by a tombstone
+    attachments: tuple[AttachmentInfo, ...] = ()  # the files the centre holds for it
 
 
 def save_referral(path: Path, pdf: bytes) -> None:
@@ -105,6 +124,27 @@ class CentreService:
             if centre is None:
                 centre = Centre.open(self.data_dir, passphrase, share=self._share,
                                      validator=lambda: registry_validator(self.registry()))
+                opened = centre
+
+                def keep() -> None:
+                    self._centre = opened
+                if not thread.adopt(keep):  # locked meanwhile: never left open
+                    opened.close()
+                    raise VaultLocked()
+            return centre.profile.name
+        return thread.submit(work)
+
+    def unlock_with_recovery(self, recovery_code: str, new_passphrase: str) -> Future[str]:
+        """Open the centre with its recovery code and set `new_passphrase` (slow); the
+        future's result is the centre's name."""
+        thread = self._thread
+
+        def work() -> str:
+            centre = self._centre
+            if centre is None:
+                centre = Centre.open_with_recovery(
+                    self.data_dir, recovery_code, new_passphrase, share=self._share,
+                    validator=lambda: registry_validator(self.registry()))
                 opened = centre
 
                 def keep() -> None:
@@ -259,9 +299,46 @@ class CentreService:
         def work(centre: Centre) -> InterviewDetails:
             document = records.get_document(centre.vault, record_id, revision)
             answers = (None if document is None
-                       else reports.answer_rows(self.registry(), document, lang))
+                       else answer_lines(self.registry(), document, lang))
             return InterviewDetails(record_id, revision, records.history(centre.vault, record_id),
-                                    records.tombstones(centre.vault, record_id), answers)
+                                    records.tombstones(centre.vault, record_id), answers,
+                                    tuple(records.attachments(centre.vault, record_id)))
+        return self.run(work)
+
+    def read_attachment(self, sha256: str, limit: int) -> Future[bytes]:
+        """An attachment's content, decrypted into memory, at most `limit` bytes (previews;
+        never a file)."""
+        def work(centre: Centre) -> bytes:
+            parts: list[bytes] = []
+            size = 0
+            with contextlib.closing(centre.vault.interviews.open_attachment(sha256)) as reader:
+                while size < limit:
+                    chunk = reader.read(min(CHUNK, limit - size))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    size += len(chunk)
+            return b"".join(parts)
+        return self.run(work)
+
+    def save_attachment(self, sha256: str, path: Path) -> Future[int]:
+        """Decrypt an attachment into a copy at `path` (in clear, readable by its owner only,
+        whole or not at all); the bytes written. Raises `AttachmentNotSaved` when the folder
+        cannot be written, `DiskFull` when it is full, `AttachmentDamaged` when the stored
+        file proves damaged."""
+        target = Path(path)
+
+        def work(centre: Centre) -> int:
+            written = 0
+            try:
+                with contextlib.closing(centre.vault.interviews.open_attachment(sha256)
+                                        ) as reader, atomic_writer(target) as out:
+                    while chunk := reader.read(CHUNK):
+                        out.write(chunk)
+                        written += len(chunk)
+            except OSError as exc:
+                raise AttachmentNotSaved() from exc
+            return written
         return self.run(work)
 
     def referral(self, record_id: str, lang: str) -> Future[ReferralData]:

@@ -3,6 +3,12 @@
 The names below are the value types and texts the administrator's window shows; the work
 itself is reached through `intake_app.services.centre.CentreService`."""
 
+from intake_app.sync.centre.answer_text import (
+    CODED_TYPES,
+    SECTION_SEPARATOR,
+    AnswerLine,
+    labelled,
+)
 from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
 from intake_app.sync.centre.importer import ImportResult
 from intake_app.sync.centre.inbox import ScanProgress
@@ -10,7 +16,7 @@ from intake_app.sync.centre.log import LogEntry
 from intake_app.sync.centre.quarantine import HeldBundle
 from intake_app.sync.centre.records import ImportedInterview, ImportedRevision, ImportedTombstone
 from intake_app.sync.centre.referral_data import ReferralData
-from intake_app.sync.centre.reports import CODED_TYPES, MIN_GROUP, PSEUDO_FIELDS, StatsTable
+from intake_app.sync.centre.reports import MIN_GROUP, PSEUDO_FIELDS, StatsTable
 from intake_app.sync.centre.sequence import Gap
 from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
 from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, state_text, when
@@ -22,6 +28,8 @@ __all__ = [
     "MAX_SHARE",
     "MIN_GROUP",
     "PSEUDO_FIELDS",
+    "SECTION_SEPARATOR",
+    "AnswerLine",
     "CentreSetup",
     "Gap",
     "HeldBundle",
@@ -37,6 +45,7 @@ __all__ = [
     "RequestRead",
     "ScanProgress",
     "StatsTable",
+    "labelled",
     "outcome_text",
     "reason_text",
     "short_id",

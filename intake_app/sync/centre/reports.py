@@ -19,23 +19,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intake_app.domain.codelists import country_name, language_name
-from intake_app.domain.document import interview_from_dict
-from intake_app.domain.errors import DocumentTooNew, NotADocument
 from intake_app.domain.expressions import answer_code
 from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
 from intake_app.storage import Vault, atomic_write_bytes
+from intake_app.sync.centre.answer_text import (
+    CODED_TYPES,
+    answer_text,
+    form_of,
+    top_questions,
+)
 from intake_app.sync.centre.errors import StatsFieldNotCoded
-from intake_app.sync.centre.records import current_documents
+from intake_app.sync.centre.records import attachments, current_documents
 from intake_app.sync.centre.suppression import hidden_groups
 
 MIN_GROUP = 5
 WITHDRAWN = "withdrawn"
 FIXED_COLUMNS = ("id", "revision", "status", "form", "form_version", "created", "modified")
+ATTACHMENTS_COLUMN = "attachments"  # how many files the centre holds for the interview
 PSEUDO_FIELDS = ("month", "status", "form")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CODED_TYPES = frozenset({"select_one", "select_multiple", "yes_no_unknown", "country", "language"})
 
 
 def _documents(vault: Vault) -> list[dict[str, Any]]:
@@ -45,55 +48,27 @@ def _documents(vault: Vault) -> list[dict[str, Any]]:
 def _forms_used(registry: FormRegistry, documents: Sequence[dict[str, Any]]) -> list[Form]:
     forms: dict[tuple[str, str], Form] = {}
     for document in documents:
-        try:
-            form = registry.form_for(interview_from_dict(document))
-        except (NotADocument, DocumentTooNew):
-            continue
+        form = form_of(registry, document)
         if form is not None:
             forms.setdefault((form.id, form.version), form)
     return list(forms.values())
 
 
-def _questions(forms: Sequence[Form]) -> list[Question]:
-    """Top-level answerable questions of all forms used, in form order, each name once."""
-    seen: dict[str, Question] = {}
-    for form in forms:
-        for question in form.walk():
-            if question.answerable and form.repeat_of(question.name) is None:
-                seen.setdefault(question.name, question)
-    return list(seen.values())
-
-
-def _label(forms: Sequence[Form], question: Question, code: str, lang: str) -> str:
-    if question.type == "country":
-        for form in forms:
-            extra = form.choice_lists.get(question.extra_choices or "")
-            choice = extra.get(code) if extra is not None else None
-            if choice is not None:
-                return choice.label(lang)
-        return country_name(code, lang)
-    if question.type == "language":
-        return language_name(code, lang)
-    for form in forms:
-        choices = form.choice_list(question)
-        choice = choices.get(code) if choices is not None else None
-        if choice is not None:
-            return choice.label(lang)
-    return code
-
-
 def _cells(forms: Sequence[Form], question: Question, value: object, lang: str) -> list[str]:
-    """The CSV cells of one answer: code(s) and, for coded questions, label(s)."""
-    value = answer_code(value)
+    """The CSV cells of one answer: its code(s) or text and, for coded questions and repeat
+    groups, the answer in words (`answer_text`, as the window and the referral say it)."""
     if question.type == "long_text":
         if isinstance(value, dict):
             return [str(value.get("text", "")), str(value.get("lang", ""))]
         return ["", ""]
     if question.type in CODED_TYPES:
-        codes = value if isinstance(value, list) else [] if value is None else [value]
-        texts = [str(code) for code in codes]
-        labels = [_label(forms, question, code, lang) for code in texts]
-        return [" ".join(texts), "; ".join(labels)]
+        code = answer_code(value)
+        codes = code if isinstance(code, list) else [] if code is None else [code]
+        return [" ".join(str(c) for c in codes), answer_text(forms, question, value, lang)]
+    if question.type == "repeat":
+        codes_text = "" if value is None else json.dumps(value, ensure_ascii=False,
+                                                         sort_keys=True)
+        return [codes_text, answer_text(forms, question, value, lang)]
     if value is None:
         return [""]
     if isinstance(value, list | dict):
@@ -101,38 +76,13 @@ def _cells(forms: Sequence[Form], question: Question, value: object, lang: str) 
     return [str(value)]
 
 
-def answer_rows(registry: FormRegistry, document: dict[str, Any], lang: str
-                ) -> list[tuple[str, str]]:
-    """(question label, answer in words) for each answered top-level question, in form order.
-
-    For showing one interview to a person (the administrator's window, a referral summary);
-    answers the form does not know are listed by their name.
-    """
-    forms = _forms_used(registry, [document])
-    answers = document.get("answers")
-    answers = answers if isinstance(answers, dict) else {}
-    rows: list[tuple[str, str]] = []
-    known: set[str] = set()
-    for question in _questions(forms):
-        known.add(question.name)
-        if question.name not in answers:
-            continue
-        cells = _cells(forms, question, answers[question.name], lang)
-        shown = cells[1] if question.type in CODED_TYPES else cells[0]
-        rows.append((question.label(lang), shown))
-    for name, value in answers.items():
-        if name not in known:
-            rows.append((name, json.dumps(value, ensure_ascii=False, sort_keys=True)))
-    return rows
-
-
 def _header(questions: Sequence[Question]) -> list[str]:
-    header = list(FIXED_COLUMNS)
+    header = [*FIXED_COLUMNS, ATTACHMENTS_COLUMN]
     for question in questions:
         header.append(question.name)
         if question.type == "long_text":
             header.append(f"{question.name}_lang")
-        elif question.type in CODED_TYPES:
+        elif question.type in CODED_TYPES or question.type == "repeat":
             header.append(f"{question.name}_label")
     return header
 
@@ -145,12 +95,13 @@ def csv_rows(vault: Vault, registry: FormRegistry, lang: str) -> Iterator[list[s
     """The export's header and rows, as text cells."""
     documents = _documents(vault)
     forms = _forms_used(registry, documents)
-    questions = _questions(forms)
+    questions = list(top_questions(forms))
     yield _header(questions)
     for document in documents:
         answers = document.get("answers")
         answers = answers if isinstance(answers, dict) else {}
         row = [str(document.get(column, "")) for column in FIXED_COLUMNS]
+        row.append(str(len(attachments(vault, str(document.get("id", ""))))))
         for question in questions:
             row += _cells(forms, question, answers.get(question.name), lang)
         yield [_safe(cell) for cell in row]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from intake_app.i18n import N_, _, gettext
-from intake_app.i18n.formatting import format_datetime
+from intake_app.i18n.formatting import format_date, format_time
 from intake_app.sync.centre.errors import STATE_NAMES
 from intake_app.sync.errors import Outcome, Reason
 
@@ -33,14 +33,18 @@ def state_text(state: str) -> str:
 
 
 def when(stamp: str | None) -> str:
-    """A stored UTC time (`...Z`) in the local time and the current language's format."""
+    """A stored UTC time (`...Z`) in the local time: its date as every other date the centre
+    shows (the language's medium format, "7.12.2026"; "Dec 7, 2026"), then the time."""
     if not stamp:
         return ""
     try:
         moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return stamp
-    return format_datetime(moment, "short")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return f"{format_date(local.date(), 'medium')} {format_time(local, 'short')}"
 
 
 def short_id(value: str | None) -> str:

@@ -72,6 +72,25 @@ class Centre:
             raise
 
     @classmethod
+    def open_with_recovery(
+        cls,
+        data_dir: Path,
+        recovery_code: str,
+        new_passphrase: str,
+        *,
+        share: Path | None = None,
+        validator: RecordValidatorFactory | None = None,
+    ) -> Centre:
+        """Unlock the centre vault with the recovery code shown at set-up, and make
+        `new_passphrase` its passphrase (`Vault.unlock_with_recovery`)."""
+        vault = Vault.unlock_with_recovery(centre_dir(data_dir), recovery_code, new_passphrase)
+        try:
+            return cls.from_vault(vault, share=share, validator=validator)
+        except BaseException:
+            vault.lock()
+            raise
+
+    @classmethod
     def from_vault(
         cls,
         vault: Vault,

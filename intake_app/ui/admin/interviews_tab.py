@@ -1,7 +1,8 @@
 """Imported interviews, read-only: search, each interview's revisions and where they came from.
 
-Answers are shown as plain text (question label: answer in words); nothing from an interview is
-ever interpreted as rich text.
+Answers are shown by section, each question with its answer in words below it (the centre's one
+renderer, as in the referral PDF and the CSV), every text escaped: nothing from an interview is
+ever interpreted as rich text. The attached files are listed below the answers.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,8 @@ from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService, InterviewDetails
 from intake_app.sync.centre import ImportedRevision, short_id, when
 from intake_app.sync.format import escape_hidden
+from intake_app.ui.admin.answers_html import answers_html, direction, esc
+from intake_app.ui.admin.attachments_box import AttachmentsBox
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.common import MessageLine
 from intake_app.ui.interview_model import STATUS_LABELS
@@ -76,8 +79,11 @@ class InterviewsTab(QWidget):
         self.history_model = RowsModel(HISTORY_COLUMNS, self)
         self.history = make_table(self, self.history_model, single=True)
         self.details_label = QLabel(self)
-        self.answers = QPlainTextEdit(self)
-        self.answers.setReadOnly(True)
+        self.answers = QTextBrowser(self)
+        self.answers.setOpenLinks(False)
+        self.answers.setObjectName("centre_answers")
+        self.attachments = AttachmentsBox(service, self)
+        self.attachments.hide()
         self.print_button = QPushButton(self)
         self.print_button.setEnabled(False)
         self.message = MessageLine(self)
@@ -101,6 +107,7 @@ class InterviewsTab(QWidget):
         right_column.addLayout(top)
         right_column.addWidget(self.history, 1)
         right_column.addWidget(self.answers, 2)
+        right_column.addWidget(self.attachments)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -160,20 +167,23 @@ class InterviewsTab(QWidget):
             self.history_model.set_rows(shown.history)
             self.history.resizeColumnsToContents()
         self._show_answers(shown)
+        self.attachments.set_attachments(shown.attachments)
         self.print_button.setEnabled(shown.answers is not None)
         self.shown.emit(shown.record_id)
 
     def _show_answers(self, shown: InterviewDetails) -> None:
-        lines = [f"{label}: {value}" for label, value in shown.answers or []]
+        notes: list[str] = []
         if shown.answers is None:
-            lines = [_("The content of this revision was removed when the interview was "
-                       "deleted.")]
+            notes.append(_("The content of this revision was removed when the interview was "
+                           "deleted."))
         for tombstone in shown.tombstones:
-            lines.append(_("Deleted in revision {revision} ({reason}), received {time}.",
+            notes.append(_("Deleted in revision {revision} ({reason}), received {time}.",
                            revision=tombstone.revision,
                            reason=deletion_reason_text(tombstone.reason),
                            time=when(tombstone.applied)))
-        self.answers.setPlainText("\n".join(lines))
+        dir_ = direction()
+        markup = "".join(f"<p dir='{dir_}'><i>{esc(note)}</i></p>" for note in notes)
+        self.answers.setHtml(markup + answers_html(shown.answers or []))
 
     def clear(self) -> None:
         """Forget everything shown (on lock)."""
@@ -181,6 +191,7 @@ class InterviewsTab(QWidget):
         self.model.set_rows([])
         self.history_model.set_rows([])
         self.answers.clear()
+        self.attachments.clear()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
 from intake_app.i18n.qt import bind_application
 from intake_app.services.centre import CentreService
+from intake_app.sync.centre import AnswerLine
 from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.records import get_interview
 from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
@@ -114,8 +115,8 @@ def test_pending_laptop_is_approved_and_its_bundle_imported(
     assert window.interviews.history_model.rowCount() == 1
     assert window.interviews.history_model.data(
         window.interviews.history_model.index(0, 3)).endswith(".ibundle")
-    assert "Alias: Ilona" in window.interviews.answers.toPlainText()
-    assert "Consent to the interview: Yes" in window.interviews.answers.toPlainText()
+    assert "Alias\nIlona" in window.interviews.answers.toPlainText()
+    assert "Consent to the interview\nYes" in window.interviews.answers.toPlainText()
 
     pdf = tmp_path / "referral.pdf"
     window.referral.print_to(doc["id"], pdf)
@@ -194,9 +195,11 @@ def test_referral_summary_escapes_every_value(tmp_path: Path, laptop: Laptop) ->
     import_bundle(centre, laptop.bundle(tmp_path / "out", centre, records=[doc]).path)
     head = get_interview(centre.vault, doc["id"])
     centre.close()
-    markup = referral_html(ReferralData("Centre <i>", head, [("Alias", head.alias or "")]))
+    answer = AnswerLine("legal_name", "3 <u>Person", "Name <s>", "<em>x</em>")
+    markup = referral_html(ReferralData("Centre <i>", head, [answer], laptop="Laptop <q>"))
     assert "<b>bold" not in markup and "&lt;b&gt;bold&lt;/b&gt; &amp; co" in markup
-    assert "Centre &lt;i&gt;" in markup
+    assert "Centre &lt;i&gt;" in markup and "Laptop &lt;q&gt;" in markup
+    assert not any(tag in markup for tag in ("<u>", "<s>", "<q>", "<em>"))
 
 
 def test_every_control_of_the_administrators_window_has_a_name(window: AdminWindow,
