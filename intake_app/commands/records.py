@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.errors import InvalidDocument
-from intake_app.i18n import _
+from intake_app.i18n import _, ngettext
 from intake_app.paths import vault_dir
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def _print_summaries(summaries: list[Any], as_json: bool) -> None:
         print(
             f"{row['id']}  {row['status']:<9}  {row['modified']}  {delivered}  {row['alias'] or ''}"
         )
-    print(_("{count} interviews", count=len(rows)), file=sys.stderr)
+    print(ngettext("{n} interview", "{n} interviews", len(rows)), file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -195,7 +195,7 @@ def cmd_attachments(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         print(f"{row['sha256']}  {row['size']:>12}  {row['media_type']:<24}  {row['name']}")
-    print(_("{count} attached files", count=len(rows)), file=sys.stderr)
+    print(ngettext("{n} attached file", "{n} attached files", len(rows)), file=sys.stderr)
     return 0
 
 

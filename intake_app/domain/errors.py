@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from intake_app.domain.issues import Issue
 from intake_app.errors import KnownError
-from intake_app.i18n.core import N_, gettext
+from intake_app.i18n.core import N_, gettext, ngettext
 
 
 class NotADocument(KnownError):
@@ -57,9 +57,7 @@ class FormInvalid(KnownError):
     """A form definition file does not follow docs/form-format.md."""
 
     code = "form-invalid"
-    message = N_(
-        "The form file {file} is not valid ({count} problems). First: {question}: {reason}"
-    )
+    message = N_("The form file {file} is not valid. First: {question}: {reason}")
 
     def __init__(self, problems: Sequence[FormProblem]) -> None:
         self.problems = tuple(problems)
@@ -71,13 +69,32 @@ class FormInvalid(KnownError):
             reason=first.reason,
         )
 
+    def translated(self) -> str:
+        """The message with the number of problems in the right plural form."""
+        return ngettext(
+            "The form file {file} is not valid ({n} problem). First: {question}: {reason}",
+            "The form file {file} is not valid ({n} problems). First: {question}: {reason}",
+            len(self.problems),
+            **{k: v for k, v in self.fields.items() if k != "count"},
+        )
+
+
 
 class InterviewNotValid(KnownError):
     """The interview does not pass the checks against its form; `issues` says what is wrong."""
 
     code = "interview-not-valid"
-    message = N_("The interview did not pass the checks ({count} problems). Nothing was saved.")
+    message = N_("The interview did not pass the checks. Nothing was saved.")
 
     def __init__(self, issues: Sequence[Issue]) -> None:
         self.issues = tuple(issues)
         super().__init__(count=len(self.issues))
+
+    def translated(self) -> str:
+        """The message with the number of problems in the right plural form."""
+        return ngettext(
+            "The interview did not pass the checks ({n} problem). Nothing was saved.",
+            "The interview did not pass the checks ({n} problems). Nothing was saved.",
+            len(self.issues),
+        )
+

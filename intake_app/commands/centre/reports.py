@@ -141,7 +141,7 @@ def cmd_attachments(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         print(f"{row['sha256']}  {row['size']:>12}  {row['media_type']:<24}  {shown(row['name'])}")
-    print(_("{count} attached files", count=len(rows)), file=sys.stderr)
+    print(ngettext("{n} attached file", "{n} attached files", len(rows)), file=sys.stderr)
     return 0
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from intake_app.domain.form import Form
 from intake_app.domain.progress import SectionProgress
-from intake_app.i18n import _, current_language
+from intake_app.i18n import _, current_language, ngettext
 
 Index = QModelIndex | QPersistentModelIndex
 SECTION_ROLE = Qt.ItemDataRole.UserRole
@@ -71,7 +71,9 @@ class SectionNavModel(QAbstractListModel):
 
     def _status(self, row: int) -> str:
         if row == len(self._sections):
-            return _("{count} files", count=self._attachments) if self._attachments else ""
+            if not self._attachments:
+                return ""
+            return ngettext("{n} file", "{n} files", self._attachments)
         progress = self._progress.get(self._sections[row])
         if progress is None:
             return ""
