@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from intake_app.domain.answers import REPEAT_MAX_ITEMS, is_empty
@@ -55,6 +57,22 @@ class RepeatEntry(QFrame):
             block.retranslate(lang)
 
 
+def _takes_tab(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.focusProxy() is None
+
+
+def _tab_stops(entry: QWidget) -> list[QWidget]:
+    """The entry's controls that take Tab, in the order Qt chained them (creation order)."""
+    stops: list[QWidget] = []
+    start = entry.window()
+    widget = start.nextInFocusChain()
+    while widget is not None and widget is not start:
+        if entry.isAncestorOf(widget) and _takes_tab(widget):
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    return stops
+
+
 class RepeatInput(RepeatHolder):
     """Entries of the repeat's questions; stored as a list of answer objects."""
 
@@ -93,7 +111,28 @@ class RepeatInput(RepeatHolder):
         if self._lang:
             entry.retranslate(self._lang)
         self.add_button.setEnabled(len(self.entries) < self.limit)
+        self._chain(entry)
         return entry
+
+    def _chain(self, entry: RepeatEntry) -> None:
+        """Put the new entry's controls into the Tab order where the entry is on screen: after
+        what comes before "Add an entry", before the button (a widget made later than the page
+        otherwise comes after the page's last question)."""
+        controls = _tab_stops(entry)
+        if not controls:
+            return
+        before = self.add_button.previousInFocusChain()
+        while (
+            before is not None
+            and before is not self.add_button
+            and (entry.isAncestorOf(before) or not _takes_tab(before))
+        ):
+            before = before.previousInFocusChain()
+        if before is None:
+            return
+        chain = [before, *controls, self.add_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _add_clicked(self) -> None:
         entry = self._add_entry()
