@@ -123,3 +123,22 @@ def fit_to_screen(window: QWidget, preferred: QSize, available: QRect | None = N
     size = size.expandedTo(window.minimumSize())
     window.resize(size)
     return size
+
+
+# A focus ring that shows at a glance which control the keyboard is on (the platform's own is
+# faint or missing on flat buttons and lists). palette(highlight) follows the theme.
+_FOCUS_RULES = {
+    "QPushButton": (
+        "QPushButton:flat:focus { border: 2px solid palette(highlight); border-radius: 3px; }"
+    ),
+    "QListView": "QListView:focus { border: 2px solid palette(highlight); }",
+}
+
+
+def visible_focus(widget: QWidget) -> QWidget:
+    """Give `widget` (a flat button or a list) a clear focus ring; returns it."""
+    for class_name, rule in _FOCUS_RULES.items():
+        if widget.inherits(class_name):
+            widget.setStyleSheet(widget.styleSheet() + rule)
+            break
+    return widget

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.domain.form import Choice, Form, Question
 from intake_app.i18n import _, current_language
+from intake_app.ui.common import visible_focus
 from intake_app.ui.editor.answer_input import AnswerInput
 
 RADIO_LIMIT = 7  # more choices than this go into a drop-down list
@@ -69,6 +70,7 @@ class RadioChoiceInput(AnswerInput, ChoiceTexts):
             layout.addWidget(button)
         self.clear_button = QPushButton(self)
         self.clear_button.setFlat(True)
+        visible_focus(self.clear_button)
         self.clear_button.clicked.connect(self._clear)
         layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignLeading)
         if isinstance(layout, QHBoxLayout):

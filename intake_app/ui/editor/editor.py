@@ -27,7 +27,7 @@ from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
 from intake_app.services.interviews import check_for_finishing
 from intake_app.services.worker import WorkerService
-from intake_app.ui.common import MessageLine, wrap_text
+from intake_app.ui.common import MessageLine, visible_focus, wrap_text
 from intake_app.ui.editor.attachments import AttachmentPanel
 from intake_app.ui.editor.consent_panel import ConsentPanel, consent_language
 from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
@@ -88,6 +88,7 @@ class InterviewEditor(QWidget):
         self.nav.setObjectName("sections")
         self.nav.setModel(self.nav_model)
         wrap_text(self.nav)
+        visible_focus(self.nav)
         self.nav.setSpacing(2)
         self.nav.selectionModel().currentChanged.connect(self._section_chosen)
         self.pages = SectionStack(self.form, self)

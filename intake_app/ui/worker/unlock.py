@@ -19,7 +19,7 @@ from intake_app.errors import KnownError, WrongPassphrase, WrongRecoveryCode
 from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.worker import WorkerService
-from intake_app.ui.common import Heading, MessageLine, PassphraseEdit, wrap_text
+from intake_app.ui.common import Heading, MessageLine, PassphraseEdit, visible_focus, wrap_text
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.new_passphrase import NewPassphraseFields
 from intake_app.ui.preferences import Preferences
@@ -104,6 +104,7 @@ class UnlockScreen(QWidget):
         self.unlock_button.clicked.connect(self._unlock)
         self.recovery_link = QPushButton(view)
         self.recovery_link.setFlat(True)
+        visible_focus(self.recovery_link)
         self.recovery_link.clicked.connect(lambda: self._show_view(recovery=True))
         layout = QVBoxLayout(view)
         layout.setContentsMargins(0, 0, 0, 0)
