@@ -26,18 +26,35 @@ def direction() -> str:
     return direction_of(current_language())
 
 
-def answers_html(lines: Sequence[AnswerLine], *, skip: Iterable[str] = ()) -> str:
-    """The answers by section; `skip` names questions shown elsewhere (the alias on top)."""
+def answers_html(lines: Sequence[AnswerLine], *, skip: Iterable[str] = (),
+                 table: bool = False) -> str:
+    """The answers by section; `skip` names questions shown elsewhere (the alias on top).
+    As a two-column table per section when `table` (the PDF), else question above answer."""
     dir_ = direction()
+    align = "right" if dir_ == "rtl" else "left"
     left_out = set(skip)
     parts: list[str] = []
+    rows: list[str] = []
     section: str | None = None
+
+    def flush() -> None:
+        if rows:
+            parts.append(f"<table dir='{dir_}' cellspacing='0' cellpadding='3' border='1' "
+                         f"width='100%'>{''.join(rows)}</table>")
+            rows.clear()
+
     for line in lines:
         if line.name in left_out:
             continue
         if line.section != section:
+            flush()
             section = line.section
             if section:
                 parts.append(f"<h3 dir='{dir_}'>{esc(section)}</h3>")
-        parts.append(f"<p dir='{dir_}'><b>{esc(line.label)}</b><br/>{esc(line.text)}</p>")
+        if table:
+            rows.append(f"<tr><td width='45%' align='{align}' valign='top'><b>{esc(line.label)}"
+                        f"</b></td><td align='{align}' valign='top'>{esc(line.text)}</td></tr>")
+        else:
+            parts.append(f"<p dir='{dir_}'><b>{esc(line.label)}</b><br/>{esc(line.text)}</p>")
+    flush()
     return "".join(parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeDatabase, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -38,6 +38,22 @@ from intake_app.ui.tasks import when_done
 INFO_ROLE = Qt.ItemDataRole.UserRole
 PREVIEW_LIMIT = 64 * 1024 * 1024  # larger photos are saved as a copy, not shown
 PREVIEW_SIZE = (960, 540)  # the largest a photo is drawn at first (the dialog fits 1280×720)
+
+
+def attachment_title(info: Any) -> str:
+    """How a file is named on screen and in the referral: its name, or (bundles carry none)
+    its kind and the start of its SHA-256."""
+    if info.name:
+        return escape_hidden(info.name)
+    return _("{kind} file {id}", kind=escape_hidden(str(info.media_type)), id=info.sha256[:8])
+
+
+def file_name_for(info: Any) -> str:
+    """A name to offer when saving a copy: the file's own, else one from its kind."""
+    if info.name:
+        return Path(escape_hidden(info.name)).name
+    suffix = QMimeDatabase().mimeTypeForName(str(info.media_type)).preferredSuffix()
+    return f"attachment-{info.sha256[:8]}" + (f".{suffix}" if suffix else "")
 
 
 def is_image(info: Any) -> bool:
@@ -125,7 +141,7 @@ class AttachmentsBox(QGroupBox):
         row = self.list.currentRow()
         self.list.clear()
         for info in self._infos:
-            item = QListWidgetItem(_("{name} ({size})", name=escape_hidden(info.name),
+            item = QListWidgetItem(_("{name} ({size})", name=attachment_title(info),
                                      size=format_size(int(info.size))))
             item.setData(INFO_ROLE, info)
             self.list.addItem(item)
@@ -169,7 +185,7 @@ class AttachmentsBox(QGroupBox):
                                         "with another program."))
             return
         self.message.show_message("")
-        self.preview = ImagePreview(image, escape_hidden(info.name), self.window())
+        self.preview = ImagePreview(image, attachment_title(info), self.window())
         self.preview.open()
 
     # -- copies, in clear -------------------------------------------------------------------------
@@ -193,8 +209,7 @@ class AttachmentsBox(QGroupBox):
         return box
 
     def _choose_place(self, info: Any) -> None:
-        name, _filter = QFileDialog.getSaveFileName(self, WINDOW_TITLE,
-                                                    Path(escape_hidden(info.name)).name)
+        name, _filter = QFileDialog.getSaveFileName(self, WINDOW_TITLE, file_name_for(info))
         if name:
             self.save_copy(info, Path(name))
 

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _, current_language
-from intake_app.i18n.formatting import format_number
+from intake_app.i18n.formatting import format_number, format_size
 from intake_app.services.centre import CentreService, save_referral
 from intake_app.sync.centre import ReferralData, short_id, when
 from intake_app.ui.admin.answers_html import answers_html, direction, esc
+from intake_app.ui.admin.attachments_box import attachment_title
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done
@@ -65,7 +66,8 @@ def referral_html(data: ReferralData) -> str:
                    f"<td>{esc(value)}</td></tr>" for label, value in facts)
     files = ""
     if data.attachments:
-        items = "".join(f"<li>{esc(info.name)}</li>" for info in data.attachments)
+        items = "".join(f"<li>{esc(attachment_title(info))} ({esc(format_size(info.size))})"
+                        f"</li>" for info in data.attachments)
         files = (f"<h3 dir='{dir_}'>{esc(_('Attached files'))}</h3>"
                  f"<ul dir='{dir_}'>{items}</ul>")
     title = _("Referral summary")
@@ -73,7 +75,7 @@ def referral_html(data: ReferralData) -> str:
             f"<p dir='{dir_}'>{esc(data.centre)}</p>"
             f"<table dir='{dir_}' cellspacing='0' cellpadding='4' border='1' width='100%'>"
             f"{rows}</table>"
-            f"{answers_html(data.answers, skip=[ALIAS])}{files}")
+            f"{answers_html(data.answers, skip=[ALIAS], table=True)}{files}")
 
 
 def _band(painter: QPainter, rect: QRectF, text: str, rtl: bool, bold: bool = False) -> None:
