@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QSizePolicy, QWidget
 
 # Room at each end of a wrapped label's lines (px): some glyphs' ink reaches past their advance,
@@ -59,9 +59,18 @@ class MessageLine(QLabel):
         self.hide()
 
     def show_message(self, text: str) -> None:
-        """Show `text` (already translated); an empty text hides the line."""
+        """Show `text` (already translated); an empty text hides the line. An error is
+        announced to screen readers at once (an alert event)."""
+        changed = text != self.text()
         self.setText(text)
         self.setVisible(bool(text))
+        if text and changed and self.accessibleDescription() == "alert":
+            announce(self)
+
+
+def announce(widget: QWidget) -> None:
+    """Tell screen readers to read `widget` now (an alert)."""
+    QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
 
 
 class PassphraseEdit(QLineEdit):

@@ -65,7 +65,12 @@ class UnlockScreen(QWidget):
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.hide()
-        self.error = MessageLine(self)
+        # Each view has its message right below its field (it was far below, under the taller
+        # recovery view); `error` is the one of the view shown.
+        self.passphrase_error = MessageLine(self)
+        self.passphrase_error.setObjectName("passphrase_error")
+        self.recovery_error = MessageLine(self)
+        self.recovery_error.setObjectName("recovery_error")
         self.wait_line = MessageLine(self, error=False)
 
         self.views = QStackedWidget(self)
@@ -79,7 +84,6 @@ class UnlockScreen(QWidget):
         column.addWidget(self.demo_hint)
         column.addWidget(self.views)
         column.addWidget(self.busy)
-        column.addWidget(self.error)
         column.addWidget(self.wait_line)
         column.addStretch(1)
         column.addWidget(self.language, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -113,6 +117,7 @@ class UnlockScreen(QWidget):
         row.addWidget(self.passphrase, 1)
         row.addWidget(self.unlock_button)
         layout.addLayout(row)
+        layout.addWidget(self.passphrase_error)
         layout.addWidget(self.show_box)
         layout.addWidget(self.recovery_link, 0, Qt.AlignmentFlag.AlignLeading)
         layout.addStretch(1)  # the stack is as tall as the recovery view; keep this at the top
@@ -145,6 +150,7 @@ class UnlockScreen(QWidget):
         layout.addWidget(self.recovery_intro)
         layout.addWidget(self.code_label)
         layout.addWidget(self.code)
+        layout.addWidget(self.recovery_error)
         layout.addWidget(self.new_fields)
         buttons = QHBoxLayout()
         buttons.addWidget(self.recovery_back)
@@ -199,7 +205,7 @@ class UnlockScreen(QWidget):
         self.language_chosen.emit(code)
 
     def _show_view(self, *, recovery: bool) -> None:
-        self.error.show_message("")
+        self._clear_error()
         self.views.setCurrentWidget(self.recovery_view if recovery else self.passphrase_view)
         (self.code if recovery else self.passphrase).setFocus()
 
@@ -221,7 +227,7 @@ class UnlockScreen(QWidget):
         passphrase = self.passphrase.text()
         if not passphrase or self._busy():
             return
-        self.error.show_message("")
+        self._clear_error()
         self._set_working(True)
         when_done(
             self._service.unlock(passphrase),
@@ -234,7 +240,7 @@ class UnlockScreen(QWidget):
     def _unlock_with_recovery(self) -> None:
         if self._busy() or not self.new_fields.acceptable():
             return
-        self.error.show_message("")
+        self._clear_error()
         self._set_working(True)
         future = self._service.unlock_with_recovery(
             self.code.text().strip(), self.new_fields.value()
@@ -249,6 +255,18 @@ class UnlockScreen(QWidget):
         self.new_fields.wipe()
         self.unlocked.emit()
 
+    def _clear_error(self) -> None:
+        for line in (self.passphrase_error, self.recovery_error):
+            line.show_message("")
+        for field in (self.passphrase, self.code):
+            field.setAccessibleDescription("")
+
+    @property
+    def error(self) -> MessageLine:
+        """The message line of the view shown (right below its field)."""
+        recovery = self.views.currentWidget() is self.recovery_view
+        return self.recovery_error if recovery else self.passphrase_error
+
     def _failed(self, error: KnownError) -> None:
         self._set_working(False)
         self.error.show_message(error.translated())
@@ -257,6 +275,8 @@ class UnlockScreen(QWidget):
             self._prefs.unlock_failures = failures
             self._start_wait(delay_after(failures))
         field = self.code if self.views.currentWidget() is self.recovery_view else self.passphrase
+        # Read out with the field when the screen reader comes back to it.
+        field.setAccessibleDescription(error.translated())
         field.selectAll()
         field.setFocus()
 
