@@ -140,7 +140,8 @@ def test_each_rule_catches_a_breach(module: str, source: str, rule_name: str) ->
 
 def test_allowed_imports_pass() -> None:
     ui = next(rule for rule in RULES if rule.name.startswith("the UI"))
-    assert not breaches(ui, "intake_app.ui.admin.window", "from intake_app.sync.centre import Outcome")
+    assert not breaches(ui, "intake_app.ui.admin.window",
+                        "from intake_app.sync.centre import Outcome")
     assert not breaches(ui, "intake_app.ui.worker.shell", "from intake_app.services import worker")
 
 
