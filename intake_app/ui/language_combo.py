@@ -7,18 +7,24 @@ first opens the picker, so that the unlock screen appears quickly.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QPaintEvent
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
 from intake_app.i18n import LANGUAGE_CODES, _, available_languages, current_language
 from intake_app.i18n.languages import native_name_of
 from intake_app.i18n.qt import register
 from intake_app.ui.language_list import language_label
 
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the language's own name, shown in the closed box
+
 
 class LanguageCombo(QComboBox):
-    """Emits `chosen(code)` when the person picks another language."""
+    """Emits `chosen(code)` when the person picks another language.
+
+    The closed box shows the language's own name, always whole (it is sized for the longest
+    name); the open list shows each language with its translation state.
+    """
 
     chosen = Signal(str)
 
@@ -28,6 +34,7 @@ class LanguageCombo(QComboBox):
         self._filled = False
         for code in LANGUAGE_CODES:
             self.addItem("", code)
+            self.setItemData(self.count() - 1, native_name_of(code), NAME_ROLE)
         self.select(current_language())
         self.activated.connect(lambda row: self.chosen.emit(str(self.itemData(row))))
         register(self)
@@ -50,6 +57,42 @@ class LanguageCombo(QComboBox):
         for lang in available_languages():
             row = self.findData(lang.code)
             self.setItemText(row, language_label(lang.native_name, lang.draft, lang.completeness))
+        # The open list is as wide as its longest line, whatever the closed box's width.
+        metrics = self.view().fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(self.itemText(r)) for r in range(self.count())), default=0
+        )
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        self.view().setMinimumWidth(widest + bar + 4 * metrics.averageCharWidth())
+
+    def shown_text(self) -> str:
+        """What the closed box shows: the current language's own name."""
+        return str(self.currentData(NAME_ROLE) or self.currentText())
+
+    def _option(self, text: str) -> QStyleOptionComboBox:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.currentText = text
+        return option
+
+    def sizeHint(self) -> QSize:
+        """Room for the longest of the languages' own names (the closed box shows one)."""
+        names = [str(self.itemData(row, NAME_ROLE) or "") for row in range(self.count())]
+        metrics = self.fontMetrics()
+        width = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        content = QSize(width + metrics.averageCharWidth(), metrics.height())
+        return self.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, self._option(""), content, self
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = self._option(self.shown_text())
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
     def showPopup(self) -> None:
         if not self._filled:
