@@ -27,7 +27,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -112,46 +111,16 @@ def bare(folder: Path) -> dict[str, Any]:
     return peak.report(bundles=1, bytes=size)
 
 
-def profiled(folder: Path) -> dict[str, Any]:
-    """`ours` under cProfile (every thread): the functions taking the most time."""
-    with kit.Profiled() as profile:
-        report = ours(folder)
-    return {**report, "profile": profile.text}
+def prepare(folder: Path, data: kit.DataSet) -> kit.Plan:
+    """The laptop vault, measured as it is (bare) and in a fresh copy for each export (ours)."""
+    template = kit.build_pair(folder, data)
+    scratch = folder / "scratch"
 
+    def fresh() -> None:
+        kit.copy_tree(template.device, scratch / "device")
 
-CASES = {"bare": bare, "ours": ours, "profile": profiled}
-
-
-def main() -> None:
-    parser = kit.common_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--profile", action="store_true",
-                        help="also profile one export of each data set (cProfile)")
-    args = parser.parse_args()
-    if args.child:
-        kit.child_main(CASES, *args.child)
-        return
-    lines = []
-    with kit.work_folder("export") as work:
-        scratch = work / "scratch"
-        for data in kit.data_sets(args.quick):
-            template = kit.build_pair(work / f"set-{data.key}", data)
-
-            def fresh(template: Path = template.folder) -> None:
-                kit.copy_tree(template / "device", scratch / "device")
-
-            plan = [("bare", template.folder, None), ("ours", scratch, fresh)]
-            results = kit.run_cases(__file__, plan, args.runs)
-            if args.profile:
-                report = kit.run_child(__file__, "profile", scratch, fresh)
-                print(f"-- profile of the export {data.label()}, {report['seconds']:.3f} s\n"
-                      f"{report['profile']}")
-            mib = data.attachment_bytes / kit.MiB
-            lines.append(kit.ratio_line(f"export {data.label()}", results["bare"],
-                                        results["ours"], mib))
-            for path in (template.folder, scratch):
-                shutil.rmtree(path, ignore_errors=True)
-    print("\n".join(lines))
+    return [("bare", template.folder, None), ("ours", scratch, fresh)]
 
 
 if __name__ == "__main__":
-    main()
+    kit.compare_main(__file__, __doc__ or "", "export", {"bare": bare, "ours": ours}, prepare)

@@ -115,49 +115,20 @@ def _write_file(files: Path, data: bytes, digest: str) -> tuple[str, int, str, s
     return digest, len(data), name, str(identity)
 
 
-def profiled(folder: Path) -> dict[str, Any]:
-    """`ours` under cProfile (every thread): the functions taking the most time."""
-    with kit.Profiled() as profile:
-        report = ours(folder)
-    return {**report, "profile": profile.text}
+def prepare(folder: Path, data: kit.DataSet) -> kit.Plan:
+    """The centre and the laptop's bundles; each run imports into a fresh copy of the centre."""
+    pair = kit.build_pair(folder, data)
+    bundles = kit.export_bundles(pair.device)
+    (folder / "bundles.json").write_text(json.dumps([str(p) for p in bundles]))
+    scratch = folder / "scratch"
 
+    def fresh() -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        kit.copy_tree(pair.centre_data, scratch / "centre-data")
+        shutil.copy(folder / "bundles.json", scratch / "bundles.json")
 
-CASES = {"bare": bare, "ours": ours, "profile": profiled}
-
-
-def main() -> None:
-    parser = kit.common_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--profile", action="store_true",
-                        help="also profile one import of each data set (cProfile)")
-    args = parser.parse_args()
-    if args.child:
-        kit.child_main(CASES, *args.child)
-        return
-    lines = []
-    with kit.work_folder("import") as work:
-        for data in kit.data_sets(args.quick):
-            pair = kit.build_pair(work / f"set-{data.key}", data)
-            bundles = kit.export_bundles(pair.device)
-            (pair.folder / "bundles.json").write_text(json.dumps([str(p) for p in bundles]))
-            scratch = pair.folder / "scratch"
-
-            def fresh(pair: kit.Pair = pair, scratch: Path = scratch) -> None:
-                shutil.rmtree(scratch, ignore_errors=True)
-                kit.copy_tree(pair.centre_data, scratch / "centre-data")
-                shutil.copy(pair.folder / "bundles.json", scratch / "bundles.json")
-
-            plan = [("bare", scratch, fresh), ("ours", scratch, fresh)]
-            results = kit.run_cases(__file__, plan, args.runs)
-            if args.profile:
-                report = kit.run_child(__file__, "profile", scratch, fresh)
-                print(f"-- profile of the import {data.label()}, {report['seconds']:.3f} s\n"
-                      f"{report['profile']}")
-            mib = data.attachment_bytes / kit.MiB
-            lines.append(kit.ratio_line(f"import {data.label()}", results["bare"],
-                                        results["ours"], mib))
-            shutil.rmtree(pair.folder, ignore_errors=True)
-    print("\n".join(lines))
+    return [("bare", scratch, fresh), ("ours", scratch, fresh)]
 
 
 if __name__ == "__main__":
-    main()
+    kit.compare_main(__file__, __doc__ or "", "import", {"bare": bare, "ours": ours}, prepare)

@@ -220,19 +220,28 @@ def _status_kib(field: str) -> int | None:
 class Peak:
     """The RSS high-water mark of this process over a block (Linux: reset with clear_refs)."""
 
+    profiling = False  # set in a child run for `--profile`: the timed part is profiled
+
     def __enter__(self) -> Peak:
+        self.profile = Profiled() if Peak.profiling else None
         with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as clear:
             clear.write("5")
         self.before_mib = (_status_kib("VmRSS") or 0) / 1024
         self.started = time.perf_counter()
+        if self.profile is not None:
+            self.profile.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.started
+        if self.profile is not None:
+            self.profile.__exit__()
         peak = _status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.peak_mib = peak / 1024
 
     def report(self, **extra: Any) -> dict[str, Any]:
+        if self.profile is not None:
+            extra["profile"] = self.profile.text
         return {"seconds": self.seconds, "peak_mib": self.peak_mib,
                 "before_mib": self.before_mib, **extra}
 
@@ -302,6 +311,46 @@ def run_cases(script: str, plan: Sequence[tuple[str, Path, Callable[[], None] | 
         for case, folder, before in plan:
             results.setdefault(case, []).append(run_child(script, case, folder, before))
     return results
+
+
+Plan = list[tuple[str, Path, Callable[[], None] | None]]
+
+
+def profiled(case: ChildCase) -> ChildCase:
+    """A child case whose timed part runs under `Profiled`; the report carries its text."""
+    def run(folder: Path) -> dict[str, Any]:
+        Peak.profiling = True
+        return case(folder)
+
+    return run
+
+
+def compare_main(script: str, doc: str, kind: str, cases: dict[str, ChildCase],
+                 prepare: Callable[[Path, DataSet], Plan]) -> None:
+    """bench_export's and bench_import's main: for each data set, `prepare` builds it in a
+    folder of its own and says which child cases to run there (bare first, then ours);
+    they run interleaved and one line per data set gives the ratio."""
+    parser = common_arguments(doc.splitlines()[0])
+    parser.add_argument("--profile", action="store_true",
+                        help=f"also profile one {kind} of each data set (cProfile)")
+    args = parser.parse_args()
+    cases = {**cases, "profile": profiled(cases["ours"])}
+    if args.child:
+        child_main(cases, *args.child)
+        return
+    lines = []
+    with work_folder(kind) as work:
+        for data in data_sets(args.quick):
+            plan = prepare(work / f"set-{data.key}", data)
+            results = run_cases(script, plan, args.runs)
+            if args.profile:
+                report = run_child(script, "profile", *plan[-1][1:])
+                print(f"-- profile of the {kind} {data.label()}, {report['seconds']:.3f} s\n"
+                      f"{report['profile']}")
+            lines.append(ratio_line(f"{kind} {data.label()}", results["bare"], results["ours"],
+                                    data.attachment_bytes / MiB))
+            shutil.rmtree(work / f"set-{data.key}", ignore_errors=True)
+    print("\n".join(lines))
 
 
 def best(reports: list[dict[str, Any]]) -> float:

@@ -60,6 +60,12 @@ class AttachmentReader(io.RawIOBase):
     def tell(self) -> int:
         return self._pos
 
+    def hexdigest(self) -> str:
+        """SHA-256 (hex) of the plaintext read so far: all of it, checked against the row's,
+        once `read` returned b"" (the export's payload writer uses it instead of hashing
+        the attachment a second time)."""
+        return self._digest.hexdigest()
+
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         if self.closed:
             raise ValueError("I/O operation on closed attachment")

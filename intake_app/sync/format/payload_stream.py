@@ -4,8 +4,9 @@ The plaintext never exists as a whole, in memory or on disk: age pulls bytes wit
 and each pull advances the ZIP writer by one entry or one attachment chunk.
 
 The ZIP is laid out by one background thread ("payload-writer"): reading attachments out of
-the vault (SQLCipher decrypts without holding Python's lock), checking their SHA-256, deflating
-records and the ZIP's CRC-32s all overlap with age's encryption, which holds the lock. At most
+the vault's files (age decrypts without holding Python's lock), checking their SHA-256 (made
+once: the vault's reader hashes what it reads, see `HashingReadable`), deflating records and
+the ZIP's CRC-32s all overlap with age's encryption of the payload. At most
 `_READ_AHEAD` pieces of the ZIP wait for age; `stop` ends the thread early.
 """
 
@@ -19,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from intake_app.errors import VaultDamaged
 from intake_app.sync.format.spec import MANIFEST_ENTRY
@@ -38,6 +39,16 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class HashingReadable(Readable, Protocol):
+    """A reader that hashes what it reads itself, such as the vault's attachment reader
+    (which checks the SHA-256 at the end of the file): its digest is used, not made again."""
+
+    def hexdigest(self) -> str:
+        """SHA-256 (hex) of what was read; all of it once `read` returned b""."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,20 +79,24 @@ def entry_info(name: str, moment: datetime, compress_type: int) -> zipfile.ZipIn
 
 
 def _copy_blob(inner: zipfile.ZipFile, blob: PayloadBlob, moment: datetime) -> None:
-    digest = hashlib.sha256()
     copied = 0
     reader = blob.open()
+    # Each attachment is hashed once: by a reader that hashes what it reads, else here.
+    hashing = reader if isinstance(reader, HashingReadable) else None
+    digest = hashlib.sha256()
     try:
         with inner.open(entry_info(blob.path, moment, zipfile.ZIP_STORED), "w") as target:
             while chunk := reader.read(CHUNK):
                 copied += len(chunk)
                 if copied > blob.size:
                     break
-                digest.update(chunk)
+                if hashing is None:
+                    digest.update(chunk)
                 target.write(chunk)
+        sha256 = digest.hexdigest() if hashing is None else hashing.hexdigest()
     finally:
         reader.close()
-    if copied != blob.size or digest.hexdigest() != blob.sha256:
+    if copied != blob.size or sha256 != blob.sha256:
         # Attachments are stored by their hash; bytes that no longer match mean damage.
         raise VaultDamaged()
 

@@ -171,6 +171,32 @@ def test_attachment_bytes_that_do_not_match_their_hash_write_nothing(
     assert _writer_threads() == []  # the payload and signer threads ended with the failure
 
 
+class _SelfHashing(io.BytesIO):
+    """A reader that hashes what it reads, as the vault's attachment reader does."""
+
+    def __init__(self, data: bytes, digest: str) -> None:
+        super().__init__(data)
+        self.digest = digest
+
+    def hexdigest(self) -> str:
+        return self.digest
+
+
+def test_a_reader_that_hashes_what_it_reads_has_its_digest_used(
+        out: Path, centre_keys: CentreKeys, laptop: Laptop) -> None:
+    doc = make_document()
+    good = attachment(b"original", doc["id"])
+    told_wrong = AttachmentSource(good.sha256, doc["id"], good.size, "image/jpeg",
+                                  lambda: _SelfHashing(b"original", "0" * 64))
+    with pytest.raises(VaultDamaged):  # its digest is what is checked: not hashed again
+        write(out, centre_keys, laptop, records=[doc], attachments=[told_wrong])
+    assert list(out.iterdir()) == []
+    told_right = AttachmentSource(good.sha256, doc["id"], good.size, "image/jpeg",
+                                  lambda: _SelfHashing(b"original", good.sha256))
+    written = write(out, centre_keys, laptop, records=[doc], attachments=[told_right])
+    assert written.attachments[0].sha256 == good.sha256
+
+
 def test_a_failure_before_encrypting_leaves_no_thread_behind(
     out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
