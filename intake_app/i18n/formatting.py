@@ -213,3 +213,22 @@ def country_choices(
 def filter_choices(choices: Iterable[Choice], query: str) -> list[Choice]:
     """The choices matching a typed search, in their original order."""
     return [choice for choice in choices if choice.matches(query)]
+
+
+LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+
+
+def isolate(text: object, *, in_lang: str | None = None) -> str:
+    """A path, fingerprint or code to put into a message, kept in one left-to-right piece.
+
+    In a right-to-left language the bidirectional algorithm would otherwise reorder its parts
+    ("/tmp/ux/src" shown as "tmp/ux/src/ /"); there it is wrapped in U+2066 LRI … U+2069 PDI.
+    Left-to-right languages get the text unchanged (a terminal may show the marks).
+    """
+    from intake_app.i18n.languages import direction_of
+
+    value = str(text)
+    if direction_of(in_lang or current_language()) != "rtl":
+        return value
+    return LRI + value + PDI

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QMimeDatabase, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,6 +29,7 @@ from intake_app.i18n.qt import register
 from intake_app.services.worker import WorkerService
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import Heading, MessageLine
+from intake_app.ui.file_dialogs import choose_files
 from intake_app.ui.tasks import when_done
 
 SHA_ROLE = Qt.ItemDataRole.UserRole
@@ -145,10 +145,9 @@ class AttachmentPanel(QWidget):
 
     def choose_files(self) -> None:
         """Ask for files with the file dialog, then add them."""
-        paths, _filter = QFileDialog.getOpenFileNames(
+        paths = choose_files(
             self,
             _("Add files"),
-            "",
             _(
                 "Photos, audio and documents (*.jpg *.jpeg *.png *.heic *.webp *.gif *.bmp *.tif "
                 "*.tiff *.mp3 *.m4a *.ogg *.opus *.wav *.aac *.amr *.pdf *.txt);;All files (*)"

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QSysInfo, Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _
+from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
 from intake_app.services.enrolment import (
     Enrolment,
@@ -35,6 +35,7 @@ from intake_app.services.enrolment import (
 )
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import Heading, MessageLine, wrap_text
+from intake_app.ui.file_dialogs import choose_file
 from intake_app.ui.scroll_page import scrolling
 from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.enrolment_request_page import EnrolmentRequestPage
@@ -140,9 +141,7 @@ class CentreProfileStep(QWidget):
 
     def choose_file(self) -> None:
         """Ask for the profile file with the file dialog."""
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Centre profile"), "", _("Centre profile (*.json);;All files (*)")
-        )
+        path = choose_file(self, _("Centre profile"), _("Centre profile (*.json);;All files (*)"))
         if path:
             self.load_file(Path(path))
 
@@ -168,7 +167,7 @@ class CentreProfileStep(QWidget):
                 "Centre: {name}\nFingerprint: {fingerprint}\nCompare the fingerprint with the one "
                 "your administrator reads out.",
                 name=profile.profile.name,
-                fingerprint=profile.fingerprint,
+                fingerprint=isolate(profile.fingerprint),
             )
         )
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -22,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _
+from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
 from intake_app.services.enrolment import Enrolment, write_enrolment_request
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import Heading, MessageLine, code_label, wrap_text
+from intake_app.ui.file_dialogs import choose_folder
 from intake_app.ui.scroll_page import scrolling
 from intake_app.ui.tasks import when_done
 
@@ -138,7 +139,7 @@ class EnrolmentRequestPage(QWidget):
                 _(
                     "Centre: {name}\nShare: {share}",
                     name=enrolment.centre_name,
-                    share=enrolment.share,
+                    share=isolate(enrolment.share),
                 )
             )
             self.key.setText(enrolment.key_fingerprint)
@@ -149,7 +150,7 @@ class EnrolmentRequestPage(QWidget):
                 _(
                     "The enrolment request was written to {folder}. Tell your administrator it "
                     "is there, and read out the key fingerprint when they ask.",
-                    folder=str(self._written.parent),
+                    folder=isolate(self._written.parent),
                 )
             )
         else:
@@ -157,7 +158,7 @@ class EnrolmentRequestPage(QWidget):
 
     def choose_folder(self) -> None:
         """Ask for a folder (a USB stick) and write the request there."""
-        folder = QFileDialog.getExistingDirectory(self, _("Folder for the enrolment request"))
+        folder = choose_folder(self, _("Folder for the enrolment request"))
         if folder:
             self.write(Path(folder))
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMessageBox,
     QSizePolicy,
@@ -25,6 +24,7 @@ from intake_app import safelog
 from intake_app.domain.registry import RawInterview
 from intake_app.errors import KnownError
 from intake_app.i18n import _, ngettext, set_language
+from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
 from intake_app.services.enrolment import enrolled_centre
 from intake_app.services.worker import WorkerService
@@ -32,6 +32,7 @@ from intake_app.sync.device import FolderExport
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine
 from intake_app.ui.editor.editor import InterviewEditor
+from intake_app.ui.file_dialogs import choose_folder
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import Preferences
 from intake_app.ui.tasks import when_done
@@ -214,8 +215,7 @@ class Workspace(QWidget):
 
     def copy_to_folder(self) -> None:
         """Ask for a folder (a USB stick) and copy the waiting bundles there."""
-        folder = QFileDialog.getExistingDirectory(
-            self, _("Choose the USB stick or folder for the bundles"))
+        folder = choose_folder(self, _("Choose the USB stick or folder for the bundles"))
         if folder:
             self.export_to_folder(Path(folder))
 
@@ -227,7 +227,7 @@ class Workspace(QWidget):
             self.message.show_message(error.translated())
             return
         self.usb_action.setEnabled(False)
-        self.message.show_message(_("Copying bundles to {folder}…", folder=str(folder)))
+        self.message.show_message(_("Copying bundles to {folder}…", folder=isolate(folder)))
         when_done(future, lambda result: self._copied(folder, result), self._copy_failed,
                   owner=self, context="export to folder")
 
@@ -240,7 +240,7 @@ class Workspace(QWidget):
                 "laptop until the centre's receipt arrives.",
                 "{n} bundles copied to {folder}. Take them to the centre; they stay on this "
                 "laptop until the centre's receipts arrive.",
-                count, folder=str(folder))
+                count, folder=isolate(folder))
         else:
             text = _("Nothing is waiting to be sent to the centre.")
         for problem in result.problems:
