@@ -15,6 +15,7 @@ from typing import Any
 
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.i18n import _
+from intake_app.i18n.formatting import isolate
 
 EXIT_PROBLEM = 1
 EXIT_REFUSED = 3
@@ -108,7 +109,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
     profile_file = read_profile_file(args.profile)
     print(_("Centre: {name}", name=profile_file.profile.name))
-    print(_("Profile fingerprint: {fingerprint}", fingerprint=profile_file.fingerprint))
+    print(_("Profile fingerprint: {fingerprint}", fingerprint=isolate(profile_file.fingerprint)))
     secrets = SecretInput()
     expected = _confirm_fingerprint(args, secrets, profile_file.fingerprint)
     vault = _unlock(args, secrets)
@@ -119,11 +120,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         )
         print(_("Laptop: {device_id}", device_id=identity.device_id))
         print(_("Key fingerprint (compare with the administrator's screen): {fingerprint}",
-                fingerprint=identity.key_fingerprint()))
+                fingerprint=isolate(identity.key_fingerprint())))
         path = write_enrolment_request(vault, args.to)
     finally:
         vault.lock()
-    print(_("Enrolment request written to {path}.", path=path))
+    print(_("Enrolment request written to {path}.", path=isolate(path)))
     return 0
 
 
@@ -204,7 +205,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(report.status.describe())
         for problem in report.problems[1:]:
             print(problem.translated(), file=sys.stderr)
-    ok = report.status.state not in (SyncState.PROBLEM, SyncState.NOT_ENROLLED)
+    ok = report.status.state not in (SyncState.PROBLEM, SyncState.NOT_ENROLLED,
+                                    SyncState.REVOKED)
     return 0 if ok else EXIT_PROBLEM
 
 

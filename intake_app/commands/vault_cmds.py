@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.i18n import _
+from intake_app.i18n.formatting import isolate
 from intake_app.paths import vault_dir
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(_("Creating the vault; this takes a few seconds ..."), file=sys.stderr)
     vault, recovery_code = Vault.create(vault_dir(args.data_dir), passphrase, kdf=kdf_from_env())
     vault.lock()
-    print(_("Vault created in {folder}.", folder=vault_dir(args.data_dir)))
+    print(_("Vault created in {folder}.", folder=isolate(vault_dir(args.data_dir))))
     print(_("Recovery code (write it down and keep it apart from the computer; it is shown once):"))
     print(recovery_code)
     return 0
