@@ -5,7 +5,8 @@ as the first line of standard input. Machine-readable output (`--json`) uses the
 of bundle-format.md; the words are the administrator's window's and follow `--lang`.
 
 One module per task: `setup` (init), `imports` (import, held, release, window), `devices`
-(devices, enrolments, approve, retire, revoke), `reports` (export-csv, stats, log, alerts);
+(devices, enrolments, approve, retire, revoke), `reports` (export-csv, stats, log, alerts),
+`forms` (form export, form import: the form as an XLSForm workbook);
 `output` prints for all of them and `unlock` opens the centre's vault.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_app.commands.centre import devices, imports, reports, setup
+from intake_app.commands.centre import devices, forms, imports, reports, setup
 from intake_app.i18n import _
 
 __all__ = ["register"]
@@ -27,3 +28,4 @@ def register(commands: Any) -> None:
     imports.register(sub)
     devices.register(sub)
     reports.register(sub)
+    forms.register(sub)

@@ -106,3 +106,17 @@ class NotAFormLanguage(KnownError):
 
     code = "not-a-form-language"
     message = N_("{language} is not one of the form's languages ({languages}).")
+
+
+class FormNotKnown(KnownError):
+    """No form with this id (and version) is known here."""
+
+    code = "form-not-known"
+    message = N_("There is no form {form} version {version} here.")
+
+
+class FormNeedsNaming(KnownError):
+    """More than one form is known: the command needs --form."""
+
+    code = "form-needs-naming"
+    message = N_("More than one form is known here ({forms}); name one with --form.")
