@@ -26,10 +26,6 @@ def run_worker(data_dir: Path, demo: bool = False, language: str | None = None) 
     from intake_app.ui.worker.shell import Shell
 
     app = make_application()
-    prefs = Preferences()
-    start_language(language or prefs.language)
-    stop_following = bind_application(app)
-    apply_text_size(app, prefs.point_size)
     demo_folder: Path | None = None
     demo_passphrase: str | None = None
     if demo:
@@ -39,8 +35,14 @@ def run_worker(data_dir: Path, demo: bool = False, language: str | None = None) 
         demo_folder = Path(tempfile.mkdtemp(prefix="intake-demo-"))
         demo_passphrase = DEMO_PASSPHRASE
         service = WorkerService(demo_folder / "vault", kdf=KdfParams.MINIMUM)
+        prefs = Preferences()  # the demo follows the language last chosen anywhere
     else:
         service = WorkerService(vault_dir(data_dir))
+        # The language belongs to this data folder; a first start speaks the system's.
+        prefs = Preferences(data_folder=data_dir, inherit_language=service.vault_exists())
+    start_language(language or prefs.language)
+    stop_following = bind_application(app)
+    apply_text_size(app, prefs.point_size)
     shell = Shell(service, prefs, demo_passphrase=demo_passphrase)
     try:
         if demo:

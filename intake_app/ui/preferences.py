@@ -6,6 +6,9 @@ application last stopped (a yes/no, never which one). Nothing personal is ever s
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 # Points added to the base size (the system's text size, at least 12 points).
@@ -15,21 +18,51 @@ MIN_IDLE_MINUTES = 1
 MAX_IDLE_MINUTES = 60
 
 
-class Preferences:
-    """Typed access to the application's QSettings."""
+LANGUAGE_KEY = "ui/language"
+FOLDER_LANGUAGE_GROUP = "ui/language_of_folder"
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+
+def folder_key(folder: Path) -> str:
+    """A settings key for one data folder (a digest of its path: a path is not personal data,
+    but a key without slashes is one QSettings can hold)."""
+    return hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+class Preferences:
+    """Typed access to the application's QSettings.
+
+    With `data_folder`, the language belongs to that data folder (two vaults on one computer
+    may be used in two languages); a folder without a choice of its own uses the one chosen
+    before languages were kept per folder when `inherit_language` (its vault existed then),
+    else none: the first start then speaks the system's language.
+    """
+
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        *,
+        data_folder: Path | None = None,
+        inherit_language: bool = False,
+    ) -> None:
         self._settings = settings if settings is not None else QSettings()
+        self._language_key = (
+            LANGUAGE_KEY
+            if data_folder is None
+            else f"{FOLDER_LANGUAGE_GROUP}/{folder_key(data_folder)}"
+        )
+        self._inherit = inherit_language and data_folder is not None
 
     @property
     def language(self) -> str | None:
         """The chosen user-interface language, or None before the first start chose one."""
-        value = self._settings.value("ui/language", None)
+        value = self._settings.value(self._language_key, None)
+        if not value and self._inherit:
+            value = self._settings.value(LANGUAGE_KEY, None)
         return str(value) if value else None
 
     @language.setter
     def language(self, code: str) -> None:
-        self._settings.setValue("ui/language", code)
+        self._settings.setValue(self._language_key, code)
 
     @property
     def idle_minutes(self) -> int:

@@ -7,10 +7,13 @@ smaller than five, nor one that could be worked out from what it shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_app.domain.form import Question
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError
 from intake_app.i18n import _, ngettext
@@ -32,7 +36,13 @@ from intake_app.i18n.core import current_language
 from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre import CODED_TYPES, MIN_GROUP, PSEUDO_FIELDS, StatsTable
+from intake_app.sync.centre import (
+    CODED_TYPES,
+    MIN_GROUP,
+    PSEUDO_FIELDS,
+    SECTION_SEPARATOR,
+    StatsTable,
+)
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
@@ -46,14 +56,38 @@ def pseudo_field_name(field: str) -> str:
             "form": _("Form")}[field]
 
 
-def coded_fields(registry: FormRegistry, lang: str) -> list[tuple[str, str]]:
-    """(name, label) of every coded question of every form, each name once, by label."""
-    found: dict[str, str] = {}
-    for form in registry.forms():
-        for question in form.walk():
-            if question.type in CODED_TYPES and question.name not in found:
-                found[question.name] = question.label(lang) or question.name
-    return sorted(found.items(), key=lambda item: item[1].casefold())
+@dataclass(frozen=True)
+class CodedField:
+    """A question the statistics can count by, with the section it sits in."""
+
+    section: str  # "8 Indicators › Coercive recruitment"
+    name: str
+    label: str  # with its own group: "Coercive recruitment › Violence on victims"
+
+
+def coded_fields(registry: FormRegistry, lang: str) -> list[CodedField]:
+    """Every coded question the statistics can count (not those inside repeat groups), each
+    name once, in form order and so grouped by section; two indicators with the same words in
+    different sections are told apart by their section."""
+    found: dict[str, CodedField] = {}
+
+    def walk(questions: Sequence[Question], path: tuple[str, ...]) -> None:
+        for question in questions:
+            if question.type == "group":
+                walk(question.children, (*path, question.label(lang) or question.name))
+            elif (question.type in CODED_TYPES and question.name not in found):
+                label = question.label(lang) or question.name
+                if len(path) > 1:
+                    label = f"{path[-1]}{SECTION_SEPARATOR}{label}"
+                found[question.name] = CodedField(SECTION_SEPARATOR.join(path), question.name,
+                                                  label)
+
+    for form in sorted(registry.forms(), key=lambda f: f.version_key, reverse=True):
+        walk(form.questions, ())
+    by_section: dict[str, list[CodedField]] = {}
+    for field in found.values():
+        by_section.setdefault(field.section, []).append(field)
+    return [field for fields in by_section.values() for field in fields]
 
 
 def value_label(registry: FormRegistry, field: str, value: str, lang: str) -> str:
@@ -67,6 +101,19 @@ def value_label(registry: FormRegistry, field: str, value: str, lang: str) -> st
         if choice is not None:
             return choice.label(lang)
     return value
+
+
+def add_heading(combo: QComboBox, text: str) -> None:
+    """A section's name in the list: bold, and not a choice."""
+    combo.insertSeparator(combo.count())
+    combo.addItem(text)
+    model = combo.model()
+    if isinstance(model, QStandardItemModel):
+        item = model.item(combo.count() - 1)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = QFont(item.font())
+        font.setBold(True)
+        item.setFont(font)
 
 
 class ExportsTab(QWidget):
@@ -158,13 +205,19 @@ class ExportsTab(QWidget):
 
     def _fill_fields(self) -> None:
         lang = current_language()
-        fields = [(name, pseudo_field_name(name)) for name in PSEUDO_FIELDS]
-        fields += coded_fields(self._service.registry(), lang)
+        pseudo = [(name, pseudo_field_name(name)) for name in PSEUDO_FIELDS]
+        coded = coded_fields(self._service.registry(), lang)
         for combo, extra in ((self.first, []), (self.second, [(NONE, _("(nothing more)"))])):
             chosen = combo.currentData()
             combo.clear()
-            for name, label in extra + fields:
+            for name, label in extra + pseudo:
                 combo.addItem(label, name)
+            section: str | None = None
+            for field in coded:
+                if field.section != section:
+                    section = field.section
+                    add_heading(combo, section)
+                combo.addItem(field.label, field.name)
             row = combo.findData(chosen)
             combo.setCurrentIndex(max(row, 0))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,7 +21,7 @@ from intake_app.sync.centre import LogEntry, outcome_text, reason_text, short_id
 from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.held_panel import HeldPanel
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
-from intake_app.ui.common import MessageLine
+from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
 
 LOG_LIMIT = 1000
@@ -52,14 +53,37 @@ class LogTab(QWidget):
         self.model = RowsModel(LOG_COLUMNS, self)
         self.table = make_table(self, self.model)
         self.message = MessageLine(self)
+        # A reason is a sentence or two: shown whole here, never cut short with "…".
+        self.detail = wrap_text(QLabel(self))
+        self.detail.setObjectName("log_detail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
         column = QVBoxLayout(self)
         column.addWidget(self.message)
-        column.addWidget(self.table)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.detail)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda _index, _previous: self._show_detail())
+        self.model.modelReset.connect(self._show_detail)
         register(self)
 
     def retranslate(self) -> None:
         self.table.setAccessibleName(_("Import log"))
+        self.detail.setAccessibleName(_("The selected import in full"))
         self.model.retranslate()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        index: QModelIndex = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            self.detail.setText(_("Select a row to read its reason in full."))
+            return
+        entry: LogEntry = self.model.row_object(index.row())
+        parts = [when(entry.at), escape_hidden(entry.file_name), outcome_text(entry.outcome)]
+        reason = reason_text(entry.reason)
+        self.detail.setText(" — ".join(part for part in parts if part)
+                            + ("\n" + reason if reason else ""))
 
     def refresh(self) -> None:
         when_done(self._service.import_log(limit=LOG_LIMIT), self._show,

@@ -1,16 +1,31 @@
-"""The administrator's unlock page: the centre's passphrase, nothing else."""
+"""The administrator's unlock page: the centre's passphrase or its recovery code, and the
+language, in a column of a readable width in the middle of the window (as the worker's)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from intake_app.errors import KnownError
-from intake_app.i18n import _
+from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.ui.common import Heading, MessageLine, PassphraseEdit
+from intake_app.ui.common import Heading, MessageLine, PassphraseEdit, wrap_text
+from intake_app.ui.language_combo import LanguageCombo
+from intake_app.ui.new_passphrase import NewPassphraseFields
+from intake_app.ui.scroll_page import ScrollPage
 from intake_app.ui.tasks import when_done
+
+COLUMN_EMS = 34  # the column's widest, in widths of "M" of the window's font
 
 
 class UnlockPage(QWidget):
@@ -23,57 +38,168 @@ class UnlockPage(QWidget):
         self._service = service
         self.title = Heading(2.0, self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label = QLabel(self)
-        self.passphrase = PassphraseEdit(self)
-        self.label.setBuddy(self.passphrase)
-        self.open_button = QPushButton(self)
-        self.open_button.setDefault(True)
+        self.language = LanguageCombo(self)
+        self.language.chosen.connect(set_language)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.hide()
         self.error = MessageLine(self)
-        column = QVBoxLayout(self)
-        column.addStretch(1)
-        for widget in (self.title, self.label, self.passphrase, self.open_button, self.busy,
-                       self.error):
+        self.views = QStackedWidget(self)
+        self._build_passphrase_view()
+        self._build_recovery_view()
+        inner = QWidget(self)  # scrolls when the window is low (large text, the recovery view)
+        self.column = QWidget(inner)
+        self.column.setObjectName("unlock_column")
+        column = QVBoxLayout(self.column)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.title, self.views, self.busy, self.error):
             column.addWidget(widget)
-        column.addStretch(2)
+        column.addWidget(self.language, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.column, 10)
+        centred.addStretch(1)
+        outer = QVBoxLayout(inner)
+        outer.addStretch(1)
+        outer.addLayout(centred)
+        outer.addStretch(2)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(ScrollPage(inner, self))
+        self._limit_width()
+        register(self)
+
+    def _build_passphrase_view(self) -> None:
+        view = QWidget(self)
+        self.label = QLabel(view)
+        self.passphrase = PassphraseEdit(view)
+        self.label.setBuddy(self.passphrase)
+        self.open_button = QPushButton(view)
+        self.open_button.setDefault(True)
+        self.recovery_link = QPushButton(view)
+        self.recovery_link.setFlat(True)
+        self.recovery_link.clicked.connect(lambda: self.show_view(recovery=True))
+        row = QHBoxLayout()
+        row.addWidget(self.passphrase, 1)
+        row.addWidget(self.open_button)
+        layout = QVBoxLayout(view)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
+        layout.addWidget(self.recovery_link, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addStretch(1)
         self.open_button.clicked.connect(self.open_centre)
         self.passphrase.returnPressed.connect(self.open_centre)
-        register(self)
+        self.passphrase_view = view
+        self.views.addWidget(view)
+
+    def _build_recovery_view(self) -> None:
+        view = QWidget(self)
+        self.recovery_intro = wrap_text(QLabel(view))
+        self.code_label = QLabel(view)
+        self.code = QLineEdit(view)
+        self.code.setObjectName("recovery_code")
+        self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
+        self.code_label.setBuddy(self.code)
+        self.new_fields = NewPassphraseFields(view)
+        self.recovery_back = QPushButton(view)
+        self.recovery_back.clicked.connect(lambda: self.show_view(recovery=False))
+        self.recovery_button = QPushButton(view)
+        self.recovery_button.setEnabled(False)
+        self.new_fields.acceptable_changed.connect(self._recovery_ready)
+        self.code.textChanged.connect(self._recovery_ready)
+        self.recovery_button.clicked.connect(self.open_with_recovery)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.recovery_back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.recovery_button)
+        layout = QVBoxLayout(view)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.recovery_intro, self.code_label, self.code, self.new_fields):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.recovery_view = view
+        self.views.addWidget(view)
+
+    def _limit_width(self) -> None:
+        self.column.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * COLUMN_EMS)
 
     def retranslate(self) -> None:
         self.title.setText(_("Reception centre"))
         self.label.setText(_("Centre passphrase"))
+        self.passphrase.setAccessibleName(_("Centre passphrase"))
         self.open_button.setText(_("Open"))
         self.open_button.setAccessibleName(_("Open the centre"))
+        self.recovery_link.setText(_("Forgot the passphrase? Use the &recovery code"))
+        self.recovery_link.setAccessibleName(_("Use the recovery code"))
+        self.recovery_intro.setText(_(
+            "Type the recovery code shown when the centre was set up, then choose a new "
+            "passphrase for the centre."))
+        self.code_label.setText(_("Recovery &code:"))
+        self.code.setAccessibleName(_("Recovery code"))
+        self.recovery_back.setText(_("&Back"))
+        self.recovery_back.setAccessibleName(_("Back"))
+        self.recovery_button.setText(_("&Open and set the new passphrase"))
+        self.recovery_button.setAccessibleName(_("Open and set the new passphrase"))
         self.busy.setAccessibleName(_("Opening the centre"))
+        self._limit_width()
+
+    def show_view(self, *, recovery: bool) -> None:
+        """The passphrase field, or the recovery code with a new passphrase."""
+        self.error.show_message("")
+        self.views.setCurrentWidget(self.recovery_view if recovery else self.passphrase_view)
+        (self.code if recovery else self.passphrase).setFocus()
+
+    def _working(self, working: bool) -> None:
+        self.busy.setVisible(working)
+        self.views.setEnabled(not working)
+        self.language.setEnabled(not working)
+
+    def _recovery_ready(self) -> None:
+        self.recovery_button.setEnabled(bool(self.code.text().strip())
+                                        and self.new_fields.acceptable()
+                                        and not self.busy.isVisible())
 
     def open_centre(self) -> None:
         """Unlock with the typed passphrase (on the service's thread)."""
         passphrase = self.passphrase.text()
         if not passphrase or self.busy.isVisible():
             return
-        self.busy.show()
+        self._working(True)
         self.error.show_message("")
-        self.open_button.setEnabled(False)
         when_done(self._service.unlock(passphrase), self._opened, self._failed, owner=self,
                   context="centre unlock")
 
+    def open_with_recovery(self) -> None:
+        """Unlock with the recovery code and set the new passphrase."""
+        if self.busy.isVisible() or not self.new_fields.acceptable():
+            return
+        self._working(True)
+        self.error.show_message("")
+        when_done(self._service.unlock_with_recovery(self.code.text().strip(),
+                                                     self.new_fields.value()),
+                  self._opened, self._failed, owner=self, context="centre recovery unlock")
+
     def _opened(self, name: object) -> None:
-        self.busy.hide()
-        self.open_button.setEnabled(True)
+        self._working(False)
         self.passphrase.clear()
+        self.code.clear()
+        self.new_fields.wipe()
+        self.show_view(recovery=False)
         self.unlocked.emit(str(name))
 
     def _failed(self, error: KnownError) -> None:
-        self.busy.hide()
-        self.open_button.setEnabled(True)
-        self.passphrase.selectAll()
+        self._working(False)
+        field = self.code if self.views.currentWidget() is self.recovery_view else self.passphrase
+        field.selectAll()
+        field.setFocus()
         self.error.show_message(error.translated())
 
     def reset(self) -> None:
         """Back to an empty field after locking."""
         self.passphrase.clear()
+        self.code.clear()
+        self.new_fields.wipe()
+        self.show_view(recovery=False)
         self.error.show_message("")
         self.passphrase.setFocus()
