@@ -27,6 +27,7 @@ from intake_app.domain.xlsform.columns import (
     TITLE,
     TRANSLATION,
     language_of,
+    text_column,
 )
 from intake_app.domain.xlsform.errors import ProblemList
 from intake_app.domain.xlsform.reader import TEXTS, WorkbookReader, check
@@ -126,7 +127,8 @@ class _Merge:
             if self.target != self.default:
                 reference = texts.get((key, self.default))
                 if not _same(item.get(f"{key}::{self.default}"), reference):
-                    self.problems.add(sheet.title, row.number, f"{key}::{self.default}", N_(
+                    column = {"title": TITLE, "draft_notice": DRAFT_NOTICE}.get(key, key)
+                    self.problems.add(sheet.title, row.number, text_column(column, self.default), N_(
                         "The {default} text is there for reference and was changed; change "
                         "only the {language} texts."), default=self.default,
                         language=self.target)
