@@ -128,7 +128,8 @@ class _Merge:
                 reference = texts.get((key, self.default))
                 if not _same(item.get(f"{key}::{self.default}"), reference):
                     column = {"title": TITLE, "draft_notice": DRAFT_NOTICE}.get(key, key)
-                    self.problems.add(sheet.title, row.number, text_column(column, self.default), N_(
+                    place = text_column(column, self.default)
+                    self.problems.add(sheet.title, row.number, place, N_(
                         "The {default} text is there for reference and was changed; change "
                         "only the {language} texts."), default=self.default,
                         language=self.target)
