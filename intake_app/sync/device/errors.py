@@ -204,3 +204,13 @@ class PublicKeyInvalid(KnownError):
 class FileUnreadable(KnownError):
     code = "file-unreadable"
     message = N_("The file {name} cannot be read. Check the name and that the drive is connected.")
+
+
+class LaptopRevoked(KnownError):
+    """A verified `device-revoked` receipt: the centre will take nothing more from this laptop."""
+
+    code = "laptop-revoked"
+    message = N_(
+        "The centre has revoked this laptop, so it sends nothing more. Every interview stays "
+        "on this laptop. Talk to your administrator."
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from intake_app.errors import KnownError
 from intake_app.storage import Vault
+from intake_app.sync.device.errors import LaptopRevoked
 from intake_app.sync.device.export import export_changes
 from intake_app.sync.device.outbox import Outbox, OutboxState
 from intake_app.sync.device.transport import copy_bundle
@@ -45,8 +46,11 @@ def export_to_folder(
     """Bundle what changed and copy every bundle without a final receipt into `folder`.
 
     Raises `ShareWriteFailed` (`ShareFull` when it is full) when the folder cannot take them
-    (a file already copied stays: it is a whole bundle under its real name).
+    (a file already copied stays: it is a whole bundle under its real name), and
+    `LaptopRevoked` (nothing made or written) once the centre revoked this laptop.
     """
+    if Outbox(vault).revoked():
+        raise LaptopRevoked()
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:

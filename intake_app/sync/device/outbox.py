@@ -20,6 +20,7 @@ from typing import Any
 from intake_app.storage import Vault
 from intake_app.sync.device.errors import OutboxCopyDamaged
 from intake_app.sync.device.outbox_files import OutboxFiles
+from intake_app.sync.errors import Reason
 from intake_app.sync.format.receipt import SentBundle
 from intake_app.sync.format.writer import BundleFacts
 
@@ -240,6 +241,16 @@ class Outbox:
             row = conn.execute(
                 "SELECT 1 FROM device_outbox WHERE state = ? LIMIT 1",
                 (OutboxState.DELIVERED.value,),
+            ).fetchone()
+        return row is not None
+
+    def revoked(self) -> bool:
+        """Whether the centre answered a bundle with a verified `device-revoked` receipt: then
+        this laptop sends nothing more (the centre never un-revokes a laptop)."""
+        with self._vault.transaction() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM device_receipt WHERE reason = ? LIMIT 1",
+                (Reason.DEVICE_REVOKED.value,),
             ).fetchone()
         return row is not None
 

@@ -36,7 +36,13 @@ from intake_app.sync.format.strict_json import format_timestamp, parse_timestamp
 
 ProgressCallback = Callable[[SyncStatus], None]
 Clock = Callable[[], datetime]
-RESEND_AFTER = timedelta(hours=6)
+# A bundle the importer took (it is no longer in the inbox) without a receipt yet is copied
+# again this long after its last copy (bundle-format.md, "Resending"); at once on Sync now.
+RESEND_AFTER = timedelta(minutes=15)
+# A held bundle (a `device-pending` receipt) is copied again this long after its last copy, so
+# that a centre restored from a backup that lost it gets it again; at once on Sync now. Longer
+# than RESEND_AFTER: each copy of a held bundle lands in the centre's `processed/` folder.
+RESEND_HELD_AFTER = timedelta(hours=6)
 
 
 class ExportWhen(StrEnum):
@@ -54,6 +60,7 @@ class SyncOptions:
     force_resend: bool = False
     max_bundle_size: int = MAX_BUNDLE_SIZE
     resend_after: timedelta = RESEND_AFTER
+    resend_held_after: timedelta = RESEND_HELD_AFTER
     share: Path | None = None
 
 
@@ -123,17 +130,23 @@ class _Round:
     receipts: list[ReceiptResult] = field(default_factory=list)
     problems: list[KnownError] = field(default_factory=list)
     purged: int = 0
+    revoked: bool = False
 
     def run(self, probe: ShareProbe) -> SyncReport:
         share = self.options.share or Path(self.device.profile.share)
-        if self.options.export is ExportWhen.ALWAYS:
+        # A `device-revoked` receipt stops all sending: no bundles are made or copied, and
+        # every interview stays in the vault (receipts are still read).
+        self.revoked = Outbox(self.vault).revoked()
+        if self.options.export is ExportWhen.ALWAYS and not self.revoked:
             self._guarded(self._export)
         self.reach = probe.check(share, self.device.device_id)
         if self.reach is Reachability.REACHABLE:
-            if self.options.export is ExportWhen.WHEN_REACHABLE:
+            if self.options.export is ExportWhen.WHEN_REACHABLE and not self.revoked:
                 self._guarded(self._export)
             self._guarded(lambda: self._receipts(share))
-            self._guarded(lambda: self._upload(share))
+            self.revoked = self.revoked or Outbox(self.vault).revoked()
+            if not self.revoked:
+                self._guarded(lambda: self._upload(share))
         elif self.reach is Reachability.NOT_WRITABLE:
             self.problems.append(ShareNotWritable(folder=str(share)))
         elif self.reach is Reachability.NOT_RESPONDING:
@@ -176,7 +189,7 @@ class _Round:
     def _upload(self, share: Path) -> None:
         inbox = prepare_inbox(share, self.device.device_id)
         outbox = Outbox(self.vault)
-        todo = [b for b in outbox.bundles((OutboxState.READY,)) if self._needs_upload(b, inbox)]
+        todo = [b for b in outbox.bundles(WAITING) if self._needs_upload(b, inbox)]
         for index, bundle in enumerate(todo, start=1):
             sending = SyncStatus(SyncState.SENDING, sent=index, total=len(todo),
                                  bytes_total=bundle.size or 0)
@@ -203,10 +216,16 @@ class _Round:
             if bundle.uploaded is None:  # copied before a crash that came before the mark
                 Outbox(self.vault).mark_sent(bundle.seq, self._stamp(), to_share=True)
             return False  # still there: the importer has not taken it yet
-        if bundle.uploaded is None or self.options.force_resend:
+        if bundle.uploaded is None and bundle.state is OutboxState.READY:
             return True
-        # Taken by the importer but no receipt yet: give the import time before resending.
-        return self.clock() - parse_timestamp(bundle.uploaded) >= self.options.resend_after
+        if self.options.force_resend:  # Sync now: whatever the centre has not answered for good
+            return True
+        # Taken by the importer but no final receipt: give the import time, then copy it again
+        # (the centre may have lost it: moved without a receipt, or restored from a backup).
+        wait = (self.options.resend_held_after if bundle.state is OutboxState.HELD
+                else self.options.resend_after)
+        last = bundle.uploaded or bundle.exported
+        return last is None or self.clock() - parse_timestamp(last) >= wait
 
     def _report(self, status: SyncStatus) -> None:
         if self.on_progress is not None:
@@ -223,6 +242,8 @@ class _Round:
             "last_receipt": outbox.last_receipt(),
             "approved": outbox.approved(),
         }
+        if self.revoked:
+            return SyncStatus(SyncState.REVOKED, **counts)
         if self.problems:
             return SyncStatus(SyncState.PROBLEM, problem=self.problems[0], **counts)
         if self.reach is not Reachability.REACHABLE:

@@ -19,6 +19,7 @@ class SyncState(StrEnum):
     WAITING = "waiting"
     DELIVERED = "delivered"
     PROBLEM = "problem"
+    REVOKED = "revoked"  # the centre revoked this laptop: nothing is sent any more
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,11 @@ class SyncStatus:
         """One line in the current language."""
         if self.state is SyncState.PROBLEM and self.problem is not None:
             return self.problem.translated()
+        if self.state is SyncState.REVOKED:
+            return gettext(
+                "The centre has revoked this laptop, so it sends nothing more. Every interview "
+                "stays on this laptop. Talk to your administrator."
+            )
         if self.state is SyncState.NOT_ENROLLED:
             return gettext("This laptop is not enrolled with a reception centre yet.")
         if self.state is SyncState.SENDING and not self.total:
