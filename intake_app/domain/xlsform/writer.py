@@ -45,7 +45,8 @@ def form_workbook(data: Mapping[str, Any]) -> bytes:
     survey = list(_survey_rows(data, languages))
     choices = list(_choice_rows(data, languages))
     settings = _settings_rows(data, languages)
-    return _workbook(survey, choices, settings)
+    return _workbook(survey, choices, settings, [text_column(key, lang) for key in (
+        "label", "hint") for lang in languages])
 
 
 def translation_workbook(data: Mapping[str, Any], language: str) -> bytes:
@@ -221,21 +222,21 @@ def _columns(rows: Sequence[Cells], first: Sequence[str]) -> list[str]:
     return list(seen)
 
 
-def _workbook(survey: Sequence[Cells], choices: Sequence[Cells],
-              settings: Sequence[Cells]) -> bytes:
+def _workbook(survey: Sequence[Cells], choices: Sequence[Cells], settings: Sequence[Cells],
+              texts: Sequence[str] = ()) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheets = (
-        (SURVEY, survey, ("type", "name")),
+        (SURVEY, survey, ("type", "name", *texts)),
         (CHOICES, choices, ("list_name", "name")),
         (SETTINGS, settings, ()),
     )
     book.remove(book.active) if book.active is not None else None
     for title, rows, first in sheets:
         sheet = book.create_sheet(title)
-        columns = _columns(rows, first)
+        columns = [c for c in _columns(rows, first) if any(c in row for row in rows)]
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=1, column=index, value=column)
             cell.font = Font(bold=True)
