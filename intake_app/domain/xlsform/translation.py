@@ -153,8 +153,8 @@ class _Merge:
                 return False
         if len(rows) < len(expected):
             self.problems.add(sheet.title, rows[-1].number + 1 if rows else 2, "", N_(
-                "Rows are missing: the form {form} has {count} here."),
-                form=form, count=len(expected))
+                "Rows are missing from here on: the form {form} has more; a translation "
+                "keeps the rows as they are."), form=form)
             return False
         return True
 
