@@ -34,10 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from intake_app.domain.form_loader import load_form_text  # noqa: E402
-from intake_app.domain.registry import FormRegistry  # noqa: E402
 from intake_app.storage import KdfParams, Vault  # noqa: E402
-from intake_app.sync.centre.forms import registry_validator  # noqa: E402
 
 MiB = 1024 * 1024
 PASSPHRASE = "benchmark passphrase 2026"
@@ -138,6 +135,10 @@ def add_attachments(vault: Vault, record_ids: Sequence[str], sizes: Sequence[int
 
 
 def validator() -> Any:
+    from intake_app.domain.form_loader import load_form_text
+    from intake_app.domain.registry import FormRegistry
+    from intake_app.sync.centre.forms import registry_validator
+
     return registry_validator(FormRegistry([load_form_text(json.dumps(FORM), "bench.json")]))
 
 
