@@ -30,12 +30,19 @@ from intake_app.storage import (
 )
 from intake_app.sync.centre import devices, log, records, release, reports
 from intake_app.sync.centre.answer_text import AnswerLine, answer_lines
-from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
+from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
+from intake_app.sync.centre.errors import HeldCapReached
 from intake_app.sync.centre.forms import registry_validator
 from intake_app.sync.centre.importer import ImportResult, import_bundle
 from intake_app.sync.centre.inbox import ScanProgress, scan_inbox
 from intake_app.sync.centre.log import LogEntry
-from intake_app.sync.centre.quarantine import HeldBundle, held_bundles
+from intake_app.sync.centre.quarantine import (
+    CapAlert,
+    HeldBundle,
+    acknowledge_cap_alert,
+    cap_alerts,
+    held_bundles,
+)
 from intake_app.sync.centre.records import ImportedInterview, ImportedRevision, ImportedTombstone
 from intake_app.sync.centre.referral_data import ReferralData, load_referral
 from intake_app.sync.centre.reports import StatsTable
@@ -222,6 +229,37 @@ class CentreService:
         return self.run(lambda c: devices.read_requests(
             c.vault, devices.enrolment_files(c.share) if chosen is None else chosen))
 
+    def enrolment_requests(self) -> Future[list[RequestOnShare]]:
+        """The enrolment requests on the share that are not registered laptops (a request that
+        does not verify comes with its error)."""
+        return self.run(lambda c: devices.unregistered_requests(c.vault, c.share))
+
+    def register_requests(self, request_ids: Sequence[str] | None = None
+                          ) -> Future[list[RequestRead]]:
+        """Register the chosen requests on the share (by device id; None: all of them) as
+        laptops waiting for approval."""
+        chosen = None if request_ids is None else list(request_ids)
+        return self.run(lambda c: devices.register_requests(c.vault, c.share, chosen))
+
+    def dismiss_requests(self, request_ids: Sequence[str]) -> Future[list[str]]:
+        """Dismiss requests (and laptops still waiting for approval) in one action: each
+        request moves to `enrol/dismissed/`, what its laptop had held is deleted."""
+        chosen = list(request_ids)
+        return self.run(lambda c: release.dismiss_requests(c, chosen))
+
+    def cap_alerts(self) -> Future[list[CapAlert]]:
+        """Laptops whose bundles are left in the inbox because a quarantine cap was reached."""
+        return self.run(lambda c: cap_alerts(c.vault))
+
+    def mark_cap_alerts_seen(self, numbers: Sequence[int]) -> Future[None]:
+        """Mark these caps' alerts as seen."""
+        chosen = list(numbers)
+
+        def work(centre: Centre) -> None:
+            for num in chosen:
+                acknowledge_cap_alert(centre.vault, num)
+        return self.run(work)
+
     def approve_device(self, device_id: str, fingerprint: str) -> Future[DeviceChange]:
         """Approve a pending laptop whose key has `fingerprint`; its held bundles are imported."""
         return self.run(lambda c: release.approve_device(c, device_id, fingerprint))
@@ -253,8 +291,8 @@ class CentreService:
                 report(ScanProgress(index, len(chosen), path.name, None))
                 try:
                     result = import_bundle(centre, path, file_name=path.name)
-                except (OSError, ShareNotAFile, ShareFileChanged):
-                    continue
+                except (OSError, ShareNotAFile, ShareFileChanged, HeldCapReached):
+                    continue  # a cap reached: left alone, and the administrator alerted
                 results.append(result)
                 report(ScanProgress(index + 1, len(chosen), None, result))
             return _indexed(centre, results)

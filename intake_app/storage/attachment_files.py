@@ -79,8 +79,10 @@ class WrittenFile:
 class AttachmentFiles:
     """The encrypted attachment files of one vault (a folder beside intake.db)."""
 
-    def __init__(self, vault_folder: Path) -> None:
-        self.folder = Path(vault_folder) / FOLDER_NAME
+    def __init__(self, vault_folder: Path, folder_name: str = FOLDER_NAME) -> None:
+        """`folder_name`: another folder of the vault's for files of the same kind (the
+        centre keeps the bundles it holds in quarantine in `held/`)."""
+        self.folder = Path(vault_folder) / folder_name
 
     def write(
         self, source: BinaryIO, *, limit: int, progress: Progress | None = None

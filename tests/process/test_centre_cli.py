@@ -95,6 +95,10 @@ def test_the_whole_day_of_an_administrator(cli, tmp_path: Path) -> None:  # type
     laptop = Laptop()
     laptop.enrol(share)
     code, out, _err = cli("enrolments", "--json")
+    [request] = _lines(out)
+    assert code == 0 and request["state"] == "request"  # listed, not registered
+    assert request["fingerprint"] == laptop.fingerprint
+    code, out, _err = cli("register", "--all", "--json")
     [pending] = _lines(out)
     assert code == 0 and pending["state"] == "pending"
     assert pending["fingerprint"] == laptop.fingerprint
@@ -202,7 +206,7 @@ def test_import_and_log_print_the_window_s_words(cli, tmp_path: Path) -> None:  
     assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
     laptop = Laptop()
     laptop.enrol(share)
-    code, out, _err = cli("enrolments", lang=PSEUDO_LANGUAGE)
+    code, out, _err = cli("register", "--all", lang=PSEUDO_LANGUAGE)
     pending = _in(PSEUDO_LANGUAGE, lambda: state_text(DeviceState.PENDING.value))
     assert code == 0 and out.startswith(f"{laptop.device_id}  {pending}  ")
     assert cli("approve", laptop.device_id, "--fingerprint", laptop.fingerprint)[0] == 0

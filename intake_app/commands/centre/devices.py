@@ -1,4 +1,5 @@
-"""`intake-app centre devices|enrolments|approve|retire|revoke`: the laptops the centre trusts."""
+"""`intake-app centre devices|enrolments|register|dismiss|approve|retire|revoke`: the laptops
+the centre trusts, and the enrolment requests on the share that are not registered yet."""
 
 from __future__ import annotations
 
@@ -25,11 +26,26 @@ def register(sub: Any) -> None:
     add_share_option(devices)
     devices.set_defaults(handler=cmd_devices)
 
-    enrol = sub.add_parser("enrolments", help=_("register enrolment requests; list pending ones"))
+    enrol = sub.add_parser("enrolments", help=_(
+        "list the enrolment requests on the share that are not registered; register FILEs"))
     enrol.add_argument("files", nargs="*", type=Path, metavar="FILE")
     add_json_option(enrol)
     add_share_option(enrol)
     enrol.set_defaults(handler=cmd_enrolments)
+
+    reg = sub.add_parser("register", help=_("register enrolment requests from the share"))
+    reg.add_argument("requests", nargs="*", metavar="ID")
+    reg.add_argument("--all", action="store_true", help=_("register every request waiting"))
+    add_json_option(reg)
+    add_share_option(reg)
+    reg.set_defaults(handler=cmd_register)
+
+    dismiss = sub.add_parser("dismiss", help=_(
+        "dismiss enrolment requests (and laptops waiting for approval) with what they sent"))
+    dismiss.add_argument("requests", nargs="+", metavar="ID")
+    add_json_option(dismiss)
+    add_share_option(dismiss)
+    dismiss.set_defaults(handler=cmd_dismiss)
 
     approve = sub.add_parser("approve", help=_("approve a laptop after comparing its fingerprint"))
     approve.add_argument("device", metavar="DEVICE")
@@ -94,18 +110,71 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_enrolments(args: argparse.Namespace) -> int:
-    from intake_app.sync.centre.devices import enrolment_files, list_devices, read_requests
+    from intake_app.sync.centre.devices import (
+        list_devices,
+        read_requests,
+        unregistered_requests,
+    )
+    from intake_app.sync.format import keys
     from intake_app.sync.format.reader import DeviceState
 
+    if args.files:  # files brought on a USB stick: the administrator chose them
+        with open_centre(args) as centre:
+            problems = [read for read in read_requests(centre.vault, args.files) if read.error]
+            pending = list_devices(centre.vault, DeviceState.PENDING)
+        _print_problems(problems)
+        _print_devices([(device, []) for device in pending], args.json)
+        return 2 if problems else 0
     with open_centre(args) as centre:
-        paths = list(args.files) or enrolment_files(centre.share)
-        problems = [read for read in read_requests(centre.vault, paths) if read.error]
-        pending = list_devices(centre.vault, DeviceState.PENDING)
-    for read in problems:
-        assert read.error is not None
-        print(f"{shown(read.path.name)}: {read.error.translated()}", file=sys.stderr)
-    _print_devices([(device, []) for device in pending], args.json)
-    return 2 if problems else 0
+        waiting = unregistered_requests(centre.vault, centre.share)
+    _print_problems(waiting)
+    for read in waiting:
+        request = read.request
+        if request is None:
+            continue
+        fingerprint = keys.key_fingerprint(request.public_key)
+        if args.json:
+            print_json({"request_id": request.device_id, "device_id": request.device_id,
+                        "state": "request", "device_name": request.device_name,
+                        "worker": request.worker, "fingerprint": fingerprint,
+                        "public_key": request.public_key, "requested": request.created})
+        else:
+            print(f"{request.device_id}  {_('not registered')}  "
+                  f"{shown(request.device_name)}  {shown(request.worker)}")
+            print("    " + _("fingerprint {fingerprint}", fingerprint=fingerprint))
+    return 2 if any(read.error for read in waiting) else 0
+
+
+def _print_problems(reads: Sequence[Any]) -> None:
+    for read in reads:
+        if read.error is not None:
+            print(f"{shown(read.path.name)}: {read.error.translated()}", file=sys.stderr)
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.devices import register_requests
+
+    if not args.all and not args.requests:
+        raise SystemExit(_("Name the requests to register, or use --all."))
+    with open_centre(args) as centre:
+        reads = register_requests(centre.vault, centre.share,
+                                  None if args.all else args.requests)
+    _print_problems(reads)
+    _print_devices([(read.device, []) for read in reads if read.device is not None], args.json)
+    return 2 if any(read.error for read in reads) else 0
+
+
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.release import dismiss_requests
+
+    with open_centre(args) as centre:
+        dismissed = dismiss_requests(centre, args.requests)
+    for device_id in dismissed:
+        if args.json:
+            print_json({"request_id": device_id, "dismissed": True})
+        else:
+            print(_("The enrolment request {device} was dismissed.", device=device_id))
+    return 0
 
 
 def cmd_approve(args: argparse.Namespace) -> int:

@@ -40,8 +40,10 @@ def register(sub: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.errors import HeldCapReached
     from intake_app.sync.centre.importer import import_bundle
     from intake_app.sync.centre.inbox import scan_inbox
+    from intake_app.sync.centre.quarantine import cap_alerts
     from intake_app.sync.centre.search import refresh_search_index
     from intake_app.sync.errors import ShareReadFailed
 
@@ -56,11 +58,16 @@ def cmd_import(args: argparse.Namespace) -> int:
             except OSError:
                 unreadable = True
                 print(_("Could not read {file}.", file=shown(path.name)), file=sys.stderr)
-            except ShareReadFailed as error:  # a pipe or a link; changed while read; stuck
-                unreadable = True
+            except (ShareReadFailed, HeldCapReached) as error:  # a pipe or a link; changed
+                unreadable = True  # while read; stuck; or over a quarantine cap (not held)
                 print(error.translated(), file=sys.stderr)
         if args.inbox:
+            known = {alert.num for alert in cap_alerts(centre.vault)}
             results += scan_inbox(centre)
+            for alert in cap_alerts(centre.vault):  # new: bundles left in the inbox by a cap
+                if alert.num not in known:
+                    print(HeldCapReached(alert.device_id, alert.cap).translated(),
+                          file=sys.stderr)
         if results:
             refresh_search_index(centre.vault)  # so the administrator's first search is quick
     code = report(results, args.json)

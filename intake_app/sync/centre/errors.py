@@ -15,6 +15,7 @@ ACTION_NAMES = {
     "approved": N_("approved"),
     "retired": N_("retired"),
     "revoked": N_("revoked"),
+    "dismissed": N_("dismissed"),
 }
 
 
@@ -123,3 +124,36 @@ class LastSeqNegative(KnownError):
         "The last sequence number cannot be negative. Give the number of the last bundle still "
         "to be accepted from this laptop (0 for none). Nothing was changed."
     )
+
+
+class HeldCapReached(KnownError):
+    """A bundle would take the quarantine over one of its caps: it is left in the inbox,
+    untouched and unanswered, and the administrator gets an alert (once per laptop and cap)."""
+
+    code = "held-cap-reached"
+    message = N_(
+        "A bundle from the laptop {device} was left in the inbox: {cap}. Approve, revoke or "
+        "dismiss the laptops waiting for approval to make room."
+    )
+
+    def __init__(self, device: str, cap: str) -> None:
+        super().__init__(device=device, cap=cap)
+        self.device = device
+        self.cap = cap
+
+    def translated(self) -> str:
+        """The message with the cap in words, in the current language."""
+        return gettext(self.message, device=self.device, cap=gettext(CAP_NAMES[self.cap]))
+
+
+class RequestNotFound(KnownError):
+    code = "enrolment-request-not-found"
+    message = N_("No enrolment request waiting on the share matches “{request}”.")
+
+
+CAP_NAMES = {
+    "count": N_("it already has as many bundles held as a laptop waiting for approval may have"),
+    "device-size": N_(
+        "its held bundles would take more space than a laptop waiting for approval may use"),
+    "total-size": N_("all held bundles together would take more space than the centre allows"),
+}

@@ -19,14 +19,15 @@ crash), so a failed or killed import leaves neither a row nor, for long, a file.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
 from intake_app.errors import KnownError
-from intake_app.storage import AttachmentFiles, Connection, VaultBusy
+from intake_app.storage import AttachmentFiles, Connection, VaultBusy, WrittenFile
 from intake_app.sync.centre import receipts
 from intake_app.sync.centre.apply import (
     AttachmentsGone,
@@ -36,15 +37,22 @@ from intake_app.sync.centre.apply import (
     foreign_records,
     record_owner,
 )
-from intake_app.sync.centre.devices import device_for_key, device_now
+from intake_app.sync.centre.devices import (
+    device_for_key,
+    device_now,
+    register_in,
+    request_for_key,
+)
+from intake_app.sync.centre.errors import HeldCapReached
 from intake_app.sync.centre.log import log_import
-from intake_app.sync.centre.quarantine import drop_held, hold
+from intake_app.sync.centre.quarantine import drop_held, hold, note_cap_alert, settle_files
 from intake_app.sync.centre.sequence import record_bundle, sequence_verdict
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import BundleRefused, Outcome, Reason
 from intake_app.sync.format.check import BundleCheck, check_bundle
+from intake_app.sync.format.enrolment import EnrolmentRequest
 from intake_app.sync.format.payload_reader import VerifiedPayload
-from intake_app.sync.format.reader import KnownDevice, SignedBundle, device_refusal
+from intake_app.sync.format.reader import DeviceState, KnownDevice, SignedBundle, device_refusal
 from intake_app.sync.format.receipt import parse_receipt
 from intake_app.sync.share import ShareFile, open_share_file
 
@@ -55,10 +63,11 @@ _T = TypeVar("_T")
 # the device the key belongs to (for the alert) but no receipt is written.
 _NAMED_BY_KEY = (Reason.DEVICE_REVOKED,)
 # Refusals for the device's state found after the signature verified; check 3 has not run.
-_STATE_REASONS = (Reason.DEVICE_PENDING, Reason.KEY_RETIRED)
-# A revoked (lost or stolen) laptop gets no receipt even when check 7 finds it revoked after
-# its signature verified: the same bundle imported again would get none either.
-_NO_RECEIPT = (Reason.DEVICE_REVOKED, Reason.UNKNOWN_DEVICE)
+_STATE_REASONS = (Reason.DEVICE_PENDING, Reason.KEY_RETIRED, Reason.DEVICE_REVOKED)
+# A revoked laptop's bundle is refused only after its signature verified, and it gets a
+# `device-revoked` receipt (the spec: "device-revoked and key-retired included"), which stops
+# all sending from that laptop. An unknown key proves nothing, so it gets none.
+_NO_RECEIPT = (Reason.UNKNOWN_DEVICE,)
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,11 @@ class _Attempt:
     # key's last sequence number) while the bundle was checked: it is checked again with this.
     rechecked: KnownDevice | None = None
     receipt: receipts.SignedReceipt | None = None
+    # The enrolment request on the share whose key signed the bundle, when no registry row
+    # has that key: check 7 registers it (pending) once the signature verified.
+    request: EnrolmentRequest | None = None
+    written: list[WrittenFile] = field(default_factory=list)  # held files of this transaction
+    dropped: list[str] = field(default_factory=list)  # held files it forgot
 
 
 def _retrying(action: Callable[[], _T]) -> _T:
@@ -126,8 +140,9 @@ def import_bundle(centre: Centre, source: Path | bytes | ShareFile, *,
     quarantine (it is forgotten unless held again); `waive_far_ahead` is the administrator's
     decision to accept a far-ahead sequence number. Raises `ShareNotAFile` (a link, pipe,
     device...), `ShareNotAnswering`, `ShareFileChanged` (what was read is not what was verified:
-    nothing stored), `OSError` when the file cannot be read at all, and known errors of the
-    vault.
+    nothing stored), `HeldCapReached` (a bundle to hold would pass a cap of the quarantine:
+    nothing stored or answered, the administrator alerted once), `OSError` when the file
+    cannot be read at all, and known errors of the vault.
     """
     if isinstance(source, Path):
         with open_share_file(source) as handle:
@@ -139,6 +154,21 @@ def import_bundle(centre: Centre, source: Path | bytes | ShareFile, *,
                        name, held_num, waive_far_ahead)
     lost = 0
     while True:
+        try:
+            return _attempt(attempt, source)
+        except AttachmentsGone:
+            lost += 1
+            if lost >= CHECK_AGAIN:
+                raise
+        except HeldCapReached as reached:
+            # Not held and not answered: the file stays where it is; the alert comes once.
+            _retrying(functools.partial(note_cap_alert, centre.vault, reached))
+            raise
+
+
+def _attempt(attempt: _Attempt, source: bytes | ShareFile | BinaryIO) -> ImportResult:
+    """Check and decide; again with the device's new state when it changed meanwhile."""
+    while True:
         verdict = _check(attempt)
         if isinstance(source, ShareFile) and source.error is not None:
             # The share stopped answering during the checks: their verdict proves nothing.
@@ -147,11 +177,6 @@ def import_bundle(centre: Centre, source: Path | bytes | ShareFile, *,
             raise source.error
         try:
             result = _decide(attempt, verdict)
-        except AttachmentsGone:
-            lost += 1
-            if lost >= CHECK_AGAIN:
-                raise
-            continue
         finally:
             if verdict.payload is not None:
                 verdict.payload.close()
@@ -170,7 +195,15 @@ def _check(attempt: _Attempt) -> BundleCheck:
 
     def lookup(key_id: str) -> KnownDevice | None:
         # Checking again after an approval: the device as check 7 just read it.
+        attempt.request = None
         attempt.looked_up = attempt.rechecked or device_for_key(conn, key_id)
+        if attempt.looked_up is None:
+            # A laptop that enrolled and sent at once: its request on the share has the key.
+            attempt.request = request_for_key(centre.share, key_id)
+            if attempt.request is not None:
+                attempt.looked_up = KnownDevice(attempt.request.device_id,
+                                                attempt.request.public_key,
+                                                DeviceState.PENDING, None)
         return attempt.looked_up
 
     def sequence(signed: SignedBundle) -> Outcome | None:
@@ -200,8 +233,16 @@ def _decide(attempt: _Attempt, verdict: BundleCheck) -> ImportResult | KnownDevi
 
 def _in_transaction(attempt: _Attempt, step: Callable[[Connection], _T]) -> _T:
     attempt.receipt = None  # what an earlier try (rolled back) decided does not count
-    with attempt.centre.vault.transaction() as conn:
-        return step(conn)
+    attempt.written, attempt.dropped = [], []
+    vault = attempt.centre.vault
+    try:
+        with vault.transaction() as conn:
+            result = step(conn)
+    except BaseException:
+        settle_files(vault, attempt.written, attempt.dropped, committed=False)
+        raise
+    settle_files(vault, attempt.written, attempt.dropped, committed=True)
+    return result
 
 
 def _settle(attempt: _Attempt, conn: Connection, verdict: BundleCheck, signed: SignedBundle
@@ -209,6 +250,10 @@ def _settle(attempt: _Attempt, conn: Connection, verdict: BundleCheck, signed: S
     """Check 7's transaction: checks 2 and 3 again on what the vault holds now, in the spec's
     order, then what checks 4 to 6 decided. A device: approved meanwhile, check it again."""
     device = device_now(conn, signed.device_id)
+    if device is None and attempt.request is not None:
+        # No registry row, but the signature verified with the key of the laptop's enrolment
+        # request on the share: that request becomes a pending device, the bundle is held.
+        device = register_in(conn, attempt.request)
     now = device_refusal(device, signed.seq)
     if now is not None:
         return _refuse(attempt, conn, signed, now)
@@ -251,8 +296,7 @@ def _accept(attempt: _Attempt, conn: Connection, signed: SignedBundle, payload: 
     attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.ACCEPTED, None,
                                             carried)
     receipts.store_receipt(conn, signed, attempt.receipt)
-    if attempt.held_num is not None:
-        drop_held(conn, attempt.held_num)
+    _drop(attempt, conn)
     return _result(attempt, Outcome.ACCEPTED, None, signed, num, count)
 
 
@@ -279,17 +323,23 @@ def _duplicate(attempt: _Attempt, conn: Connection, signed: SignedBundle) -> Imp
     attempt.receipt = receipts.stored_receipt(conn, signed)
     if attempt.receipt is None:  # accepted before receipts were kept: sign a new one
         attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.DUPLICATE, None)
-    if attempt.held_num is not None:
-        drop_held(conn, attempt.held_num)
+    _drop(attempt, conn)
     count = len(parse_receipt(attempt.receipt[0]).records)
     return _log(attempt, conn, Outcome.DUPLICATE, None, signed, count)
+
+
+def _drop(attempt: _Attempt, conn: Connection) -> None:
+    """Forget the held copy being released (its file goes after the commit)."""
+    if attempt.held_num is not None and (name := drop_held(conn, attempt.held_num)):
+        attempt.dropped.append(name)
 
 
 def _quarantine(attempt: _Attempt, conn: Connection, signed: SignedBundle,
                 reason: Reason) -> ImportResult:
     # Raises ShareFileChanged (the transaction is rolled back) when the bytes read now are not
     # those verified: the file is left for a later look, nothing is logged or answered.
-    hold(conn, signed, reason, attempt.file_name, attempt.source)
+    hold(conn, attempt.centre.vault, signed, reason, attempt.file_name, attempt.source,
+         attempt.written)
     attempt.receipt = receipts.refusal_receipt(conn, attempt.centre, signed,
                                                Outcome.QUARANTINED, reason)
     return _log(attempt, conn, Outcome.QUARANTINED, reason, signed)
@@ -300,8 +350,7 @@ def _reject(attempt: _Attempt, conn: Connection, signed: SignedBundle | None,
     if signed is not None and reason not in _NO_RECEIPT:
         attempt.receipt = receipts.refusal_receipt(conn, attempt.centre, signed,
                                                    Outcome.REJECTED, reason)
-    if attempt.held_num is not None:
-        drop_held(conn, attempt.held_num)
+    _drop(attempt, conn)
     return _log(attempt, conn, Outcome.REJECTED, reason, signed)
 
 

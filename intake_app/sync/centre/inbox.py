@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake_app.errors import KnownError
+from intake_app.sync.centre.errors import HeldCapReached
 from intake_app.sync.centre.importer import ImportResult, import_bundle
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import ShareFileChanged, ShareNotAFile
@@ -138,6 +139,8 @@ def scan_inbox(centre: Centre, *, progress: Progress | None = None, move: bool =
             except (OSError, ShareFileChanged):
                 looks.forget(path)
                 continue  # unreadable, or changed while it was read: left for a later scan
+            except HeldCapReached:
+                continue  # over a quarantine cap: left where it is, unanswered (alerted once)
         results.append(result)
         if move and result.receipt_error is None:
             looks.forget(path)

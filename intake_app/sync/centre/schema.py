@@ -10,7 +10,8 @@ Append migrations; never edit one that has shipped. Notes on the design:
   duplicates and sequence conflicts. `centre_abandoned` closes gaps the device declared.
 - `centre_revision` is append-only like the core `revision` table: only `document` may be
   cleared, by a tombstone. `centre_record` is the head of each record (its newest revision).
-- Bundles held in quarantine are kept whole (they are encrypted anyway) in `centre_held_chunk`.
+- Bundles held in quarantine are kept whole as encrypted files in `<vault>/held/` (version 3;
+  before, in `centre_held_chunk`).
 - A tombstone removes a record's words from the search index itself, not only from the
   results: `centre_apply` merges the index ('optimize') after removing rows, and the vault's
   `secure_delete` zeroes the freed pages. (FTS5's own secure-delete option does the same per
@@ -184,7 +185,24 @@ INSERT INTO centre_search_state (id, indexed_through)
 SELECT 1, coalesce(max(num), 0) FROM centre_revision;
 """
 
-MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2]
+# Version 3: held bundles are encrypted files of the vault's `held/` folder (the row names the
+# file and holds its key), so forgetting one gives its space back at once; rows held before
+# keep their chunks. Alerts for the quarantine's caps, one per laptop and cap.
+CENTRE_V3 = """
+ALTER TABLE centre_held ADD COLUMN file TEXT;
+ALTER TABLE centre_held ADD COLUMN identity TEXT;
+ALTER TABLE centre_held ADD COLUMN file_sha256 TEXT;
+CREATE TABLE centre_cap_alert (
+    num INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    cap TEXT NOT NULL,
+    at TEXT NOT NULL,
+    acknowledged TEXT,
+    UNIQUE (device_id, cap)
+);
+"""
+
+MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3]
 
 RECORD_TABLES: tuple[str, ...] = (
     "centre_record",

@@ -18,6 +18,7 @@ from intake_app.storage import Vault
 from intake_app.sync.centre import forms as centre_forms
 from intake_app.sync.centre.errors import CentreNotSetUp, NotACentreVault
 from intake_app.sync.centre.forms import RecordValidatorFactory
+from intake_app.sync.centre.quarantine import sweep_held
 from intake_app.sync.centre.schema import COMPONENT, MIGRATIONS
 from intake_app.sync.format import keys
 from intake_app.sync.format.payload_reader import RecordValidator
@@ -102,6 +103,7 @@ class Centre:
         if vault.kind != "centre":
             raise NotACentreVault(folder=str(vault.folder))
         vault.ensure_schema(COMPONENT, MIGRATIONS)
+        sweep_held(vault)  # held files a crash left without their row
         with vault.transaction() as conn:
             profile_row = conn.execute("SELECT data FROM centre_profile WHERE id = 1").fetchone()
             secrets = dict(conn.execute("SELECT name, secret FROM centre_key").fetchall())

@@ -214,8 +214,6 @@ def _find_device(signature: minisign.Signature, lookup: DeviceLookup
     device = lookup(signer)
     if device is None:
         raise BundleRefused(Reason.UNKNOWN_DEVICE)
-    if device.state is DeviceState.REVOKED:
-        raise BundleRefused(Reason.DEVICE_REVOKED)
     try:
         public_key = parse_public_key(device.public_key)
     except FormatProblem as exc:
@@ -228,8 +226,9 @@ def _find_device(signature: minisign.Signature, lookup: DeviceLookup
 def verify_signature(container: BundleContainer, lookup: DeviceLookup) -> SignedBundle:
     """Check 2: the signer is a usable registered device and the signature and comment verify.
 
-    Raises `BundleRefused`; for a pending device (`device-pending`, `DevicePending`) or a
-    retired key (`key-retired`) a `VerifiedRefusal`, only after the signature verified.
+    Raises `BundleRefused`; for a pending device (`device-pending`, `DevicePending`), a
+    revoked one (`device-revoked`) or a retired key (`key-retired`) a `VerifiedRefusal`, only
+    after the signature verified (so that the refusal's receipt names a proven bundle).
     """
     signature = _parse_signature(container.signature)
     device, public_key, signer = _find_device(signature, lookup)

@@ -94,8 +94,9 @@ def test_device_revoked_while_checked_is_rejected(
     result = import_bundle(centre, laptop.bundle(tmp_path, centre).path)
     refused_cleanly(centre, result, Reason.DEVICE_REVOKED, before)
     assert result.device_id == laptop.device_id
-    assert result.receipt is None  # a revoked laptop gets no receipt, as at check 2
-    assert not receipt_path(centre.share, laptop.device_id, 1).exists()
+    # The signature verified: the laptop is told, so that it stops sending (the spec).
+    assert result.receipt == receipt_path(centre.share, laptop.device_id, 1)
+    assert b'"reason":"device-revoked"' in result.receipt.read_bytes()
     assert list_interviews(centre.vault) == []
     assert alerts(centre.vault)[0].reason is Reason.DEVICE_REVOKED
 
@@ -287,13 +288,17 @@ def test_key_retired_gets_a_rejected_receipt(
         Outcome.REJECTED, Reason.KEY_RETIRED, ())
 
 
-def test_revoked_device_still_gets_no_receipt(
+def test_revoked_device_gets_a_device_revoked_receipt(
         centre: Centre, tmp_path: Path, laptop: Laptop) -> None:
     register(centre, laptop)
     revoke(centre.vault, laptop.device_id)
-    result = import_bundle(centre, laptop.bundle(tmp_path, centre).path)
-    assert (result.reason, result.receipt) == (Reason.DEVICE_REVOKED, None)
-    assert not receipt_path(centre.share, laptop.device_id, 1).exists()
+    written = laptop.bundle(tmp_path, centre)
+    result = import_bundle(centre, written.path)
+    assert (result.reason, result.receipt) == (
+        Reason.DEVICE_REVOKED, receipt_path(centre.share, laptop.device_id, 1))
+    receipt = read_receipt(result.receipt, profile=centre.profile,
+                           bundle=SentBundle.from_written(written))
+    assert (receipt.outcome, receipt.reason) == (Outcome.REJECTED, Reason.DEVICE_REVOKED)
 
 
 # --- D7: check 5 validates the manifest before comparing its hash -----------------------------
@@ -331,7 +336,7 @@ def test_retire_below_zero_on_the_command_line(cli: Run, tmp_path: Path) -> None
     assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
     laptop = Laptop()
     laptop.enrol(share)
-    assert cli("enrolments")[0] == 0
+    assert cli("register", "--all")[0] == 0
     assert cli("approve", laptop.device_id, "--fingerprint", laptop.fingerprint)[0] == 0
     code, out, err = cli("retire", laptop.device_id, "--last-seq", "-1")
     assert code == 2

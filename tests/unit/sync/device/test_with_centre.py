@@ -65,7 +65,8 @@ def test_interviews_get_home_and_are_confirmed(cli, tmp_path: Path) -> None:  # 
                           "centre-profile.json", "--yes", stdin=PASSPHRASE)
     assert code == 0, _err
     key_fingerprint = out.split("(compare with the administrator's screen): ")[1].split("\n")[0]
-    code, out, _err = cli(centre, "centre", "enrolments", "--json", stdin=CENTRE_PASSPHRASE)
+    code, out, _err = cli(centre, "centre", "register", "--all", "--json",
+                          stdin=CENTRE_PASSPHRASE)
     [pending] = _lines(out)
     assert pending["fingerprint"] == key_fingerprint
     code, _out, err = cli(centre, "centre", "approve", str(pending["device_id"]),
