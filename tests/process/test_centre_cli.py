@@ -231,3 +231,26 @@ def test_import_and_log_print_the_window_s_words(cli, tmp_path: Path) -> None:  
     assert [line.split("  ", 2)[2] for line in out.splitlines()] == [
         f"junk.ibundle  {refused}", f"{bundle.name}  {outcome_text(Outcome.DUPLICATE)}",
         f"{bundle.name}  {outcome_text(Outcome.ACCEPTED)}"]
+
+
+def test_enrolments_register_and_dismiss_on_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    share = tmp_path / "share"
+    assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
+    keep, spam = Laptop(), [Laptop() for _ in range(5)]
+    for laptop in (keep, *spam):
+        laptop.enrol(share)
+    code, out, _err = cli("enrolments", "--json")
+    assert code == 0 and {r["request_id"] for r in _lines(out)} == {
+        laptop.device_id for laptop in (keep, *spam)}
+    assert cli("devices")[1] == ""  # nothing registered by listing
+    code, out, _err = cli("dismiss", *(laptop.device_id for laptop in spam), "--json")
+    assert code == 0 and len(_lines(out)) == 5
+    code, out, _err = cli("enrolments", "--json")
+    assert [r["request_id"] for r in _lines(out)] == [keep.device_id]
+    code, out, _err = cli("register", keep.device_id[:8], "--json")
+    assert code == 0 and [(r["device_id"], r["state"]) for r in _lines(out)] == [
+        (keep.device_id, "pending")]
+    assert cli("enrolments")[1] == ""
+    assert len(list((share / "enrol" / "dismissed").iterdir())) == 10
+    with pytest.raises(SystemExit, match="--all"):
+        cli("register")
