@@ -6,7 +6,7 @@
 - Argon2id runs for real, but its result is remembered for the session per (secret, salt,
   parameters), so unlocking a copy of the session's template vault does not pay the KDF again.
   Tests that time the KDF itself are marked `real_kdf`.
-- The share's 5-second rule (`sync.share.SETTLE_SECONDS`) is 0 unless a test sets its own.
+- The share's 5-second rule (`sync.share_read.SETTLE_SECONDS`) is 0 unless a test sets its own.
 - `slow` tests (kill loops, fuzzing) are deselected by default (pyproject `addopts`); CI runs
   them as a step of their own (`scripts/test`).
 """
@@ -83,9 +83,9 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     _settings_in(tmp_path / "settings")
     # The share's 5-second rule takes its two looks back to back here; tests of the rule
     # pass their own `settle` (tests/unit/sync/test_share_read.py).
-    from intake_app.sync import share
+    from intake_app.sync import share_read
 
-    monkeypatch.setattr(share, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(share_read, "SETTLE_SECONDS", 0.0)
     if request.node.get_closest_marker("real_kdf"):
         from intake_app.storage import keyfile
 
