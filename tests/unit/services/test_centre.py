@@ -58,7 +58,8 @@ def test_a_laptop_is_read_approved_and_its_held_bundle_imported(service: CentreS
     [interview] = service.interviews("Ilona").result(timeout=WAIT)
     assert interview.id == doc["id"]
     details = service.interview(doc["id"], None, "en").result(timeout=WAIT)
-    assert ("Alias", "Ilona") in (details.answers or [])
+    said = {line.name: (line.label, line.text) for line in details.answers or []}
+    assert said["alias"] == ("Alias", "Ilona")  # the alias, under its label, in words
     assert len(details.history) == 1 and details.tombstones == []
     referral = service.referral(doc["id"], "en").result(timeout=WAIT)
     assert referral.centre == "Example reception centre" and referral.interview.alias == "Ilona"
