@@ -8,7 +8,6 @@ public names are re-exported by `intake_app.sync.share`.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 from collections.abc import Callable
@@ -17,9 +16,6 @@ from pathlib import Path
 from intake_app.sync.errors import ShareFileChanged, ShareTargetNotAFile, ShareWriteFailed
 from intake_app.sync.share_read import (
     _BY_FD,
-    _CLOEXEC,
-    _DIRECTORY,
-    _FOLDER_FLAGS,
     _check_levels,
     _kind,
     _levels,
@@ -29,29 +25,6 @@ from intake_app.sync.share_read import (
     note_left_alone,
     timed,
 )
-
-
-def _make_folder_fd(root: Path, folder: Path) -> int:
-    fd = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    reached = Path(root)
-    try:
-        for part in _levels(root, folder):
-            reached = reached / part
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(part, 0o700, dir_fd=fd)
-            try:
-                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
-            except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                    info = os.stat(part, dir_fd=fd, follow_symlinks=False)
-                    raise _Refused(reached, _kind(info.st_mode)) from None
-                raise
-            os.close(fd)
-            fd = inner
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 def _free_name(exists: Callable[[str], bool], name: str) -> str:
@@ -85,7 +58,7 @@ def _move(root: Path, source: Path, folder: Path, same_as: os.stat_result) -> Pa
     try:
         if not same(os.stat(source.name, dir_fd=src, follow_symlinks=False)):
             raise _Refused(source, "changed")
-        dst = _make_folder_fd(root, folder)
+        dst = _open_folder(root, folder, make=True)
         try:
             def exists(candidate: str) -> bool:
                 try:

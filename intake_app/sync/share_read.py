@@ -134,14 +134,18 @@ def _levels(root: Path, folder: Path) -> tuple[str, ...]:
     return parts
 
 
-def _open_folder(root: Path, folder: Path) -> int:
+def _open_folder(root: Path, folder: Path, *, make: bool = False) -> int:
     """A descriptor of `folder`, opened from `root` one level at a time, never through a link
-    (`_Refused` for a level that is a link or not a folder). POSIX only."""
+    (`_Refused` for a level that is a link or not a folder); `make` makes missing levels
+    (0700) on the way. POSIX only."""
     fd = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     reached = Path(root)
     try:
         for part in _levels(root, folder):
             reached = reached / part
+            if make:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, 0o700, dir_fd=fd)
             try:
                 inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
             except OSError as exc:
