@@ -10,13 +10,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from intake_app.commands.clear_copy import (
+    copy_listed_attachment,
+    new_target,
+    print_attachment_list,
+)
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.errors import InvalidDocument
 from intake_app.i18n import _, ngettext
 from intake_app.paths import vault_dir
 
 if TYPE_CHECKING:
-    from intake_app.storage import AttachmentReader
+    pass
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
@@ -189,59 +194,17 @@ def cmd_attachments(args: argparse.Namespace) -> int:
 
     with Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: "))) as vault:
         found = vault.interviews.attachments(args.id)
-    rows = [dataclasses.asdict(info) for info in found]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    for row in rows:
-        print(f"{row['sha256']}  {row['size']:>12}  {row['media_type']:<24}  {row['name']}")
-    print(ngettext("{n} attached file", "{n} attached files", len(rows)), file=sys.stderr)
+    print_attachment_list(found, as_json=args.json)
     return 0
 
 
 def cmd_attachment(args: argparse.Namespace) -> int:
-    from intake_app.errors import NotFound
     from intake_app.storage import Vault
 
     target: Path = args.to
     if not new_target(target):
         return 2
     with Vault.unlock(vault_dir(args.data_dir), SecretInput().read(_("Passphrase: "))) as vault:
-        if args.sha256 not in {a.sha256 for a in vault.interviews.attachments(args.id)}:
-            raise NotFound()
-        write_clear_copy(vault.interviews.open_attachment(args.sha256), target)
+        copy_listed_attachment(vault.interviews.attachments(args.id), args.sha256,
+                               vault.interviews.open_attachment, target)
     return 0
-
-
-def new_target(target: Path) -> bool:
-    """Whether `target` names no file yet (said on stderr when it does)."""
-    if target.exists():
-        print(_("intake-app: {file} exists already; name a new file.", file=str(target)),
-              file=sys.stderr)
-        return False
-    return True
-
-
-def write_clear_copy(reader: AttachmentReader, target: Path) -> None:
-    """Decrypt an attachment into a new file readable only by this user (0600), after saying
-    on stderr that the copy is not protected; the file goes again if anything fails."""
-    import os
-
-    print(_("Writing a clear, unencrypted copy of the attached file to {file}. It is not "
-            "protected by the vault: delete it when you no longer need it.",
-            file=str(target)), file=sys.stderr)
-    # A new file only readable by this user; never over an existing one.
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except BaseException:
-        reader.close()
-        raise
-    try:
-        with reader, os.fdopen(fd, "wb") as out:
-            while piece := reader.read(1024 * 1024):
-                out.write(piece)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise

@@ -85,7 +85,7 @@ def base_lookup(registry: FormRegistry) -> Any:
 
 
 def _write_new(target: Path, data: bytes) -> bool:
-    from intake_app.commands.records import new_target
+    from intake_app.commands.clear_copy import new_target
 
     if not new_target(target):
         return False

@@ -128,33 +128,24 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_attachments(args: argparse.Namespace) -> int:
-    import dataclasses
-
+    from intake_app.commands.clear_copy import print_attachment_list
     from intake_app.sync.centre.records import attachments, get_interview
 
     with open_centre(args) as centre:
         get_interview(centre.vault, args.id)  # NotFound for an interview the centre lacks
         found = attachments(centre.vault, args.id)
-    rows = [dataclasses.asdict(info) for info in found]
-    if args.json:
-        print_json(rows)
-        return 0
-    for row in rows:
-        print(f"{row['sha256']}  {row['size']:>12}  {row['media_type']:<24}  {shown(row['name'])}")
-    print(ngettext("{n} attached file", "{n} attached files", len(rows)), file=sys.stderr)
+    print_attachment_list(found, as_json=args.json)
     return 0
 
 
 def cmd_attachment(args: argparse.Namespace) -> int:
-    from intake_app.commands.records import new_target, write_clear_copy
-    from intake_app.errors import NotFound
+    from intake_app.commands.clear_copy import copy_listed_attachment, new_target
     from intake_app.sync.centre.records import attachments
 
     target: Path = args.to
     if not new_target(target):
         return 2
     with open_centre(args) as centre:
-        if args.sha256 not in {a.sha256 for a in attachments(centre.vault, args.id)}:
-            raise NotFound()
-        write_clear_copy(centre.vault.interviews.open_attachment(args.sha256), target)
+        copy_listed_attachment(attachments(centre.vault, args.id), args.sha256,
+                               centre.vault.interviews.open_attachment, target)
     return 0
