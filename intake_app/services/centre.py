@@ -56,6 +56,7 @@ _T = TypeVar("_T")
 
 DeviceRow = tuple[RegisteredDevice, list[Gap]]  # a laptop and the bundles still missing from it
 DeviceChange = tuple[RegisteredDevice, list[ImportResult]]  # and its held bundles, handled again
+CapAlertRow = tuple[CapAlert, RegisteredDevice | None]  # and its laptop, when registered
 ScanReport = Callable[[ScanProgress], None]  # called on the vault thread
 
 
@@ -222,12 +223,12 @@ class CentreService:
         return self.run(lambda c: [(device, gaps(c.vault, device.device_id))
                                    for device in devices.list_devices(c.vault)])
 
-    def read_enrolment_requests(self, files: Sequence[Path] | None = None
-                                ) -> Future[list[RequestRead]]:
-        """Verify and register request files (None: those waiting on the share)."""
-        chosen = None if files is None else list(files)
-        return self.run(lambda c: devices.read_requests(
-            c.vault, devices.enrolment_files(c.share) if chosen is None else chosen))
+    def read_enrolment_requests(self, files: Sequence[Path]) -> Future[list[RequestRead]]:
+        """Verify and register request files the administrator picked (a USB stick). The
+        requests on the share are listed (`enrolment_requests`) and registered by choice
+        (`register_requests`), never all at once by reading them."""
+        chosen = list(files)
+        return self.run(lambda c: devices.read_requests(c.vault, chosen))
 
     def enrolment_requests(self) -> Future[list[RequestOnShare]]:
         """The enrolment requests on the share that are not registered laptops (a request that
@@ -247,9 +248,13 @@ class CentreService:
         chosen = list(request_ids)
         return self.run(lambda c: release.dismiss_requests(c, chosen))
 
-    def cap_alerts(self) -> Future[list[CapAlert]]:
-        """Laptops whose bundles are left in the inbox because a quarantine cap was reached."""
-        return self.run(lambda c: cap_alerts(c.vault))
+    def cap_alerts(self) -> Future[list[CapAlertRow]]:
+        """Laptops whose bundles are left in the inbox because a quarantine cap was reached
+        (alerts not yet marked as seen, newest first), each with its registered laptop."""
+        def work(centre: Centre) -> list[CapAlertRow]:
+            known = {device.device_id: device for device in devices.list_devices(centre.vault)}
+            return [(alert, known.get(alert.device_id)) for alert in cap_alerts(centre.vault)]
+        return self.run(work)
 
     def mark_cap_alerts_seen(self, numbers: Sequence[int]) -> Future[None]:
         """Mark these caps' alerts as seen."""

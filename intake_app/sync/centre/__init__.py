@@ -9,17 +9,25 @@ from intake_app.sync.centre.answer_text import (
     AnswerLine,
     labelled,
 )
-from intake_app.sync.centre.devices import RegisteredDevice, RequestRead
+from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
 from intake_app.sync.centre.importer import ImportResult
 from intake_app.sync.centre.inbox import ScanProgress
 from intake_app.sync.centre.log import LogEntry
-from intake_app.sync.centre.quarantine import HeldBundle
+from intake_app.sync.centre.quarantine import CapAlert, HeldBundle
 from intake_app.sync.centre.records import ImportedInterview, ImportedRevision, ImportedTombstone
 from intake_app.sync.centre.referral_data import ReferralData
 from intake_app.sync.centre.reports import MIN_GROUP, PSEUDO_FIELDS, StatsTable
 from intake_app.sync.centre.sequence import Gap
 from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
-from intake_app.sync.centre.texts import outcome_text, reason_text, short_id, state_text, when
+from intake_app.sync.centre.texts import (
+    cap_alert_text,
+    laptop_words,
+    outcome_text,
+    reason_text,
+    short_id,
+    state_text,
+    when,
+)
 from intake_app.sync.errors import Outcome, Reason
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
     "PSEUDO_FIELDS",
     "SECTION_SEPARATOR",
     "AnswerLine",
+    "CapAlert",
     "CentreSetup",
     "Gap",
     "HeldBundle",
@@ -42,10 +51,13 @@ __all__ = [
     "Reason",
     "ReferralData",
     "RegisteredDevice",
+    "RequestOnShare",
     "RequestRead",
     "ScanProgress",
     "StatsTable",
+    "cap_alert_text",
     "labelled",
+    "laptop_words",
     "outcome_text",
     "reason_text",
     "short_id",

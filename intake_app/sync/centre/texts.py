@@ -1,13 +1,14 @@
-"""Words for the codes the centre stores: outcomes, reasons, device states, times."""
+"""Words for the codes the centre stores: outcomes, reasons, device states, caps, times."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from intake_app.i18n import N_, _, gettext
-from intake_app.i18n.formatting import format_date, format_time
-from intake_app.sync.centre.errors import STATE_NAMES
+from intake_app.i18n.formatting import format_date, format_time, isolate
+from intake_app.sync.centre.errors import CAP_NAMES, STATE_NAMES, HeldCapReached
 from intake_app.sync.errors import Outcome, Reason
+from intake_app.sync.format.enrolment import escape_hidden
 
 OUTCOME_NAMES = {
     Outcome.ACCEPTED: N_("Imported"),
@@ -50,3 +51,29 @@ def when(stamp: str | None) -> str:
 def short_id(value: str | None) -> str:
     """The first block of a UUID, enough to tell laptops and interviews apart on screen."""
     return "" if not value else value.split("-")[0]
+
+
+def laptop_words(device_id: str, device_name: str | None = None, *, whole_id: bool = False
+                 ) -> str:
+    """A laptop as a sentence names it: “Laptop 7” (3f1b2c4d), its id alone when the centre
+    has no name for it. The name is the laptop's own (hidden characters escaped); the id stays
+    one left-to-right piece in a right-to-left language. `whole_id`: the whole device id (the
+    command line, where it is typed back), else its first block."""
+    ident = isolate(device_id if whole_id else short_id(device_id))
+    if not device_name:
+        return ident
+    return _("“{name}” ({laptop})", name=escape_hidden(device_name), laptop=ident)
+
+
+def cap_text(cap: str) -> str:
+    """A quarantine cap (`HeldCapReached.cap`) in words."""
+    return gettext(CAP_NAMES[cap]) if cap in CAP_NAMES else cap
+
+
+def cap_alert_text(device_id: str, cap: str, device_name: str | None = None, *,
+                   whole_id: bool = False) -> str:
+    """A cap's alert in words: which laptop's bundle was left in the inbox, which cap, and what
+    makes room."""
+    return gettext(HeldCapReached.message,
+                   device=laptop_words(device_id, device_name, whole_id=whole_id),
+                   cap=cap_text(cap))

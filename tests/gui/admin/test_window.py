@@ -82,7 +82,10 @@ def test_pending_laptop_is_approved_and_its_bundle_imported(
     laptop: Laptop) -> None:
     unlock(window, qtbot)
     laptop.enrol(profile_share(window))
-    window.devices.read_requests()
+    window.devices.refresh_requests()
+    qtbot.waitUntil(lambda: window.devices.requests_model.rowCount() == 1, timeout=20_000)
+    window.devices.requests_table.selectRow(0)
+    window.devices.register_button.click()
     qtbot.waitUntil(lambda: window.devices.model.rowCount() == 1, timeout=20_000)
     table = window.devices.table
     table.selectRow(0)

@@ -35,7 +35,7 @@ def test_a_laptop_is_read_approved_and_its_held_bundle_imported(service: CentreS
                                                                 tmp_path: Path,
                                                                 laptop: Laptop) -> None:
     laptop.enrol(tmp_path / "share")
-    [read] = service.read_enrolment_requests().result(timeout=WAIT)
+    [read] = service.register_requests().result(timeout=WAIT)
     assert read.error is None
     [(device, missing)] = service.devices().result(timeout=WAIT)
     assert device.state is DeviceState.PENDING and missing == []
