@@ -254,3 +254,41 @@ def test_enrolments_register_and_dismiss_on_the_command_line(cli, tmp_path: Path
     assert len(list((share / "enrol" / "dismissed").iterdir())) == 10
     with pytest.raises(SystemExit, match="--all"):
         cli("register")
+
+
+def test_alerts_say_which_laptop_a_cap_stopped_and_are_marked_seen(  # type: ignore[no-untyped-def]
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intake_app.sync.centre import quarantine
+
+    share = tmp_path / "share"
+    assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
+    profile, _fingerprint = _profile(tmp_path)
+    laptop = Laptop(name="Laptop 7")
+    laptop.enrol(share)
+    assert cli("register", "--all")[0] == 0
+    monkeypatch.setattr(quarantine, "CAPS", quarantine.HeldCaps(device_count=1))
+    inbox = share / "inbox" / laptop.device_id
+    for _ in range(2):
+        laptop.bundle(inbox, profile)
+    code, out, err = cli("import", "--inbox", "--json")
+    assert [r["seq"] for r in _lines(out)] == [1]  # the second is left in the inbox
+    assert laptop.device_id in err
+
+    code, out, _err = cli("alerts")
+    assert code == 0
+    [_held_line, heading, cap_line] = out.splitlines()
+    assert "--ack-cap" in heading
+    assert f"“Laptop 7” ({laptop.device_id}) was left in the inbox" in cap_line
+    assert "as many bundles held as a laptop waiting for approval may have" in cap_line
+    code, out, _err = cli("alerts", "--json")
+    [_held, cap] = _lines(out)
+    assert (cap["cap"], cap["device_id"], cap["device_name"]) == (
+        "count", laptop.device_id, "Laptop 7")
+
+    code, _out, err = cli("alerts", "--ack-cap", str(int(str(cap["cap_alert"])) + 1))
+    assert code == 1 and "no open cap's alert" in err
+    assert cli("alerts", "--ack-cap", str(cap["cap_alert"]))[0] == 0
+    code, out, _err = cli("alerts", "--json")
+    assert [line.get("cap_alert") for line in _lines(out)] == [None]  # the held one stays
+    code, out, _err = cli("alerts", lang="fi")
+    assert len(out.splitlines()) == 1

@@ -37,8 +37,12 @@ def register(sub: Any) -> None:
     add_json_option(log)
     log.set_defaults(handler=cmd_log)
 
-    alerts = sub.add_parser("alerts", help=_("show alerts; acknowledge one with --ack"))
-    alerts.add_argument("--ack", type=int, default=None, metavar="N")
+    alerts = sub.add_parser("alerts", help=_(
+        "show alerts; acknowledge one with --ack, a cap's alert with --ack-cap"))
+    alerts.add_argument("--ack", type=int, default=None, metavar="N",
+                        help=_("mark the alert numbered N as seen"))
+    alerts.add_argument("--ack-cap", type=int, default=None, metavar="N",
+                        help=_("mark the cap's alert numbered N as seen"))
     add_json_option(alerts)
     alerts.set_defaults(handler=cmd_alerts)
 
@@ -116,14 +120,36 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
+    """The import log's open alerts, then the caps' (a laptop's bundles left in the inbox),
+    each in words naming the laptop and the cap; `--ack`/`--ack-cap` mark one as seen."""
+    from intake_app.sync.centre.devices import list_devices
     from intake_app.sync.centre.log import acknowledge, alerts
+    from intake_app.sync.centre.quarantine import acknowledge_cap_alert, cap_alerts
+    from intake_app.sync.centre.texts import cap_alert_text
 
     with open_centre(args) as centre:
         if args.ack is not None and not acknowledge(centre.vault, args.ack):
             print(_("There is no open alert with the number {n}.", n=args.ack), file=sys.stderr)
             return 1
+        if args.ack_cap is not None and not acknowledge_cap_alert(centre.vault, args.ack_cap):
+            print(_("There is no open cap's alert with the number {n}.", n=args.ack_cap),
+                  file=sys.stderr)
+            return 1
         entries = alerts(centre.vault)
+        capped = cap_alerts(centre.vault)
+        names = {device.device_id: device.device_name for device in list_devices(centre.vault)}
     _print_entries(entries, args.json)
+    if capped and not args.json:
+        print(_("Bundles left in the inbox by a cap (mark one as seen with --ack-cap N):"))
+    for alert in capped:
+        name = names.get(alert.device_id)
+        if args.json:
+            print_json({"cap_alert": alert.num, "at": alert.at, "cap": alert.cap,
+                        "device_id": alert.device_id, "device_name": name,
+                        "acknowledged": alert.acknowledged})
+        else:
+            words = cap_alert_text(alert.device_id, alert.cap, name, whole_id=True)
+            print(f"{alert.num}  {alert.at}  {words}")
     return 0
 
 

@@ -195,6 +195,11 @@ class AdminWindow(QMainWindow):
         self.progress.hide()
         assert isinstance(results, list)
         if not results:
+            # No bundle came in, but a laptop may have written its request meanwhile, or a
+            # bundle may have been left in the inbox by a cap: read both again (a list that
+            # did not change keeps its selection).
+            self.devices.refresh_requests()
+            self.alerts.refresh_alerts()
             return
         self.status.setText(summary_text(results))
         self.refresh()
