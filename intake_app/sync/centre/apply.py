@@ -2,7 +2,11 @@
 
 Everything here runs inside the import's one transaction. Rules:
 - A revision already held with the same hash is skipped; with another hash it is a conflict,
-  found by `conflicting_records` before anything is written.
+  found by `conflicting_records` before anything is written. A conflict the administrator
+  settled (`Choice`, bundle-format.md "Record conflicts") is stored by `settle_conflicts` in the
+  same transaction: the version kept is current, the other stays in the history with
+  `set_aside` naming the `centre_conflict` row (who chose, when, which was kept). A version
+  set aside is never current again, and the same version arriving again is skipped.
 - `centre_record` is each record's head: its highest revision (or its tombstone).
 - A tombstone removes the content of every revision up to its own, keeps the tombstone and the
   hashes, drops the record from the search index and unlinks its attachments. A revision that
@@ -14,6 +18,8 @@ Everything here runs inside the import's one transaction. Rules:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, BinaryIO, cast
 
 from intake_app.domain.utc_time import utc_now
@@ -34,7 +40,7 @@ from intake_app.sync.format.payload_reader import (
     VerifiedPayload,
 )
 from intake_app.sync.format.reader import SignedBundle
-from intake_app.sync.format.receipt import ReceiptRecord
+from intake_app.sync.format.receipt import ReceiptConflict, ReceiptRecord
 from intake_app.sync.format.spec import MAX_PAYLOAD_UNCOMPRESSED
 
 
@@ -61,15 +67,92 @@ class FileSink:
         stored.release()
 
 
-def conflicting_records(conn: Connection, payload: VerifiedPayload) -> list[str]:
-    """Ids of carried records whose revision number is held here with a different hash."""
-    found: list[str] = []
+class Kept(StrEnum):
+    """Which version of a record conflict the administrator made current (the receipt's
+    `kept`)."""
+
+    CENTRE = "centre"
+    LAPTOP = "laptop"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The administrator's choice for one conflicting revision: which version, who, when."""
+
+    record_id: str
+    revision: int
+    laptop_sha256: str  # the version the choice was made about (a third one needs another)
+    kept: Kept
+    by: str
+    chosen: str
+
+
+@dataclass(frozen=True)
+class RecordConflict:
+    """A carried revision held here as another version (both hashes are of the record file)."""
+
+    record_id: str
+    revision: int
+    centre_sha256: str
+    laptop_sha256: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.record_id, self.revision)
+
+
+def conflicting_records(conn: Connection, payload: VerifiedPayload) -> list[RecordConflict]:
+    """Carried revisions whose number is held here with another hash (and not the carried
+    version set aside by an earlier choice)."""
+    found: list[RecordConflict] = []
     for record in payload.records:
+        entry = record.entry
         row = conn.execute("SELECT sha256 FROM centre_revision WHERE record_id = ? AND "
-                           "revision = ?", (record.entry.id, record.entry.revision)).fetchone()
-        if row is not None and row[0] != record.entry.sha256:
-            found.append(record.entry.id)
+                           "revision = ? AND set_aside IS NULL",
+                           (entry.id, entry.revision)).fetchone()
+        if row is None or row[0] == entry.sha256:
+            continue
+        if conn.execute("SELECT 1 FROM centre_revision WHERE record_id = ? AND revision = ? "
+                        "AND sha256 = ?", (entry.id, entry.revision, entry.sha256)).fetchone():
+            continue  # this version is held already, set aside
+        found.append(RecordConflict(entry.id, entry.revision, str(row[0]), entry.sha256))
     return found
+
+
+def undecided(conflicts: list[RecordConflict], choices: Mapping[tuple[str, int], Choice]
+              ) -> list[RecordConflict]:
+    """The conflicts no choice settles (a choice about another version settles nothing)."""
+    return [c for c in conflicts
+            if (choice := choices.get(c.key)) is None or choice.laptop_sha256 != c.laptop_sha256]
+
+
+def settle_conflicts(conn: Connection, payload: VerifiedPayload, signed: SignedBundle,
+                     import_num: int, conflicts: list[RecordConflict],
+                     choices: Mapping[tuple[str, int], Choice]) -> tuple[ReceiptConflict, ...]:
+    """Store each conflict's two versions as chosen (inside check 7's transaction, before
+    `apply_payload`, which then skips them); returns the receipt's `conflicts`."""
+    now = utc_now()
+    carried = {(r.entry.id, r.entry.revision): r for r in payload.records}
+    settled: list[ReceiptConflict] = []
+    for conflict in conflicts:
+        choice = choices[conflict.key]
+        num = int(conn.execute(
+            "INSERT INTO centre_conflict (record_id, revision, centre_sha256, laptop_sha256, kept,"
+            " chosen_by, chosen, device_id, seq, payload_sha256, import_num) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (conflict.record_id, conflict.revision, conflict.centre_sha256,
+             conflict.laptop_sha256, choice.kept.value, choice.by, choice.chosen,
+             signed.device_id, signed.seq, signed.payload_sha256, import_num)).lastrowid)
+        record = carried[conflict.key]
+        if choice.kept is Kept.LAPTOP:
+            conn.execute("UPDATE centre_revision SET set_aside = ? WHERE record_id = ? AND "
+                         "revision = ? AND set_aside IS NULL",
+                         (num, conflict.record_id, conflict.revision))
+            _add_revision(conn, record, signed, import_num, now, replace_head=True)
+        else:
+            _add_revision(conn, record, signed, import_num, now, set_aside=num)
+        settled.append(ReceiptConflict(conflict.record_id, conflict.revision, choice.kept.value))
+    return tuple(settled)
 
 
 def foreign_records(conn: Connection, payload: VerifiedPayload, device_id: str) -> bool:
@@ -121,22 +204,27 @@ def _head_fields(document: Mapping[str, Any]) -> tuple[object, ...]:
 
 
 def _add_revision(conn: Connection, record: PayloadRecord, signed: SignedBundle,
-                  import_num: int, now: str) -> None:
+                  import_num: int, now: str, *, set_aside: int | None = None,
+                  replace_head: bool = False) -> None:
+    """Add a revision (skipped when this version is held); `set_aside`: it goes into the
+    history only; `replace_head`: it becomes current even at the head's own revision number."""
     entry = record.entry
     tombstone = conn.execute("SELECT max(revision) FROM centre_tombstone WHERE record_id = ?",
                              (entry.id,)).fetchone()[0]
     removed = tombstone is not None and tombstone >= entry.revision
     cursor = conn.execute(
         "INSERT OR IGNORE INTO centre_revision (record_id, revision, sha256, document, "
-        "device_id, seq, import_num, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "device_id, seq, import_num, imported, set_aside) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (entry.id, entry.revision, entry.sha256, None if removed else record.data.decode("utf-8"),
-         signed.device_id, signed.seq, import_num, now),
+         signed.device_id, signed.seq, import_num, now, set_aside),
     )
-    if cursor.rowcount == 0:
-        return  # the same revision with the same hash (conflicts were refused before)
+    if cursor.rowcount == 0 or set_aside is not None:
+        return  # this version is held already (conflicts were settled before), or set aside
     head = conn.execute("SELECT num, revision FROM centre_record WHERE id = ?",
                         (entry.id,)).fetchone()
-    if removed or (head is not None and head[1] >= entry.revision):
+    if removed or (head is not None and head[1] > entry.revision):
+        return
+    if head is not None and head[1] == entry.revision and not replace_head:
         return
     fields = _head_fields(record.document)
     if head is None:

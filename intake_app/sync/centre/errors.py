@@ -146,6 +146,26 @@ class HeldCapReached(KnownError):
         return gettext(self.message, device=self.device, cap=gettext(CAP_NAMES[self.cap]))
 
 
+class ConflictNotFound(KnownError):
+    code = "conflict-not-found"
+    message = N_("No record conflict waiting for a choice matches “{record}”.")
+
+
+class ConflictAmbiguous(KnownError):
+    code = "conflict-ambiguous"
+    message = N_(
+        "More than one record conflict matches “{record}”. Type more of the interview's id, "
+        "or give the revision number. Nothing was changed."
+    )
+
+
+class ChooserInvalid(KnownError):
+    code = "chooser-invalid"
+    message = N_(
+        "The name of who chose must be 1 to {limit} printable characters. Nothing was changed."
+    )
+
+
 class RequestNotFound(KnownError):
     code = "enrolment-request-not-found"
     message = N_("No enrolment request waiting on the share matches “{request}”.")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
@@ -31,11 +31,14 @@ from intake_app.storage import AttachmentFiles, Connection, VaultBusy, WrittenFi
 from intake_app.sync.centre import receipts
 from intake_app.sync.centre.apply import (
     AttachmentsGone,
+    Choice,
     FileSink,
     apply_payload,
     conflicting_records,
     foreign_records,
     record_owner,
+    settle_conflicts,
+    undecided,
 )
 from intake_app.sync.centre.devices import (
     device_for_key,
@@ -45,7 +48,13 @@ from intake_app.sync.centre.devices import (
 )
 from intake_app.sync.centre.errors import HeldCapReached
 from intake_app.sync.centre.log import log_import
-from intake_app.sync.centre.quarantine import drop_held, hold, note_cap_alert, settle_files
+from intake_app.sync.centre.quarantine import (
+    drop_held,
+    hold,
+    keep_choices,
+    note_cap_alert,
+    settle_files,
+)
 from intake_app.sync.centre.sequence import record_bundle, sequence_verdict
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import BundleRefused, Outcome, Reason
@@ -81,6 +90,7 @@ class ImportResult:
     seq: int | None = None
     records: int = 0
     log_num: int | None = None
+    conflicts: int = 0  # record conflicts settled by the administrator's choices
     receipt: Path | None = None
     receipt_error: KnownError | None = None
 
@@ -105,6 +115,8 @@ class _Attempt:
     file_name: str
     held_num: int | None
     waive_far_ahead: bool
+    # The administrator's choices for record conflicts, by (record id, revision).
+    choices: Mapping[tuple[str, int], Choice] = field(default_factory=dict)
     looked_up: KnownDevice | None = None
     # The device as check 7 read it, when another process approved it (or moved its retired
     # key's last sequence number) while the bundle was checked: it is checked again with this.
@@ -131,14 +143,16 @@ def _retrying(action: Callable[[], _T]) -> _T:
 
 def import_bundle(centre: Centre, source: Path | bytes | ShareFile, *,
                   file_name: str | None = None, held_num: int | None = None,
-                  waive_far_ahead: bool = False) -> ImportResult:
+                  waive_far_ahead: bool = False,
+                  choices: Mapping[tuple[str, int], Choice] | None = None) -> ImportResult:
     """Import one bundle file (its path, its bytes, or a share file already open) and write
     its receipt; never raises for bad input.
 
     A path is opened by the share's reading rule (`open_share_file`); every check, and the
     quarantine, read that one handle, never the name again. `held_num` releases a bundle from
     quarantine (it is forgotten unless held again); `waive_far_ahead` is the administrator's
-    decision to accept a far-ahead sequence number. Raises `ShareNotAFile` (a link, pipe,
+    decision to accept a far-ahead sequence number; `choices` settle record conflicts (kept
+    with the held bundle when others still wait). Raises `ShareNotAFile` (a link, pipe,
     device...), `ShareNotAnswering`, `ShareFileChanged` (what was read is not what was verified:
     nothing stored), `HeldCapReached` (a bundle to hold would pass a cap of the quarantine:
     nothing stored or answered, the administrator alerted once), `OSError` when the file
@@ -147,11 +161,12 @@ def import_bundle(centre: Centre, source: Path | bytes | ShareFile, *,
     if isinstance(source, Path):
         with open_share_file(source) as handle:
             return import_bundle(centre, handle, file_name=file_name or source.name,
-                                 held_num=held_num, waive_far_ahead=waive_far_ahead)
+                                 held_num=held_num, waive_far_ahead=waive_far_ahead,
+                                 choices=choices)
     name = file_name if file_name is not None else (
         source.path.name if isinstance(source, ShareFile) else "bundle")
     attempt = _Attempt(centre, source if isinstance(source, bytes) else cast(BinaryIO, source),
-                       name, held_num, waive_far_ahead)
+                       name, held_num, waive_far_ahead, dict(choices or {}))
     lost = 0
     while True:
         try:
@@ -285,19 +300,25 @@ def _accept(attempt: _Attempt, conn: Connection, signed: SignedBundle, payload: 
     """Store an accepted bundle (or quarantine or refuse it for its records)."""
     if foreign_records(conn, payload, signed.device_id):
         return _reject(attempt, conn, signed, Reason.FOREIGN_RECORD)
-    if conflicting_records(conn, payload):
-        return _quarantine(attempt, conn, signed, Reason.RECORD_CONFLICT)
+    conflicts = conflicting_records(conn, payload)
+    if undecided(conflicts, attempt.choices):
+        result = _quarantine(attempt, conn, signed, Reason.RECORD_CONFLICT)
+        if attempt.choices:  # the choices made so far wait with the bundle for the others
+            keep_choices(conn, signed, attempt.choices.values())
+        return result
     count = len(payload.records)
     num = log_import(conn, file_name=attempt.file_name, outcome=Outcome.ACCEPTED,
                      reason=None, device_id=signed.device_id, seq=signed.seq,
                      payload_sha256=signed.payload_sha256, records=count)
+    settled = settle_conflicts(conn, payload, signed, num, conflicts, attempt.choices)
     carried = apply_payload(conn, _files(attempt.centre), payload, signed, num)
     record_bundle(conn, signed, payload.manifest, num)
     attempt.receipt = receipts.make_receipt(attempt.centre, signed, Outcome.ACCEPTED, None,
-                                            carried)
+                                            carried, settled)
     receipts.store_receipt(conn, signed, attempt.receipt)
     _drop(attempt, conn)
-    return _result(attempt, Outcome.ACCEPTED, None, signed, num, count)
+    return replace(_result(attempt, Outcome.ACCEPTED, None, signed, num, count),
+                   conflicts=len(settled))
 
 
 def _result(attempt: _Attempt, outcome: Outcome, reason: Reason | None,

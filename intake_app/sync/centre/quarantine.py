@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 from intake_app.domain.utc_time import utc_now
 from intake_app.storage import AttachmentDamaged, AttachmentFiles, Connection, Vault, WrittenFile
+from intake_app.sync.centre.apply import Choice, Kept
 from intake_app.sync.centre.errors import HeldBundleNotFound, HeldCapReached
 from intake_app.sync.errors import Reason, ShareFileChanged
 from intake_app.sync.format.reader import SignedBundle
@@ -260,8 +261,32 @@ def drop_held(conn: Connection, num: int) -> str | None:
     once the transaction committed (`settle_files`)."""
     row = conn.execute("SELECT file FROM centre_held WHERE num = ?", (num,)).fetchone()
     conn.execute("DELETE FROM centre_held_chunk WHERE held = ?", (num,))
+    conn.execute("DELETE FROM centre_conflict_choice WHERE held = ?", (num,))
     conn.execute("DELETE FROM centre_held WHERE num = ?", (num,))
     return None if row is None or row[0] is None else str(row[0])
+
+
+def keep_choices(conn: Connection, signed: SignedBundle, choices: Iterable[Choice]) -> None:
+    """Keep the administrator's choices with the held bundle they were made for, while its
+    other record conflicts wait (inside the transaction that held it again)."""
+    row = conn.execute(
+        "SELECT num FROM centre_held WHERE device_id = ? AND seq = ? AND payload_sha256 = ?",
+        (signed.device_id, signed.seq, signed.payload_sha256)).fetchone()
+    for choice in choices:
+        conn.execute(
+            "INSERT OR REPLACE INTO centre_conflict_choice (held, record_id, revision, "
+            "laptop_sha256, kept, chosen_by, chosen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (row[0], choice.record_id, choice.revision, choice.laptop_sha256,
+             choice.kept.value, choice.by, choice.chosen))
+
+
+def held_choices(conn: Connection, num: int) -> list[Choice]:
+    """The choices kept with held bundle `num`."""
+    rows = conn.execute(
+        "SELECT record_id, revision, laptop_sha256, kept, chosen_by, chosen FROM "
+        "centre_conflict_choice WHERE held = ? ORDER BY record_id, revision", (num,)).fetchall()
+    return [Choice(str(r[0]), int(r[1]), str(r[2]), Kept(str(r[3])), str(r[4]), str(r[5]))
+            for r in rows]
 
 
 def drop_device_held(vault: Vault, device_id: str) -> int:

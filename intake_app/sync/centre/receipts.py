@@ -26,7 +26,7 @@ from intake_app.sync.centre.sequence import imported_payload
 from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Outcome, Reason
 from intake_app.sync.format.reader import SignedBundle
-from intake_app.sync.format.receipt import Receipt, ReceiptRecord, sign_receipt
+from intake_app.sync.format.receipt import Receipt, ReceiptConflict, ReceiptRecord, sign_receipt
 from intake_app.sync.share import receipt_path, share_folder, write_signed_file
 
 SignedReceipt = tuple[bytes, bytes]
@@ -34,12 +34,13 @@ SignedReceipt = tuple[bytes, bytes]
 
 
 def make_receipt(centre: Centre, signed: SignedBundle, outcome: Outcome, reason: Reason | None,
-                 records: tuple[ReceiptRecord, ...] = ()) -> SignedReceipt:
+                 records: tuple[ReceiptRecord, ...] = (),
+                 conflicts: tuple[ReceiptConflict, ...] = ()) -> SignedReceipt:
     """Sign a receipt for a bundle whose signature verified."""
     receipt = Receipt(
         centre_id=centre.centre_id, device_id=signed.device_id, seq=signed.seq,
         payload_sha256=signed.payload_sha256, outcome=outcome, reason=reason,
-        imported=utc_now(), records=records,
+        imported=utc_now(), records=records, conflicts=conflicts,
     )
     return sign_receipt(receipt, centre.receipt_key)
 

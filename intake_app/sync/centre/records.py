@@ -1,7 +1,10 @@
 """Reading what the centre imported: interviews, their revision history, search. Read-only.
 
 Every revision says which device and which bundle (sequence number, import log row, file name)
-brought it. A deleted interview shows its tombstone and its revisions' hashes, never content.
+brought it. A revision number may hold two versions after a record conflict: the current one,
+and the one set aside by the administrator's choice (`set_aside`: who chose, when, and which
+side was kept); documents and exports read only current versions. A deleted interview shows
+its tombstone and its revisions' hashes, never content.
 """
 
 from __future__ import annotations
@@ -47,6 +50,15 @@ class ImportedInterview:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """Why a version is in the history but not current: the administrator's choice."""
+
+    kept: str  # "centre" or "laptop": the side whose version was made current
+    by: str
+    chosen: str  # UTC time of the choice
+
+
+@dataclass(frozen=True)
 class ImportedRevision:
     """One revision as the centre received it, and which bundle brought it."""
 
@@ -59,6 +71,7 @@ class ImportedRevision:
     file_name: str | None
     imported: str
     has_content: bool
+    set_aside: SetAside | None = None
 
 
 @dataclass(frozen=True)
@@ -127,11 +140,13 @@ def history(vault: Vault, record_id: str) -> list[ImportedRevision]:
     with vault.reading() as conn:
         rows = conn.execute(
             "SELECT v.record_id, v.revision, v.sha256, v.device_id, v.seq, v.import_num, "
-            "i.file_name, v.imported, v.document IS NOT NULL FROM centre_revision AS v "
-            "LEFT JOIN centre_import AS i ON i.num = v.import_num WHERE v.record_id = ? "
-            "ORDER BY v.revision", (record_id,)).fetchall()
+            "i.file_name, v.imported, v.document IS NOT NULL, c.kept, c.chosen_by, c.chosen "
+            "FROM centre_revision AS v LEFT JOIN centre_import AS i ON i.num = v.import_num "
+            "LEFT JOIN centre_conflict AS c ON c.num = v.set_aside WHERE v.record_id = ? "
+            "ORDER BY v.revision, v.num", (record_id,)).fetchall()
     return [ImportedRevision(r[0], int(r[1]), r[2], r[3], int(r[4]), int(r[5]), r[6], r[7],
-                             bool(r[8])) for r in rows]
+                             bool(r[8]), None if r[9] is None else SetAside(r[9], r[10], r[11]))
+            for r in rows]
 
 
 def tombstones(vault: Vault, record_id: str) -> list[ImportedTombstone]:
@@ -149,10 +164,12 @@ def get_document(vault: Vault, record_id: str, revision: int | None = None
     with vault.reading() as conn:
         if revision is None:
             row = conn.execute("SELECT document FROM centre_revision WHERE record_id = ? "
-                               "ORDER BY revision DESC LIMIT 1", (record_id,)).fetchone()
+                               "AND set_aside IS NULL ORDER BY revision DESC LIMIT 1",
+                               (record_id,)).fetchone()
         else:
             row = conn.execute("SELECT document FROM centre_revision WHERE record_id = ? AND "
-                               "revision = ?", (record_id, revision)).fetchone()
+                               "revision = ? AND set_aside IS NULL",
+                               (record_id, revision)).fetchone()
     if row is None:
         raise NotFound()
     if row[0] is None:
@@ -174,7 +191,7 @@ def current_documents(vault: Vault) -> list[dict[str, Any]]:
     with vault.reading() as conn:
         rows = conn.execute(
             "SELECT v.document FROM centre_record AS r JOIN centre_revision AS v "
-            "ON v.record_id = r.id AND v.revision = r.revision "
+            "ON v.record_id = r.id AND v.revision = r.revision AND v.set_aside IS NULL "
             "WHERE r.deleted = 0 AND v.document IS NOT NULL ORDER BY r.created, r.id").fetchall()
     documents = [json.loads(row[0]) for row in rows]
     return [document for document in documents if isinstance(document, dict)]

@@ -9,7 +9,9 @@ Append migrations; never edit one that has shipped. Notes on the design:
 - `centre_bundle` holds `(device, seq, payload hash)` of every accepted bundle; it decides
   duplicates and sequence conflicts. `centre_abandoned` closes gaps the device declared.
 - `centre_revision` is append-only like the core `revision` table: only `document` may be
-  cleared, by a tombstone. `centre_record` is the head of each record (its newest revision).
+  cleared, by a tombstone (and, from version 4, `set_aside` set once, by an administrator's
+  choice in a record conflict). `centre_record` is the head of each record (its newest
+  revision).
 - Bundles held in quarantine are kept whole as encrypted files in `<vault>/held/` (version 3;
   before, in `centre_held_chunk`).
 - A tombstone removes a record's words from the search index itself, not only from the
@@ -202,7 +204,95 @@ CREATE TABLE centre_cap_alert (
 );
 """
 
-MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3]
+# Version 4: record conflicts (bundle-format.md "Record conflicts"). The same (record, revision)
+# may now be held in two versions: the current one (`set_aside` NULL, at most one, the partial
+# unique index) and any set aside by an administrator's choice (`set_aside` names the
+# `centre_conflict` row that says who chose, when, and which was kept). `centre_revision` is
+# rebuilt for that (SQLite cannot drop a UNIQUE constraint); its rows keep their numbers, so the
+# search index's `indexed_through` stays right. Still append-only: rows are never deleted or
+# rewritten, only `document` removed by a tombstone and `set_aside` set once.
+# `centre_conflict_choice` keeps a choice for a held bundle whose other conflicts still wait.
+CENTRE_V4 = """
+CREATE TABLE centre_conflict (
+    num INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    centre_sha256 TEXT NOT NULL,
+    laptop_sha256 TEXT NOT NULL,
+    kept TEXT NOT NULL CHECK (kept IN ('centre', 'laptop')),
+    chosen_by TEXT NOT NULL,
+    chosen TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    import_num INTEGER NOT NULL,
+    UNIQUE (record_id, revision, laptop_sha256)
+);
+
+CREATE TABLE centre_conflict_choice (
+    held INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    laptop_sha256 TEXT NOT NULL,
+    kept TEXT NOT NULL CHECK (kept IN ('centre', 'laptop')),
+    chosen_by TEXT NOT NULL,
+    chosen TEXT NOT NULL,
+    PRIMARY KEY (held, record_id, revision)
+) WITHOUT ROWID;
+
+CREATE TABLE centre_revision_v4 (
+    num INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    document TEXT,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    import_num INTEGER NOT NULL,
+    imported TEXT NOT NULL,
+    set_aside INTEGER
+);
+
+INSERT INTO centre_revision_v4 (num, record_id, revision, sha256, document, device_id, seq,
+                                import_num, imported)
+SELECT num, record_id, revision, sha256, document, device_id, seq, import_num, imported
+FROM centre_revision;
+
+DROP TABLE centre_revision;
+
+ALTER TABLE centre_revision_v4 RENAME TO centre_revision;
+
+CREATE UNIQUE INDEX centre_revision_current ON centre_revision (record_id, revision)
+WHERE set_aside IS NULL;
+
+CREATE UNIQUE INDEX centre_revision_version ON centre_revision (record_id, revision, sha256);
+
+CREATE TRIGGER centre_revision_no_delete BEFORE DELETE ON centre_revision
+BEGIN
+    SELECT RAISE(ABORT, 'imported revisions are append-only');
+END;
+
+CREATE TRIGGER centre_revision_no_rewrite
+BEFORE UPDATE OF num, record_id, revision, sha256, device_id, seq, import_num, imported
+ON centre_revision
+BEGIN
+    SELECT RAISE(ABORT, 'imported revisions are append-only');
+END;
+
+CREATE TRIGGER centre_revision_document_only_removed BEFORE UPDATE OF document ON centre_revision
+WHEN NEW.document IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'an imported document can only be removed');
+END;
+
+CREATE TRIGGER centre_revision_set_aside_once BEFORE UPDATE OF set_aside ON centre_revision
+WHEN OLD.set_aside IS NOT NULL OR NEW.set_aside IS NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a revision is set aside once, for good');
+END;
+"""
+
+MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3, CENTRE_V4]
 
 RECORD_TABLES: tuple[str, ...] = (
     "centre_record",
@@ -213,6 +303,8 @@ RECORD_TABLES: tuple[str, ...] = (
     "centre_receipt",
     "centre_held",
     "centre_held_chunk",
+    "centre_conflict",
+    "centre_conflict_choice",
     "attachment",
     "attachment_file",
 )

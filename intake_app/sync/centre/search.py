@@ -43,7 +43,7 @@ def _reindex(conn: Connection, record_id: str) -> None:
     row = conn.execute(
         "SELECT r.num, r.deleted, r.alias, v.document FROM centre_record AS r "
         "LEFT JOIN centre_revision AS v ON v.record_id = r.id AND v.revision = r.revision "
-        "WHERE r.id = ?", (record_id,)).fetchone()
+        "AND v.set_aside IS NULL WHERE r.id = ?", (record_id,)).fetchone()
     if row is None:
         return
     num, deleted, alias, document = row

@@ -1,5 +1,11 @@
 """Receipts: the centre's signed word on what it did with a bundle, checked by the device.
 
+`conflicts` (bundle-format.md "Receipts") lists the revisions held as a `record-conflict` and
+settled by the administrator. It is written only when there is one, so a receipt without
+conflicts is byte for byte what earlier versions wrote and read; a receipt without the key
+parses as having none. Each conflict is also among `records` (the centre holds the carried
+version, current or set aside), names a distinct revision, and comes only with a delivery.
+
 A device marks revisions delivered only from a receipt that verifies with the profile's
 receipt key, whose signed comment agrees with its contents, that is for the exact bundle in
 the outbox, and that lists only records that bundle carried.
@@ -39,7 +45,10 @@ RECEIPT_VERSION = 1
 MAX_RECEIPT_SIZE = 4 * 1024 * 1024
 _KEYS = frozenset({"format", "version", "centre_id", "device_id", "seq", "payload_sha256",
                    "outcome", "reason", "imported", "records"})
+_OPTIONAL_KEYS = frozenset({"conflicts"})
 _RECORD_KEYS = frozenset({"id", "revision", "sha256"})
+_CONFLICT_KEYS = frozenset({"id", "revision", "kept"})
+KEPT_VALUES = ("centre", "laptop")
 _DELIVERING = (Outcome.ACCEPTED, Outcome.DUPLICATE)
 _COMMENT_RE = re.compile(
     r"intake-receipt v1 device=(\S+) seq=([1-9][0-9]*) outcome=([a-z]+) payload=([0-9a-f]{64})"
@@ -56,6 +65,15 @@ class ReceiptRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptConflict:
+    """A revision held as a record conflict and settled: `kept` is "centre" or "laptop"."""
+
+    id: str
+    revision: int
+    kept: str
+
+
+@dataclass(frozen=True, slots=True)
 class Receipt:
     """What the centre did with one bundle."""
 
@@ -67,6 +85,7 @@ class Receipt:
     reason: Reason | None
     imported: str
     records: tuple[ReceiptRecord, ...] = ()
+    conflicts: tuple[ReceiptConflict, ...] = ()
 
     def comment(self) -> str:
         """The exact trusted comment of the receipt's signature."""
@@ -77,7 +96,7 @@ class Receipt:
         return receipt_file_name(self.device_id, self.seq)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "centre_id": self.centre_id,
             "device_id": self.device_id, "seq": self.seq,
             "payload_sha256": self.payload_sha256, "outcome": self.outcome.value,
@@ -86,6 +105,10 @@ class Receipt:
             "records": [{"id": r.id, "revision": r.revision, "sha256": r.sha256}
                         for r in self.records],
         }
+        if self.conflicts:
+            obj["conflicts"] = [{"id": c.id, "revision": c.revision, "kept": c.kept}
+                                for c in self.conflicts]
+        return obj
 
     def to_bytes(self) -> bytes:
         """The receipt file's bytes; checked by parsing them back."""
@@ -118,12 +141,37 @@ def _record(obj: dict[str, Any]) -> ReceiptRecord:
                          get_match(obj, "sha256", SHA256_RE))
 
 
+def _conflict(obj: dict[str, Any]) -> ReceiptConflict:
+    exact_keys(obj, _CONFLICT_KEYS)
+    kept = obj["kept"]
+    if kept not in KEPT_VALUES:
+        raise FormatProblem("unknown kept")
+    return ReceiptConflict(get_match(obj, "id", UUID_RE), get_int(obj, "revision", minimum=1),
+                           str(kept))
+
+
+def _conflicts(obj: dict[str, Any], records: tuple[ReceiptRecord, ...]
+               ) -> tuple[ReceiptConflict, ...]:
+    if "conflicts" not in obj:
+        return ()
+    conflicts = tuple(_conflict(get_object(item))
+                      for item in get_list(obj, "conflicts", max_len=MAX_PAYLOAD_ENTRIES))
+    if not conflicts:
+        raise FormatProblem("an empty conflicts list is left out")
+    pairs = [(c.id, c.revision) for c in conflicts]
+    if len(set(pairs)) != len(pairs):
+        raise FormatProblem("a conflict listed twice")
+    if not set(pairs) <= {(r.id, r.revision) for r in records}:
+        raise FormatProblem("a conflict not among the records")
+    return conflicts
+
+
 def parse_receipt(data: bytes) -> Receipt:
     """Parse a receipt strictly; raises `FormatProblem`."""
     if len(data) > MAX_RECEIPT_SIZE:
         raise FormatProblem("receipt too large")
     obj = loads_object(data)
-    exact_keys(obj, _KEYS)
+    exact_keys(obj, _KEYS | (_OPTIONAL_KEYS & obj.keys()))
     expect(obj, "format", RECEIPT_FORMAT)
     expect(obj, "version", RECEIPT_VERSION)
     outcome, reason = _outcome_and_reason(obj)
@@ -131,6 +179,7 @@ def parse_receipt(data: bytes) -> Receipt:
                     for item in get_list(obj, "records", max_len=MAX_PAYLOAD_ENTRIES))
     if records and outcome not in _DELIVERING:
         raise FormatProblem("a refused bundle's receipt lists records")
+    conflicts = _conflicts(obj, records)
     return Receipt(
         centre_id=get_match(obj, "centre_id", UUID_RE),
         device_id=get_match(obj, "device_id", UUID_RE),
@@ -138,7 +187,7 @@ def parse_receipt(data: bytes) -> Receipt:
         payload_sha256=get_match(obj, "payload_sha256", SHA256_RE),
         outcome=outcome, reason=reason,
         imported=get_timestamp(obj, "imported"),
-        records=records,
+        records=records, conflicts=conflicts,
     )
 
 
