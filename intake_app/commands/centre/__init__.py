@@ -4,7 +4,8 @@ The centre vault lives in `<data-dir>/centre`; its passphrase is asked on the te
 as the first line of standard input. Machine-readable output (`--json`) uses the stable codes
 of bundle-format.md; the words are the administrator's window's and follow `--lang`.
 
-One module per task: `setup` (init), `imports` (import, held, release, window), `devices`
+One module per task: `setup` (init), `imports` (import, held, release, conflicts, resolve,
+window), `devices`
 (devices, enrolments, approve, retire, revoke), `reports` (export-csv, stats, log, alerts),
 `forms` (form export, form import: the form as an XLSForm workbook);
 `output` prints for all of them and `unlock` opens the centre's vault.

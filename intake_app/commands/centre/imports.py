@@ -1,4 +1,5 @@
-"""`intake-app centre import|held|release|window`: bring bundles in, and the window that does it."""
+"""`intake-app centre import|held|release|conflicts|resolve|window`: bring bundles in, settle
+record conflicts, and the window that does it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake_app.commands.centre.output import add_json_option, print_json, report, shown
+from intake_app.commands.centre.output import (
+    EXIT_REFUSED,
+    add_json_option,
+    describe,
+    print_json,
+    report,
+    shown,
+)
 from intake_app.commands.centre.unlock import add_share_option, open_centre
 from intake_app.i18n import _
 
@@ -33,6 +41,23 @@ def register(sub: Any) -> None:
     add_json_option(release)
     add_share_option(release)
     release.set_defaults(handler=cmd_release)
+
+    conflicts = sub.add_parser("conflicts", help=_("list record conflicts waiting for a choice"))
+    add_json_option(conflicts)
+    conflicts.set_defaults(handler=cmd_conflicts)
+
+    resolve = sub.add_parser("resolve", help=_("choose which version of a conflicting record is "
+                                               "current, and import its held bundle"))
+    resolve.add_argument("record_id", metavar="ID", help=_("the interview's id (or its beginning)"))
+    resolve.add_argument("--keep", required=True, choices=("centre", "laptop"),
+                         help=_("the version to make current; the other is kept, set aside"))
+    resolve.add_argument("--revision", type=int, default=None, metavar="N",
+                         help=_("the revision, when the interview has several conflicts"))
+    resolve.add_argument("--by", default=None, metavar="NAME",
+                         help=_("who chooses (default: your user name on this computer)"))
+    add_json_option(resolve)
+    add_share_option(resolve)
+    resolve.set_defaults(handler=cmd_resolve)
 
     window = sub.add_parser("window", help=_("open the administrator's window"))
     add_share_option(window)
@@ -96,6 +121,69 @@ def cmd_release(args: argparse.Namespace) -> int:
     with open_centre(args) as centre:
         result = release_number(centre, args.number)
     return report([result], args.json)
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from intake_app.domain.registry import FormRegistry
+    from intake_app.i18n import current_language
+    from intake_app.sync.centre.conflicts import compare_answers, open_conflicts
+    from intake_app.sync.centre.texts import kept_text, short_id, when
+
+    with open_centre(args) as centre:
+        conflicts = open_conflicts(centre)
+    registry = None if args.json or not conflicts else FormRegistry.load()
+    for conflict in conflicts:
+        if args.json:
+            print_json(conflict.to_json())
+            continue
+        assert registry is not None
+        print(_("Interview {record}, revision {revision}: held bundle {number} ({file}) from "
+                "laptop {device}, held {held}",
+                record=conflict.record_id, revision=conflict.revision,
+                number=conflict.held_num, file=shown(conflict.file_name),
+                device=short_id(conflict.device_id), held=when(conflict.held)))
+        if conflict.chosen is not None:
+            print("  " + _("Chosen: {version}, by {name}; waiting for the bundle's other "
+                           "conflicts", version=kept_text(conflict.chosen.kept.value),
+                           name=shown(conflict.chosen.by)))
+        if conflict.centre_document is None:
+            print("  " + _("The centre's version was deleted (its content is gone)."))
+        for pair in compare_answers(registry, conflict.centre_document,
+                                    conflict.laptop_document, current_language()):
+            mark = "≠" if pair.differs else "="
+            print(f"  {mark} {shown(pair.label)}")
+            print("      " + _("Centre: {answer}", answer=shown(pair.centre) or "—"))
+            print("      " + _("Laptop: {answer}", answer=shown(pair.laptop) or "—"))
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from intake_app.sync.centre.conflicts import resolve_conflict
+    from intake_app.sync.centre.search import refresh_search_index
+    from intake_app.sync.centre.texts import kept_text
+
+    with open_centre(args) as centre:
+        resolution = resolve_conflict(centre, args.record_id, args.keep, revision=args.revision,
+                                      by=args.by)
+        if resolution.result.delivered:
+            refresh_search_index(centre.vault)
+    result = resolution.result
+    if args.json:
+        print_json({"id": resolution.choice.record_id, "revision": resolution.choice.revision,
+                    "kept": resolution.choice.kept.value, "by": resolution.choice.by,
+                    "waiting": resolution.waiting, **result.to_json()})
+    else:
+        print(_("Interview {record}, revision {revision}: {version} kept.",
+                record=resolution.choice.record_id, revision=resolution.choice.revision,
+                version=kept_text(resolution.choice.kept.value)))
+        if resolution.waiting:
+            print(_("The bundle stays held until its other conflicts are chosen too."))
+        else:
+            print(describe(result))
+    if result.receipt_error is not None:
+        print(_("The receipt could not be written: {problem}",
+                problem=result.receipt_error.translated()), file=sys.stderr)
+    return 0 if result.delivered or resolution.waiting else EXIT_REFUSED
 
 
 def cmd_window(args: argparse.Namespace) -> int:

@@ -18,6 +18,17 @@ OUTCOME_NAMES = {
 }
 
 
+KEPT_NAMES = {
+    "centre": N_("the centre's version"),
+    "laptop": N_("the laptop's version"),
+}
+
+
+def kept_text(kept: str) -> str:
+    """Which version of a record conflict was (or is to be) kept, in words."""
+    return _(KEPT_NAMES[kept]) if kept in KEPT_NAMES else kept
+
+
 def outcome_text(outcome: Outcome) -> str:
     """The outcome in words, in the current language."""
     return _(OUTCOME_NAMES[outcome])
