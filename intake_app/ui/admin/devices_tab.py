@@ -74,7 +74,7 @@ REQUEST_COLUMNS = (
     Column(N_("Laptop"), lambda r: escape_hidden(short_id(r.request_id))),
     Column(N_("Name"), lambda r: _asked(r, lambda q: escape_hidden(q.device_name))),
     Column(N_("Worker"), lambda r: _asked(r, lambda q: escape_hidden(q.worker))),
-    Column(N_("Key fingerprint"), lambda r: _asked(r, lambda q: isolate(q.fingerprint))),
+    Column(N_("Key fingerprint"), lambda r: _asked(r, lambda q: isolate(q.fingerprint()))),
     Column(N_("Created"), lambda r: _asked(r, lambda q: when(q.created))),
     Column(N_("Problem"), lambda r: "" if r.error is None else r.error.translated()),
 )
