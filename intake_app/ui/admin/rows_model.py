@@ -110,4 +110,5 @@ def make_table(parent: QWidget, model: RowsModel, *, single: bool = False) -> QT
     if single:
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.horizontalHeader().setStretchLastSection(True)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     return table

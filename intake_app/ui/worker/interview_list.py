@@ -81,6 +81,8 @@ class InterviewList(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        # Tab leaves the table (the arrow keys move within it); it used to go cell by cell.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(ALIAS, QHeaderView.ResizeMode.Stretch)
         # Fit the columns to the first rows, not to all 10,000.

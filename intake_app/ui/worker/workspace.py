@@ -41,6 +41,20 @@ from intake_app.ui.worker.raw_interview import RawInterviewView
 from intake_app.ui.worker.sync_panel import SyncPanel
 
 
+def plain(action: QAction) -> str:
+    """The action's text without its mnemonic marker."""
+    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def with_keys(tip: str, action: QAction) -> str:
+    """`tip` followed by the action's keyboard shortcuts (unless it names them already)."""
+    keys = [key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts()]
+    keys = [key for key in keys if key and key not in tip]
+    if not keys:
+        return tip
+    return _("{tip} ({keys})", tip=tip, keys=", ".join(isolate(key) for key in keys))
+
+
 class Workspace(QWidget):
     """Emits `lock_requested` (Ctrl+L, the Lock button) and `settings_requested`."""
 
@@ -69,7 +83,9 @@ class Workspace(QWidget):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.new_interview)
         self.back_action = QAction(self)
-        self.back_action.setShortcut(QKeySequence("Alt+Home"))
+        # Ctrl+letter shortcuts work in every UI language; the Alt+letter mnemonics follow
+        # the translation (Arabic letters in Arabic) and need not exist on the keyboard.
+        self.back_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Alt+Home")])
         self.back_action.triggered.connect(self.show_list)
         self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -80,9 +96,11 @@ class Workspace(QWidget):
         self.lock_action.triggered.connect(self.lock_requested)
         self.sync_action = QAction(self)
         self.sync_action.setObjectName("sync_now")
+        self.sync_action.setShortcut(QKeySequence("Ctrl+R"))
         self.sync_action.triggered.connect(self.sync_now)
         self.usb_action = QAction(self)
         self.usb_action.setObjectName("copy_to_folder")
+        self.usb_action.setShortcut(QKeySequence("Ctrl+E"))
         self.usb_action.triggered.connect(self.copy_to_folder)
         for action in (self.new_action, self.back_action, self.sync_action, self.usb_action,
                        self.settings_action):
@@ -95,6 +113,11 @@ class Workspace(QWidget):
         self.language.chosen.connect(self._language_picked)
         self.toolbar.addWidget(self.language)
         self.toolbar.addAction(self.lock_action)
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if button is not None and not action.isSeparator() and button is not self.language:
+                # A toolbar's buttons take no focus by default: Tab reaches them here.
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         self.demo_banner = QLabel(self)
         self.demo_banner.setObjectName("demo_banner")
@@ -134,19 +157,24 @@ class Workspace(QWidget):
         self.new_action.setText(_("&New interview"))
         self.new_action.setToolTip(_("Start recording a new interview (Ctrl+N)"))
         self.back_action.setText(_("&Back to the list"))
+        self.back_action.setToolTip(with_keys(plain(self.back_action), self.back_action))
         self.settings_action.setText(_("&Settings"))
+        settings = self.settings_action
+        settings.setToolTip(with_keys(plain(settings), settings))
         self.sync_action.setText(_("S&ync now"))
-        self.sync_action.setToolTip(_("Send finished interviews to the centre now and fetch "
-                                      "its receipts (when this laptop is on its network)"))
+        self.sync_action.setToolTip(with_keys(_("Send finished interviews to the centre now and "
+                                                "fetch its receipts (when this laptop is on its "
+                                                "network)"), self.sync_action))
         self.usb_action.setText(_("Copy to &USB stick…"))
-        self.usb_action.setToolTip(_("Copy the bundles waiting for the centre to a USB stick "
-                                     "or another folder, to take them there by hand"))
+        self.usb_action.setToolTip(with_keys(_("Copy the bundles waiting for the centre to a USB "
+                                               "stick or another folder, to take them there by "
+                                               "hand"), self.usb_action))
         self.lock_action.setText(_("&Lock"))
         self.lock_action.setToolTip(_("Lock the vault now (Ctrl+L)"))
         for action in self.toolbar.actions():
             button = self.toolbar.widgetForAction(action)
             if button is not None and action.text():  # not the language picker or spacer
-                button.setAccessibleName(action.text().replace("&", ""))
+                button.setAccessibleName(plain(action))
         self.demo_banner.setText(_("DEMO — fictional data. Nothing here is about a real person."))
         self.toolbar.setAccessibleName(_("Main toolbar"))
         if self.editor is not None:
