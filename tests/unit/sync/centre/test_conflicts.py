@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from intake_app.storage import Vault
-from intake_app.sync.centre import importer
+from intake_app.sync.centre import receipts
 from intake_app.sync.centre.apply import Kept
 from intake_app.sync.centre.conflicts import (
     DEFAULT_CHOOSER,
@@ -105,8 +105,9 @@ def test_resolving_imports_the_bundle_and_keeps_the_other_version_set_aside(
     assert [v.revision for v in versions] == [1, 1]
     [aside] = [v for v in versions if v.set_aside is not None]
     [live] = [v for v in versions if v.set_aside is None]
-    assert (aside.set_aside.kept, aside.set_aside.by) == (kept.value, "Ada")
-    assert aside.set_aside.chosen.endswith("Z") and aside.has_content
+    marked = aside.set_aside
+    assert marked is not None and (marked.kept, marked.by) == (kept.value, "Ada")
+    assert marked.chosen.endswith("Z") and aside.has_content
     assert (aside.seq, live.seq) == ((2, 1) if kept is Kept.CENTRE else (1, 2))
 
     receipt = _receipt(centre, laptop, 2)
@@ -130,7 +131,8 @@ def test_a_bundle_with_two_conflicts_waits_for_both_choices(centre: Centre,
     assert waiting.waiting and waiting.result.outcome is Outcome.QUARANTINED
     chosen = {c.record_id: c.chosen for c in open_conflicts(centre)}
     assert chosen[first[1]["id"]] is None
-    assert chosen[first[0]["id"]] is not None and chosen[first[0]["id"]].kept is Kept.LAPTOP
+    made = chosen[first[0]["id"]]
+    assert made is not None and made.kept is Kept.LAPTOP
     assert len(history(centre.vault, first[0]["id"])) == 1  # nothing settled yet
     done = resolve_conflict(centre, first[1]["id"], "centre", by="Bo")
     assert done.result.outcome is Outcome.ACCEPTED and done.result.conflicts == 2
@@ -176,7 +178,7 @@ def test_resolving_is_all_or_nothing(centre: Centre, tmp_path: Path,
     def broken(*_args: object) -> None:
         raise RuntimeError("the disk went away")
 
-    monkeypatch.setattr(importer.receipts, "store_receipt", broken)
+    monkeypatch.setattr(receipts, "store_receipt", broken)
     with pytest.raises(RuntimeError):
         resolve_conflict(centre, first["id"], "laptop", by="Ada")
     monkeypatch.undo()
@@ -256,7 +258,8 @@ def test_a_real_laptop_marks_a_settled_conflict_delivered(
     with open_centre(tmp_path) as centre:
         assert resolve_conflict(centre, record_id, kept, by="Ada").result.delivered
         expected = mine if kept == "laptop" else other
-        assert get_document(centre.vault, record_id)["answers"] == expected["answers"]
+        stored = get_document(centre.vault, record_id)
+        assert stored is not None and stored["answers"] == expected["answers"]
     assert sync_once(laptop_vault, clock=clock).status.state is SyncState.DELIVERED
     assert Outbox(laptop_vault).bundles() == []
     assert {s.id: s.delivered for s in laptop_vault.interviews.list()} == {record_id: True}
