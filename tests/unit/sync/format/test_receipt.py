@@ -14,6 +14,7 @@ from intake_app.sync.format import keys
 from intake_app.sync.format.bundle_file import WrittenBundle
 from intake_app.sync.format.receipt import (
     Receipt,
+    ReceiptConflict,
     ReceiptRecord,
     SentBundle,
     parse_receipt,
@@ -172,3 +173,41 @@ def test_missing_signature_file_is_unreadable(sent: tuple[CentreKeys, Laptop, Wr
         read_receipt(path, profile=centre.profile, bundle=SentBundle.from_written(written))
     assert rejected.value.problem is ReceiptProblem.UNREADABLE
     assert "Nothing was marked as delivered" in rejected.value.translated()
+
+
+def test_conflicts_are_listed_only_when_there_are_some(
+        sent: tuple[CentreKeys, Laptop, WrittenBundle]) -> None:
+    centre, _, written = sent
+    plain = _receipt(written, centre)
+    assert "conflicts" not in json.loads(plain.to_bytes())  # what earlier versions wrote
+    assert parse_receipt(plain.to_bytes()).conflicts == ()
+    first = written.records[0]
+    settled = replace(plain, conflicts=(ReceiptConflict(first.id, first.revision, "centre"),))
+    data, signature = sign_receipt(settled, centre.keys.receipt.secret_key)
+    assert json.loads(data)["conflicts"] == [
+        {"id": first.id, "revision": first.revision, "kept": "centre"}]
+    assert _verify(data, signature, centre, written) == settled
+
+
+def test_malformed_conflicts_are_unreadable(sent: tuple[CentreKeys, Laptop, WrittenBundle]
+                                            ) -> None:
+    centre, _, written = sent
+    first = written.records[0]
+    good = _receipt(written, centre).to_json()
+    entry = {"id": first.id, "revision": first.revision, "kept": "laptop"}
+    variants = [
+        [],  # an empty list is left out
+        [{**entry, "kept": "both"}],
+        [{**entry, "revision": 99}],  # not among the records
+        [entry, entry],
+        [{"id": first.id, "revision": first.revision}],
+        [{**entry, "by": "Ada"}],
+        {"id": first.id},
+    ]
+    for conflicts in variants:
+        data = json.dumps({**good, "conflicts": conflicts}).encode()
+        with pytest.raises(FormatProblem):
+            parse_receipt(data)
+        problem = _problem(data, _signed(data, centre.keys.receipt.secret_key,
+                                         _receipt(written, centre).comment()), centre, written)
+        assert problem is ReceiptProblem.UNREADABLE, conflicts
