@@ -132,8 +132,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             print(_("There is no open alert with the number {n}.", n=args.ack), file=sys.stderr)
             return 1
         if args.ack_cap is not None and not acknowledge_cap_alert(centre.vault, args.ack_cap):
-            print(_("There is no open cap's alert with the number {n}.", n=args.ack_cap),
-                  file=sys.stderr)
+            print(_("There is no open cap's alert with the number {number}.",
+                    number=args.ack_cap), file=sys.stderr)
             return 1
         entries = alerts(centre.vault)
         capped = cap_alerts(centre.vault)
