@@ -69,12 +69,14 @@ def run_admin(data_dir: Path, *, share: Path | None = None, language: str | None
     from intake_app.i18n.qt import bind_application
     from intake_app.services.centre import CentreService
     from intake_app.ui.admin.window import AdminWindow
-    from intake_app.ui.application import make_application, start_language
+    from intake_app.ui.application import apply_text_size, make_application, start_language
     from intake_app.ui.preferences import Preferences
 
     app = make_application()
-    start_language(language or Preferences().language)
+    prefs = Preferences()
+    start_language(language or prefs.language)
     stop_following = bind_application(app)
+    apply_text_size(app, prefs.point_size)  # the worker's text size: never smaller than 12 pt
     service = CentreService(data_dir, share=share)
     window = AdminWindow(service)
     try:
