@@ -28,8 +28,9 @@ from intake_app.storage import (
     atomic_write_bytes,
     atomic_writer,
 )
-from intake_app.sync.centre import devices, log, records, release, reports
+from intake_app.sync.centre import conflicts, devices, log, records, release, reports
 from intake_app.sync.centre.answer_text import AnswerLine, answer_lines
+from intake_app.sync.centre.conflicts import AnswerPair, OpenConflict, Resolution
 from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
 from intake_app.sync.centre.errors import HeldCapReached
 from intake_app.sync.centre.forms import registry_validator
@@ -310,6 +311,28 @@ class CentreService:
     def import_held_now(self, num: int) -> Future[ImportResult]:
         """Import held bundle `num` now, even though the bundles before it have not arrived."""
         return self.run(lambda c: release.release_number(c, num))
+
+    def conflicts(self) -> Future[list[OpenConflict]]:
+        """The record conflicts waiting for the administrator's choice, both versions each."""
+        return self.run(conflicts.open_conflicts)
+
+    def resolve_conflict(self, record_id: str, revision: int, keep: str,
+                         by: str | None = None) -> Future[Resolution]:
+        """Make the centre's or the laptop's version current (`keep`: "centre" or "laptop";
+        the other stays in the history, set aside) and import the held bundle; `by` is who
+        chose (the user name on this computer by default)."""
+        def work(centre: Centre) -> Resolution:
+            resolution = conflicts.resolve_conflict(centre, record_id, keep, revision=revision,
+                                                    by=by)
+            if resolution.result.delivered:
+                refresh_search_index(centre.vault)
+            return resolution
+        return self.run(work)
+
+    def compare_versions(self, conflict: OpenConflict, lang: str) -> list[AnswerPair]:
+        """Both versions answer by answer, in words (no vault work: runs on the caller)."""
+        return conflicts.compare_answers(self.registry(), conflict.centre_document,
+                                         conflict.laptop_document, lang)
 
     def import_log(self, limit: int | None = None) -> Future[list[LogEntry]]:
         """What happened to each bundle, newest first (the last `limit` attempts)."""

@@ -9,18 +9,25 @@ from intake_app.sync.centre.answer_text import (
     AnswerLine,
     labelled,
 )
+from intake_app.sync.centre.conflicts import AnswerPair, OpenConflict, Resolution
 from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
 from intake_app.sync.centre.importer import ImportResult
 from intake_app.sync.centre.inbox import ScanProgress
 from intake_app.sync.centre.log import LogEntry
 from intake_app.sync.centre.quarantine import CapAlert, HeldBundle
-from intake_app.sync.centre.records import ImportedInterview, ImportedRevision, ImportedTombstone
+from intake_app.sync.centre.records import (
+    ImportedInterview,
+    ImportedRevision,
+    ImportedTombstone,
+    SetAside,
+)
 from intake_app.sync.centre.referral_data import ReferralData
 from intake_app.sync.centre.reports import MIN_GROUP, PSEUDO_FIELDS, StatsTable
 from intake_app.sync.centre.sequence import Gap
 from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
 from intake_app.sync.centre.texts import (
     cap_alert_text,
+    kept_text,
     laptop_words,
     outcome_text,
     reason_text,
@@ -38,6 +45,7 @@ __all__ = [
     "PSEUDO_FIELDS",
     "SECTION_SEPARATOR",
     "AnswerLine",
+    "AnswerPair",
     "CapAlert",
     "CentreSetup",
     "Gap",
@@ -47,15 +55,19 @@ __all__ = [
     "ImportedRevision",
     "ImportedTombstone",
     "LogEntry",
+    "OpenConflict",
     "Outcome",
     "Reason",
     "ReferralData",
     "RegisteredDevice",
     "RequestOnShare",
     "RequestRead",
+    "Resolution",
     "ScanProgress",
+    "SetAside",
     "StatsTable",
     "cap_alert_text",
+    "kept_text",
     "labelled",
     "laptop_words",
     "outcome_text",
