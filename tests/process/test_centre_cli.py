@@ -292,3 +292,46 @@ def test_alerts_say_which_laptop_a_cap_stopped_and_are_marked_seen(  # type: ign
     assert [line.get("cap_alert") for line in _lines(out)] == [None]  # the held one stays
     code, out, _err = cli("alerts", lang="fi")
     assert len(out.splitlines()) == 1
+
+
+def test_conflicts_are_listed_and_resolved_on_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    share = tmp_path / "share"
+    assert cli("init", "--name", "Centre A", "--share", str(share))[0] == 0
+    profile, _fingerprint = _profile(tmp_path)
+    laptop = Laptop()
+    laptop.enrol(share)
+    assert cli("register", "--all")[0] == 0
+    assert cli("approve", laptop.device_id[:8], "--fingerprint", laptop.fingerprint)[0] == 0
+    doc = make_document(answers={"consent_interview": "yes", "alias": "First"})
+    changed = dict(doc, answers={"consent_interview": "yes", "alias": "Second"})
+    bundles = []
+    for seq, version in ((1, doc), (2, changed)):
+        folder = tmp_path / f"out{seq}"
+        folder.mkdir()
+        bundles.append(write_bundle(folder, profile=profile, device_id=laptop.device_id,
+                                    device_key=laptop.keypair.secret_key, seq=seq,
+                                    created=datetime.now(UTC),
+                                    contents=BundleContents((version,))).path)
+    assert cli("import", str(bundles[0]))[0] == 0
+    code, out, _err = cli("import", str(bundles[1]), "--json")
+    assert code == 3 and _lines(out)[0]["reason"] == "record-conflict"
+
+    code, out, _err = cli("conflicts", "--json")
+    [listed] = _lines(out)
+    assert code == 0 and (listed["id"], listed["revision"], listed["chosen"]) == (
+        doc["id"], 1, None)
+    assert listed["centre"] == doc and listed["laptop"] == changed
+    code, out, _err = cli("conflicts")
+    assert code == 0 and "≠ Alias" in out and "First" in out and "Second" in out
+
+    code, _out, err = cli("resolve", "00000000", "--keep", "laptop")
+    assert code == 2 and "No record conflict" in err
+    code, out, _err = cli("resolve", doc["id"][:8], "--keep", "laptop", "--by", "Ada",
+                          "--json")
+    [resolved] = _lines(out)
+    assert code == 0 and (resolved["kept"], resolved["by"], resolved["outcome"]) == (
+        "laptop", "Ada", "accepted")
+    assert cli("conflicts", "--json")[1] == ""
+    receipt = json.loads((share / "receipts" / laptop.device_id /
+                          f"{laptop.device_id}-00000002.receipt.json").read_bytes())
+    assert receipt["conflicts"] == [{"id": doc["id"], "revision": 1, "kept": "laptop"}]
