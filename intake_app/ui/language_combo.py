@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QPaintEvent
-from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QWidget,
+)
 
 from intake_app.i18n import LANGUAGE_CODES, _, available_languages, current_language
 from intake_app.i18n.languages import native_name_of
@@ -28,10 +35,16 @@ class LanguageCombo(QComboBox):
 
     chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, labelled: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("language_combo")
         self._filled = False
+        # Its purpose for screen readers: Qt names a combo box by its current text ("English"),
+        # so a label (its buddy) says "Language"; `labelled` makes one (else the screen has it).
+        self.label: QLabel | None = None
+        if labelled:
+            self.label = QLabel(parent)
+            self.label.setBuddy(self)
         for code in LANGUAGE_CODES:
             self.addItem("", code)
             self.setItemData(self.count() - 1, native_name_of(code), NAME_ROLE)
@@ -42,6 +55,8 @@ class LanguageCombo(QComboBox):
     def retranslate(self) -> None:
         """Set the item texts; keeps the selection."""
         self.setAccessibleName(_("Language"))
+        if self.label is not None:
+            self.label.setText(_("Language"))
         self.setToolTip(_("Language of the application"))
         if self._filled:
             self._fill()

@@ -60,6 +60,8 @@ class SideBySideBar(QWidget):
         self.toggle.setObjectName("side_by_side_toggle")
         self.picker = QComboBox(self)
         self.picker.setObjectName("side_by_side_language")
+        self.picker_label = QLabel(self)  # the picker's name (Qt names it by its current text)
+        self.picker_label.setBuddy(self.picker)
         for code in form.languages:
             self.picker.addItem(code, code)
         self._picked_by_hand = False
@@ -68,13 +70,15 @@ class SideBySideBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toggle)
+        layout.addWidget(self.picker_label)
         layout.addWidget(self.picker)
         layout.addStretch(1)
         register(self)
 
     def retranslate(self) -> None:
         """Set every text: the language names in the current UI language."""
-        self.toggle.setText(_("Show questions also in:"))
+        self.toggle.setText(_("Show questions also in a second language"))
+        self.picker_label.setText(_("Second language of the questions"))
         self.toggle.setAccessibleName(_("Show questions also in a second language"))
         self.picker.setAccessibleName(_("Second language of the questions"))
         for row in range(self.picker.count()):

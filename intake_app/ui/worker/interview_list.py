@@ -66,6 +66,11 @@ class InterviewList(QWidget):
             self.status_filter.addItem("")
         for _value2, _label2 in DELIVERED_FILTERS:
             self.delivered_filter.addItem("")
+        # Labels name the filters for screen readers (Qt names a combo box by its current text).
+        self.status_label = QLabel(self)
+        self.status_label.setBuddy(self.status_filter)
+        self.delivered_label = QLabel(self)
+        self.delivered_label.setBuddy(self.delivered_filter)
         self.counts = QLabel(self)
         self.counts.setObjectName("counts")
         self.error = MessageLine(self)
@@ -106,7 +111,9 @@ class InterviewList(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_label)
         top.addWidget(self.search, 2)
+        top.addWidget(self.status_label)
         top.addWidget(self.status_filter, 1)
+        top.addWidget(self.delivered_label)
         top.addWidget(self.delivered_filter, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -126,6 +133,8 @@ class InterviewList(QWidget):
         for row, (_value2, label2) in enumerate(DELIVERED_FILTERS):
             self.delivered_filter.setItemText(row, _(label2))
         self.status_filter.setAccessibleName(_("Show interviews with status"))
+        self.status_label.setText(_("Status:"))
+        self.delivered_label.setText(_("Delivery:"))
         self.delivered_filter.setAccessibleName(_("Show delivered or not delivered"))
         self.table.setAccessibleName(_("Interviews"))
         self._show_counts()

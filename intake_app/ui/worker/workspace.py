@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStatusBar,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -109,13 +110,15 @@ class Workspace(QWidget):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
         # Interpreters switch the language mid-interview: one click away, not in Settings only.
-        self.language = LanguageCombo(self.toolbar)
+        self.language = LanguageCombo(self.toolbar, labelled=True)
+        assert self.language.label is not None
         self.language.chosen.connect(self._language_picked)
+        self.toolbar.addWidget(self.language.label)
         self.toolbar.addWidget(self.language)
         self.toolbar.addAction(self.lock_action)
         for action in self.toolbar.actions():
             button = self.toolbar.widgetForAction(action)
-            if button is not None and not action.isSeparator() and button is not self.language:
+            if isinstance(button, QToolButton):
                 # A toolbar's buttons take no focus by default: Tab reaches them here.
                 button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
