@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -67,6 +67,7 @@ class RadioChoiceInput(AnswerInput, ChoiceTexts):
             button = QRadioButton(self)
             self.group.addButton(button)
             self.buttons[choice.name] = button
+            button.installEventFilter(self)
             layout.addWidget(button)
         self.clear_button = QPushButton(self)
         self.clear_button.setFlat(True)
@@ -78,13 +79,38 @@ class RadioChoiceInput(AnswerInput, ChoiceTexts):
             self.outer.addLayout(layout)
         self.group.buttonToggled.connect(self._toggled)
         self._sync_clear()
-        if self.choices:
-            self.setFocusProxy(self.buttons[self.choices[0].name])
 
     def _toggled(self, _button: QAbstractButton, checked: bool) -> None:
         if checked:
             self._sync_clear()
             self.emit_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self._set_tab_stop()  # Qt made the button focused last the Tab stop
+        return super().eventFilter(watched, event)
+
+    def _entry_button(self) -> QRadioButton | None:
+        """The button Tab enters the group on: the checked one, else the first one shown."""
+        shown = [b for b in self.buttons.values() if not b.isHidden()] or list(
+            self.buttons.values()
+        )
+        checked = [b for b in shown if b.isChecked()]
+        return (checked or shown)[0] if shown else None
+
+    def _set_tab_stop(self) -> None:
+        """Only the entry button takes Tab (Qt keeps the last focused one, so a group whose
+        answer is "No" was entered on "Yes" and sounded unanswered)."""
+        entry = self._entry_button()
+        if entry is None:
+            return
+        for button in self.buttons.values():
+            policy = button.focusPolicy()
+            if button is entry:
+                button.setFocusPolicy(policy | Qt.FocusPolicy.TabFocus)
+            else:
+                button.setFocusPolicy(Qt.FocusPolicy(policy.value & ~Qt.FocusPolicy.TabFocus.value))
+        self.setFocusProxy(entry)
 
     def _clear(self) -> None:
         self.group.setExclusive(False)
@@ -98,6 +124,7 @@ class RadioChoiceInput(AnswerInput, ChoiceTexts):
 
     def _sync_clear(self) -> None:
         self.clear_button.setVisible(self.code() is not None)
+        self._set_tab_stop()
 
     def code(self) -> str | None:
         """The checked choice's code."""
@@ -135,6 +162,7 @@ class RadioChoiceInput(AnswerInput, ChoiceTexts):
     def set_allowed_codes(self, codes: frozenset[str] | None) -> None:
         for code, button in self.buttons.items():
             button.setVisible(codes is None or code in codes)
+        self._set_tab_stop()
 
 
 class ListChoiceInput(AnswerInput, ChoiceTexts):
