@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QSizePolicy, QWidget
 
 # Room at each end of a wrapped label's lines (px): some glyphs' ink reaches past their advance,
@@ -47,30 +54,42 @@ class Heading(QLabel):
 class MessageLine(QLabel):
     """A line that tells the person what went wrong or what is happening; empty is hidden."""
 
-    def __init__(self, parent: QWidget | None = None, *, error: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, error: bool = True, announced: bool = True
+    ) -> None:
         super().__init__(parent)
         wrap_text(self)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.error = error
+        self.announced = announced  # False: the control it concerns carries it instead
         if error:
             self.setStyleSheet("color: #b00020;")
-            # Screen readers announce the change of an alert.
-            self.setAccessibleDescription("alert")
         self.hide()
 
     def show_message(self, text: str) -> None:
-        """Show `text` (already translated); an empty text hides the line. An error is
-        announced to screen readers at once (an alert event)."""
+        """Show `text` (already translated); an empty text hides the line. A new message is
+        announced to screen readers: at once for an error, after what they are saying else."""
         changed = text != self.text()
         self.setText(text)
         self.setVisible(bool(text))
-        if text and changed and self.accessibleDescription() == "alert":
-            announce(self)
+        if text and changed and self.announced:
+            announce(self, text, urgent=self.error)
 
 
-def announce(widget: QWidget) -> None:
-    """Tell screen readers to read `widget` now (an alert)."""
-    QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
+def announce(widget: QWidget, text: str | None = None, *, urgent: bool = True) -> None:
+    """Have screen readers say `text` (else the widget's text) now: an urgent one interrupts
+    (an alert and an assertive announcement), another waits its turn (a polite one)."""
+    if urgent:
+        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
+    message = text if text is not None else str(getattr(widget, "text", lambda: "")())
+    event = QAccessibleAnnouncementEvent(widget, message)
+    event.setPoliteness(
+        QAccessible.AnnouncementPoliteness.Assertive
+        if urgent
+        else QAccessible.AnnouncementPoliteness.Polite
+    )
+    QAccessible.updateAccessibility(event)
 
 
 class PassphraseEdit(QLineEdit):

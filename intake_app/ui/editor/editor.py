@@ -27,7 +27,7 @@ from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
 from intake_app.services.interviews import check_for_finishing
 from intake_app.services.worker import WorkerService
-from intake_app.ui.common import MessageLine, visible_focus, wrap_text
+from intake_app.ui.common import MessageLine, announce, visible_focus, wrap_text
 from intake_app.ui.editor.attachments import AttachmentPanel
 from intake_app.ui.editor.consent_panel import ConsentPanel, consent_language
 from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
@@ -366,6 +366,9 @@ class InterviewEditor(QWidget):
             self.live.last_errors = list(result.problems)
             self._show_messages()
             self.problems.show_issues(result.problems, self.form, current_language())
+            # Said at once; then the cursor is in the first question, whose description
+            # starts with its problem.
+            announce(self.problems.title, self.problems.title.text())
             self.reveal(issue_key(result.problems[0]))
             return
         try:
