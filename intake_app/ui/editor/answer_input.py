@@ -52,6 +52,21 @@ class AnswerInput(QWidget):
     def set_accessible_label(self, label: str) -> None:
         """Give the inner controls the question as their accessible name."""
 
+    def controls(self) -> list[QWidget]:
+        """The controls the person answers with (each is told the hint and any problem)."""
+        proxy = self.focusProxy()
+        return [proxy] if proxy is not None else []
+
+    def compound(self) -> bool:
+        """Whether the answer takes several controls (choices, a date's parts): the question's
+        label then names the whole input, each control names its own part."""
+        return False
+
+    def set_description(self, text: str) -> None:
+        """Tell screen readers `text` (problem, "required", hint) with each control."""
+        for control in self.controls():
+            control.setAccessibleDescription(text)
+
     def focus_input(self) -> None:
         """Put the keyboard focus into the first control."""
         self.setFocus()

@@ -153,11 +153,18 @@ class RadioChoiceInput(AnswerInput, ChoiceTexts):
         self.retranslate(lang)
 
     def set_accessible_label(self, label: str) -> None:
+        # The group says the question (once, on entering it); each button says its choice.
+        self.setAccessibleName(label)
         for choice in self.choices:
             button = self.buttons[choice.name]
             button.setAccessibleName(button.text())
-            button.setAccessibleDescription(label)
         self.clear_button.setAccessibleName(_("Clear the answer to: {question}", question=label))
+
+    def controls(self) -> list[QWidget]:
+        return list(self.buttons.values())
+
+    def compound(self) -> bool:
+        return True
 
     def set_allowed_codes(self, codes: frozenset[str] | None) -> None:
         for code, button in self.buttons.items():
@@ -239,9 +246,15 @@ class MultipleChoiceInput(AnswerInput, ChoiceTexts):
         self.retranslate(lang)
 
     def set_accessible_label(self, label: str) -> None:
+        self.setAccessibleName(label)  # the group says the question, each box its choice
         for box in self.boxes.values():
             box.setAccessibleName(box.text())
-            box.setAccessibleDescription(label)
+
+    def controls(self) -> list[QWidget]:
+        return list(self.boxes.values())
+
+    def compound(self) -> bool:
+        return True
 
     def set_allowed_codes(self, codes: frozenset[str] | None) -> None:
         for code, box in self.boxes.items():
@@ -289,3 +302,7 @@ class YesNoUnknownInput(RadioChoiceInput):
         super().set_accessible_label(label)
         if self.note_edit is not None:
             self.note_edit.setAccessibleName(_("Note on: {question}", question=label))
+
+    def controls(self) -> list[QWidget]:
+        extra = [self.note_edit] if self.note_edit is not None else []
+        return [*super().controls(), *extra]

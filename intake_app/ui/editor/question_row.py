@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _
-from intake_app.ui.common import Heading, MessageLine, wrap_text
+from intake_app.ui.common import Heading, MessageLine, announce, wrap_text
 from intake_app.ui.editor.answer_input import AnswerInput
 from intake_app.ui.editor.choice_inputs import (
     RADIO_LIMIT,
@@ -76,8 +76,12 @@ class QuestionRow(Block):
         self.second_hint = SecondLine(self)
         self.input = make_input(form, question, self)
         self.input.changed.connect(self.changed)
-        self.label.setBuddy(self.input.focusProxy() or self.input)
-        self.message = MessageLine(self)
+        # One label per field: the control itself, or the whole input when it has several
+        # controls (each then names its part: "Date of birth: year", "Yes").
+        proxy = self.input.focusProxy()
+        self.label.setBuddy(self.input if self.input.compound() or proxy is None else proxy)
+        self.message = MessageLine(self, announced=False)  # the control carries it
+        self._lang = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.setSpacing(4)
@@ -98,6 +102,7 @@ class QuestionRow(Block):
         return self.question.label(lang)
 
     def retranslate(self, lang: str) -> None:
+        self._lang = lang
         text = self.question.label(lang)
         if self.question.required:
             self.label.setText(_("{question} (required)", question=text))
@@ -108,6 +113,20 @@ class QuestionRow(Block):
         self.hint.setVisible(bool(hint))
         self.input.retranslate(lang)
         self.input.set_accessible_label(text)
+        self._describe()
+
+    def description(self) -> str:
+        """What a screen reader says after the question's name: the problem, whether an
+        answer is required, the hint."""
+        parts = [
+            self.message.text(),
+            _("Required") if self.question.required else "",
+            self.question.hint(self._lang) if self._lang else "",
+        ]
+        return "\n".join(part for part in parts if part)
+
+    def _describe(self) -> None:
+        self.input.set_description(self.description())
 
     def show_second(self, lang: str, second: str | None) -> None:
         question = self.question
@@ -124,8 +143,12 @@ class QuestionRow(Block):
         self.input.show_second(lang, second)
 
     def set_message(self, text: str) -> None:
+        changed = text != self.message.text()
         self.message.show_message(text)
-        self.input.setAccessibleDescription(text)
+        self._describe()
+        focus = QApplication.focusWidget()
+        if text and changed and focus is not None and self.isAncestorOf(focus):
+            announce(focus, text, urgent=False)  # a problem with what is being typed
 
 
 class GroupBlock(Block):

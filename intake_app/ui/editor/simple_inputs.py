@@ -101,7 +101,7 @@ class PartialDateInput(AnswerInput):
             edit.setMaxLength(digits)
             edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0") * (digits + 4))
             edit.textEdited.connect(self.emit_changed)
-            label.setBuddy(edit)
+            # Not the edit's buddy: a second label would hide the question ("Year text").
             layout.addWidget(label)
             layout.addWidget(edit)
         layout.addStretch(1)
@@ -142,3 +142,15 @@ class PartialDateInput(AnswerInput):
         self.year.setAccessibleName(_("{question}: year", question=label))
         self.month.setAccessibleName(_("{question}: month", question=label))
         self.day.setAccessibleName(_("{question}: day", question=label))
+
+    def controls(self) -> list[QWidget]:
+        return [self.year, self.month, self.day]
+
+    def compound(self) -> bool:
+        return True
+
+    def set_description(self, text: str) -> None:
+        for edit in self.controls():
+            assert isinstance(edit, QLineEdit)
+            parts = [part for part in (text, edit.placeholderText()) if part]
+            edit.setAccessibleDescription(". ".join(parts))

@@ -86,3 +86,99 @@ def test_going_to_a_question_lands_on_its_chosen_answer(qtbot, editor) -> None:
     editor.nav.setFocus()
     editor.reveal(("consent_data", None))
     assert QApplication.focusWidget() is group.buttons["no"]
+
+
+# -- defect 4: hints and "required" reach the screen reader; one label per field ---------------
+
+
+def _all_rows(editor):
+    from intake_app.ui.editor.question_row import QuestionRow
+
+    for section in editor.form.questions:
+        editor.pages.page(section.name)
+    return [block for block in editor.blocks.values() if isinstance(block, QuestionRow)]
+
+
+def test_hints_and_required_are_told_with_every_control(editor) -> None:
+    rows = _all_rows(editor)
+    hinted = [row for row in rows if row.question.hint("en")]
+    required = [row for row in rows if row.question.required]
+    assert len(hinted) >= 10 and len(required) >= 10
+    for row in rows:
+        for control in row.input.controls():
+            description = accessible(control).text(QAccessible.Text.Description)
+            if row.question.hint("en"):
+                assert row.question.hint("en") in description, row.question.name
+            assert ("Required" in description) == bool(row.question.required), row.question.name
+
+
+def test_each_control_has_at_most_one_label_and_its_question_in_its_name(editor) -> None:
+    for row in _all_rows(editor):
+        question = row.question.label("en")
+        compound = row.input.compound()
+        if compound:  # the question names the group; each control names its part
+            assert question in accessible(row.input).text(QAccessible.Text.Name)
+        for control in row.input.controls():
+            labels = labels_of(control)
+            assert len(labels) <= 1, (row.question.name, labels)
+            name = accessible(control).text(QAccessible.Text.Name)
+            description = accessible(control).text(QAccessible.Text.Description)
+            if row.question.type == "date":
+                assert question in name and labels == [], (name, labels)
+            assert question not in description, row.question.name  # said once, not twice
+
+
+def test_a_date_of_birth_is_named_by_its_question(editor) -> None:
+    date = editor.block("date_of_birth").input
+    assert labels_of(date.year) == []
+    assert accessible(date.year).text(QAccessible.Text.Name).startswith(
+        editor.form.question("date_of_birth").label("en")
+    )
+
+
+# -- defect 2: problems are announced and told with the control they concern -------------------
+
+
+@pytest.fixture
+def events(monkeypatch):
+    from intake_app.ui import common
+
+    seen: list[tuple[object, str, object]] = []
+    real = QAccessible.updateAccessibility
+
+    def record(event) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            seen.append(("announcement", event.message(), event.politeness()))
+        elif event.type() == QAccessible.Event.Alert:
+            seen.append(("alert", "", None))
+        real(event)
+
+    monkeypatch.setattr(common.QAccessible, "updateAccessibility", record)
+    return seen
+
+
+def test_finishing_with_problems_announces_them_and_marks_the_first(qtbot, editor, events):
+    editor.finish_button.click()
+    summary = editor.problems.title.text()
+    assert "must be fixed" in summary
+    assert ("announcement", summary, QAccessible.AnnouncementPoliteness.Assertive) in events
+    focus = QApplication.focusWidget()
+    first = editor.problems.list.item(0).text()
+    description = accessible(focus).text(QAccessible.Text.Description)
+    row = next(b for b in editor.blocks.values() if b.isAncestorOf(focus))
+    assert row.message.text() and description.startswith(row.message.text())
+    assert first
+
+
+def test_no_control_is_described_as_alert(editor) -> None:
+    editor.finish_button.click()
+    window = editor.window()
+    described = [w for w in window.findChildren(QWidget) if w.accessibleDescription() == "alert"]
+    assert described == []
+
+
+def test_the_withdrawn_interview_message_is_announced(qtbot, shell, editor, events) -> None:
+    editor.actions_bar.withdraw()
+    message = shell.workspace.message.text()
+    assert "withdrawn" in message
+    assert any(kind == "announcement" and text == message for kind, text, _p in events)
