@@ -2,7 +2,8 @@
 
 A laptop's bundles wait while it is pending (approving it imports them). A bundle whose
 sequence number jumps far ahead waits for the ones before it; the administrator may import it
-now when those will never come. A record conflict cannot be resolved here: it stays held.
+now when those will never come. A record conflict is settled on the Conflicts tab
+(`ui/admin/conflicts.py`): its button here leads there.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ ADVICE = {
     Reason.SEQ_FAR_AHEAD: N_("Bundles before this one have not arrived. Import it now only if "
                              "they will never come, for example when a USB stick was lost."),
     Reason.RECORD_CONFLICT: N_("It carries an interview revision that differs from one already "
-                               "imported. It stays held so that nothing is overwritten; "
-                               "contact support."),
+                               "imported. It stays held so that nothing is overwritten until "
+                               "you choose which version to keep on the Conflicts tab."),
 }
 
 
@@ -61,9 +62,11 @@ class HeldPanel(QWidget):
         self.table = make_table(self, self.model, single=True)
         self.advice = wrap_text(QLabel(self))
         self.import_button = QPushButton(self)
+        self.compare_button = QPushButton(self)  # the window shows its Conflicts tab
         self.message = MessageLine(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -83,6 +86,9 @@ class HeldPanel(QWidget):
         self.table.setAccessibleName(_("Bundles held in quarantine"))
         self.import_button.setText(_("&Import now…"))
         self.import_button.setAccessibleName(_("Import the selected held bundle now"))
+        self.compare_button.setText(_("Compare the versions…"))
+        self.compare_button.setAccessibleName(_("Compare the versions of the selected held "
+                                                "bundle's interviews"))
         self.model.retranslate()
         self._update()
 
@@ -110,6 +116,8 @@ class HeldPanel(QWidget):
         held = self.selected()
         self.import_button.setEnabled(held is not None
                                       and held.reason is Reason.SEQ_FAR_AHEAD)
+        self.compare_button.setVisible(held is not None
+                                       and held.reason is Reason.RECORD_CONFLICT)
         advice = ADVICE.get(held.reason) if held is not None else None
         self.advice.setText(_(advice) if advice else "")
         self.advice.setVisible(bool(advice))

@@ -34,6 +34,7 @@ from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre import ImportResult, Outcome, ScanProgress
 from intake_app.sync.format import escape_hidden
+from intake_app.ui.admin.conflicts import ConflictsView
 from intake_app.ui.admin.devices_tab import DevicesTab
 from intake_app.ui.admin.exports_tab import ExportsTab
 from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch
@@ -106,8 +107,14 @@ class AdminWindow(QMainWindow):
         self.log = LogTab(self.service, self.tabs)
         self.alerts = AlertsTab(self.service, self.tabs)
         self.exports = ExportsTab(self.service, self.tabs)
-        for tab in (self.devices, self.interviews, self.log, self.alerts, self.exports):
+        self.conflicts = ConflictsView(self.service, self.tabs)
+        for tab in (self.devices, self.interviews, self.log, self.alerts, self.exports,
+                    self.conflicts):
             self.tabs.addTab(tab, "")
+        self.conflicts.changed.connect(self.refresh)
+        self.conflicts.counted.connect(lambda _count: self.retranslate())
+        self.alerts.held.compare_button.clicked.connect(
+            lambda: self.tabs.setCurrentWidget(self.conflicts))
         self.devices.changed.connect(self.refresh)
         self.alerts.changed.connect(self.refresh)
         self.alerts.model.modelReset.connect(self.retranslate)
@@ -145,6 +152,9 @@ class AdminWindow(QMainWindow):
         self.tabs.setTabText(3, ngettext("Alerts ({count})", "Alerts ({count})", count,
                                          count=count) if count else _("Alerts"))
         self.tabs.setTabText(4, _("Exports"))
+        conflicts = self.conflicts.count()
+        self.tabs.setTabText(5, ngettext("Conflicts ({count})", "Conflicts ({count})", conflicts,
+                                         count=conflicts) if conflicts else _("Conflicts"))
 
     def _set_up(self) -> None:
         """The new centre exists: open it like any other, and drop the set-up page."""
@@ -168,7 +178,7 @@ class AdminWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read every tab again."""
-        for tab in (self.devices, self.interviews, self.log, self.alerts):
+        for tab in (self.devices, self.interviews, self.log, self.alerts, self.conflicts):
             tab.refresh()
 
     def choose_files(self) -> None:
