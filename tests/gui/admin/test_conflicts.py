@@ -50,17 +50,20 @@ def window(tmp_path: Path, qtbot: QtBot, qapp: object) -> Iterator[AdminWindow]:
         yield made
 
 
-def make_conflict(window: AdminWindow, out: Path, first: dict[str, Any],
-                  second: dict[str, Any], laptop: Laptop | None = None) -> Laptop:
-    """A laptop's first bundle imported, its second carrying the same revision with other
+def make_conflict(window: AdminWindow, out: Path, first: dict[str, Any] | list[dict[str, Any]],
+                  second: dict[str, Any] | list[dict[str, Any]], laptop: Laptop | None = None
+                  ) -> Laptop:
+    """A laptop's first bundle imported, its second carrying the same revision(s) with other
     answers: held as `record-conflict` (done on the centre's own thread)."""
     laptop = laptop or Laptop(name="Laptop 7")
+    firsts = first if isinstance(first, list) else [first]
+    seconds = second if isinstance(second, list) else [second]
 
     def work(centre: Centre) -> None:
         register(centre, laptop)
-        assert import_bundle(centre, laptop.bundle(out / "a", centre, records=[first]).path
+        assert import_bundle(centre, laptop.bundle(out / "a", centre, records=firsts).path
                              ).delivered
-        held = import_bundle(centre, laptop.bundle(out / "b", centre, records=[second]).path)
+        held = import_bundle(centre, laptop.bundle(out / "b", centre, records=seconds).path)
         assert (held.outcome, held.reason) == (Outcome.QUARANTINED, Reason.RECORD_CONFLICT)
 
     run(window, work)
@@ -124,6 +127,9 @@ def test_a_conflict_is_compared_and_the_laptops_version_kept(
     answer_next_box(QMessageBox.StandardButton.Yes, asked)
     view.keep_laptop.click()
     assert len(asked) == 1
+    # Busy until the centre's thread has answered: nothing can be chosen twice.
+    assert not view.keep_laptop.isEnabled() and not view.keep_centre.isEnabled()
+    assert view.message.text() == "Saving the choice…"
     assert "Amina K." in asked[0] and "laptop's version" in asked[0]
     assert "history" in asked[0]
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=WAIT)
@@ -153,6 +159,32 @@ def test_saying_no_keeps_the_conflict_open(window: AdminWindow, qtbot: QtBot,
     assert len(asked) == 1 and "centre's version" in asked[0]
     assert run(window, lambda c: get_document(c.vault, first["id"])) == first
     assert view.model.rowCount() == 1 and view.keep_centre.isEnabled()
+
+
+def test_a_bundle_with_two_conflicts_waits_for_the_second_choice(
+        window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    unlock(window, qtbot)
+    first = [make_document(alias="D."), make_document(alias="E.")]
+    second = [dict(doc, answers=dict(doc["answers"], setting="street")) for doc in first]
+    make_conflict(window, tmp_path, first, second)
+    view = open_conflicts(window, qtbot, 2)
+    monkeypatch.setattr(view, "confirm", lambda _conflict, _keep: True)
+    done = view.selected()
+    assert done is not None
+    view.keep_centre.click()
+    qtbot.waitUntil(lambda: "once its other interviews" in view.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(cell(view.model, row, 4) for row in range(2)), timeout=WAIT)
+    row = next(row for row in range(2) if cell(view.model, row, 4))
+    assert cell(view.model, row, 4) == "the centre's version"
+    view.select(row)
+    assert "Chosen already: the centre's version" in view.summary.text()
+    view.select(1 - row)
+    view.keep_laptop.click()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=WAIT)
+    documents = {doc["id"]: run(window, lambda c, doc=doc: get_document(c.vault, doc["id"]))
+                 for doc in first}
+    assert sorted(d["answers"].get("setting", "") for d in documents.values()) == ["", "street"]
 
 
 @pytest.fixture
