@@ -25,6 +25,7 @@ from intake_app.ui.preferences import Preferences
 from intake_app.ui.session_watch import SessionWatch
 from intake_app.ui.tasks import when_done
 from intake_app.ui.vault_damage import when_pages_checked
+from intake_app.ui.worker.quick_exit import QUICK_EXIT_KEY, QuickExitKey, hide_every_window
 from intake_app.ui.worker.unlock import UnlockScreen
 
 if TYPE_CHECKING:  # imported when first needed: the unlock screen comes up sooner
@@ -70,6 +71,15 @@ class Shell(QMainWindow):
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.quit)
         self.addAction(self.quit_action)
+        # Quick exit (F12): gone at once, from every screen and over any dialog.
+        self.quick_exit_action = QAction(self)
+        self.quick_exit_action.setObjectName("quick_exit")
+        self.quick_exit_action.setShortcut(QUICK_EXIT_KEY)
+        self.quick_exit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quick_exit_action.triggered.connect(self.quick_exit)
+        self.addAction(self.quick_exit_action)
+        self._quick_exit_key = QuickExitKey(self.quick_exit, self)
+        self._exiting = False
         register(self)
 
     def retranslate(self) -> None:
@@ -77,14 +87,20 @@ class Shell(QMainWindow):
         self.setWindowTitle(WINDOW_TITLE)
         self.quit_action.setText(_("&Quit"))
         self.quit_action.setToolTip(_("Lock the vault and close Intake (Ctrl+Q)"))
+        self.quick_exit_action.setText(_("Quick e&xit"))
+        self.quick_exit_action.setToolTip(
+            _("Hide Intake at once, lock the vault and close, without asking (F12)")
+        )
         self._name_quit_button()
 
     def _name_quit_button(self) -> None:
         if self.workspace is None:
             return
-        button = self.workspace.toolbar.widgetForAction(self.quit_action)
-        if button is not None:
-            button.setAccessibleName(_("Quit"))
+        for action, name in ((self.quit_action, _("Quit")),
+                             (self.quick_exit_action, _("Quick exit"))):
+            button = self.workspace.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(name)
 
     # -- which screen ---------------------------------------------------------------------------
 
@@ -141,6 +157,7 @@ class Shell(QMainWindow):
         self.workspace.lock_requested.connect(lambda: self.lock("button"))
         self.workspace.settings_requested.connect(self.open_settings)
         self.workspace.toolbar.addAction(self.quit_action)
+        self.workspace.toolbar.addAction(self.quick_exit_action)
         self._name_quit_button()
         self._show(self.workspace)
         self.workspace.start(offer_draft=offer_draft)
@@ -185,6 +202,18 @@ class Shell(QMainWindow):
         if self.workspace is not None:
             self.lock("quit")
         self.close()
+
+    def quick_exit(self) -> None:
+        """F12 or the Quick exit button: hide every window first (nothing stays on screen
+        while the draft is saved), then lock, clear our clipboard text and end Intake."""
+        if self._exiting:
+            return
+        self._exiting = True
+        hide_every_window()
+        self.lock("quick exit")  # saves the draft, closes the vault, clears the clipboard
+        self.clipboard.clear_if_ours()  # also on the unlock screen, where lock() is not needed
+        self.close()
+        QApplication.quit()  # the window was hidden first: its closing may not end the loop
 
     def _close_dialogs(self) -> None:
         # Dialogs may show personal data (attachment previews, confirmations naming an alias).
