@@ -38,6 +38,7 @@ from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionN
 from intake_app.ui.editor.section_page import SectionPage
 from intake_app.ui.editor.section_stack import SectionStack
 from intake_app.ui.editor.side_by_side import SideBySideBar
+from intake_app.ui.tab_order import chain_tabs, focus_stops
 from intake_app.ui.worker.autosave import DraftSaver
 
 VALIDATE_DELAY_MS = 500
@@ -124,6 +125,7 @@ class InterviewEditor(QWidget):
         register(self)
         self._refresh()
         self.nav.setCurrentIndex(self.nav_model.index(0, 0))
+        self.order_tabs()
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -134,7 +136,6 @@ class InterviewEditor(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.pages, 1)
-        right_layout.addWidget(self.problems)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.nav)
         splitter.addWidget(right)
@@ -146,7 +147,27 @@ class InterviewEditor(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.side_by_side)
         layout.addWidget(self.message)
+        # Above the questions, where Tab and a screen reader meet it before the questions.
+        layout.addWidget(self.problems)
         layout.addWidget(splitter, 1)
+
+    def order_tabs(self) -> None:
+        """Tab goes as the screen reads: the action row, side by side, the problems, the
+        sections, the attachments or the section's page. (Pages are built when first shown,
+        so Qt puts them last, which is where they are on screen; Qt cannot move a page as a
+        whole, and moving its controls one by one would leave their holders behind.)"""
+        chain_tabs(
+            [
+                self.actions_bar.withdraw_button,
+                self.actions_bar.delete_button,
+                self.finish_button,
+                self.side_by_side.toggle,
+                self.side_by_side.picker,
+                self.problems.list,
+                self.nav,
+                *focus_stops(self.attachments),
+            ]
+        )
 
     # -- texts ----------------------------------------------------------------------------------
 

@@ -26,6 +26,8 @@ class SectionPage(QScrollArea):
         self.section = section
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Not a Tab stop of its own (an unnamed one): Tab goes to the controls, which it shows.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 24)

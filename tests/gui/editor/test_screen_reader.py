@@ -182,3 +182,65 @@ def test_the_withdrawn_interview_message_is_announced(qtbot, shell, editor, even
     message = shell.workspace.message.text()
     assert "withdrawn" in message
     assert any(kind == "announcement" and text == message for kind, text, _p in events)
+
+
+# -- defect 6: Tab follows the screen; scroll areas are no stops -------------------------------
+
+
+def _ring(qtbot, start: QWidget, limit: int = 80) -> list[QWidget]:
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    ring = [start]
+    for _ in range(limit):
+        focus = _press(qtbot, Qt.Key.Key_Tab)
+        if focus is start:
+            break
+        ring.append(focus)
+    return ring
+
+
+def test_tab_goes_through_the_editor_in_screen_order(qtbot, shell, editor) -> None:
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea
+
+    workspace = shell.workspace
+    new_button = workspace.toolbar.widgetForAction(workspace.new_action)
+    ring = _ring(qtbot, new_button)
+    scrollers = [w for w in ring if isinstance(w, QAbstractScrollArea)
+                 and not isinstance(w, QAbstractItemView)]
+    assert scrollers == []
+    page = editor.pages.currentWidget()
+    in_page = [w for w in ring if page.isAncestorOf(w)]
+    assert in_page[0] is page.consent_button
+    expected = [
+        new_button,
+        workspace.toolbar.widgetForAction(workspace.lock_action),
+        editor.actions_bar.withdraw_button,
+        editor.actions_bar.delete_button,
+        editor.finish_button,
+        editor.side_by_side.toggle,
+        editor.nav,
+        page.consent_button,
+    ]
+    positions = [ring.index(w) for w in expected]
+    assert positions == sorted(positions)
+    assert ring.index(in_page[-1]) == len(ring) - 1  # the last question, then back to the top
+
+
+def test_a_section_shown_later_comes_after_the_section_list(qtbot, shell, editor) -> None:
+    editor.block("consent_interview").input.buttons["yes"].click()
+    editor.block("consent_data").input.buttons["yes"].click()
+    editor.show_section("languages")
+    page = editor.pages.currentWidget()
+    editor.nav.setFocus(Qt.FocusReason.TabFocusReason)
+    assert page.isAncestorOf(_press(qtbot, Qt.Key.Key_Tab))
+    editor.finish_button.click()  # the problem list appears above the sections
+    assert editor.problems.list.isVisible()
+    editor.show_section("languages")  # Finish went to the first problem's section
+    ring = _ring(qtbot, editor.problems.list)
+    assert ring[1] is editor.nav
+    in_page = [w for w in ring if page.isAncestorOf(w)]
+    assert ring.index(in_page[0]) == 2
+    workspace = shell.workspace
+    assert ring[ring.index(in_page[-1]) + 1] is workspace.toolbar.widgetForAction(
+        workspace.new_action
+    )
+    assert ring[-1] is editor.side_by_side.picker
