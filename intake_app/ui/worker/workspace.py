@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -40,6 +40,12 @@ from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.interview_list import InterviewList
 from intake_app.ui.worker.raw_interview import RawInterviewView
 from intake_app.ui.worker.sync_panel import SyncPanel
+
+
+def tab_to(button: object) -> None:
+    """Let Tab reach a toolbar button (a toolbar makes them take no focus)."""
+    if isinstance(button, QToolButton):
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
 
 def plain(action: QAction) -> str:
@@ -116,11 +122,11 @@ class Workspace(QWidget):
         self.toolbar.addWidget(self.language.label)
         self.toolbar.addWidget(self.language)
         self.toolbar.addAction(self.lock_action)
+        # A toolbar's buttons take no focus by default: Tab reaches them here (also the ones
+        # the window adds later, once they are polished).
+        self.toolbar.installEventFilter(self)
         for action in self.toolbar.actions():
-            button = self.toolbar.widgetForAction(action)
-            if isinstance(button, QToolButton):
-                # A toolbar's buttons take no focus by default: Tab reaches them here.
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            tab_to(self.toolbar.widgetForAction(action))
 
         self.demo_banner = QLabel(self)
         self.demo_banner.setObjectName("demo_banner")
@@ -154,6 +160,12 @@ class Workspace(QWidget):
         layout.addWidget(self.status)
         register(self)
         self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        polished = event.type() == QEvent.Type.ChildPolished
+        if watched is self.toolbar and polished and isinstance(event, QChildEvent):
+            tab_to(event.child())
+        return super().eventFilter(watched, event)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
