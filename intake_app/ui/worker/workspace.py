@@ -36,6 +36,7 @@ from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.file_dialogs import choose_folder
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import Preferences
+from intake_app.ui.tab_order import chain_tabs
 from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.interview_list import InterviewList
 from intake_app.ui.worker.raw_interview import RawInterviewView
@@ -165,7 +166,15 @@ class Workspace(QWidget):
         polished = event.type() == QEvent.Type.ChildPolished
         if watched is self.toolbar and polished and isinstance(event, QChildEvent):
             tab_to(event.child())
+            self._order_toolbar_tabs()
         return super().eventFilter(watched, event)
+
+    def _order_toolbar_tabs(self) -> None:
+        """Tab through the toolbar in its order (a button added later would come last)."""
+        widgets = [self.toolbar.widgetForAction(action) for action in self.toolbar.actions()]
+        chain_tabs(
+            w for w in widgets if w is not None and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        )
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
