@@ -140,6 +140,11 @@ class WorkerService:
 
         return thread.submit(unlock)
 
+    def change_passphrase(self, current: str, new: str) -> Future[None]:
+        """Set a new passphrase for the open vault (slow: Argon2 twice). WrongPassphrase when
+        `current` is not the vault's passphrase; a passphrase too weak is refused."""
+        return self.run(lambda vault: vault.change_passphrase(current, new))
+
     def _keep(self, thread: VaultThread, vault: Vault) -> None:
         """Remember a vault just opened on `thread`, unless a lock gave that thread up
         meanwhile: then close it again (VaultLocked); it is never left open."""

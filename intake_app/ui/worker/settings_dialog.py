@@ -1,6 +1,7 @@
 """Settings: language, minutes before the vault locks itself, text size (kept on the computer,
 nothing personal); with the vault open also the reception centre and how long delivered
-interviews stay (kept in the vault: the alias list is shown only inside the unlocked app)."""
+interviews stay (kept in the vault: the alias list is shown only inside the unlocked app), and
+a button to change the vault's passphrase."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +31,7 @@ from intake_app.ui.scroll_page import scrolling
 if TYPE_CHECKING:
     from intake_app.services.worker import WorkerService
     from intake_app.ui.worker.enrol_dialog import CentreSection
+    from intake_app.ui.worker.passphrase_section import PassphraseDialog
     from intake_app.ui.worker.purge_view import RetentionSection
 
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"), "larger": N_("Larger")}
@@ -83,6 +86,11 @@ class SettingsDialog(QDialog):
         self.size_label.setBuddy(self.text_size)
         self.note = QLabel(self)
         wrap_text(self.note)
+        self.passphrase_button: QPushButton | None = None
+        if service is not None:
+            self.passphrase_button = QPushButton(self)
+            self.passphrase_button.setObjectName("open_passphrase_change")
+            self.passphrase_button.clicked.connect(lambda: self.change_passphrase(service))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.language_label, self.language)
@@ -91,6 +99,8 @@ class SettingsDialog(QDialog):
         general_layout = QVBoxLayout(general)
         general_layout.addLayout(form)
         general_layout.addWidget(self.note)
+        if self.passphrase_button is not None:
+            general_layout.addWidget(self.passphrase_button, 0, Qt.AlignmentFlag.AlignLeading)
         general_layout.addStretch(1)
         layout = QVBoxLayout(self)
         # Never smaller than what the texts need, in any language and at any scale.
@@ -140,6 +150,19 @@ class SettingsDialog(QDialog):
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         if close is not None:
             close.setAccessibleName(_("Close"))
+        if self.passphrase_button is not None:
+            self.passphrase_button.setText(_("Change y&our passphrase…"))
+            self.passphrase_button.setAccessibleName(_("Change your passphrase"))
+
+    def change_passphrase(self, service: WorkerService) -> PassphraseDialog:
+        """Open the passphrase dialog over this one (the vault is open)."""
+        from intake_app.ui.worker.passphrase_section import PassphraseDialog
+
+        dialog = PassphraseDialog(service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.section.current.setFocus()
+        return dialog
 
     def _language_picked(self, code: str) -> None:
         set_language(code)
