@@ -34,6 +34,7 @@ from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
 from intake_app.ui.editor.problems import ProblemList
 from intake_app.ui.editor.question_row import Block, Key, QuestionRow
 from intake_app.ui.editor.record_actions import RecordActions
+from intake_app.ui.editor.section_moves import SectionMoves
 from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionNavModel
 from intake_app.ui.editor.section_page import SectionPage
 from intake_app.ui.editor.section_stack import SectionStack
@@ -93,6 +94,7 @@ class InterviewEditor(QWidget):
         self.nav.setSpacing(2)
         self.nav.selectionModel().currentChanged.connect(self._section_chosen)
         self.pages = SectionStack(self.form, self)
+        self.moves = SectionMoves(self.nav, self.pages, self._focus_page, self)
         self.pages.built.connect(self._page_built)
         self.attachments = AttachmentPanel(service, self.interview.id, self._ensure_saved, self)
         self.attachments.count_changed.connect(lambda _n: self._refresh())
@@ -136,6 +138,7 @@ class InterviewEditor(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.pages, 1)
+        right_layout.addWidget(self.moves)  # under the page: Tab reaches it after the last question
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.nav)
         splitter.addWidget(right)
@@ -349,6 +352,19 @@ class InterviewEditor(QWidget):
         self.nav.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
+
+    def _focus_page(self) -> None:
+        """After Ctrl+PgDn or Ctrl+PgUp: the cursor in the first question of the section shown
+        (in the attachments, on their first control; the section list when there is none)."""
+        page = self.pages.currentWidget()
+        if page is self.attachments:
+            stops = [w for w in focus_stops(page) if w.isVisibleTo(page) and w.isEnabled()]
+            (stops[0] if stops else self.nav).setFocus()
+            return
+        self.focus_first()
+        focus = self.window().focusWidget()
+        if focus is None or page is None or not page.isAncestorOf(focus):
+            self.nav.setFocus()
 
     def reveal(self, key: Key) -> None:
         """Show the section holding a question, scroll to it and put the cursor in it."""
