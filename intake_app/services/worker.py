@@ -221,6 +221,13 @@ class WorkerService:
             raise VaultLocked()
         return self._vault
 
+    def disk_usage(self) -> Future[Any]:
+        """What the vault's folder takes on disk (`DiskUsage`: database, attached files,
+        migration backups, the rest), read on the vault thread; names no file and opens none."""
+        import intake_app.storage as storage  # its function, not the module of the same name
+
+        return self.run(lambda _vault: storage.disk_usage(self.folder))
+
     def run(self, work: Callable[[Vault], Any]) -> Future[Any]:
         """Queue `work(vault)` on the vault thread (for other services built on this one)."""
         return self._thread.submit(lambda: work(self._open_vault()))

@@ -5,7 +5,7 @@ a button to change the vault's passphrase."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.i18n import N_, _, set_language
+from intake_app.i18n.formatting import format_size
 from intake_app.i18n.qt import register
 from intake_app.ui.common import fit_to_screen, wrap_text
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, TEXT_SIZES, Preferences
 from intake_app.ui.scroll_page import scrolling
+from intake_app.ui.tasks import when_done
 
 if TYPE_CHECKING:
     from intake_app.services.worker import WorkerService
@@ -86,6 +88,10 @@ class SettingsDialog(QDialog):
         self.size_label.setBuddy(self.text_size)
         self.note = QLabel(self)
         wrap_text(self.note)
+        self.disk = QLabel(self)
+        self.disk.setObjectName("vault_disk_usage")
+        wrap_text(self.disk)
+        self._usage: Any = None  # a storage DiskUsage, once read
         self.passphrase_button: QPushButton | None = None
         if service is not None:
             self.passphrase_button = QPushButton(self)
@@ -99,6 +105,7 @@ class SettingsDialog(QDialog):
         general_layout = QVBoxLayout(general)
         general_layout.addLayout(form)
         general_layout.addWidget(self.note)
+        general_layout.addWidget(self.disk)
         if self.passphrase_button is not None:
             general_layout.addWidget(self.passphrase_button, 0, Qt.AlignmentFlag.AlignLeading)
         general_layout.addStretch(1)
@@ -128,6 +135,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         register(self)
         fit_to_screen(self, self.sizeHint())  # its texts are set now
+        if service is not None:
+            when_done(service.disk_usage(), self._show_usage, lambda _error: None, owner=self,
+                      context="vault size")
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -150,9 +160,25 @@ class SettingsDialog(QDialog):
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         if close is not None:
             close.setAccessibleName(_("Close"))
+        self._say_usage()
         if self.passphrase_button is not None:
             self.passphrase_button.setText(_("Change y&our passphrase…"))
             self.passphrase_button.setAccessibleName(_("Change your passphrase"))
+
+    def _show_usage(self, usage: Any) -> None:
+        self._usage = usage
+        self._say_usage()
+
+    def _say_usage(self) -> None:
+        usage = self._usage
+        self.disk.setVisible(usage is not None)
+        if usage is None:
+            return
+        self.disk.setText(_(
+            "On this computer the vault takes {total}: interviews {database}, attached files "
+            "{attachments}, backups made before upgrades {backups}.",
+            total=format_size(usage.total), database=format_size(usage.database),
+            attachments=format_size(usage.attachments), backups=format_size(usage.backups)))
 
     def change_passphrase(self, service: WorkerService) -> PassphraseDialog:
         """Open the passphrase dialog over this one (the vault is open)."""

@@ -77,3 +77,30 @@ def test_language_switch_keeps_typed_text_and_flips_direction(qtbot, shell) -> N
     set_language("th")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert alias.text() == "Fictional Amal"
+
+
+def test_settings_say_what_the_vault_takes_on_disk(qtbot, shell) -> None:
+    import io
+
+    from intake_app.i18n.formatting import format_size
+    from tests.helpers.documents import make_document
+
+    service = shell.service
+    document = make_document()
+
+    def fill(vault) -> None:
+        vault.interviews.save_revision(document)
+        vault.interviews.add_attachment(document["id"], io.BytesIO(b"photo" * 300_000),
+                                        "image/jpeg", "p.jpg")
+
+    service.run(fill).result()
+    usage = service.disk_usage().result()
+    assert usage.attachments >= 1_500_000 and usage.database > 0
+    dialog = SettingsDialog(shell.prefs, shell, service=service)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.disk.isVisibleTo(dialog), timeout=5_000)
+    text = dialog.disk.text()
+    assert format_size(usage.attachments) in text and format_size(usage.total) in text
+    set_language("fi")
+    in_finnish = dialog.disk.text()
+    assert in_finnish != text and format_size(usage.total, in_lang="fi") in in_finnish
