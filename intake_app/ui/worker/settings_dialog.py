@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from intake_app.ui.worker.purge_view import RetentionSection
 
 TEXT_SIZE_LABELS = {"normal": N_("Normal"), "large": N_("Large"), "larger": N_("Larger")}
+# The vault's size on this computer, part by part (`DiskUsage` attributes).
+DISK_PARTS = ("total", "database", "attachments", "backups")
+DISK_PART_LABELS = {
+    "total": N_("The vault on this computer:"),
+    "database": N_("Interviews:"),
+    "attachments": N_("Attached files:"),
+    "backups": N_("Backups made before upgrades:"),
+}
 
 
 class SettingsDialog(QDialog):
@@ -88,9 +96,11 @@ class SettingsDialog(QDialog):
         self.size_label.setBuddy(self.text_size)
         self.note = QLabel(self)
         wrap_text(self.note)
-        self.disk = QLabel(self)
-        self.disk.setObjectName("vault_disk_usage")
-        wrap_text(self.disk)
+        # What the vault takes on disk: one short row each, so nothing has to wrap (Thai does not).
+        self.disk_labels = [QLabel(self) for _part in DISK_PARTS]
+        self.disk_values = [QLabel("…", self) for _part in DISK_PARTS]
+        for value in self.disk_values:
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._usage: Any = None  # a storage DiskUsage, once read
         self.passphrase_button: QPushButton | None = None
         if service is not None:
@@ -102,10 +112,11 @@ class SettingsDialog(QDialog):
         form.addRow(self.language_label, self.language)
         form.addRow(self.idle_label, self.idle)
         form.addRow(self.size_label, self.text_size)
+        for label, value in zip(self.disk_labels, self.disk_values, strict=True):
+            form.addRow(label, value)
         general_layout = QVBoxLayout(general)
         general_layout.addLayout(form)
         general_layout.addWidget(self.note)
-        general_layout.addWidget(self.disk)
         if self.passphrase_button is not None:
             general_layout.addWidget(self.passphrase_button, 0, Qt.AlignmentFlag.AlignLeading)
         general_layout.addStretch(1)
@@ -170,15 +181,11 @@ class SettingsDialog(QDialog):
         self._say_usage()
 
     def _say_usage(self) -> None:
-        usage = self._usage
-        self.disk.setVisible(usage is not None)
-        if usage is None:
-            return
-        self.disk.setText(_(
-            "On this computer the vault takes {total}: interviews {database}, attached files "
-            "{attachments}, backups made before upgrades {backups}.",
-            total=format_size(usage.total), database=format_size(usage.database),
-            attachments=format_size(usage.attachments), backups=format_size(usage.backups)))
+        for part, label, value in zip(DISK_PARTS, self.disk_labels, self.disk_values, strict=True):
+            label.setText(_(DISK_PART_LABELS[part]))
+            size = None if self._usage is None else getattr(self._usage, part)
+            value.setText("…" if size is None else format_size(size))
+            value.setAccessibleName(label.text().rstrip(":"))
 
     def change_passphrase(self, service: WorkerService) -> PassphraseDialog:
         """Open the passphrase dialog over this one (the vault is open)."""
