@@ -111,3 +111,13 @@ def visible_texts(root: QWidget) -> list[str]:
                 if isinstance(value, str) and value:
                     texts.append(value)
     return texts
+
+
+def first_start_pages(shell: Shell) -> Iterator[tuple[str, Shell]]:
+    """Show each page of a started shell's first start in turn: ("first start <page>", shell)."""
+    first = shell.first_start
+    assert first is not None
+    for page in (first.language_page, first.passphrase_page, first.recovery_page,
+                 first.centre_page):
+        first.pages.setCurrentWidget(page)
+        yield f"first start {page.objectName()}", shell

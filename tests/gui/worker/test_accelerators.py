@@ -16,7 +16,13 @@ from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, speaking
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    first_start_pages,
+    make_preferences,
+    speaking,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -60,14 +66,7 @@ def _screens(qtbot, tmp_path: Path):
     try:
         shell.start()
         first = shell.first_start
-        for page in (
-            first.language_page,
-            first.passphrase_page,
-            first.recovery_page,
-            first.centre_page,
-        ):
-            first.pages.setCurrentWidget(page)
-            yield f"first start {page.objectName()}", shell
+        yield from first_start_pages(shell)
         service.create_vault(PASSPHRASE).result()
         service.lock()
         shell._drop(first)

@@ -19,7 +19,13 @@ from intake_app.ui.scroll_page import ScrollPage
 from intake_app.ui.worker.enrol_dialog import EnrolDialog
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, speaking
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    first_start_pages,
+    make_preferences,
+    speaking,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -42,14 +48,7 @@ def _windows(qtbot, tmp_path: Path) -> Iterator[tuple[str, QWidget]]:
     try:
         shell.start()
         first = shell.first_start
-        for page in (
-            first.language_page,
-            first.passphrase_page,
-            first.recovery_page,
-            first.centre_page,
-        ):
-            first.pages.setCurrentWidget(page)
-            yield f"first start {page.objectName()}", shell
+        yield from first_start_pages(shell)
         service.create_vault(PASSPHRASE).result()
         shell._drop(first)
         shell.first_start = None
