@@ -292,7 +292,42 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3, CENTRE_V4]
+# Version 5: the centre's own follow-up of each interview (intake_app.sync.centre.follow_up)
+# and the pairs an administrator said are not the same person (.duplicates). Centre-side data:
+# never in a receipt nor a bundle, keyed by record id so that newer revisions of a record leave
+# it alone. `centre_follow_up` is the current status and note (no row: "new");
+# `centre_follow_up_change` keeps every change with when and who (the note's text only when it
+# changed; a tombstone clears the notes, keeping statuses, times and names).
+CENTRE_V5 = """
+CREATE TABLE centre_follow_up (
+    record_id TEXT NOT NULL PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('new', 'in_review', 'referred', 'closed')),
+    note TEXT NOT NULL DEFAULT '',
+    changed TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE centre_follow_up_change (
+    num INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('new', 'in_review', 'referred', 'closed')),
+    note TEXT,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL
+);
+CREATE INDEX centre_follow_up_change_record ON centre_follow_up_change (record_id, num);
+
+CREATE TABLE centre_not_duplicate (
+    first_id TEXT NOT NULL,
+    second_id TEXT NOT NULL,
+    marked TEXT NOT NULL,
+    marked_by TEXT NOT NULL,
+    PRIMARY KEY (first_id, second_id),
+    CHECK (first_id < second_id)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3, CENTRE_V4, CENTRE_V5]
 
 RECORD_TABLES: tuple[str, ...] = (
     "centre_record",
