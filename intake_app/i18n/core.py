@@ -65,6 +65,14 @@ def gettext(message: str, /, **fields: object) -> str:
 _ = gettext
 
 
+def gettext_in(code: str, message: str, /, **fields: object) -> str:
+    """Translate `message` (marked with `N_`) into the language `code`, whatever the current
+    one is: a file's headers in the language chosen for it, not the window's."""
+    lookup = _lookup_for(normalize_code(code))
+    text = lookup.gettext(message) if lookup is not None else message
+    return text.format(**fields) if fields else text
+
+
 def pgettext(context: str, message: str, /, **fields: object) -> str:
     """Like `gettext`, for a short text whose meaning depends on `context` ("Open" the verb)."""
     lookup = _lookup
