@@ -280,3 +280,46 @@ class ShareNotAnswering(ShareReadFailed):
         "{folder} did not answer within {seconds} seconds. Check the connection to the share "
         "or drive, then try again. Nothing was changed."
     )
+
+
+class FormPackageProblem(StrEnum):
+    """Why a form package or the share's form index was not accepted (`form_package`)."""
+
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too-large"
+    BAD_SIGNATURE = "bad-signature"
+    FIELDS_MISMATCH = "fields-mismatch"
+    NOT_LISTED = "not-listed"
+    INVALID_FORM = "invalid-form"
+
+
+FORM_PACKAGE_PROBLEM_DESCRIPTIONS: dict[FormPackageProblem, str] = {
+    FormPackageProblem.UNREADABLE: N_("it is damaged or not in the expected form"),
+    FormPackageProblem.TOO_LARGE: N_("it is larger than a form file may be"),
+    FormPackageProblem.BAD_SIGNATURE: N_("it is not signed by your centre"),
+    FormPackageProblem.FIELDS_MISMATCH: N_("its signed description does not match its contents"),
+    FormPackageProblem.NOT_LISTED: N_("it is not the version the centre's list of forms names"),
+    FormPackageProblem.INVALID_FORM: N_("it is not a form this version of Intake can use"),
+}
+
+
+class FormPackageRefused(KnownError):
+    """A form package or form index failed verification: nothing of it may be used."""
+
+    code = "form-package-refused"
+    message = N_(
+        "A form from the centre was not accepted ({problem}). Nothing was changed: Intake "
+        "keeps using the forms it has. If this repeats, contact your administrator."
+    )
+
+    def __init__(self, problem: FormPackageProblem, detail: str = "") -> None:
+        # `detail` is a fixed English hint for logs and tests; it never holds file content.
+        self.problem = problem
+        self.detail = detail
+        super().__init__(problem=FORM_PACKAGE_PROBLEM_DESCRIPTIONS[problem])
+
+    def translated(self) -> str:
+        """The message with the problem's description, both in the current language."""
+        return gettext(
+            self.message, problem=gettext(FORM_PACKAGE_PROBLEM_DESCRIPTIONS[self.problem])
+        )
