@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from intake_app import __version__, safelog
+from intake_app import safelog
 from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.paths import default_data_dir
@@ -29,8 +29,12 @@ def language_code(value: str) -> str:
         return normalize_code(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            _("{value} is not a language of Intake; choose one of {codes}",
-              value=value, codes=", ".join(LANGUAGE_CODES))) from None
+            _(
+                "{value} is not a language of Intake; choose one of {codes}",
+                value=value,
+                codes=", ".join(LANGUAGE_CODES),
+            )
+        ) from None
 
 
 def add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -42,8 +46,13 @@ def add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
         metavar="DIR",
         help=_("folder that holds the vault (default: the per-user application data folder)"),
     )
-    parser.add_argument("--lang", type=language_code, default=default, metavar="LANG",
-                        help=_("language of messages and of the window, e.g. fi, sv, en"))
+    parser.add_argument(
+        "--lang",
+        type=language_code,
+        default=default,
+        metavar="LANG",
+        help=_("language of messages and of the window, e.g. fi, sv, en"),
+    )
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -59,16 +68,31 @@ class CommandParser(argparse.ArgumentParser):
         add_global_options(self, default=argparse.SUPPRESS)
 
 
+class VersionAction(argparse.Action):
+    """`--version`: reads the version only when asked (the metadata import costs every start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", _("show the version and exit"))
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import intake_app
+
+        print(f"intake-app {intake_app.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from intake_app.commands import centre as centre_cmds
     from intake_app.commands import device as sync_cmds
     from intake_app.commands import records, vault_cmds
+
     parser = CommandParser(
         prog="intake-app",
         description=_("Record interviews offline and send them home as signed, encrypted bundles."),
     )
     parser.set_defaults(handler=None, data_dir=None, lang=None)  # the top level's own defaults
-    parser.add_argument("--version", action="version", version=f"intake-app {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     # Runs at once (from the parser) and exits with its code: the frozen build's smoke test.
     from intake_app.selfcheck import SelfCheckAction
 

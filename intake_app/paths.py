@@ -28,6 +28,24 @@ def vault_dir(data_dir: Path) -> Path:
     return data_dir / "vault"
 
 
+# A vault folder's files. They live here, beside the folders, rather than in the storage layer
+# so that a window can ask whether a vault exists without importing SQLCipher and cryptography
+# (a tenth of a second at every start).
+VAULT_FILE = "vault.json"
+DATABASE_FILE = "intake.db"
+# The database is built under this name and renamed only after vault.json is durable, so a
+# crash during creation never leaves an intake.db that no vault.json can open.
+CREATING_FILE = "intake.db.creating"
+
+
+def vault_exists(folder: Path) -> bool:
+    """Whether `folder` holds a vault (an interrupted creation does not count)."""
+    folder = Path(folder)
+    if not (folder / VAULT_FILE).is_file():
+        return False
+    return (folder / DATABASE_FILE).exists() or not (folder / CREATING_FILE).exists()
+
+
 def bundled_dir(name: str) -> Path:
     """A folder shipped with the application: `resources` or `translations`.
 

@@ -19,6 +19,22 @@ PSEUDO_LANGUAGE = "qps"
 # The order the picker shows them in: the official languages first, then as in the design.
 LANGUAGE_CODES: tuple[str, ...] = ("fi", "sv", "en", "ar", "fa-AF", "so", "th", "vi", "ru", "uk")
 
+# CLDR's names and writing direction of the ten languages, written out because reading them from
+# Babel's locale data cost about 70 ms of every start (the language picker wants all ten at
+# once). tests/unit/i18n/test_languages.py checks every entry against CLDR, so they cannot drift.
+_KNOWN: dict[str, tuple[str, str, Direction]] = {
+    "fi": ("suomi", "Finnish", "ltr"),
+    "sv": ("svenska", "Swedish", "ltr"),
+    "en": ("English", "English", "ltr"),
+    "ar": ("العربية", "Arabic", "rtl"),
+    "fa-AF": ("دری", "Dari", "rtl"),
+    "so": ("Soomaali", "Somali", "ltr"),
+    "th": ("ไทย", "Thai", "ltr"),
+    "vi": ("Tiếng Việt", "Vietnamese", "ltr"),
+    "ru": ("русский", "Russian", "ltr"),
+    "uk": ("українська", "Ukrainian", "ltr"),
+}
+
 
 @dataclass(frozen=True)
 class Language:
@@ -70,6 +86,14 @@ def babel_locale(code: str) -> Locale:
 
 def direction_of(code: str) -> Direction:
     """Right-to-left ("rtl") or left-to-right ("ltr"), from CLDR's data for the language."""
+    known = _KNOWN.get(normalize_code(code))
+    if known is not None:
+        return known[2]
+    return cldr_direction_of(code)
+
+
+def cldr_direction_of(code: str) -> Direction:
+    """The writing direction as Babel's CLDR data gives it (what `direction_of` writes out)."""
     return "rtl" if babel_locale(code).text_direction == "rtl" else "ltr"
 
 
@@ -88,6 +112,12 @@ def native_name_of(code: str) -> str:
     """The language's name in itself, from CLDR ("suomi", "العربية", "دری")."""
     if normalize_code(code) == PSEUDO_LANGUAGE:
         return "[Ƥšéûðö]"
+    known = _KNOWN.get(normalize_code(code))
+    return known[0] if known is not None else cldr_native_name_of(code)
+
+
+def cldr_native_name_of(code: str) -> str:
+    """The language's own name as Babel's CLDR data gives it (what `native_name_of` writes out)."""
     locale = babel_locale(code)
     return display_name(locale, locale)
 
@@ -96,4 +126,10 @@ def english_name_of(code: str) -> str:
     """The language's English name, from CLDR ("Finnish", "Dari")."""
     if normalize_code(code) == PSEUDO_LANGUAGE:
         return "Pseudo-language"
+    known = _KNOWN.get(normalize_code(code))
+    return known[1] if known is not None else cldr_english_name_of(code)
+
+
+def cldr_english_name_of(code: str) -> str:
+    """The language's English name as Babel's CLDR data gives it."""
     return display_name(babel_locale(code), Locale.parse(SOURCE_LANGUAGE))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from intake_app.errors import KnownError, VaultLocked
+from intake_app.paths import vault_exists
 from intake_app.services.vault_thread import VaultThread, lock_soon
 
 if TYPE_CHECKING:
@@ -85,14 +86,8 @@ class WorkerService:
     # -- the vault ------------------------------------------------------------------------------
 
     def vault_exists(self) -> bool:
-        """Whether a vault was created in the folder."""
-
-        def exists() -> bool:
-            from intake_app.storage import Vault
-
-            return bool(Vault.exists(self.folder))
-
-        return bool(self._thread.call(exists))
+        """Whether a vault was created in the folder (a look at its files: no storage import)."""
+        return vault_exists(self.folder)
 
     @property
     def unlocked(self) -> bool:
@@ -134,8 +129,9 @@ class WorkerService:
         def unlock() -> None:
             from intake_app.storage import Vault
 
-            self._keep(thread, Vault.unlock_with_recovery(self.folder, recovery_code,
-                                                          new_passphrase))
+            self._keep(
+                thread, Vault.unlock_with_recovery(self.folder, recovery_code, new_passphrase)
+            )
             thread.queue(self._index_step)
 
         return thread.submit(unlock)

@@ -37,6 +37,7 @@ from intake_app.errors import (
     WrongPassphrase,
     WrongRecoveryCode,
 )
+from intake_app.paths import CREATING_FILE, DATABASE_FILE, VAULT_FILE, vault_exists
 from intake_app.storage import attachments
 from intake_app.storage.atomic import atomic_write_bytes, fsync_directory, is_temp_for
 from intake_app.storage.attachment_files import AttachmentFiles
@@ -69,11 +70,6 @@ from intake_app.storage.models import CheckReport
 from intake_app.storage.recovery import new_recovery_code, normalize_recovery_code
 from intake_app.storage.unlock_errors import unlock_errors
 
-VAULT_FILE = "vault.json"
-DATABASE_FILE = "intake.db"
-# The database is built under this name and renamed only after vault.json is durable, so a
-# crash during creation never leaves an intake.db that no vault.json can open.
-CREATING_FILE = "intake.db.creating"
 MIN_PASSPHRASE_LENGTH = 10
 
 
@@ -97,10 +93,7 @@ class Vault:
     @staticmethod
     def exists(folder: Path) -> bool:
         """Whether `folder` holds a vault (an interrupted creation does not count)."""
-        folder = Path(folder)
-        if not (folder / VAULT_FILE).is_file():
-            return False
-        return (folder / DATABASE_FILE).exists() or not (folder / CREATING_FILE).exists()
+        return vault_exists(folder)
 
     @classmethod
     def create(
@@ -153,8 +146,9 @@ class Vault:
         folder = Path(folder)
         with unlock_errors(folder):  # a full or read-only disk is not damage
             file = _read_vault_file(folder)
-            key = open_slot(file.identity, "passphrase", file.passphrase,
-                            normalize_secret(passphrase))
+            key = open_slot(
+                file.identity, "passphrase", file.passphrase, normalize_secret(passphrase)
+            )
             if key is None:
                 raise WrongPassphrase()
             return cls._open(folder, file, key)

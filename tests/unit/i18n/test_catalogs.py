@@ -190,3 +190,38 @@ def test_an_unreadable_catalog_shows_english(own_folder: Path) -> None:
     path.write_bytes(b'msgid "Strong"\nmsgstr "\xff\xfe broken"\n')
     set_language("fi")
     assert _("Strong") == "Strong"
+
+
+def test_a_compiled_po_is_kept_beside_it_and_read_next_time(own_folder: Path) -> None:
+    write_po(own_folder, 'msgid "Strong"\nmsgstr "Vahva"\n')
+    mo = mo_path(own_folder, "fi")
+    assert not mo.exists()
+    set_language("fi")
+    assert _("Strong") == "Vahva"
+    assert mo.is_file() and not list(mo.parent.glob(".*.tmp"))  # kept whole, no temp left
+
+    mo.write_bytes(mo.read_bytes().replace(b"Vahva", b"Kesto"))
+    newer = po_path(own_folder, "fi").stat().st_mtime_ns + 1_000_000_000
+    os.utime(mo, ns=(newer, newer))
+    use_translations_folder(own_folder)  # a new start reads the kept .mo, not the .po
+    assert _("Strong") == "Kesto"
+
+
+def test_a_damaged_kept_mo_is_compiled_again(own_folder: Path) -> None:
+    write_po(own_folder, 'msgid "Strong"\nmsgstr "Vahva"\n')
+    mo = mo_path(own_folder, "fi")
+    mo.write_bytes(b"not a catalog")
+    newer = po_path(own_folder, "fi").stat().st_mtime_ns + 1_000_000_000
+    os.utime(mo, ns=(newer, newer))
+    set_language("fi")
+    assert _("Strong") == "Vahva"
+    assert mo.read_bytes() != b"not a catalog"
+
+
+def test_a_catalog_that_cannot_be_kept_is_compiled_in_memory(own_folder: Path) -> None:
+    write_po(own_folder, 'msgid "Strong"\nmsgstr "Vahva"\n')
+    mo = mo_path(own_folder, "fi")
+    mo.mkdir()  # where the .mo would go cannot take a file (as a read-only package folder)
+    set_language("fi")
+    assert _("Strong") == "Vahva"
+    assert mo.is_dir() and not list(mo.parent.glob(".*.tmp"))
