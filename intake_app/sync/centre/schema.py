@@ -327,7 +327,61 @@ CREATE TABLE centre_not_duplicate (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3, CENTRE_V4, CENTRE_V5]
+# Version 6: interview forms the centre publishes (issue 18, sync.centre.form_versions).
+# `centre_form_version` holds every version ever published, its exact package bytes (canonical
+# JSON) and who published it when; it is never changed or deleted, except that a version is
+# retired once, for good (`retired`, `retired_by`). `centre_form_draft` holds at most one checked
+# definition per form id, staged from a workbook and waiting to be published. `centre_form_index`
+# counts the share's form index (`serial`), which grows at every rewrite.
+CENTRE_V6 = """
+CREATE TABLE centre_form_version (
+    form_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    definition BLOB NOT NULL,
+    sha256 TEXT NOT NULL,
+    published TEXT NOT NULL,
+    published_by TEXT NOT NULL,
+    retired TEXT,
+    retired_by TEXT,
+    PRIMARY KEY (form_id, version),
+    CHECK ((retired IS NULL) = (retired_by IS NULL))
+) WITHOUT ROWID;
+
+CREATE TRIGGER centre_form_version_no_delete BEFORE DELETE ON centre_form_version
+BEGIN
+    SELECT RAISE(ABORT, 'a published form version is kept for good');
+END;
+
+CREATE TRIGGER centre_form_version_no_rewrite
+BEFORE UPDATE OF form_id, version, definition, sha256, published, published_by
+ON centre_form_version
+BEGIN
+    SELECT RAISE(ABORT, 'a published form version is never changed');
+END;
+
+CREATE TRIGGER centre_form_version_retired_once
+BEFORE UPDATE OF retired, retired_by ON centre_form_version
+WHEN OLD.retired IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a form version is retired once, for good');
+END;
+
+CREATE TABLE centre_form_draft (
+    form_id TEXT NOT NULL PRIMARY KEY,
+    version TEXT NOT NULL,
+    definition BLOB NOT NULL,
+    source TEXT NOT NULL,
+    staged TEXT NOT NULL,
+    staged_by TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE centre_form_index (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    serial INTEGER NOT NULL CHECK (serial >= 1)
+);
+"""
+
+MIGRATIONS: list[str] = [CENTRE_V1, CENTRE_V2, CENTRE_V3, CENTRE_V4, CENTRE_V5, CENTRE_V6]
 
 RECORD_TABLES: tuple[str, ...] = (
     "centre_record",
