@@ -4,6 +4,7 @@
     <share>/inbox/<device_id>/<device_id>-<seq>.ibundle  written by laptops
     <share>/receipts/<device_id>/...receipt.json (+ .minisig)  written by the centre
     <share>/processed/<device_id>/...ibundle            where the centre moves imported bundles
+    <share>/forms/<form id>_<version>.json, index.json (+ .minisig)  written by the centre
 
 Every laptop writes the share, so each is treated as a possible attacker of the others and
 of the centre. A file is written under a new dot-name `.<name>.<random>.partial` (created
@@ -40,6 +41,7 @@ from intake_app.sync.errors import (
     ShareTargetNotAFile,
     ShareWriteFailed,
 )
+from intake_app.sync.format.form_package import FORMS_FOLDER
 from intake_app.sync.format.receipt import receipt_file_name
 from intake_app.sync.format.spec import signature_path
 
@@ -47,6 +49,7 @@ ENROL = "enrol"
 INBOX = "inbox"
 RECEIPTS = "receipts"
 PROCESSED = "processed"
+FORMS = FORMS_FOLDER
 #: The folders the centre makes at set-up: those the laptops write to and read from.
 SHARE_FOLDERS = (ENROL, INBOX, RECEIPTS)
 PARTIAL_SUFFIX = ".partial"
@@ -70,6 +73,11 @@ def receipts_folder(share: Path, device_id: str) -> Path:
 def receipt_path(share: Path, device_id: str, seq: int) -> Path:
     """Where the receipt for bundle `seq` of a device lives on the share."""
     return receipts_folder(share, device_id) / receipt_file_name(device_id, seq)
+
+
+def forms_folder(share: Path) -> Path:
+    """`<share>/forms/`, where the centre publishes interview forms (`format.form_package`)."""
+    return Path(share) / FORMS
 
 
 def processed_folder(share: Path, device_id: str) -> Path:
@@ -139,6 +147,7 @@ from intake_app.sync.share_read import (  # noqa: E402 - the reading half, re-ex
 
 __all__ = [
     "ENROL",
+    "FORMS",
     "INBOX",
     "PARTIAL_SUFFIX",
     "PROCESSED",
@@ -150,6 +159,7 @@ __all__ = [
     "ShareEntry",
     "ShareFile",
     "enrol_folder",
+    "forms_folder",
     "inbox_folder",
     "look_at",
     "move_share_file",
