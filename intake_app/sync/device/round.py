@@ -1,7 +1,10 @@
-"""One sync round on the laptop: export, upload, receipts, purge; and the status it ends in.
+"""One sync round on the laptop: export, upload, receipts, the centre's forms, purge; and the
+status it ends in.
 
 Used by `intake-app sync` and by the watcher. Known errors met on the way become the status's
-problem (with what to do); anything else is a bug and propagates.
+problem (with what to do); anything else is a bug and propagates. The forms are the exception:
+whatever happens while they are picked up (`form_pickup`) is logged and never touches the
+round's status, so the interviews' sync goes on regardless.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from intake_app.errors import KnownError
+from intake_app.safelog import log_bug
 from intake_app.storage import InterviewSummary, Vault
 from intake_app.sync.device.errors import (
     InterviewsRefusedByCentre,
@@ -23,6 +27,7 @@ from intake_app.sync.device.errors import (
     ShareNotWritable,
 )
 from intake_app.sync.device.export import export_changes
+from intake_app.sync.device.form_pickup import FormPickup, pick_up_forms
 from intake_app.sync.device.identity import Device, load_device
 from intake_app.sync.device.outbox import WAITING, Outbox, OutboxBundle, OutboxState
 from intake_app.sync.device.probe import Reachability, ShareProbe
@@ -74,6 +79,7 @@ class SyncReport:
     receipts: tuple[ReceiptResult, ...] = ()
     purged: int = 0
     problems: tuple[KnownError, ...] = ()
+    forms: FormPickup | None = None  # None: the share's forms were not looked at
 
     def as_dict(self) -> dict[str, Any]:
         """Codes, numbers and times only: nothing personal."""
@@ -89,6 +95,7 @@ class SyncReport:
             ],
             "purged": self.purged,
             "problems": [{"code": p.code, "message": p.translated()} for p in self.problems],
+            "forms": None if self.forms is None else self.forms.as_dict(),
         }
 
 
@@ -131,6 +138,7 @@ class _Round:
     problems: list[KnownError] = field(default_factory=list)
     purged: int = 0
     revoked: bool = False
+    forms: FormPickup | None = None
 
     def run(self, probe: ShareProbe) -> SyncReport:
         share = self.options.share or Path(self.device.profile.share)
@@ -147,6 +155,7 @@ class _Round:
             self.revoked = self.revoked or Outbox(self.vault).revoked()
             if not self.revoked:
                 self._guarded(lambda: self._upload(share))
+                self._forms(share)
         elif self.reach is Reachability.NOT_WRITABLE:
             self.problems.append(ShareNotWritable(folder=str(share)))
         elif self.reach is Reachability.NOT_RESPONDING:
@@ -159,7 +168,7 @@ class _Round:
             self.problems.append(InterviewsRefusedByCentre(refused))
         return SyncReport(self._status(undelivered, refused), tuple(self.exported),
                           tuple(self.uploaded), tuple(self.receipts), self.purged,
-                          tuple(self.problems))
+                          tuple(self.problems), self.forms)
 
     def _guarded(self, step: Callable[[], object]) -> None:
         try:
@@ -176,6 +185,16 @@ class _Round:
                                 clock=self.clock, device=self.device)
         self.exported += [bundle.seq for bundle in result.bundles]
         self.problems += result.problems()
+
+    def _forms(self, share: Path) -> None:
+        """The centre's forms, after the interviews went (they never wait for the forms). A
+        share that went away mid-round is not looked at again."""
+        if self.reach is not Reachability.REACHABLE:
+            return
+        try:
+            self.forms = pick_up_forms(self.vault, self.device, share, self._stamp())
+        except Exception as bug:  # never lets the forms stop the interviews' round
+            log_bug(bug, "form pickup")
 
     def _purge(self) -> None:
         self.purged = len(purge_due(self.vault, self.clock()))

@@ -20,6 +20,13 @@
   (`sync.device_refusals`): `alone` ones travel one per bundle so that the others get through;
   a `refused` one (the centre refused it alone) is not sent again until a newer revision of it
   is saved.
+- `device_form` (version 4): the interview form versions picked up from the centre's share
+  (`sync.device.form_pickup`), each with its exact package bytes and signature, its SHA-256
+  and when it came; `state` follows the latest verified index (`current`: new interviews may
+  start with it; `retired`: only those there are are finished). A row of source `shipped` holds
+  no bytes: the centre listed a version this application ships, with the same bytes, and the
+  row carries its state. A version, its bytes and its hash never change and are never removed.
+  When the share's forms were last checked, and the index then seen, are `device_setting`s.
 """
 
 from __future__ import annotations
@@ -164,7 +171,38 @@ CREATE TABLE device_refusal (
 ) WITHOUT ROWID;
 """
 
-DEVICE_MIGRATIONS: list[str] = [DEVICE_V1, DEVICE_V2, DEVICE_V3]
+# Version 4: the form versions picked up from the share (see the module docstring).
+DEVICE_V4 = """
+CREATE TABLE device_form (
+    num INTEGER PRIMARY KEY,
+    form_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state = 'current' OR state = 'retired'),
+    source TEXT NOT NULL CHECK (
+        (source = 'share' AND data IS NOT NULL AND signature IS NOT NULL)
+        OR (source = 'shipped' AND data IS NULL AND signature IS NULL)
+    ),
+    sha256 TEXT NOT NULL,
+    received TEXT NOT NULL,
+    data BLOB,
+    signature BLOB,
+    UNIQUE (form_id, version)
+);
+
+CREATE TRIGGER device_form_fixed
+BEFORE UPDATE OF num, form_id, version, source, sha256, received, data, signature
+ON device_form
+BEGIN
+    SELECT RAISE(ABORT, 'a form version never changes');
+END;
+
+CREATE TRIGGER device_form_no_delete BEFORE DELETE ON device_form
+BEGIN
+    SELECT RAISE(ABORT, 'every form version stays');
+END;
+"""
+
+DEVICE_MIGRATIONS: list[str] = [DEVICE_V1, DEVICE_V2, DEVICE_V3, DEVICE_V4]
 
 
 def ensure_device_schema(vault: Vault) -> None:
