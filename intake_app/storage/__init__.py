@@ -14,6 +14,13 @@ from intake_app.storage.chain import ChainReport, verify_chain
 from intake_app.storage.database import Connection
 from intake_app.storage.disk_usage import disk_usage
 from intake_app.storage.documents import DELETED, searchable_texts
+from intake_app.storage.editor_state import (
+    ensure_editor_state,
+    read_choice,
+    read_place,
+    save_choices,
+    save_place,
+)
 from intake_app.storage.errors import AttachmentDamaged, VaultBusy, VaultReadOnly
 from intake_app.storage.interviews import InterviewStore
 from intake_app.storage.kdf import KdfParams
@@ -56,13 +63,18 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_writer",
     "disk_usage",
+    "ensure_editor_state",
     "fts_phrase",
     "like_pattern",
     "link_held",
     "link_written",
     "list_attachments",
     "query_terms",
+    "read_choice",
+    "read_place",
     "remove_all_attachments",
+    "save_choices",
+    "save_place",
     "searchable_texts",
     "verify_chain",
 ]

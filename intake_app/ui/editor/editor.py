@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -25,6 +26,7 @@ from intake_app.domain.registry import OpenedInterview
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
+from intake_app.services.editor_memory import EditorPlace
 from intake_app.services.interviews import check_for_finishing
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine, announce, visible_focus, wrap_text
@@ -33,6 +35,7 @@ from intake_app.ui.editor.consent_panel import ConsentPanel, consent_language
 from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
 from intake_app.ui.editor.problems import ProblemList
 from intake_app.ui.editor.question_row import Block, Key, QuestionRow
+from intake_app.ui.editor.reading_place import PlaceKeeper
 from intake_app.ui.editor.record_actions import RecordActions
 from intake_app.ui.editor.section_moves import SectionMoves
 from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionNavModel
@@ -93,6 +96,8 @@ class InterviewEditor(QWidget):
         visible_focus(self.nav)
         self.nav.setSpacing(2)
         self.nav.selectionModel().currentChanged.connect(self._section_chosen)
+        self._focus_key: Key | None = None  # the question the cursor was last in
+        self.places = PlaceKeeper(service, self.interview.id, self.place, self)
         self.pages = SectionStack(self.form, self)
         self.moves = SectionMoves(self.nav, self.pages, self._focus_page, self)
         self.pages.built.connect(self._page_built)
@@ -128,6 +133,9 @@ class InterviewEditor(QWidget):
         self._refresh()
         self.nav.setCurrentIndex(self.nav_model.index(0, 0))
         self.order_tabs()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -345,6 +353,45 @@ class InterviewEditor(QWidget):
             self.pages.setCurrentWidget(self.attachments)
         else:
             self.pages.show_section(section)
+        self.places.moved()
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Note the question the cursor went into (for reopening the interview there)."""
+        widget = new
+        while widget is not None and widget is not self:
+            if isinstance(widget, QuestionRow):
+                self._focus_key = widget.key
+                self.places.moved()
+                return
+            widget = widget.parentWidget()
+
+    def place(self) -> EditorPlace | None:
+        """The section shown and the question last in focus there (if it is in that section)."""
+        index = self.nav.currentIndex()
+        if not index.isValid():
+            return None
+        section = str(index.data(SECTION_ROLE))
+        key = self._focus_key
+        if key is None or self.pages.section_of(key[0]) != section:
+            return EditorPlace(section)
+        return EditorPlace(section, key[0], key[1])
+
+    def go_to(self, place: EditorPlace) -> bool:
+        """Show the section (and put the cursor in the question) where the worker left the
+        interview; False when that section is not there or not open now."""
+        known = place.section == ATTACHMENTS or place.section in self.pages.sections()
+        if not known or not self.nav_model.is_open(place.section):
+            return False
+        self.places.starting_at(place)
+        self.show_section(place.section)
+        key = (place.question or "", place.item)
+        block = self.blocks.get(key)
+        current = self.pages.currentWidget()
+        if isinstance(block, QuestionRow) and current is not None and block.isVisibleTo(current):
+            self.reveal(key)
+        else:
+            self._focus_page()
+        return True
 
     def show_section(self, section: str) -> None:
         """Select a section in the list and show its page."""

@@ -31,6 +31,10 @@ class SectionStack(QStackedWidget):
             for question in section.walk():
                 self._section_of[question.name] = section.name
 
+    def sections(self) -> list[str]:
+        """The names of the sections, in form order."""
+        return list(self._slots)
+
     def section_of(self, question: str) -> str | None:
         """The section a question belongs to."""
         return self._section_of.get(question)

@@ -27,6 +27,7 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
+from intake_app.services import editor_memory
 from intake_app.services.enrolment import enrolled_centre
 from intake_app.services.worker import WorkerService
 from intake_app.sync.device import FolderExport
@@ -222,6 +223,8 @@ class Workspace(QWidget):
             context="sync status",
         )
         self.sync.start()
+        when_done(editor_memory.prepare(self._service), lambda _none: None, lambda _e: None,
+                  owner=self, context="editor memory")
         if offer_draft and self._prefs.interview_was_open:
             self._offer_draft()
 
@@ -367,7 +370,10 @@ class Workspace(QWidget):
         self.pages.addWidget(self.editor)
         self.pages.setCurrentWidget(self.editor)
         self._prefs.interview_was_open = True
-        self.editor.focus_first()
+        record_id = self.editor.interview.id
+        place = None if new else editor_memory.reading_place(self._service, record_id)
+        if place is None or not self.editor.go_to(place):
+            self.editor.focus_first()
         self._update_actions()
 
     def _show_raw(self, opened: RawInterview) -> None:
@@ -394,6 +400,7 @@ class Workspace(QWidget):
         editor, self.editor = self.editor, None
         if editor is None:
             return
+        editor.places.flush()
         try:
             editor.saver.flush()
         except KnownError as error:
@@ -412,6 +419,7 @@ class Workspace(QWidget):
         """Save the open interview's pending change now (before a lock or quitting)."""
         if self.editor is None:
             return
+        self.editor.places.flush()
         try:
             self.editor.saver.flush()
         except KnownError as error:
