@@ -118,6 +118,14 @@ class StatsFieldNotCoded(KnownError):
     )
 
 
+class ExportNotSaved(KnownError):
+    code = "export-not-saved"
+    message = N_(
+        "The file could not be saved in {folder}. Check that the folder exists and can be "
+        "written to, then try again. Nothing was left there."
+    )
+
+
 class LastSeqNegative(KnownError):
     code = "last-seq-negative"
     message = N_(

@@ -25,8 +25,9 @@ def _import(centre: Centre, laptop: Laptop, folder: Path, docs: list[dict[str, o
     assert import_bundle(centre, written.path).delivered
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 
 def test_csv_has_codes_labels_and_no_withdrawn_or_deleted(
@@ -40,7 +41,7 @@ def test_csv_has_codes_labels_and_no_withdrawn_or_deleted(
     _import(centre, laptop, tmp_path / "2", [], deleted=[Tombstone(deleted["id"], 2, "error")])
     out = tmp_path / "export.csv"
     assert export_csv(centre.vault, REGISTRY, out, "fi") == 1
-    [row] = _rows(out)
+    [row] = _rows(out, ";")  # Finnish: a decimal comma, so fields are split by ";"
     assert row["id"] == kept["id"] and row["revision"] == "1"
     assert (row["setting"], row["setting_label"]) == ("workplace", "Työpaikka")
     assert (row["needs"], row["needs_label"]) == ("legal", "Oikeusapu")
