@@ -16,6 +16,15 @@ from intake_app.domain.form import Form
 from intake_app.domain.issues import Issue, errors
 from intake_app.domain.registry import FormRegistry, OpenedInterview, RawInterview
 from intake_app.domain.validation import normalise, validate
+from intake_app.services.form_versions import (
+    FormVersions,
+    VaultForms,
+    combined_registry,
+    list_versions,
+    main_form_id,
+    start_form,
+    states,
+)
 
 
 @dataclass(frozen=True)
@@ -33,23 +42,49 @@ class FinishResult:
 
 
 class FormCatalogue:
-    """The forms this application knows (loaded once, strictly)."""
+    """The forms this application knows: those it ships (loaded once, strictly) and, while a
+    vault is open, the versions the laptop picked up from the centre (`use_vault_forms`)."""
 
     def __init__(self, registry: FormRegistry | None = None) -> None:
         self._given = registry
+        # Replaced whole (one assignment), so a reader on another thread sees one or the other.
+        self._with_vault: tuple[FormRegistry, VaultForms] | None = None
 
     @cached_property
-    def registry(self) -> FormRegistry:
+    def shipped(self) -> FormRegistry:
+        """The forms built into the application."""
         return self._given if self._given is not None else FormRegistry.load()
 
+    @property
+    def registry(self) -> FormRegistry:
+        """Every version known: shipped, and received when a vault is open."""
+        found = self._with_vault
+        return self.shipped if found is None else found[0]
+
+    def use_vault_forms(self, found: VaultForms | None) -> None:
+        """Know the vault's versions too (None: the vault was locked, forget them)."""
+        if found is None:
+            self._with_vault = None
+            return
+        self._with_vault = (combined_registry(self.shipped, found.forms), found)
+
+    def versions(self, found: VaultForms | None = None) -> FormVersions:
+        """Every version known, its state and source (with `found`: as read just now)."""
+        if found is None:
+            found = VaultForms() if self._with_vault is None else self._with_vault[1]
+        return list_versions(self.shipped, found)
+
     def current_form(self) -> Form:
-        """The newest version of the main interview form (new interviews use it)."""
-        forms = self.registry.forms()
-        if not forms:
+        """The form new interviews use: the highest current version of the main form."""
+        found = self._with_vault
+        registry = self.registry if found is None else found[0]
+        form_id = main_form_id(self.shipped, registry)
+        held = () if found is None else found[1].held
+        form = None if form_id is None else start_form(registry, form_id,
+                                                       states(self.shipped, held))
+        if form is None:
             raise LookupError("no interview form is installed")
-        newest = self.registry.latest(forms[0].id)
-        assert newest is not None
-        return newest
+        return form
 
     def new_interview(self) -> Interview:
         """An empty draft made with the current form."""

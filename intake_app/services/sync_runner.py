@@ -127,7 +127,13 @@ class SyncRunner:
             return None
         except Exception as error:  # the status line must not wait for a round that never ran
             return self._failed(error)
-        return watcher.sync_now() if now else watcher.check_once()
+        status = watcher.sync_now() if now else watcher.check_once()
+        report = watcher.last_report
+        if report is not None and report.forms is not None and report.forms.changed:
+            # New interviews start with the new version from now on (read on the vault thread;
+            # once the vault is locked the reading just fails with VaultLocked, unseen).
+            self._service.reload_forms()
+        return status
 
     def _failed(self, error: Exception) -> SyncStatus:
         from intake_app.safelog import log_bug

@@ -19,6 +19,7 @@ from intake_app.paths import vault_exists
 from intake_app.services.vault_thread import VaultThread, lock_soon
 
 if TYPE_CHECKING:
+    from intake_app.services.form_versions import FormVersions
     from intake_app.services.interviews import FormCatalogue
     from intake_app.services.sync_runner import StatusCallback, SyncRunner
     from intake_app.storage import KdfParams, PageCheck, Vault
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 CHUNK = 1024 * 1024
 INDEX_BATCH = 200  # records indexed per task after an unlock (about 0.1 s)
+FORMS_WAIT = 10.0  # seconds the first use of the forms waits for the vault's to be read
 
 
 def _import_storage() -> None:
@@ -72,16 +74,56 @@ class WorkerService:
         self._thread.submit(_import_storage)
         self._vault: Vault | None = None
         self._forms = forms
+        self._forms_loading: Future[None] | None = None  # the vault's forms, read after unlock
         self._page_check: PageCheck | None = None  # made on first use: storage loads late
 
     @property
     def forms(self) -> FormCatalogue:
-        """The interview forms this application knows (loaded when first needed)."""
+        """The interview forms this application knows (loaded when first needed): those it
+        ships and, while the vault is open, those the laptop picked up from the centre. Right
+        after an unlock it waits (a little) for the vault's to be read."""
         if self._forms is None:
             from intake_app.services.interviews import FormCatalogue
 
             self._forms = FormCatalogue()
+        loading = self._forms_loading
+        if loading is not None and not self._thread.in_thread():
+            self._thread.wait(loading, FORMS_WAIT)  # not read in time: the shipped ones
         return self._forms
+
+    def reload_forms(self) -> Future[None]:
+        """Read the vault's form versions again (after a sync round picked some up)."""
+        return self._thread.queue(self._load_forms)
+
+    def form_versions(self) -> Future[FormVersions]:
+        """Every form version known, with its state and source, and when the share was last
+        checked (read on the vault thread)."""
+
+        def read(vault: Vault) -> FormVersions:
+            from intake_app.services.form_versions import read_vault_forms
+
+            return self.forms.versions(read_vault_forms(vault, load=False))
+
+        return self.run(read)
+
+    def _load_forms(self) -> None:
+        """On the vault thread: know the vault's form versions. A failure leaves the forms as
+        they were (the shipped ones at least): new interviews can always start."""
+        vault = self._vault
+        if vault is None:
+            return
+        from intake_app.services.form_versions import read_vault_forms
+
+        try:
+            found = read_vault_forms(vault)
+        except KnownError:  # locked meanwhile, or a damaged vault: its list says so
+            return
+        except Exception as bug:
+            from intake_app.safelog import log_bug
+
+            log_bug(bug, "reading form versions")
+            return
+        self.forms.use_vault_forms(found)
 
     # -- the vault ------------------------------------------------------------------------------
 
@@ -117,6 +159,7 @@ class WorkerService:
             from intake_app.storage import Vault
 
             self._keep(thread, Vault.unlock(self.folder, passphrase))
+            self._forms_loading = thread.queue(self._load_forms)
             thread.queue(self._index_step)
 
         return thread.submit(unlock)
@@ -132,6 +175,7 @@ class WorkerService:
             self._keep(
                 thread, Vault.unlock_with_recovery(self.folder, recovery_code, new_passphrase)
             )
+            self._forms_loading = thread.queue(self._load_forms)
             thread.queue(self._index_step)
 
         return thread.submit(unlock)
@@ -175,8 +219,12 @@ class WorkerService:
         if thread.closed:
             return  # shut down: locked already
 
+        self._forms_loading = None
+
         def close(wait: bool = True) -> None:
             vault, self._vault = self._vault, None
+            if self._forms is not None:  # after the queued work: a reading of them included
+                self._forms.use_vault_forms(None)
             if vault is not None:
                 vault.lock(wait=wait)
 

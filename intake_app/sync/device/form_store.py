@@ -108,10 +108,15 @@ def _setting(conn: Connection, name: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def forms_checked(vault: Vault) -> str | None:
+def read_checked(conn: Connection) -> str | None:
     """When this laptop last took the forms on the share (UTC stamp), or None: never."""
+    return _setting(conn, CHECKED_SETTING)
+
+
+def forms_checked(vault: Vault) -> str | None:
+    """When this laptop last took the forms on the share (see `read_checked`)."""
     with vault.transaction() as conn:
-        return _setting(conn, CHECKED_SETTING)
+        return read_checked(conn)
 
 
 def seen_index(conn: Connection) -> SeenIndex | None:
