@@ -32,6 +32,7 @@ from intake_app.storage import (
     link_written,
     remove_all_attachments,
 )
+from intake_app.sync.centre.follow_up import forget_notes
 from intake_app.sync.format.manifest import AttachmentEntry, Tombstone
 from intake_app.sync.format.payload_reader import (
     PayloadRecord,
@@ -291,5 +292,6 @@ def _apply_tombstone(conn: Connection, tombstone: Tombstone, signed: SignedBundl
         "imported = ? WHERE num = ?", (tombstone.revision, DELETED, now, head[0]))
     conn.execute("DELETE FROM centre_record_text WHERE rowid = ?", (head[0],))
     remove_all_attachments(conn, tombstone.id)
+    forget_notes(conn, [tombstone.id])  # the centre's notes about the person go too
     return True
 
