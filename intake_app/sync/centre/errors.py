@@ -118,6 +118,14 @@ class StatsFieldNotCoded(KnownError):
     )
 
 
+class StatsTooManyFields(KnownError):
+    code = "stats-too-many-fields"
+    message = N_(
+        "Interviews can be counted by one or two fields at a time, not {count}: by more, nearly "
+        "every group would be too small to show."
+    )
+
+
 class ExportNotSaved(KnownError):
     code = "export-not-saved"
     message = N_(

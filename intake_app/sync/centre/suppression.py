@@ -1,47 +1,182 @@
-"""Which cells of a statistics table to hide, so that no group smaller than the minimum shows
-or can be worked out from what does.
+"""Which cells of a statistics table to hide, so that no group smaller than the minimum shows,
+nor can be worked out from what does.
 
-Primary suppression hides every count below the minimum. That alone is not enough: totals are
-public (any other table, or a table by form, gives the number of interviews), so one hidden
-cell in a table is that total minus the shown cells. Secondary suppression therefore hides the
-smallest shown cells of a line until the hidden cells of the line add up to at least the
-minimum, or nothing in the line is shown. A line is the whole table and, in a table by several
-fields, every row and column along one field with the others fixed (those margins come from the
-tables by fewer fields).
+What a reader is assumed to know (more than a table prints, to be safe): the number of
+interviews counted (the table's total, when it is shown) and every line's total, where a line
+is the whole table and, in a table by two fields, every row and every column (those margins
+come from the tables by one field). A row or column whose total is below the minimum is hidden
+in the table by its field, so only the sum of all such small lines is taken as known. Every
+hidden count is at least 1: a group nobody is in is not listed.
+
+The rule:
+
+1. Every count below the minimum is hidden (primary suppression).
+2. Every hidden count must be able to be the minimum or more, for all a reader can work out:
+   so nobody can tell a small hidden group from a large one, let alone its size. While a
+   hidden count could not be that large, the smallest shown count of its line is hidden as
+   well (secondary suppression). In a table by one field the largest a hidden count can be is
+   the sum of the hidden counts minus one for each other hidden count; in a table by two fields
+   rows and columns are worked out together (a transport problem: the most one cell can carry
+   is found as a maximum flow).
+3. When even hiding every count would not be enough (few interviews spread over many groups),
+   no group is listed at all: the table is `withheld` and shows only its total.
+4. A total below the minimum is hidden too; then no line total is known and (1) is enough.
+
+Every hidden count is printed the same way: a count hidden under (2) is the minimum or more,
+so printing it as "below 5", or differently from the small ones, would be false or would let
+a reader work a small one out (a known hidden sum of 6 made of a "below 5" and an "at least
+5" means 1 and 5).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 Group = tuple[str, ...]
 
 
-def _lines(groups: list[Group], fields: int) -> list[list[Group]]:
-    lines = [groups]
-    if fields > 1:
-        for field in range(fields):
-            along: dict[Group, list[Group]] = defaultdict(list)
-            for group in groups:
-                along[group[:field] + group[field + 1:]].append(group)
-            lines.extend(along.values())
-    return lines
+@dataclass(frozen=True)
+class Suppression:
+    """The groups whose counts are hidden; `withheld`: list no group at all."""
+
+    hidden: frozenset[Group]
+    withheld: bool = False
 
 
 def hidden_groups(counts: Mapping[Group, int], fields: int, minimum: int) -> set[Group]:
-    """The groups whose counts must not be shown (primary and secondary suppression)."""
+    """The groups whose counts must not be shown (every group when the table is withheld)."""
+    found = suppress(counts, fields, minimum)
+    return set(counts) if found.withheld else set(found.hidden)
+
+
+def suppress(
+    counts: Mapping[Group, int], fields: int, minimum: int, total: int | None = None
+) -> Suppression:
+    """Apply the rule above to a table by one or two fields; `total` is the number of
+    interviews counted (by default the sum of the counts)."""
+    if fields > 2:
+        raise ValueError("statistics count by one or two fields")
     hidden = {group for group, count in counts.items() if count < minimum}
-    lines = _lines(sorted(counts), fields)
-    changed = bool(hidden)
-    while changed:
-        changed = False
-        for line in lines:
-            inside = sum(counts[group] for group in line if group in hidden)
-            if inside == 0 or inside >= minimum:
-                continue
-            shown = [group for group in line if group not in hidden]
-            if shown:
-                hidden.add(min(shown, key=lambda group: (counts[group], group)))
-                changed = True
-    return hidden
+    known = (sum(counts.values()) if total is None else total) >= minimum
+    if not hidden or not known:
+        return Suppression(frozenset(hidden))
+    if fields < 2:
+        return _one_field(counts, hidden, minimum)
+    return _two_fields(counts, hidden, minimum)
+
+
+def _one_field(counts: Mapping[Group, int], hidden: set[Group], minimum: int) -> Suppression:
+    while True:
+        hidden_sum = sum(counts[group] for group in hidden)
+        if hidden_sum - (len(hidden) - 1) >= minimum:
+            return Suppression(frozenset(hidden))
+        shown = [group for group in counts if group not in hidden]
+        if not shown:
+            return Suppression(frozenset(hidden), withheld=True)
+        hidden.add(min(shown, key=lambda group: (counts[group], group)))
+
+
+def _two_fields(counts: Mapping[Group, int], hidden: set[Group], minimum: int) -> Suppression:
+    while True:
+        exposed = next(
+            (
+                group
+                for group in sorted(hidden)
+                if _largest(counts, hidden, group, minimum) < minimum
+            ),
+            None,
+        )
+        if exposed is None:
+            return Suppression(frozenset(hidden))
+        shown = [group for group in counts if group not in hidden]
+        if not shown:
+            return Suppression(frozenset(hidden), withheld=True)
+        hidden.add(min(shown, key=lambda group: _cost(counts, hidden, group)))
+
+
+def _cost(counts: Mapping[Group, int], hidden: set[Group], group: Group) -> tuple[int, int, Group]:
+    """Which shown cell to hide next: one whose row and column both hold hidden cells (it
+    closes a cycle along which the hidden counts can shift), else one in a line with hidden
+    cells; the smallest first."""
+    rows = {cell[0] for cell in hidden}
+    columns = {cell[1] for cell in hidden}
+    return (-((group[0] in rows) + (group[1] in columns)), counts[group], group)
+
+
+# --- The largest a hidden cell of a two-field table could be -----------------------------------
+# Cells x >= 1 are written x = 1 + y, y >= 0. A row sends its known y-sum to the columns through
+# its hidden cells; small rows draw theirs from one node SR (their sum is known, each is not),
+# small columns deliver to SC. The most cell (r, c) can hold is its value plus the largest flow
+# that can come back from c to r in the residual network without using (r, c) itself.
+
+_SR, _SC = ("rows",), ("columns",)
+
+
+def _largest(counts: Mapping[Group, int], hidden: set[Group], cell: Group, minimum: int) -> int:
+    """The most `cell` could hold for all a reader knows, or `minimum` when it could hold that
+    much (the search stops there)."""
+    line_sums: dict[tuple[int, str], int] = defaultdict(int)
+    for group, count in counts.items():
+        line_sums[(0, group[0])] += count
+        line_sums[(1, group[1])] += count
+    infinite = sum(counts.values()) + 1
+    residual: dict[tuple[object, ...], dict[tuple[object, ...], int]] = defaultdict(dict)
+
+    def arc(tail: tuple[object, ...], head: tuple[object, ...], capacity: int) -> None:
+        residual[tail][head] = residual[tail].get(head, 0) + capacity
+        residual[head].setdefault(tail, 0)
+
+    per_line: dict[tuple[int, str], list[Group]] = defaultdict(list)
+    for group in hidden:
+        per_line[(0, group[0])].append(group)
+        per_line[(1, group[1])].append(group)
+        if group != cell:
+            row, column = (0, group[0]), (1, group[1])
+            arc(row, column, infinite)
+            arc(column, row, counts[group] - 1)
+    for (axis, value), members in per_line.items():
+        if line_sums[(axis, value)] >= minimum:
+            continue  # a known total: nothing comes in or goes out but through its cells
+        spare = sum(counts[group] for group in members) - len(members)
+        if axis == 0:
+            arc(_SR, (0, value), infinite)
+            arc((0, value), _SR, spare)
+        else:
+            arc((1, value), _SC, infinite)
+            arc(_SC, (1, value), spare)
+    wanted = minimum - counts[cell]
+    return counts[cell] + _max_flow(residual, (1, cell[1]), (0, cell[0]), wanted)
+
+
+def _max_flow(
+    residual: dict[tuple[object, ...], dict[tuple[object, ...], int]],
+    source: tuple[object, ...],
+    sink: tuple[object, ...],
+    enough: int,
+) -> int:
+    """Edmonds-Karp on `residual` (changed in place); stops once `enough` has flowed."""
+    flowed = 0
+    while flowed < enough:
+        previous: dict[tuple[object, ...], tuple[object, ...]] = {source: source}
+        queue = deque([source])
+        while queue and sink not in previous:
+            node = queue.popleft()
+            for head, capacity in residual.get(node, {}).items():
+                if capacity > 0 and head not in previous:
+                    previous[head] = node
+                    queue.append(head)
+        if sink not in previous:
+            return flowed
+        path = []
+        node = sink
+        while node != source:
+            path.append((previous[node], node))
+            node = previous[node]
+        pushed = min(residual[tail][head] for tail, head in path)
+        for tail, head in path:
+            residual[tail][head] -= pushed
+            residual[head][tail] += pushed
+        flowed += pushed
+    return flowed
