@@ -10,8 +10,9 @@ folder, fsync, rename. A crash leaves the old file or the new one, never half of
 Cells: a text is always a text cell (`text_cell`): openpyxl takes any string starting with `=`
 for a formula and `#N/A` for an error, so such a string is handed over as a cell whose type is
 forced back to text, marked "quote prefix" when a spreadsheet could run it (formula_guard), so
-that editing it in Excel keeps it text too. Characters a worksheet cannot hold become U+FFFD,
-and a text longer than a cell holds is cut with a note saying so. Dates and moments carry the
+that editing it in Excel keeps it text too (the guard looks at the text as it was, before any
+change below). Line breaks are LF, characters a worksheet cannot hold become U+FFFD, and a
+text longer than a cell holds is cut with a note saying so. Dates and moments carry the
 built-in number formats that Excel and LibreOffice show in the computer's own date format.
 """
 
@@ -42,6 +43,7 @@ from intake_app.sync.centre.formula_guard import looks_like_formula
 #: The most UTF-16 code units a cell holds (Excel's limit; openpyxl would cut silently).
 MAX_CELL_TEXT = 32_767
 #: Names Excel refuses for a sheet, and its length limit.
+_LINE_BREAKS = re.compile(r"\r\n?")
 _BAD_IN_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_TITLE = 31
 _RESERVED_TITLES = frozenset({"history"})
@@ -78,9 +80,10 @@ def _utf16_cut(text: str, units: int) -> str:
 
 
 def fit_text(text: str, cut_note: str) -> str:
-    """`text` as a cell can hold it: unholdable characters as U+FFFD; when too long, cut and
-    ended with `cut_note` (which says so in the file's language)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    """`text` as a cell can hold it: line breaks as a cell keeps them (LF: XML readers turn a
+    CR into one anyway), unholdable characters as U+FFFD; when too long, cut and ended with
+    `cut_note` (which says so in the file's language)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", _LINE_BREAKS.sub("\n", text))
     if len(text) * 2 <= MAX_CELL_TEXT or len(text.encode("utf-16-le")) // 2 <= MAX_CELL_TEXT:
         return text
     return _utf16_cut(text, MAX_CELL_TEXT - len(cut_note.encode("utf-16-le")) // 2) + cut_note
@@ -92,8 +95,8 @@ def text_cell(
     """What to append for a text: the text itself when openpyxl keeps it a text, else a text
     cell it cannot take for a formula or an error (quote prefix where a spreadsheet could
     run it)."""
-    text = fit_text(text, cut_note)
     risky = looks_like_formula(text)
+    text = fit_text(text, cut_note)
     if not risky and font is None and text not in ERROR_CODES:
         return text
     cell = WriteOnlyCell(sheet, text)
@@ -204,10 +207,9 @@ class XlsxFile:
     def discard(self) -> None:
         """Close every sheet's stream and remove whatever temporary file is left."""
         for sheet in self._sheets:
-            writer = sheet._writer
-            if writer is not None:
+            if not sheet.closed:  # ends its row stream first, then closes its file
                 with contextlib.suppress(Exception):
-                    writer.close()
+                    sheet.close()
         for part in self._parts:
             with contextlib.suppress(OSError):
                 os.remove(part)
