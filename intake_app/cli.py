@@ -85,7 +85,7 @@ class VersionAction(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     from intake_app.commands import centre as centre_cmds
     from intake_app.commands import device as sync_cmds
-    from intake_app.commands import records, vault_cmds
+    from intake_app.commands import form_versions, records, vault_cmds
 
     parser = CommandParser(
         prog="intake-app",
@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     vault_cmds.register(commands)
     records.register(commands)
     sync_cmds.register(commands)
+    form_versions.register(commands)
     centre_cmds.register(commands)
     return parser
 
