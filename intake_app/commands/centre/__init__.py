@@ -6,7 +6,8 @@ of bundle-format.md; the words are the administrator's window's and follow `--la
 
 One module per task: `setup` (init), `imports` (import, held, release, conflicts, resolve,
 window), `devices`
-(devices, enrolments, approve, retire, revoke), `reports` (export-csv, stats, log, alerts),
+(devices, enrolments, approve, retire, revoke), `reports` (stats, log, alerts),
+`exports` (export, export-csv),
 `forms` (form export, form import: the form as an XLSForm workbook);
 `output` prints for all of them and `unlock` opens the centre's vault.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_app.commands.centre import devices, forms, imports, reports, setup
+from intake_app.commands.centre import devices, exports, forms, imports, reports, setup
 from intake_app.i18n import _
 
 __all__ = ["register"]
@@ -29,4 +30,5 @@ def register(commands: Any) -> None:
     imports.register(sub)
     devices.register(sub)
     reports.register(sub)
+    exports.register(sub)
     forms.register(sub)

@@ -1,5 +1,5 @@
-"""`intake-app centre export-csv|stats|log|alerts|attachments|attachment`: what the centre holds
-and what happened."""
+"""`intake-app centre stats|log|alerts|attachments|attachment`: what the centre holds and what
+happened (`export` and `export-csv` are in `exports`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.centre.output import add_json_option, outcome_words, print_json, shown
 from intake_app.commands.centre.unlock import open_centre
-from intake_app.i18n import _, current_language, ngettext
+from intake_app.i18n import _
 
 if TYPE_CHECKING:
     from intake_app.sync.centre.log import LogEntry
@@ -19,13 +19,6 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     """Add the export and look-back commands to the `centre` subcommands."""
-    export = sub.add_parser("export-csv", help=_("export the interviews as CSV"))
-    export.add_argument("--out", type=Path, required=True, metavar="FILE")
-    # `--lang` (any command's) sets the labels' language too; this one sets only theirs.
-    export.add_argument("--labels-lang", default=None, metavar="LANG",
-                        help=_("language of the labels (default: that of the messages)"))
-    export.set_defaults(handler=cmd_export_csv)
-
     stats = sub.add_parser("stats", help=_("count interviews by group (small groups hidden)"))
     stats.add_argument("--by", action="append", default=None, metavar="FIELD",
                        help=_("a question's name, or month, status or form (repeatable)"))
@@ -57,18 +50,6 @@ def register(sub: Any) -> None:
     copy.add_argument("--to", metavar="FILE", type=Path, required=True,
                       help=_("the new file (it must not exist yet)"))
     copy.set_defaults(handler=cmd_attachment)
-
-
-def cmd_export_csv(args: argparse.Namespace) -> int:
-    from intake_app.domain.registry import FormRegistry
-    from intake_app.sync.centre.reports import export_csv
-
-    lang = args.labels_lang or current_language()
-    with open_centre(args) as centre:
-        count = export_csv(centre.vault, FormRegistry.load(), args.out, lang)
-    print(ngettext("{count} interview written to {file}.", "{count} interviews written to {file}.",
-                   count, count=count, file=args.out))
-    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
