@@ -152,5 +152,7 @@ class PartialDateInput(AnswerInput):
     def set_description(self, text: str) -> None:
         for edit in self.controls():
             assert isinstance(edit, QLineEdit)
+            # One line each, as the question's description (not "hint.. YYYY"): the format
+            # after the problem, "Required" and the hint.
             parts = [part for part in (text, edit.placeholderText()) if part]
-            edit.setAccessibleDescription(". ".join(parts))
+            edit.setAccessibleDescription("\n".join(parts))

@@ -202,6 +202,12 @@ class Workspace(QWidget):
                 button.setAccessibleName(plain(action))
         self.demo_banner.setText(_("DEMO — fictional data. Nothing here is about a real person."))
         self.toolbar.setAccessibleName(_("Main toolbar"))
+        # The » button Qt adds when the buttons do not fit (long Finnish texts, the editor's
+        # Back button): without a name a screen reader says only "button".
+        more = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:
+            more.setAccessibleName(_("More toolbar buttons"))
+            more.setToolTip(_("More toolbar buttons"))
         if self.editor is not None:
             self.save_state.setText(self.editor.saver.describe())
 
