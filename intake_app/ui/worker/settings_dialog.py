@@ -1,7 +1,7 @@
 """Settings: language, minutes before the vault locks itself, text size (kept on the computer,
 nothing personal); with the vault open also the reception centre and how long delivered
-interviews stay (kept in the vault: the alias list is shown only inside the unlocked app), and
-a button to change the vault's passphrase."""
+interviews stay (kept in the vault: the alias list is shown only inside the unlocked app), the
+interview form versions this laptop has, and a button to change the vault's passphrase."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from intake_app.ui.tasks import when_done
 if TYPE_CHECKING:
     from intake_app.services.worker import WorkerService
     from intake_app.ui.worker.enrol_dialog import CentreSection
+    from intake_app.ui.worker.form_versions_view import FormVersionsSection
     from intake_app.ui.worker.passphrase_section import PassphraseDialog
     from intake_app.ui.worker.purge_view import RetentionSection
 
@@ -71,6 +72,7 @@ class SettingsDialog(QDialog):
         self.tabs: QTabWidget | None = None
         self.centre: CentreSection | None = None
         self.retention: RetentionSection | None = None
+        self.forms: FormVersionsSection | None = None
         # Made first, so that the keyboard reaches the tabs before the tabs' contents.
         general = QWidget(self)
         if service is not None:
@@ -125,15 +127,18 @@ class SettingsDialog(QDialog):
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
         if self.tabs is not None and service is not None:
             from intake_app.ui.worker.enrol_dialog import CentreSection
+            from intake_app.ui.worker.form_versions_view import FormVersionsSection
             from intake_app.ui.worker.purge_view import RetentionSection
 
             self.centre = CentreSection(service, self)
             self.retention = RetentionSection(service, self)
+            self.forms = FormVersionsSection(service, self)
             # Pages grow long at large text sizes and in some languages: they scroll. (All of
             # them: a page that wraps its text without scrolling would set the dialog's height.)
             self.tabs.addTab(scrolling(general, self.tabs), "")
             self.tabs.addTab(scrolling(self.centre, self.tabs), "")
             self.tabs.addTab(scrolling(self.retention, self.tabs), "")
+            self.tabs.addTab(scrolling(self.forms, self.tabs), "")
             # Every tab's title shown in full, never behind scroll arrows.
             self.tabs.tabBar().setUsesScrollButtons(False)
             self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
@@ -164,7 +169,12 @@ class SettingsDialog(QDialog):
         self.note.setText(_("Settings are kept on this computer. They hold nothing about anyone."))
         if self.tabs is not None:
             for index, title in enumerate(
-                (_("&General"), _("&Reception centre"), _("&Delivered interviews"))
+                (
+                    _("&General"),
+                    _("&Reception centre"),
+                    _("&Delivered interviews"),
+                    _("&Forms"),
+                )
             ):
                 self.tabs.setTabText(index, title)
             self.tabs.setAccessibleName(_("Settings"))

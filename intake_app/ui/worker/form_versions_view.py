@@ -1,0 +1,172 @@
+"""Settings: the interview form versions this laptop has and when it last checked the share.
+
+Each version shows whether new interviews may start with it (current) or not (retired), where
+it came from (built into the application, or the centre's share), and which one new interviews
+use. Read on the vault thread; nothing here changes anything.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.domain.utc_time import parse_utc
+from intake_app.errors import KnownError
+from intake_app.i18n import N_, _
+from intake_app.i18n.formatting import format_datetime, isolate
+from intake_app.i18n.qt import register
+from intake_app.services.form_versions import FormVersion, FormVersions
+from intake_app.services.worker import WorkerService
+from intake_app.ui.common import MessageLine, wrap_text
+from intake_app.ui.tasks import when_done
+
+COLUMNS = 5
+VISIBLE_ROWS = 4  # never squeezed below this many rows: the page scrolls instead
+STATE_WORDS = {"current": N_("Current"), "retired": N_("Retired")}
+SOURCE_WORDS = {"shipped": N_("Built into Intake"), "share": N_("The centre")}
+
+
+def local_time(stamp: str | None) -> str:
+    """A UTC stamp in this computer's time, in the current language ("" for None)."""
+    if stamp is None:
+        return ""
+    try:
+        return format_datetime(parse_utc(stamp), "short")
+    except ValueError:
+        return stamp
+
+
+def version_row(version: FormVersion) -> list[str]:
+    """The row's texts: version, state, where it came from and when, and whether new
+    interviews use it."""
+    return [
+        isolate(version.version),
+        _(STATE_WORDS[version.state]),
+        _(SOURCE_WORDS[version.source]),
+        local_time(version.received),
+        _("New interviews") if version.new_interviews else "",
+    ]
+
+
+class FormVersionList(QTreeWidget):
+    """One row per form version, oldest first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("form_versions")
+        self.setColumnCount(COLUMNS)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.header()
+        header.setStretchLastSection(True)
+        for column in range(COLUMNS - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._versions: tuple[FormVersion, ...] = ()
+        register(self)
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for the headers and a few rows at the current text size."""
+        hint = super().minimumSizeHint()
+        rows = self.fontMetrics().height() * (VISIBLE_ROWS + 1) * 3 // 2
+        return QSize(hint.width(), max(hint.height(), rows))
+
+    def retranslate(self) -> None:
+        """Set the headers and every row in the current language."""
+        self.setHeaderLabels(
+            [_("Version"), _("State"), _("Came from"), _("Received"), _("Used for")]
+        )
+        self.setAccessibleName(_("Interview form versions on this laptop"))
+        self._fill()
+
+    def show_versions(self, versions: tuple[FormVersion, ...]) -> None:
+        self._versions = versions
+        self._fill()
+
+    def _fill(self) -> None:
+        current = self.currentIndex().row()
+        self.clear()
+        for version in self._versions:
+            self.addTopLevelItem(QTreeWidgetItem(version_row(version)))
+        item = self.topLevelItem(current) if current >= 0 else None
+        if item is not None:  # the same row stays current over a refill
+            self.setCurrentItem(item)
+
+
+class FormVersionsSection(QWidget):
+    """The settings' page about the interview forms."""
+
+    def __init__(self, service: WorkerService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._found: FormVersions | None = None
+        self.intro = QLabel(self)
+        wrap_text(self.intro)
+        self.list = FormVersionList(self)
+        self.checked = QLabel(self)
+        wrap_text(self.checked)
+        self.checked.setObjectName("forms_checked")
+        self.error = MessageLine(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.checked)
+        layout.addWidget(self.error)
+        register(self)
+        self.load()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.intro.setText(
+            _(
+                "Your centre can send new versions of the interview form when this laptop "
+                "syncs. New interviews use the newest current version; every interview keeps "
+                "the version it was started with."
+            )
+        )
+        self._show_checked()
+
+    def load(self) -> None:
+        """Read the versions again."""
+        when_done(
+            self._service.form_versions(),
+            self._show,
+            self._failed,
+            owner=self,
+            context="reading the form versions",
+        )
+
+    def _show(self, found: FormVersions) -> None:
+        self._found = found
+        self.error.show_message("")
+        self.list.show_versions(found.versions)
+        self._show_checked()
+
+    def _failed(self, error: KnownError) -> None:
+        self.error.show_message(error.translated())
+
+    def _show_checked(self) -> None:
+        found = self._found
+        if found is None:
+            self.checked.clear()
+        elif found.checked is None:
+            self.checked.setText(
+                _("This laptop has not checked the centre's share for new forms yet.")
+            )
+        else:
+            self.checked.setText(
+                _(
+                    "Last checked the centre's share for new forms: {time}",
+                    time=local_time(found.checked),
+                )
+            )
