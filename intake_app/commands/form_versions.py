@@ -78,10 +78,10 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _local_time(stamp: str) -> str:
+    from intake_app.domain.utc_time import parse_utc
     from intake_app.i18n.formatting import format_datetime
-    from intake_app.sync.format.strict_json import FormatProblem, parse_timestamp
 
     try:
-        return format_datetime(parse_timestamp(stamp), "short")
-    except FormatProblem:
+        return format_datetime(parse_utc(stamp), "short")
+    except ValueError:
         return stamp
