@@ -144,6 +144,7 @@ class DevicesTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.registry_title.setBuddy(self.table)
         self.approve_button = QPushButton(section)
         self.retire_button = QPushButton(section)

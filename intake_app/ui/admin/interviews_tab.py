@@ -122,7 +122,7 @@ class InterviewsTab(QWidget):
         self.search.setPlaceholderText(_("Search by alias or by words in the texts"))
         self.search.setAccessibleName(_("Search"))
         self.details_label.setText(_("Revisions and where they came from"))
-        self.print_button.setText(_("Referral summary (PDF)…"))
+        self.print_button.setText(_("Referral summary"))
         self.print_button.setAccessibleName(_("Referral summary of the selected interview"))
         self.table.setAccessibleName(_("Imported interviews"))
         self.history.setAccessibleName(_("Revisions and where they came from"))

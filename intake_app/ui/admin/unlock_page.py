@@ -4,6 +4,7 @@ language, in a column of a readable width in the middle of the window (as the wo
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,7 +39,8 @@ class UnlockPage(QWidget):
         self._service = service
         self.title = Heading(2.0, self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.language = LanguageCombo(self)
+        # With a label: Qt names a combo box by its current text ("suomi"), not its purpose.
+        self.language = LanguageCombo(self, labelled=True)
         self.language.chosen.connect(set_language)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
@@ -54,7 +56,13 @@ class UnlockPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         for widget in (self.title, self.views, self.busy, self.error):
             column.addWidget(widget)
-        column.addWidget(self.language, 0, Qt.AlignmentFlag.AlignHCenter)
+        language = QHBoxLayout()
+        language.addStretch(1)
+        assert self.language.label is not None
+        language.addWidget(self.language.label)
+        language.addWidget(self.language)
+        language.addStretch(1)
+        column.addLayout(language)
         centred = QHBoxLayout()
         centred.addStretch(1)
         centred.addWidget(self.column, 10)
@@ -68,6 +76,12 @@ class UnlockPage(QWidget):
         page.addWidget(ScrollPage(inner, self))
         self._limit_width()
         register(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The page opens ready for the passphrase (not on the language picker)."""
+        super().showEvent(event)
+        (self.code if self.views.currentWidget() is self.recovery_view
+         else self.passphrase).setFocus()
 
     def _build_passphrase_view(self) -> None:
         view = QWidget(self)

@@ -90,10 +90,12 @@ class AdminWindow(QMainWindow):
         self.workspace = QWidget(self)
         self.centre_name = QLabel(self.workspace)
         self.centre_name.setTextFormat(Qt.TextFormat.PlainText)
-        self.language = LanguageCombo(self.workspace)
-        self.language.chosen.connect(set_language)
         self.import_button = QPushButton(self.workspace)
         self.scan_button = QPushButton(self.workspace)
+        # Made after the buttons before it on screen, so that Tab follows the row; labelled,
+        # as Qt names a combo box by its current text, not its purpose.
+        self.language = LanguageCombo(self.workspace, labelled=True)
+        self.language.chosen.connect(set_language)
         self.lock_button = QPushButton(self.workspace)
         self.progress = QProgressBar(self.workspace)
         self.progress.hide()
@@ -120,7 +122,9 @@ class AdminWindow(QMainWindow):
         self.alerts.model.modelReset.connect(self.retranslate)
         top = QHBoxLayout()
         top.addWidget(self.centre_name, 1)
-        for widget in (self.import_button, self.scan_button, self.language, self.lock_button):
+        assert self.language.label is not None
+        for widget in (self.import_button, self.scan_button, self.language.label, self.language,
+                       self.lock_button):
             top.addWidget(widget)
         column = QVBoxLayout(self.workspace)
         column.addLayout(top)
@@ -132,7 +136,7 @@ class AdminWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock)
         # Results of a referral asked before a lock are dropped with the workspace.
         self.referral = ReferralPrinter(self.service, self.workspace)
-        self.interviews.print_button.clicked.connect(self._print_referral)
+        self.referral.attach(self.interviews.print_button, self._current_record_id)
         self.pages.addWidget(self.workspace)
 
     def retranslate(self) -> None:
@@ -168,6 +172,7 @@ class AdminWindow(QMainWindow):
     def _unlocked(self, name: str) -> None:
         self.centre_name.setText(name)
         self.pages.setCurrentWidget(self.workspace)
+        self.tabs.tabBar().setFocus()  # the keyboard starts on the tabs, not a stray button
         self.refresh()
         self.watch.start()
         self.idle.arm()
@@ -219,9 +224,9 @@ class AdminWindow(QMainWindow):
         if not isinstance(error, VaultLocked):  # locked meanwhile: nothing to say
             self.status.setText(error.translated())
 
-    def _print_referral(self) -> None:
-        if self.interviews.current is not None:
-            self.referral.ask_and_print(self.interviews.current.record_id)
+    def _current_record_id(self) -> str | None:
+        current = self.interviews.current
+        return None if current is None else current.record_id
 
     def _lock_if_open(self) -> None:
         if self.pages.currentWidget() is self.workspace:

@@ -354,12 +354,12 @@ def test_a_referral_that_cannot_be_saved_says_so(tmp_path: Path, qtbot: QtBot,
         made.unlock(PASSPHRASE).result(timeout=60)
         parent = QWidget()
         qtbot.addWidget(parent)
-        shown: list[str] = []
-        monkeypatch.setattr(QMessageBox, "warning",
-                            lambda _parent, _title, text: shown.append(text))
-        referral.ReferralPrinter(made, parent).print_to(doc["id"],
-                                                        tmp_path / "missing" / "r.pdf")
-        qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
-        assert shown == [ReferralNotSaved().translated()]
+        printer = referral.ReferralPrinter(made, parent)
+        printer.print_to(doc["id"], tmp_path / "missing" / "r.pdf")
+        qtbot.waitUntil(lambda: printer.message_box is not None, timeout=20_000)
+        assert isinstance(printer.message_box, QMessageBox)
+        assert printer.message_box.text() == ReferralNotSaved().translated()
+        assert printer.message_box.icon() == QMessageBox.Icon.Warning
+        printer.message_box.close()
     finally:
         made.shutdown()
