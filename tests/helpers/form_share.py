@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import minisign
+
 from intake_app.domain.resources import forms_dir
+from intake_app.sync.centre.vault import Centre
 from intake_app.sync.format.form_package import (
     FORMS_FOLDER,
     FormIndex,
@@ -54,12 +57,19 @@ def new_version(
 
 @dataclass
 class FormShare:
-    """A centre's `forms/` folder on a share: publish versions, rewrite the index, tamper."""
+    """A centre's `forms/` folder on a share: publish versions, rewrite the index, tamper.
+    `centre` is test keys (`CentreKeys`) or a real centre vault (`Centre`: its receipt key)."""
 
-    centre: CentreKeys
+    centre: CentreKeys | Centre
     share: Path
     serial: int = 0
     entries: dict[tuple[str, str], IndexEntry] = field(default_factory=dict)
+
+    @property
+    def secret_key(self) -> minisign.SecretKey:
+        if isinstance(self.centre, Centre):
+            return self.centre.receipt_key
+        return self.centre.keys.receipt.secret_key
 
     @property
     def folder(self) -> Path:
@@ -69,7 +79,7 @@ class FormShare:
         return sign_package(
             package_bytes(definition),
             centre_id=self.centre.centre_id,
-            secret_key=self.centre.keys.receipt.secret_key,
+            secret_key=self.secret_key,
         )
 
     def publish(
@@ -115,7 +125,7 @@ class FormShare:
     def write_index(
         self, entries: Sequence[IndexEntry] | None = None, *, serial: int | None = None
     ) -> SignedFile:
-        signed = sign_index(self.index(entries, serial=serial), self.centre.keys.receipt.secret_key)
+        signed = sign_index(self.index(entries, serial=serial), self.secret_key)
         self.folder.mkdir(parents=True, exist_ok=True)
         write_signed_file(self.folder / signed.name, signed.data, signed.signature)
         return signed
