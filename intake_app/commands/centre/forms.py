@@ -1,8 +1,11 @@
-"""`intake-app centre form export|import`: the interview form as an XLSForm workbook.
+"""`intake-app centre form ...`: the interview form as an XLSForm workbook, and publishing it.
 
 `export` writes a known form (or one language's texts of it, for a translator) as a workbook;
-`import` reads a workbook back, checks it with the strict form loader and prints every problem
-with its sheet, row and column, or writes the form's canonical JSON. Neither publishes.
+with a centre in the data folder the versions it published count as known (its passphrase is
+asked). `import FILE.xlsx` reads a workbook, checks it with the strict form loader and the rules
+of a new version, prints every problem with its sheet, row and column, and keeps the form in the
+centre vault as its draft; with `--to FILE.json` it only writes the checked form's canonical JSON
+(no centre needed). `preview-check`, `publish`, `retire` and `list` are in `form_publish`.
 """
 
 from __future__ import annotations
@@ -14,39 +17,78 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from intake_app.commands.centre import form_publish
+from intake_app.commands.centre.output import shown
+from intake_app.commands.centre.unlock import open_centre
 from intake_app.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from intake_app.domain.form import Form
     from intake_app.domain.registry import FormRegistry
+    from intake_app.domain.xlsform import WorkbookInvalid
 
 EXIT_INVALID = 2
 
 
 def register(sub: Any) -> None:
     """Add `form` and its actions to the `centre` subcommands."""
-    form = sub.add_parser("form", help=_("the interview form as an XLSForm workbook"))
+    form = sub.add_parser("form", help=_("the interview form: workbooks, publishing to laptops"))
     actions = form.add_subparsers(metavar="ACTION", required=True)
 
     export = actions.add_parser("export", help=_("write a form as an XLSForm workbook"))
-    export.add_argument("--form", default=None, metavar="ID",
-                        help=_("the form's id (needed when more than one form is known)"))
-    export.add_argument("--version", default=None, metavar="V",
-                        help=_("the form's version (default: the newest)"))
-    export.add_argument("--language", default=None, metavar="LANG",
-                        help=_("only this language's texts, beside the default language's, "
-                               "for a translator"))
-    export.add_argument("--to", type=Path, required=True, metavar="FILE.xlsx",
-                        help=_("the new workbook (it must not exist yet)"))
+    export.add_argument(
+        "--form",
+        default=None,
+        metavar="ID",
+        help=_("the form's id (needed when more than one form is known)"),
+    )
+    export.add_argument(
+        "--version", default=None, metavar="V", help=_("the form's version (default: the newest)")
+    )
+    export.add_argument(
+        "--language",
+        default=None,
+        metavar="LANG",
+        help=_("only this language's texts, beside the default language's, for a translator"),
+    )
+    export.add_argument(
+        "--to",
+        type=Path,
+        required=True,
+        metavar="FILE.xlsx",
+        help=_("the new workbook (it must not exist yet)"),
+    )
     export.set_defaults(handler=cmd_export)
 
-    read = actions.add_parser("import", help=_("read and check an XLSForm workbook"))
+    read = actions.add_parser(
+        "import",
+        help=_("read and check an XLSForm workbook and keep it at the centre, ready to publish"),
+    )
     read.add_argument("workbook", type=Path, metavar="FILE.xlsx")
-    read.add_argument("--version", default=None, metavar="V",
-                      help=_("the version the form gets (needed for a translator's workbook)"))
-    read.add_argument("--to", type=Path, default=None, metavar="FILE.json",
-                      help=_("write the checked form as canonical JSON to this new file"))
+    read.add_argument(
+        "--version",
+        default=None,
+        metavar="V",
+        help=_("the version the form gets (needed for a translator's workbook)"),
+    )
+    read.add_argument(
+        "--to",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help=_(
+            "only write the checked form as canonical JSON to this new file "
+            "(keeps nothing at the centre)"
+        ),
+    )
+    read.add_argument(
+        "--by",
+        default=None,
+        metavar="NAME",
+        help=_("who imports (default: your user name on this computer)"),
+    )
     read.set_defaults(handler=cmd_import)
+    form_publish.register(actions)
 
 
 def known_form(registry: FormRegistry, form_id: str | None, version: str | None) -> Form:
@@ -65,23 +107,28 @@ def known_form(registry: FormRegistry, form_id: str | None, version: str | None)
 
 
 def form_definition(form: Form) -> dict[str, Any]:
-    """The definition file of a known form, as parsed JSON."""
-    from intake_app.domain.json_text import loads_strict
-    from intake_app.domain.resources import forms_dir
+    """The definition file of a form built into the application, as parsed JSON."""
+    from intake_app.sync.centre.form_drafts import shipped_definition
 
-    data = loads_strict((forms_dir() / form.file).read_text(encoding="utf-8"))
-    assert isinstance(data, dict)  # the registry loaded it
-    return data
+    return shipped_definition(form)
 
 
 def base_lookup(registry: FormRegistry) -> Any:
-    """The definitions known here by (id, version), for a translator's workbook."""
+    """The definitions built in here by (id, version), for a translator's workbook."""
 
     def lookup(form_id: str, version: str) -> Mapping[str, Any] | None:
         form = registry.get(form_id, version)
         return form_definition(form) if form is not None else None
 
     return lookup
+
+
+def has_centre(args: argparse.Namespace) -> bool:
+    """Whether the data folder holds a centre vault."""
+    from intake_app.storage import Vault
+    from intake_app.sync.centre.vault import centre_dir
+
+    return Vault.exists(centre_dir(args.data_dir))
 
 
 def _write_new(target: Path, data: bytes) -> bool:
@@ -101,42 +148,107 @@ def _write_new(target: Path, data: bytes) -> bool:
     return True
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _known_definition(args: argparse.Namespace) -> tuple[Form, dict[str, Any]]:
+    """The form to export and its definition: built in, or published by the centre here."""
+    from intake_app.domain.json_text import loads_strict
     from intake_app.domain.registry import FormRegistry
+    from intake_app.sync.centre.form_versions import package_data, published_forms
+    from intake_app.sync.centre.forms import centre_registry
+
+    shipped = FormRegistry.load()
+    if not has_centre(args):
+        form = known_form(shipped, args.form, args.version)
+        return form, form_definition(form)
+    with open_centre(args) as centre, centre.vault.reading() as conn:
+        form = known_form(centre_registry(shipped, published_forms(conn)), args.form, args.version)
+        data = package_data(conn, form.id, form.version)
+    if data is None:
+        return form, form_definition(form)
+    definition = loads_strict(data.decode("utf-8"))
+    assert isinstance(definition, dict)
+    return form, definition
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     from intake_app.domain.xlsform import form_workbook, translation_workbook
 
-    form = known_form(FormRegistry.load(), args.form, args.version)
-    data = form_definition(form)
-    workbook = (form_workbook(data) if args.language is None
-                else translation_workbook(data, args.language))
+    form, data = _known_definition(args)
+    workbook = (
+        form_workbook(data) if args.language is None else translation_workbook(data, args.language)
+    )
     if not _write_new(args.to, workbook):
         return EXIT_INVALID
-    print(_("Form {form} version {version} written to {file}.", form=form.id,
-            version=form.version, file=str(args.to)))
+    print(
+        _(
+            "Form {form} version {version} written to {file}.",
+            form=form.id,
+            version=form.version,
+            file=str(args.to),
+        )
+    )
     return 0
+
+
+def print_problems(invalid: WorkbookInvalid) -> None:
+    """Every problem of a workbook, with its sheet, row and column, on standard error."""
+    print(
+        ngettext(
+            "The workbook {file} cannot be used ({n} problem); nothing was written:",
+            "The workbook {file} cannot be used ({n} problems); nothing was written:",
+            len(invalid.problems),
+            file=shown(invalid.file),
+        ),
+        file=sys.stderr,
+    )
+    for problem in invalid.problems:
+        print(f"  {shown(problem.translated())}", file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.domain.json_text import canonical_json
     from intake_app.domain.registry import FormRegistry
+    from intake_app.domain.utc_time import utc_now
     from intake_app.domain.xlsform import WorkbookInvalid, read_form_workbook
+    from intake_app.sync.centre.form_drafts import stage_workbook
+    from intake_app.sync.centre.form_publish import checked_name
 
+    shipped = FormRegistry.load()
     try:
-        data = read_form_workbook(args.workbook, version=args.version,
-                                  base_lookup=base_lookup(FormRegistry.load()))
+        if args.to is None:
+            by = checked_name(args.by)
+            with open_centre(args) as centre:
+                staged, checked = stage_workbook(
+                    centre,
+                    args.workbook,
+                    version=args.version,
+                    shipped=shipped.forms(),
+                    at=utc_now(),
+                    by=by,
+                )
+            print(
+                _(
+                    "Form {form} version {version} is checked and kept at the centre, ready to "
+                    "publish (“intake-app centre form publish”).",
+                    form=staged.form_id,
+                    version=staged.version,
+                )
+            )
+            form_publish.print_completeness(checked)
+            return 0
+        data = read_form_workbook(
+            args.workbook, version=args.version, base_lookup=base_lookup(shipped)
+        )
     except WorkbookInvalid as invalid:
-        print(ngettext("The workbook {file} cannot be used ({n} problem); nothing was written:",
-                       "The workbook {file} cannot be used ({n} problems); nothing was written:",
-                       len(invalid.problems), file=invalid.file), file=sys.stderr)
-        for problem in invalid.problems:
-            print(f"  {problem.translated()}", file=sys.stderr)
+        print_problems(invalid)
         return EXIT_INVALID
-    if args.to is not None:
-        if not _write_new(args.to, canonical_json(data).encode("utf-8")):
-            return EXIT_INVALID
-        print(_("Form {form} version {version} checked and written to {file}.",
-                form=data["id"], version=data["version"], file=str(args.to)))
-    else:
-        print(_("The workbook holds a valid form: {form} version {version}.",
-                form=data["id"], version=data["version"]))
+    if not _write_new(args.to, canonical_json(data).encode("utf-8")):
+        return EXIT_INVALID
+    print(
+        _(
+            "Form {form} version {version} checked and written to {file}.",
+            form=data["id"],
+            version=data["version"],
+            file=str(args.to),
+        )
+    )
     return 0

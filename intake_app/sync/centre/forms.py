@@ -4,18 +4,25 @@ A record opens with its own form version or, failing that, the newest newer vers
 form (the domain registry's rule); with neither, or when the document's own format is newer
 than this application knows, it is `unknown-form`. A document that is not an
 interview document, or whose answers have errors against that form, is `invalid-record`.
+
+The forms known are those installed with the application (or given) and, through
+`with_published`, every version the centre ever published (retired ones too), read from the
+centre vault (`form_versions`) and read again when a version is published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from intake_app.domain.document import interview_from_dict
 from intake_app.domain.errors import DocumentTooNew, NotADocument
+from intake_app.domain.form import Form
 from intake_app.domain.issues import errors
 from intake_app.domain.registry import FormRegistry
 from intake_app.domain.validation import validate
+from intake_app.storage import Vault
+from intake_app.sync.centre.form_versions import published_forms, published_keys
 from intake_app.sync.format.payload_reader import FormCheck, RecordValidator
 
 RecordValidatorFactory = Callable[[], RecordValidator]
@@ -42,3 +49,32 @@ def registry_validator(registry: FormRegistry) -> RecordValidator:
 def form_validator() -> RecordValidator:
     """A record validator over the forms installed with the application."""
     return registry_validator(FormRegistry.load())
+
+
+def centre_registry(base: FormRegistry, published: Sequence[Form]) -> FormRegistry:
+    """`base`'s forms and the published ones (a published version replaces a built-in one of the
+    same id and version: records made with it were checked against the centre's)."""
+    keys = {(form.id, form.version) for form in published}
+    return FormRegistry([*(f for f in base.forms() if (f.id, f.version) not in keys), *published])
+
+
+def with_published(vault: Vault, base: RecordValidator) -> RecordValidator:
+    """`base`, and for a record it does not know, the versions published in `vault`.
+
+    The published forms are loaded once and again only when the vault's list changes (one
+    small SELECT per record `base` does not know)."""
+    loaded: list[tuple[frozenset[tuple[str, str, str]], RecordValidator]] = []
+
+    def validate_record(document: Mapping[str, Any]) -> FormCheck:
+        verdict = base(document)
+        if verdict is not FormCheck.UNKNOWN_FORM:
+            return verdict
+        conn = vault.connection
+        keys = published_keys(conn)
+        if not keys:
+            return verdict
+        if not loaded or loaded[0][0] != keys:
+            loaded[:] = [(keys, registry_validator(FormRegistry(published_forms(conn))))]
+        return loaded[0][1](document)
+
+    return validate_record

@@ -63,7 +63,8 @@ class Centre:
     ) -> Centre:
         """Unlock the centre vault in `data_dir`; `share` overrides the profile's share path.
 
-        `validator` makes the record check (default: the forms installed with the application).
+        `validator` makes the record check (default: the forms installed with the application);
+        the form versions the centre published are known besides (`forms.with_published`).
         """
         vault = Vault.unlock(centre_dir(data_dir), passphrase)
         try:
@@ -123,7 +124,8 @@ class Centre:
             identities=[primary],
             receipt_key=receipt,
             share=share if share is not None else Path(profile.share),
-            validate_record=(validator or centre_forms.form_validator)(),
+            validate_record=centre_forms.with_published(
+                vault, (validator or centre_forms.form_validator)()),
         )
 
     @property

@@ -1,0 +1,281 @@
+"""Publishing forms at the centre: a workbook staged, published as a signed package and index on
+the share, retired; versions never changed; the importer knows every published version."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from intake_app.domain.xlsform import WorkbookInvalid, form_workbook
+from intake_app.sync.centre import form_versions
+from intake_app.sync.centre.form_drafts import check_draft, stage_workbook
+from intake_app.sync.centre.form_errors import (
+    FormDraftAmbiguous,
+    FormsNotOnShare,
+    FormVersionNotFound,
+    FormVersionNotNewer,
+    FormVersionPublished,
+    FormVersionShipped,
+    NoFormDraft,
+)
+from intake_app.sync.centre.form_publish import (
+    publish_draft,
+    retire_form,
+    write_forms_to_share,
+)
+from intake_app.sync.centre.importer import import_bundle
+from intake_app.sync.centre.vault import Centre
+from intake_app.sync.errors import Reason, ShareTargetNotAFile
+from intake_app.sync.format.form_package import FormState, verify_index, verify_package
+from intake_app.sync.share import forms_folder
+from tests.helpers.bundles import Laptop, needs_cli, run
+from tests.helpers.centre import FORM, REGISTRY, register
+from tests.helpers.documents import make_document
+
+SHIPPED = REGISTRY.forms()  # the test form, intake-fi 2026.1, stands for the built-in one
+NOW = "2026-12-01T09:00:00Z"
+
+
+def edited(version: str, *, label: str = "Alias (nickname)") -> dict[str, Any]:
+    """The test form with a changed label and a new choice, as an administrator would edit it."""
+    form = copy.deepcopy(FORM)
+    form["version"] = version
+    form["questions"][0]["children"][1]["label::en"] = label
+    form["choices"]["setting"].append({"name": "home", "label::en": "Private home"})
+    return form
+
+
+def workbook(tmp_path: Path, definition: dict[str, Any], name: str = "form.xlsx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(form_workbook(definition))
+    return path
+
+
+def staged(centre: Centre, tmp_path: Path, definition: dict[str, Any]) -> None:
+    stage_workbook(
+        centre, workbook(tmp_path, definition), version=None, shipped=SHIPPED, at=NOW, by="admin"
+    )
+
+
+def publish(centre: Centre, tmp_path: Path, definition: dict[str, Any]) -> Any:
+    staged(centre, tmp_path, definition)
+    return publish_draft(centre, None, shipped=SHIPPED, by="admin")
+
+
+def read_index(centre: Centre) -> Any:
+    folder = forms_folder(centre.share)
+    return verify_index(
+        (folder / "index.json").read_bytes(),
+        (folder / "index.json.minisig").read_bytes(),
+        centre_id=centre.centre_id,
+        receipt_key=centre.profile.receipt_key,
+    )
+
+
+def test_a_published_version_is_a_signed_package_named_by_a_signed_index(
+    centre: Centre, tmp_path: Path
+) -> None:
+    published = publish(centre, tmp_path, edited("2026.2"))
+    assert published.new and published.version.state is FormState.CURRENT
+    folder = forms_folder(centre.share)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.json",
+        "index.json.minisig",
+        "intake-fi_2026.2.json",
+        "intake-fi_2026.2.json.minisig",
+    ]
+    index = read_index(centre)
+    assert index == published.index and index.serial == 1
+    (entry,) = index.entries
+    data = (folder / entry.file_name).read_bytes()
+    form = verify_package(
+        data,
+        (folder / (entry.file_name + ".minisig")).read_bytes(),
+        centre_id=centre.centre_id,
+        receipt_key=centre.profile.receipt_key,
+        entry=entry,
+    )
+    assert form.definition == edited("2026.2")
+    assert form.form.choice_lists["setting"].choices[-1].name == "home"
+    with centre.vault.reading() as conn:
+        assert form_versions.package_data(conn, "intake-fi", "2026.2") == data
+        assert form_versions.drafts(conn) == []
+        (version,) = form_versions.published_versions(conn)
+    assert (version.published_by, version.size) == ("admin", len(data))
+    # Nothing but ordinary, complete files: no partial file left behind.
+    assert all(not p.name.startswith(".") for p in folder.iterdir())
+
+
+@needs_cli
+def test_the_minisign_tool_verifies_what_was_published(centre: Centre, tmp_path: Path) -> None:
+    publish(centre, tmp_path, edited("2026.2"))
+    folder = forms_folder(centre.share)
+    for name, comment in (
+        (
+            "intake-fi_2026.2.json",
+            "intake-form v1 centre={c} form=intake-fi version=2026.2 sha256={h}",
+        ),
+        ("index.json", "intake-form-index v1 centre={c} sha256={h}"),
+    ):
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        result = run("minisign", "-Vm", folder / name, "-P", centre.profile.receipt_key)
+        assert result.returncode == 0, result.stderr
+        expected = comment.format(c=centre.centre_id, h=digest)
+        assert f"Trusted comment: {expected}\n".encode() in result.stdout
+
+
+def test_a_published_version_is_never_changed(centre: Centre, tmp_path: Path) -> None:
+    publish(centre, tmp_path, edited("2026.2"))
+    before = (forms_folder(centre.share) / "intake-fi_2026.2.json").read_bytes()
+    with pytest.raises(FormVersionPublished):
+        publish(centre, tmp_path, edited("2026.2", label="Something else"))
+    with pytest.raises(FormVersionShipped):
+        publish(centre, tmp_path, edited("2026.1"))
+    with pytest.raises(FormVersionNotNewer):
+        publish(centre, tmp_path, edited("2026.1.5"))
+    assert (forms_folder(centre.share) / "intake-fi_2026.2.json").read_bytes() == before
+    with centre.vault.reading() as conn:
+        assert [v.version for v in form_versions.published_versions(conn)] == ["2026.2"]
+        assert form_versions.drafts(conn) == []  # refused at import: nothing kept
+    # The same bytes again: nothing new, the share written again.
+    again = publish(centre, tmp_path, edited("2026.2"))
+    assert not again.new and again.index.serial == 2
+
+
+def test_retiring_rewrites_the_index_and_keeps_the_package(centre: Centre, tmp_path: Path) -> None:
+    publish(centre, tmp_path, edited("2026.2"))
+    publish(centre, tmp_path, edited("2026.3", label="Alias"))
+    retired = retire_form(centre, "intake-fi", "2026.2", by="someone")
+    assert retired.new and retired.version.retired_by == "someone"
+    index = read_index(centre)
+    assert index.serial == 3
+    assert [(e.version, e.state) for e in index.entries] == [
+        ("2026.2", FormState.RETIRED),
+        ("2026.3", FormState.CURRENT),
+    ]
+    assert (forms_folder(centre.share) / "intake-fi_2026.2.json").exists()
+    assert not retire_form(centre, "intake-fi", "2026.2", by="x").new
+    assert read_index(centre).serial == 4
+    for form_id, version in (("intake-fi", "2026.1"), ("intake-fi", "9.9"), ("other", "1")):
+        with pytest.raises(FormVersionNotFound):
+            retire_form(centre, form_id, version, by="x")
+
+
+def test_the_importer_accepts_every_published_version_and_no_other(
+    centre: Centre, tmp_path: Path
+) -> None:
+    laptop = Laptop()
+    register(centre, laptop)
+
+    def imported(version: str, setting: str = "home") -> Reason | None:
+        document = make_document(setting=setting)
+        document["form_version"] = version
+        bundle = laptop.bundle(tmp_path / "out", centre, records=[document])
+        return import_bundle(centre, bundle.path).reason
+
+    assert imported("2026.2") is Reason.UNKNOWN_FORM  # not published yet
+    publish(centre, tmp_path, edited("2026.2"))
+    assert imported("2026.2") is None  # the new choice is known with it
+    assert imported("2026.1", setting="street") is None  # the built-in version still is
+    assert imported("2026.1") is Reason.INVALID_RECORD  # 2026.1 has no choice "home"
+    assert imported("2026.4") is Reason.UNKNOWN_FORM  # newer than anything published
+    publish(centre, tmp_path, edited("2026.3"))
+    retire_form(centre, "intake-fi", "2026.2", by="admin")
+    assert imported("2026.2") is None  # retired: its records still arrive
+    assert imported("2026.3") is None
+
+
+def test_the_importer_knows_published_versions_after_reopening(tmp_path: Path) -> None:
+    from tests.helpers.centre import make_centre, open_centre
+
+    centre = make_centre(tmp_path)
+    publish(centre, tmp_path, edited("2026.2"))
+    centre.close()
+    reopened = open_centre(tmp_path)
+    try:
+        laptop = Laptop()
+        register(reopened, laptop)
+        document = make_document(setting="home")
+        document["form_version"] = "2026.2"
+        bundle = laptop.bundle(tmp_path / "out", reopened, records=[document])
+        assert import_bundle(reopened, bundle.path).delivered
+    finally:
+        reopened.close()
+
+
+def test_a_failed_index_write_keeps_the_version_and_can_be_written_again(
+    centre: Centre, tmp_path: Path
+) -> None:
+    folder = forms_folder(centre.share)
+    (folder / "index.json").mkdir(parents=True)  # something odd where the index goes
+    with pytest.raises(FormsNotOnShare):
+        publish(centre, tmp_path, edited("2026.2"))
+    assert (folder / "intake-fi_2026.2.json").is_file()  # the package went first
+    with centre.vault.reading() as conn:
+        assert [v.version for v in form_versions.published_versions(conn)] == ["2026.2"]
+    (folder / "index.json").rmdir()
+    index = write_forms_to_share(centre)
+    assert read_index(centre) == index and [e.version for e in index.entries] == ["2026.2"]
+
+
+def test_a_forms_folder_that_is_a_link_is_never_written_through(
+    centre: Centre, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, forms_folder(centre.share))
+    with pytest.raises(ShareTargetNotAFile):
+        publish(centre, tmp_path, edited("2026.2"))
+    assert list(elsewhere.iterdir()) == []
+    with centre.vault.reading() as conn:
+        assert form_versions.published_versions(conn) == []
+        assert [d.version for d in form_versions.drafts(conn)] == ["2026.2"]  # still waiting
+
+
+def test_drafts_one_per_form_checked_again_before_publishing(
+    centre: Centre, tmp_path: Path
+) -> None:
+    with pytest.raises(NoFormDraft):
+        publish_draft(centre, None, shipped=SHIPPED, by="admin")
+    staged(centre, tmp_path, edited("2026.2"))
+    staged(centre, tmp_path, edited("2026.3"))  # replaces the draft of the same form
+    other = copy.deepcopy(FORM) | {"id": "intake-other", "version": "1"}
+    staged(centre, tmp_path, other)
+    with centre.vault.reading() as conn:
+        assert [(d.form_id, d.version) for d in form_versions.drafts(conn)] == [
+            ("intake-fi", "2026.3"),
+            ("intake-other", "1"),
+        ]
+    with pytest.raises(FormDraftAmbiguous):
+        publish_draft(centre, None, shipped=SHIPPED, by="admin")
+    assert check_draft(centre, "intake-fi", shipped=SHIPPED).new
+    publish_draft(centre, "intake-fi", shipped=SHIPPED, by="admin")
+    with centre.vault.reading() as conn:
+        assert [d.form_id for d in form_versions.drafts(conn)] == ["intake-other"]
+
+
+def test_a_bad_workbook_keeps_nothing(centre: Centre, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = workbook(tmp_path, edited("2026.2"))
+    book = load_workbook(path)
+    book["survey"].cell(row=3, column=1).value = "geopoint"
+    book.save(path)
+    with pytest.raises(WorkbookInvalid) as invalid:
+        stage_workbook(centre, path, version=None, shipped=SHIPPED, at=NOW, by="admin")
+    assert invalid.value.problems[0].sheet == "survey"
+    with centre.vault.reading() as conn:
+        assert form_versions.drafts(conn) == []
+    assert not forms_folder(centre.share).exists()
+
+
+def test_the_index_lists_no_built_in_form(centre: Centre, tmp_path: Path) -> None:
+    publish(centre, tmp_path, edited("2026.2"))
+    index = json.loads((forms_folder(centre.share) / "index.json").read_bytes())
+    assert [(f["form"], f["version"]) for f in index["forms"]] == [("intake-fi", "2026.2")]
