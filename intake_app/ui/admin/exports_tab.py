@@ -1,15 +1,14 @@
-"""Exports from the administrator's window: the interviews as a CSV file, and statistics.
+"""Exports from the administrator's window: the interviews as a spreadsheet or a CSV file
+(interview_export), and statistics.
 
-The CSV holds personal data in clear text by design (sync.centre_export), so the tab says so
-before the administrator picks where to save it. The statistics table never shows a group
-smaller than five, nor one that could be worked out from what it shows.
+The statistics table never shows a group smaller than five, nor one that could be worked out
+from what it shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -17,7 +16,6 @@ from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,9 +29,8 @@ from PySide6.QtWidgets import (
 from intake_app.domain.form import Question
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError
-from intake_app.i18n import _, ngettext
+from intake_app.i18n import _
 from intake_app.i18n.core import current_language
-from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre import (
@@ -43,6 +40,7 @@ from intake_app.sync.centre import (
     SECTION_SEPARATOR,
     StatsTable,
 )
+from intake_app.ui.admin.interview_export import InterviewExportBox
 from intake_app.ui.admin.rows_model import Column, RowsModel
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
@@ -117,22 +115,13 @@ def add_heading(combo: QComboBox, text: str) -> None:
 
 
 class ExportsTab(QWidget):
-    """CSV export (codes and labels in a chosen language) and a statistics table."""
+    """The interviews as a file (codes and labels in a chosen language) and statistics."""
 
     def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self._table: StatsTable | None = None
-        self.csv_box = QGroupBox(self)
-        self.csv_notice = wrap_text(QLabel(self.csv_box))
-        self.csv_language = QComboBox(self.csv_box)
-        for code in LANGUAGE_CODES:
-            self.csv_language.addItem(native_name_of(code), code)
-        self.csv_language.setCurrentIndex(max(self.csv_language.findData(current_language()), 0))
-        self.csv_language_label = QLabel(self.csv_box)
-        self.csv_language_label.setBuddy(self.csv_language)
-        self.csv_button = QPushButton(self.csv_box)
-        self.csv_button.clicked.connect(self.choose_csv_file)
+        self.interview_export = InterviewExportBox(service, self)
         self.stats_box = QGroupBox(self)
         self.first = QComboBox(self.stats_box)
         self.second = QComboBox(self.stats_box)
@@ -148,21 +137,11 @@ class ExportsTab(QWidget):
         self.stats_view.setModel(self.model)
         self.stats_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.stats_view.horizontalHeader().setStretchLastSection(True)
-        self.stats_view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.message = MessageLine(self, error=False)
         self._lay_out()
         register(self)
 
     def _lay_out(self) -> None:
-        csv_form = QFormLayout()
-        csv_form.addRow(self.csv_language_label, self.csv_language)
-        csv_buttons = QHBoxLayout()
-        csv_buttons.addWidget(self.csv_button)
-        csv_buttons.addStretch(1)
-        csv_column = QVBoxLayout(self.csv_box)
-        csv_column.addWidget(self.csv_notice)
-        csv_column.addLayout(csv_form)
-        csv_column.addLayout(csv_buttons)
         stats_form = QFormLayout()
         stats_form.addRow(self.first_label, self.first)
         stats_form.addRow(self.second_label, self.second)
@@ -176,20 +155,11 @@ class ExportsTab(QWidget):
         stats_column.addWidget(self.stats_view, 1)
         column = QVBoxLayout(self)
         column.addWidget(self.message)
-        column.addWidget(self.csv_box)
+        column.addWidget(self.interview_export)
         column.addWidget(self.stats_box, 1)
 
     def retranslate(self) -> None:
         """Set every text in the current language (field names come from the forms)."""
-        self.csv_box.setTitle(_("Interviews as a spreadsheet (CSV)"))
-        self.csv_notice.setText(_(
-            "The file holds the answers of every interview in clear text, outside the centre's "
-            "vault. Save it only where the centre keeps personal data, and delete it when it is "
-            "no longer needed. Interviews whose consent was withdrawn are left out."))
-        self.csv_language_label.setText(_("&Labels in:"))
-        self.csv_language.setAccessibleName(_("Language of the labels in the file"))
-        self.csv_button.setText(_("&Save as CSV…"))
-        self.csv_button.setAccessibleName(_("Save the interviews as a CSV file"))
         self.stats_box.setTitle(_("Statistics"))
         self.first_label.setText(_("&Count interviews by:"))
         self.second_label.setText(_("&And by:"))
@@ -221,32 +191,6 @@ class ExportsTab(QWidget):
                 combo.addItem(field.label, field.name)
             row = combo.findData(chosen)
             combo.setCurrentIndex(max(row, 0))
-
-    # -- CSV --------------------------------------------------------------------------------
-
-    def choose_csv_file(self) -> None:
-        """Ask where to save the CSV file, then write it."""
-        name, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the interviews as a CSV file"), "interviews.csv",
-            _("CSV files (*.csv)"))
-        if name:
-            self.save_csv(Path(name))
-
-    def save_csv(self, path: Path) -> None:
-        """Write the CSV file (labels in the chosen language) off the GUI thread."""
-        lang = str(self.csv_language.currentData())
-
-        def done(count: object) -> None:
-            assert isinstance(count, int)
-            self.csv_button.setEnabled(True)
-            self.message.show_message(ngettext(
-                "{count} interview written to {file}.", "{count} interviews written to {file}.",
-                count, count=count, file=str(path)))
-
-        self.csv_button.setEnabled(False)
-        self.message.show_message(_("Writing {file}…", file=str(path)))
-        when_done(self._service.export_csv(path, lang), done, self._failed, owner=self,
-                  context="centre csv export")
 
     # -- statistics ---------------------------------------------------------------------------
 
@@ -294,7 +238,6 @@ class ExportsTab(QWidget):
                 for i in range(self.first.count())]
 
     def _failed(self, error: KnownError) -> None:
-        self.csv_button.setEnabled(True)
         self.count_button.setEnabled(True)
         self.message.show_message(error.translated())
 
