@@ -81,3 +81,15 @@ def choose_file(parent: QWidget | None, title: str, name_filter: str) -> str:
 def choose_files(parent: QWidget | None, title: str, name_filter: str) -> list[str]:
     """Ask for existing files; [] when the person cancels."""
     return _run(make_dialog(parent, title, QFileDialog.FileMode.ExistingFiles, name_filter))
+
+
+def choose_new_file(parent: QWidget | None, title: str, name_filter: str, suggested: str) -> str:
+    """Ask where to save a file (Qt's dialog asks before replacing one); "" when the person
+    cancels. `suggested` is the file's name proposed in the starting folder; its extension is
+    added when the person types a name without one."""
+    dialog = make_dialog(parent, title, QFileDialog.FileMode.AnyFile, name_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix(Path(suggested).suffix.lstrip("."))
+    dialog.selectFile(suggested)
+    chosen = _run(dialog)
+    return chosen[0] if chosen else ""

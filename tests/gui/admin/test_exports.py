@@ -51,15 +51,16 @@ def test_the_csv_is_written_private_with_labels(window: AdminWindow, qtbot: QtBo
                                                tmp_path: Path) -> None:
     unlock(window, qtbot)
     fill(window, tmp_path)
-    tab = window.exports
-    window.tabs.setCurrentWidget(tab)
-    tab.csv_language.setCurrentIndex(tab.csv_language.findData("fi"))
+    box = window.exports.interview_export
+    window.tabs.setCurrentWidget(window.exports)
+    box.language.setCurrentIndex(box.language.findData("fi"))
     out = tmp_path / "interviews.csv"
-    tab.save_csv(out)
-    qtbot.waitUntil(tab.csv_button.isEnabled, timeout=20_000)
-    assert tab.message.text() == f"8 interviews written to {out}."
+    box.save(out, "csv")
+    qtbot.waitUntil(box.csv_button.isEnabled, timeout=20_000)
+    assert box.result.text().startswith(f"8 interviews written to {out}.\n")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    text = out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines(), delimiter=";"))  # Finnish labels: ";"
     assert len(rows) == 8 and {r["setting"] for r in rows} == {"street", "workplace"}
     assert {r["setting_label"] for r in rows} == {"Katu", "Työpaikka"}
 

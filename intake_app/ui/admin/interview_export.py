@@ -1,0 +1,213 @@
+"""Saving the interviews as a spreadsheet (.xlsx) or a CSV file, from the Exports tab.
+
+The file holds personal data in clear text outside the centre's vault, by design: the box says
+so before anything is chosen, and once the file is written says where that copy is. The work
+runs on the centre's vault thread; a progress bar follows it interview by interview.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.errors import KnownError
+from intake_app.i18n import _, ngettext
+from intake_app.i18n.core import current_language
+from intake_app.i18n.formatting import isolate
+from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
+from intake_app.i18n.qt import register
+from intake_app.services.centre import CentreService
+from intake_app.services.centre_exports import ExportFormat, export_interviews
+from intake_app.ui.common import MessageLine, wrap_text
+from intake_app.ui.file_dialogs import choose_new_file
+from intake_app.ui.tasks import guarded, when_done
+
+PROGRESS_STEPS = 200  # at most this many progress updates cross to the GUI thread per export
+
+
+class _ProgressRelay(QObject):
+    """Carries (written, in all) from the vault thread to the progress bar (queued)."""
+
+    moved = Signal(int, int)
+
+
+class InterviewExportBox(QGroupBox):
+    """The language of the labels, and a button per format; the clear-text warning; progress
+    while writing; where the file went."""
+
+    def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.notice = wrap_text(QLabel(self))
+        self.language = QComboBox(self)
+        for code in LANGUAGE_CODES:
+            self.language.addItem(native_name_of(code), code)
+        self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
+        self._language_chosen = False  # until the administrator picks one, the window's
+        self.language.activated.connect(self._language_picked)
+        self.language_label = QLabel(self)
+        self.language_label.setBuddy(self.language)
+        self.xlsx_button = QPushButton(self)
+        self.xlsx_button.clicked.connect(self.choose_xlsx_file)
+        self.csv_button = QPushButton(self)
+        self.csv_button.clicked.connect(self.choose_csv_file)
+        self.progress = QProgressBar(self)
+        self.progress.hide()
+        self.result = MessageLine(self, error=False)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error = MessageLine(self)
+        self._said: tuple[Path, int] | KnownError | None = None  # the last outcome, re-said
+        self._relay = _ProgressRelay(self)
+        self._relay.moved.connect(self._moved)
+        self._lay_out()
+        register(self)
+
+    def _lay_out(self) -> None:
+        # One row, as wide as its words: the language, then what to save it as.
+        row = QHBoxLayout()
+        row.addWidget(self.language_label)
+        row.addWidget(self.language)
+        row.addSpacing(24)
+        row.addWidget(self.xlsx_button)
+        row.addWidget(self.csv_button)
+        row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addWidget(self.notice)
+        column.addLayout(row)
+        column.addWidget(self.progress)
+        column.addWidget(self.result)
+        column.addWidget(self.error)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setTitle(_("Interviews as a spreadsheet or a CSV file"))
+        self.notice.setText(
+            _(
+                "The file holds the answers of every interview in clear text, outside the "
+                "centre's vault. Save it only where the centre keeps personal data, and delete "
+                "it when it is no longer needed. Interviews whose consent was withdrawn are "
+                "left out."
+            )
+            + "\n"
+            + _(
+                "A CSV file follows the language of the labels: where it writes decimals with "
+                "a comma (Finnish, Swedish), fields are separated by semicolons, as Excel in "
+                "that language expects."
+            )
+        )
+        self.language_label.setText(_("&Labels in:"))
+        self.language.setAccessibleName(_("Language of the labels in the file"))
+        self.xlsx_button.setText(_("Save as spreadsheet (.&xlsx)…"))
+        self.xlsx_button.setAccessibleName(_("Save the interviews as a spreadsheet"))
+        self.csv_button.setText(_("Save as CS&V…"))
+        self.csv_button.setAccessibleName(_("Save the interviews as a CSV file"))
+        self.progress.setAccessibleName(_("Writing the file"))
+        if not self._language_chosen:
+            self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
+        self._say()
+
+    def _language_picked(self, _index: int) -> None:
+        self._language_chosen = True
+
+    @guarded("centre interview export")
+    def choose_xlsx_file(self) -> None:
+        """Ask where to save the spreadsheet, then write it."""
+        name = choose_new_file(
+            self,
+            _("Save the interviews as a spreadsheet"),
+            _("Spreadsheets (*.xlsx)"),
+            "interviews.xlsx",
+        )
+        if name:
+            self.save(Path(name), "xlsx")
+
+    @guarded("centre interview export")
+    def choose_csv_file(self) -> None:
+        """Ask where to save the CSV file, then write it."""
+        name = choose_new_file(
+            self, _("Save the interviews as a CSV file"), _("CSV files (*.csv)"), "interviews.csv"
+        )
+        if name:
+            self.save(Path(name), "csv")
+
+    def save(self, path: Path, kind: ExportFormat) -> None:
+        """Write the file (labels in the chosen language) off the GUI thread."""
+        relay = self._relay
+
+        def moved(done: int, total: int) -> None:  # on the vault thread
+            if done == total or done % max(total // PROGRESS_STEPS, 1) == 0:
+                with contextlib.suppress(RuntimeError):  # the window went away meanwhile
+                    if shiboken6.isValid(relay):
+                        relay.moved.emit(done, total)
+
+        self._set_busy(True)
+        self._said = None
+        self.error.show_message("")
+        self.result.show_message(_("Writing {file}…", file=isolate(path)))
+        future = export_interviews(
+            self._service, path, kind, str(self.language.currentData()), moved
+        )
+        when_done(
+            future,
+            lambda count: self._written(path, count),
+            self._failed,
+            owner=self,
+            context="centre interview export",
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.xlsx_button.setEnabled(not busy)
+        self.csv_button.setEnabled(not busy)
+        self.language.setEnabled(not busy)
+        if busy:
+            self.progress.setRange(0, 0)  # busy until the first interview is written
+        self.progress.setVisible(busy)
+
+    def _moved(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _written(self, path: Path, count: object) -> None:
+        assert isinstance(count, int)
+        self._set_busy(False)
+        self._said = (path, count)
+        self._say()
+
+    def _failed(self, error: KnownError) -> None:
+        self._set_busy(False)
+        self._said = error
+        self._say()
+
+    def _say(self) -> None:
+        """The last outcome in the current language: where the clear copy is, or what failed."""
+        said = self._said
+        if isinstance(said, KnownError):
+            self.result.show_message("")
+            self.error.show_message(said.translated())
+        elif said is not None:
+            path, count = said
+            written = ngettext(
+                "{count} interview written to {file}.",
+                "{count} interviews written to {file}.",
+                count,
+                count=count,
+                file=isolate(path),
+            )
+            warning = _(
+                "This copy is in clear text: keep it only where the centre keeps personal "
+                "data, and delete it when it is no longer needed."
+            )
+            self.result.show_message(f"{written}\n{warning}")
