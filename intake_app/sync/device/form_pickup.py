@@ -55,7 +55,6 @@ from intake_app.sync.errors import (
     ShareNotAnswering,
 )
 from intake_app.sync.format.form_package import (
-    FORMS_FOLDER,
     INDEX_NAME,
     MAX_INDEX_SIZE,
     MAX_PACKAGE_SIZE,
@@ -67,7 +66,7 @@ from intake_app.sync.format.form_package import (
     verify_package,
 )
 from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, signature_path
-from intake_app.sync.share import read_share_file
+from intake_app.sync.share import forms_folder, read_share_file
 
 # As for receipts: long enough for the centre's second rename, paid only when a signature fails.
 REREAD_PAUSE = 0.5
@@ -146,7 +145,7 @@ class _Pickup:
 
     @property
     def folder(self) -> Path:
-        return self.share / FORMS_FOLDER
+        return forms_folder(self.share)
 
     def run(self) -> FormPickup:
         found = self._read(INDEX_NAME, MAX_INDEX_SIZE)
