@@ -11,6 +11,14 @@ from intake_app.sync.centre.answer_text import (
 )
 from intake_app.sync.centre.conflicts import AnswerPair, OpenConflict, Resolution
 from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
+from intake_app.sync.centre.duplicates import WINDOW_DAYS, PossibleDuplicate
+from intake_app.sync.centre.follow_up import STATUSES as FOLLOW_UP_STATUSES
+from intake_app.sync.centre.follow_up import (
+    FollowUp,
+    FollowUpChange,
+    FollowUpRecord,
+    follow_up_text,
+)
 from intake_app.sync.centre.importer import ImportResult
 from intake_app.sync.centre.inbox import ScanProgress
 from intake_app.sync.centre.log import LogEntry
@@ -35,19 +43,25 @@ from intake_app.sync.centre.texts import (
     state_text,
     when,
 )
+from intake_app.sync.centre.triage import TriageRow
 from intake_app.sync.errors import Outcome, Reason
 
 __all__ = [
     "CODED_TYPES",
+    "FOLLOW_UP_STATUSES",
     "MAX_NAME",
     "MAX_SHARE",
     "MIN_GROUP",
     "PSEUDO_FIELDS",
     "SECTION_SEPARATOR",
+    "WINDOW_DAYS",
     "AnswerLine",
     "AnswerPair",
     "CapAlert",
     "CentreSetup",
+    "FollowUp",
+    "FollowUpChange",
+    "FollowUpRecord",
     "Gap",
     "HeldBundle",
     "ImportResult",
@@ -57,6 +71,7 @@ __all__ = [
     "LogEntry",
     "OpenConflict",
     "Outcome",
+    "PossibleDuplicate",
     "Reason",
     "ReferralData",
     "RegisteredDevice",
@@ -66,7 +81,9 @@ __all__ = [
     "ScanProgress",
     "SetAside",
     "StatsTable",
+    "TriageRow",
     "cap_alert_text",
+    "follow_up_text",
     "kept_text",
     "labelled",
     "laptop_words",

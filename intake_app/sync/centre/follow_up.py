@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError, NotFound
-from intake_app.i18n import N_
+from intake_app.i18n import N_, gettext
 from intake_app.storage import Connection, Vault
 from intake_app.sync.centre.errors import ChooserInvalid
 
@@ -39,6 +39,13 @@ STATUS_NAMES = {
     CLOSED: N_("Closed"),
 }
 MAX_NOTE = 10_000  # characters
+
+
+def follow_up_text(status: str) -> str:
+    """A follow-up status in words in the current language; an unknown code as it is."""
+    return gettext(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
 MIN_ID_PREFIX = 4
 
 

@@ -40,6 +40,7 @@ WORKER_CODE = "worker_code"
 FIELDS = (RISK, DANGER, NEEDS, REFERRAL_CONSENT, BIRTH, NATIONALITY, INTERVIEW_DATE, WORKER_CODE)
 NEED, URGENCY, URGENT = "need", "need_urgency", "now"
 HIGH_RISK = "high"
+RISK_RANKS = {"low": 1, "medium": 2, HIGH_RISK: 3}
 YES = "yes"
 
 _PATHS = ", ".join(f"'$.answers.{name}'" for name in FIELDS)
@@ -80,6 +81,17 @@ class TriageRow:
     @property
     def high_risk(self) -> bool:
         return coded(self.answers.get(RISK)) == HIGH_RISK
+
+    @property
+    def risk_rank(self) -> int:
+        """The risk level by meaning: 3 high, 2 medium, 1 low, 0 not answered (or unknown)."""
+        return RISK_RANKS.get(str(coded(self.answers.get(RISK))), 0)
+
+    @property
+    def priority(self) -> tuple[int, int, int]:
+        """Most urgent first when sorted high to low: immediate danger, then the risk level,
+        then how many needs are urgent."""
+        return (int(self.in_danger), self.risk_rank, len(self.urgent_needs()))
 
     def urgent_needs(self) -> list[str]:
         """The codes of the needs marked urgent ("now"), in the order given."""

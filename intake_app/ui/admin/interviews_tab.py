@@ -1,4 +1,7 @@
-"""Imported interviews, read-only: search, each interview's revisions and where they came from.
+"""Imported interviews for triage: the list with risk, danger, urgent needs, referral consent,
+follow-up and possible duplicates (sorted and filtered, `triage_model`), and the interview
+chosen: its answers, its follow-up at the centre, the other interviews possibly of the same
+person, and its revisions with where they came from.
 
 Answers are shown by section, each question with its answer in words below it (the centre's one
 renderer, as in the referral PDF and the CSV), every text escaped: nothing from an interview is
@@ -9,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -25,13 +29,23 @@ from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService, InterviewDetails
-from intake_app.sync.centre import ImportedRevision, short_id, when
+from intake_app.services.centre_triage import TriageList, TriageTexts, triage
+from intake_app.sync.centre import ImportedRevision, TriageRow, short_id, when
 from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.answers_html import answers_html, direction, esc
 from intake_app.ui.admin.attachments_box import AttachmentsBox
+from intake_app.ui.admin.duplicates_box import DuplicatesBox
+from intake_app.ui.admin.follow_up_box import FollowUpBox
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
+from intake_app.ui.admin.triage_filters import TriageFilters
+from intake_app.ui.admin.triage_model import (
+    CHANGED_COLUMN,
+    URGENCY_COLUMN,
+    TriageFilter,
+    TriageModel,
+    triage_columns,
+)
 from intake_app.ui.common import MessageLine
-from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import when_done
 
 SEARCH_DELAY_MS = 250
@@ -43,15 +57,6 @@ DELETION_REASONS = {
     "consent-withdrawn": N_("consent withdrawn"),
     "deleted": N_("deleted on the laptop"),
 }
-
-INTERVIEW_COLUMNS = (
-    Column(N_("Alias"), lambda i: i.alias or ""),
-    Column(N_("Status"), lambda i: _(STATUS_LABELS.get(i.status, i.status))),
-    Column(N_("Laptop"), lambda i: short_id(i.device_id)),
-    Column(N_("Revision"), lambda i: str(i.revision)),
-    Column(N_("Changed"), lambda i: when(i.modified)),
-    Column(N_("Received"), lambda i: when(i.imported)),
-)
 
 HISTORY_COLUMNS = (
     Column(N_("Revision"), lambda r: str(r.revision)),
@@ -72,10 +77,21 @@ class InterviewsTab(QWidget):
         super().__init__(parent)
         self._service = service
         self.current: InterviewDetails | None = None
+        self.texts = TriageTexts(service.registry())
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
-        self.model = RowsModel(INTERVIEW_COLUMNS, self)
+        self.filters = TriageFilters(self)
+        self.model = TriageModel(triage_columns(self.texts), self)
+        self.proxy = TriageFilter(self.model, self)
         self.table = make_table(self, self.model, single=True)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(CHANGED_COLUMN, Qt.SortOrder.DescendingOrder)
+        self._rows: dict[str, TriageRow] = {}
+        self._choosing = False  # a selection change made here, not by the administrator
+        self.details_tabs = QTabWidget(self)
+        self.follow_up = FollowUpBox(service, self)
+        self.duplicates = DuplicatesBox(service, self.texts, self)
         self.history_model = RowsModel(HISTORY_COLUMNS, self)
         self.history = make_table(self, self.history_model, single=True)
         self.details_label = QLabel(self)
@@ -97,57 +113,154 @@ class InterviewsTab(QWidget):
     def _build(self) -> None:
         left = QWidget(self)
         left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(self.search)
+        left_column.addWidget(self.filters)
         left_column.addWidget(self.table)
         right = QWidget(self)
         right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(self.details_label, 1)
         top.addWidget(self.print_button)
         right_column.addLayout(top)
-        right_column.addWidget(self.history, 1)
-        right_column.addWidget(self.answers, 2)
-        right_column.addWidget(self.attachments)
+        right_column.addWidget(self.duplicates)
+        answers_page = QWidget(self.details_tabs)
+        answers_column = QVBoxLayout(answers_page)
+        answers_column.addWidget(self.answers, 2)
+        answers_column.addWidget(self.attachments)
+        self.details_tabs.addTab(answers_page, "")
+        self.details_tabs.addTab(self.follow_up, "")
+        self.details_tabs.addTab(self.history, "")
+        right_column.addWidget(self.details_tabs, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         column = QVBoxLayout(self)
         column.addWidget(self.message)
         column.addWidget(splitter)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.filters.changed.connect(self._filter)
+        self.filters.urgent_first.connect(self._urgent_first)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
         self.table.selectionModel().currentRowChanged.connect(self._interview_chosen)
         self.history.selectionModel().currentRowChanged.connect(self._revision_chosen)
+        self.follow_up.saved.connect(lambda _record: self.refresh())
+        self.duplicates.changed.connect(self.refresh)
+        self.duplicates.open_requested.connect(self.open_interview)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by alias or by words in the texts"))
         self.search.setAccessibleName(_("Search"))
-        self.details_label.setText(_("Revisions and where they came from"))
+        self.details_tabs.setTabText(0, _("Answers"))
+        self.details_tabs.setTabText(1, _("Follow-up"))
+        self.details_tabs.setTabText(2, _("Revisions"))
+        self._show_title()
         self.print_button.setText(_("Referral summary"))
         self.print_button.setAccessibleName(_("Referral summary of the selected interview"))
         self.table.setAccessibleName(_("Imported interviews"))
+        self.table.setAccessibleDescription(_(
+            "Interviews in immediate danger or at high risk say so in the Urgency column."))
         self.history.setAccessibleName(_("Revisions and where they came from"))
         self.answers.setAccessibleName(_("Answers of the selected revision"))
         self.model.retranslate()
         self.history_model.retranslate()
+        self._count()
         if self.current is not None:
             self._show_answers(self.current)
 
     def refresh(self) -> None:
         """List the interviews again (matching the search, if one is typed)."""
-        when_done(self._service.interviews(self.search.text()), self._listed, self._failed,
+        when_done(triage(self._service, self.search.text()), self._listed, self._failed,
                   owner=self, context="centre interviews")
 
-    def _listed(self, interviews: object) -> None:
-        assert isinstance(interviews, list)
-        self.model.set_rows(interviews)
-        self.table.resizeColumnsToContents()
+    def _listed(self, listed: object) -> None:
+        assert isinstance(listed, TriageList)
+        self._rows = {row.record_id: row for row in listed.rows}
+        self._choosing = True
+        try:
+            self.model.set_rows(listed.rows)
+            self.filters.set_laptops(listed.rows)
+            self._apply_filters(listed.matches)
+            self.table.resizeColumnsToContents()
+            self._select_current()
+        finally:
+            self._choosing = False
+        self._show_title()
+        if self.current is not None:
+            self.duplicates.set_row(self._rows.get(self.current.record_id), self._rows)
+
+    def _apply_filters(self, matches: frozenset[str] | None) -> None:
+        status, risk, laptop = self.filters.values()
+        self.proxy.set_filters(status=status, risk=risk, laptop=laptop, matches=matches)
+        self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
+        self._count()
+
+    def _filter(self) -> None:
+        self._choosing = True
+        try:
+            self._apply_filters(self.proxy.matches)
+            self._select_current()
+        finally:
+            self._choosing = False
+
+    def _count(self) -> None:
+        self.filters.show_count(self.proxy.rowCount(), self.model.rowCount())
+
+    def _urgent_first(self, on: bool) -> None:
+        if on:
+            self.table.sortByColumn(URGENCY_COLUMN, Qt.SortOrder.DescendingOrder)
+        else:
+            self.table.sortByColumn(CHANGED_COLUMN, Qt.SortOrder.DescendingOrder)
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> None:
+        urgent = column == URGENCY_COLUMN and order == Qt.SortOrder.DescendingOrder
+        self.filters.urgent.blockSignals(True)
+        self.filters.urgent.setChecked(urgent)
+        self.filters.urgent.blockSignals(False)
+
+    def _select_current(self) -> None:
+        """Keep the interview shown selected in the list (when the filters show it)."""
+        row = None if self.current is None else self.proxy.proxy_row(self.current.record_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.selectionModel().setCurrentIndex(
+            self.proxy.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
 
     def _failed(self, error: KnownError) -> None:
         self.message.show_message(error.translated())
 
-    def _interview_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
-        if index.isValid():
-            self.show_interview(self.model.row_object(index.row()).id)
+    def _interview_chosen(self, index: QModelIndex, previous: QModelIndex) -> None:
+        if self._choosing or not index.isValid():
+            return
+        record_id = self.proxy.row_object(index.row()).record_id
+        if self.current is not None and record_id == self.current.record_id:
+            return
+        if not self.follow_up.ask_before_leaving():
+            self._choosing = True  # stay on the interview whose follow-up is being written
+            try:
+                self._select_current()
+            finally:
+                self._choosing = False
+            return
+        self.show_interview(record_id)
+
+    def open_interview(self, record_id: str) -> None:
+        """Show another interview (a possible duplicate), in the list too: filters and search
+        that hide it are cleared."""
+        if not self.follow_up.ask_before_leaving():
+            return
+        if self.proxy.proxy_row(record_id) is None:
+            self.filters.reset()
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self._apply_filters(None)
+        self.show_interview(record_id)
 
     def _revision_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         if index.isValid() and self.current is not None:
@@ -166,6 +279,14 @@ class InterviewsTab(QWidget):
         if not same_record:
             self.history_model.set_rows(shown.history)
             self.history.resizeColumnsToContents()
+            self.follow_up.load(shown.record_id)
+            self.duplicates.set_row(self._rows.get(shown.record_id), self._rows)
+            self._choosing = True
+            try:
+                self._select_current()
+            finally:
+                self._choosing = False
+        self._show_title()
         self._show_answers(shown)
         self.attachments.set_attachments(shown.attachments)
         self.print_button.setEnabled(shown.answers is not None)
@@ -185,9 +306,24 @@ class InterviewsTab(QWidget):
         markup = "".join(f"<p dir='{dir_}'><i>{esc(note)}</i></p>" for note in notes)
         self.answers.setHtml(markup + answers_html(shown.answers or []))
 
+    def _show_title(self) -> None:
+        row = None if self.current is None else self._rows.get(self.current.record_id)
+        if row is None:
+            self.details_label.setText(_("Choose an interview in the list."))
+            return
+        self.details_label.setText(_("{alias} ({interview})", alias=row.interview.alias or "-",
+                                     interview=short_id(row.record_id)))
+
+    def save_unsaved(self) -> None:
+        """On lock or close: store a follow-up change not saved yet, without asking."""
+        self.follow_up.save_if_changed()
+
     def clear(self) -> None:
         """Forget everything shown (on lock)."""
         self.current = None
+        self._rows = {}
+        self.follow_up.clear()
+        self.duplicates.set_row(None, {})
         self.model.set_rows([])
         self.history_model.set_rows([])
         self.answers.clear()

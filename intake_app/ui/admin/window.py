@@ -237,6 +237,7 @@ class AdminWindow(QMainWindow):
         hangs on the share (its work is given up)."""
         self.idle.disarm()
         self.watch.stop()
+        self.interviews.save_unsaved()  # queued before the vault closes: nothing typed is lost
         shown = self.workspace
         self._build_workspace()
         self.retranslate()
@@ -253,6 +254,8 @@ class AdminWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
         self.watch.stop()
+        if self.pages.currentWidget() is self.workspace:
+            self.interviews.save_unsaved()
         super().closeEvent(event)
 
 

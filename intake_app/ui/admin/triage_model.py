@@ -1,0 +1,226 @@
+"""The interview list for triage: its columns, its sort by meaning and its filters.
+
+Immediate danger and high risk never stand out by colour alone: the first column says it in
+words ("In danger", "High risk"), in bold, with the standard warning icon, and the row's
+accessible description says it for a screen reader. Dates sort by their stored UTC time, the
+risk by its level, danger as yes before unknown before no; "Most urgent first" sorts by danger,
+then risk, then how many needs are urgent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QStyle
+
+from intake_app.i18n import N_, _, current_language, ngettext
+from intake_app.services.centre_triage import TriageTexts
+from intake_app.sync.centre import TriageRow, follow_up_text, short_id, when
+from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.interview_model import STATUS_LABELS
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+DANGER_RANKS = {"yes": 3, "unknown": 2, "no": 1}
+
+# The risk filter's choices: code -> does a row pass.
+RISK_FILTERS: dict[str, Callable[[TriageRow], bool]] = {
+    "urgent": lambda r: r.in_danger or r.high_risk,
+    "danger": lambda r: r.in_danger,
+    "high": lambda r: r.high_risk,
+    "medium": lambda r: r.risk_rank == 2,
+    "low": lambda r: r.risk_rank == 1,
+    "none": lambda r: r.risk_rank == 0,
+}
+
+
+@dataclass(frozen=True)
+class TriageColumn(Column):
+    """A column with its own sort key (None: the text, case folded)."""
+
+    sort: Callable[[TriageRow], Any] | None = None
+
+
+def urgency_text(row: TriageRow) -> str:
+    """The first column's mark in words ("" for neither danger nor high risk)."""
+    if row.in_danger and row.high_risk:
+        return _("In danger, high risk")
+    if row.in_danger:
+        return _("In danger")
+    if row.high_risk:
+        return _("High risk")
+    return ""
+
+
+def urgency_description(row: TriageRow) -> str:
+    """What a screen reader says of the mark."""
+    if row.in_danger and row.high_risk:
+        return _("The person is in immediate danger and at high risk.")
+    if row.in_danger:
+        return _("The person is in immediate danger.")
+    if row.high_risk:
+        return _("The person is at high risk.")
+    return ""
+
+
+def laptop_text(row: TriageRow) -> str:
+    """The laptop by its name; its id's first block when the registry has no name."""
+    return row.device_name or short_id(row.interview.device_id)
+
+
+def duplicates_text(row: TriageRow) -> str:
+    count = len(row.duplicates)
+    if not count:
+        return ""
+    return ngettext("{n} possible", "{n} possible", count)
+
+
+def triage_columns(texts: TriageTexts) -> list[TriageColumn]:
+    """The list's columns; answers in words in the current language, from each row's form."""
+
+    def answer(name: str) -> Callable[[TriageRow], str]:
+        return lambda row: texts.answer(row, name, current_language())
+
+    def newest(row: TriageRow) -> str:
+        return row.interview.modified or ""
+
+    return [
+        TriageColumn(N_("Alias"), lambda r: r.interview.alias or ""),
+        TriageColumn(
+            N_("Urgency"), urgency_text, sort=lambda r: (r.priority, r.interview.modified or "")
+        ),
+        TriageColumn(
+            N_("Risk level"), answer("risk_level"), sort=lambda r: (r.risk_rank, newest(r))
+        ),
+        TriageColumn(
+            N_("Immediate danger"),
+            answer("immediate_danger"),
+            sort=lambda r: (DANGER_RANKS.get(_danger(r), 0), newest(r)),
+        ),
+        TriageColumn(
+            N_("Urgent needs"),
+            lambda r: texts.urgent_needs(r, current_language()),
+            sort=lambda r: (len(r.urgent_needs()), newest(r)),
+        ),
+        TriageColumn(N_("Referral consent"), answer("consent_referral")),
+        TriageColumn(N_("Follow-up"), lambda r: follow_up_text(r.follow_up)),
+        TriageColumn(N_("Duplicates"), duplicates_text, sort=lambda r: len(r.duplicates)),
+        TriageColumn(
+            N_("Interview date"),
+            answer("interview_date"),
+            sort=lambda r: str(r.answers.get("interview_date", "")),
+        ),
+        TriageColumn(N_("Laptop"), laptop_text),
+        TriageColumn(N_("Worker"), lambda r: r.device_worker or ""),
+        TriageColumn(
+            N_("Status"), lambda r: _(STATUS_LABELS.get(r.interview.status, r.interview.status))
+        ),
+        TriageColumn(
+            N_("Revision"), lambda r: str(r.interview.revision), sort=lambda r: r.interview.revision
+        ),
+        TriageColumn(N_("Changed"), lambda r: when(r.interview.modified), sort=newest),
+        TriageColumn(
+            N_("Received"),
+            lambda r: when(r.interview.imported),
+            sort=lambda r: r.interview.imported,
+        ),
+    ]
+
+
+URGENCY_COLUMN = 1
+CHANGED_COLUMN = 13
+
+
+def _danger(row: TriageRow) -> str:
+    value = row.answers.get("immediate_danger")
+    if isinstance(value, dict):
+        value = value.get("value")
+    return str(value) if value is not None else ""
+
+
+class TriageModel(RowsModel):
+    """The interviews as rows, with a sort key, a mark and a description for each cell."""
+
+    def __init__(self, columns: Sequence[TriageColumn], parent: QObject | None = None) -> None:
+        super().__init__(columns, parent)
+        self._triage_columns = list(columns)
+
+    def sort_key(self, row: int, column: int) -> Any:
+        item: TriageRow = self.row_object(row)
+        spec = self._triage_columns[column]
+        if spec.sort is not None:
+            return spec.sort(item)
+        return spec.text(item).casefold()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        row: TriageRow = self.row_object(index.row())
+        marked = row.in_danger or row.high_risk
+        if role == SORT_ROLE:
+            return self.sort_key(index.row(), index.column())
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return urgency_description(row) or None
+        if index.column() == URGENCY_COLUMN and marked:
+            if role == Qt.ItemDataRole.DecorationRole:
+                style = QApplication.style()
+                return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+
+class TriageFilter(QSortFilterProxyModel):
+    """Filters by follow-up status, risk or danger, laptop and the search's matches; sorts by
+    each column's key."""
+
+    def __init__(self, model: TriageModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.setSourceModel(model)
+        self.setDynamicSortFilter(False)
+        self.status = ""  # "": all
+        self.risk = ""
+        self.laptop = ""  # a device id; "": all
+        self.matches: frozenset[str] | None = None  # the search's matches; None: no search
+
+    def set_filters(
+        self, *, status: str, risk: str, laptop: str, matches: frozenset[str] | None
+    ) -> None:
+        """Show only the rows passing every filter."""
+        self.beginFilterChange()
+        self.status, self.risk, self.laptop, self.matches = status, risk, laptop, matches
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        row: TriageRow = self._model.row_object(source_row)
+        if self.status and row.follow_up != self.status:
+            return False
+        if self.risk and not RISK_FILTERS[self.risk](row):
+            return False
+        if self.laptop and row.interview.device_id != self.laptop:
+            return False
+        return self.matches is None or row.record_id in self.matches
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        first = self._model.sort_key(left.row(), left.column())
+        second = self._model.sort_key(right.row(), right.column())
+        return bool(first < second)
+
+    def row_object(self, row: int) -> TriageRow:
+        """The interview shown in the proxy's `row`."""
+        found: TriageRow = self._model.row_object(self.mapToSource(self.index(row, 0)).row())
+        return found
+
+    def proxy_row(self, record_id: str) -> int | None:
+        """Where an interview is shown, if it is."""
+        for row in range(self.rowCount()):
+            if self.row_object(row).record_id == record_id:
+                return row
+        return None
