@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from intake_app.domain import resources
 from intake_app.domain.completeness import LanguageCompleteness, translation_report
 from intake_app.domain.form import Form
 from intake_app.domain.form_loader import form_from_data
 from intake_app.domain.json_text import loads_strict
-from intake_app.domain.resources import forms_dir
 from intake_app.domain.xlsform import BaseLookup, read_form_workbook
 from intake_app.sync.centre import form_versions as versions
-from intake_app.sync.centre.form_errors import FormDraftNotFound
+from intake_app.sync.centre.form_errors import FormDraftNotFound, FormVersionUnchanged
 from intake_app.sync.centre.form_versions import Connection, StagedForm
 from intake_app.sync.centre.vault import Centre
 
@@ -47,7 +47,7 @@ class CheckedForm:
 
 def shipped_definition(form: Form) -> dict[str, Any]:
     """The definition file of a form built into the application, as parsed JSON."""
-    data = loads_strict((forms_dir() / form.file).read_text(encoding="utf-8"))
+    data = loads_strict((resources.forms_dir() / form.file).read_text(encoding="utf-8"))
     if not isinstance(data, dict):  # pragma: no cover - the registry loaded it
         raise ValueError("a built-in form file holds no object")
     return data
@@ -94,10 +94,13 @@ def check_workbook(
 def stage_workbook(
     centre: Centre, path: Path, *, version: str | None, shipped: Sequence[Form], at: str, by: str
 ) -> tuple[StagedForm, CheckedForm]:
-    """Check a workbook (`check_workbook`) and keep it as its form's draft."""
+    """Check a workbook (`check_workbook`) and keep it as its form's draft; a version
+    published with exactly these contents is `FormVersionUnchanged` (nothing kept)."""
     checked = check_workbook(centre, path, version=version, shipped=shipped)
     with centre.vault.transaction() as conn:
         checked = _checked(conn, shipped, checked.definition, path.name)
+        if not checked.new:
+            raise FormVersionUnchanged(form=checked.form.id, version=checked.form.version)
         staged = versions.stage_draft(conn, checked.definition, source=path.name, at=at, by=by)
     return staged, checked
 

@@ -21,6 +21,16 @@ class FormVersionPublished(KnownError):
     )
 
 
+class FormVersionUnchanged(KnownError):
+    """A workbook gives exactly a version already published: nothing to import."""
+
+    code = "form-version-unchanged"
+    message = N_(
+        "Form {form} version {version} is already published with exactly these contents. "
+        "Nothing was kept: laptops have it, or get it at their next sync."
+    )
+
+
 class FormVersionShipped(KnownError):
     """The version is one built into the application: laptops already have it."""
 
