@@ -78,7 +78,7 @@ class TriageTexts:
             form = self._registry.get(*key)
             if form is None:
                 newest = self._registry.latest(key[0])
-                if newest is not None and newest.version_key > version_key(key[1] or "0"):
+                if newest is not None and newest.version_key > _version(key[1]):
                     form = newest
             self._forms[key] = form
         return self._forms[key]
@@ -105,3 +105,11 @@ class TriageTexts:
         if NEEDS not in row.answers:
             return ""
         return LIST_SEPARATOR.join(self._say(row, NEED, code, lang) for code in row.urgent_needs())
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """A stored form version as numbers; () for one that is not dotted numbers."""
+    try:
+        return version_key(text)
+    except ValueError:
+        return ()

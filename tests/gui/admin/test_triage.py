@@ -1,0 +1,358 @@
+"""Issue 17, triage in the administrator's window: the list's columns (laptop by name and
+worker, risk, danger, urgent needs, referral consent) in the chosen language, sorted by meaning,
+filtered, danger and high risk marked in words and for screen readers; the follow-up saved and
+kept across a lock; possible duplicates named and opened, or marked not the same person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from intake_app.i18n import set_language
+from intake_app.services.centre import CentreService
+from intake_app.sync.centre.follow_up import follow_up
+from intake_app.sync.centre.vault import Centre
+from intake_app.ui.admin.triage_model import CHANGED_COLUMN, URGENCY_COLUMN, TriageModel
+from intake_app.ui.admin.window import AdminWindow
+from tests.gui.admin.test_window import run, shown_window, unlock
+from tests.gui.worker.test_accelerators import accelerator_clashes
+from tests.helpers.bundles import Laptop
+from tests.helpers.triage import import_documents, make_real_centre, triage_document
+from tests.unit.sync.centre.real_form import installed_forms
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+)
+
+SCREEN = QSize(1280, 720)
+COLUMNS = {
+    "alias": 0,
+    "urgency": 1,
+    "risk": 2,
+    "danger": 3,
+    "needs": 4,
+    "consent": 5,
+    "follow_up": 6,
+    "duplicates": 7,
+    "date": 8,
+    "laptop": 9,
+    "worker": 10,
+}
+
+
+@pytest.fixture
+def laptops() -> tuple[Laptop, Laptop]:
+    """Two laptops (north, south), new for each test: their bundle numbers count on."""
+    return Laptop(name="Laptop North", worker="W-1"), Laptop(name="Laptop South", worker="W-2")
+
+
+@pytest.fixture
+def window(tmp_path: Path, qtbot: QtBot, qapp: object) -> Iterator[AdminWindow]:
+    make_real_centre(tmp_path).close()
+    service = CentreService(tmp_path / "centre-data", registry=installed_forms())
+    with shown_window(service, qtbot, qapp) as made:
+        yield made
+
+
+def cases() -> list[dict[str, Any]]:
+    """Four interviews: in danger; high risk; low risk; medium risk and a possible duplicate
+    of the first (same month of birth, similar alias, another worker)."""
+    danger = triage_document(
+        "Amína",
+        immediate_danger="yes",
+        risk_level="medium",
+        date_of_birth="1994-05",
+        worker_code="W-1",
+        interview_date="2026-12-01",
+        consent_referral="yes",
+        needs=[{"need": "safe_housing", "need_urgency": "now"}],
+    )
+    danger["modified"] = "2026-12-09T10:00:00Z"
+    high = triage_document(
+        "Bao",
+        immediate_danger="no",
+        risk_level="high",
+        date_of_birth="1980",
+        worker_code="W-1",
+        interview_date="2026-11-20",
+        consent_referral="no",
+        legal_name=None,  # only with consent to referral
+        referral_actions=["anonymous_consultation"],
+        needs=[{"need": "legal_aid", "need_urgency": "later"}],
+    )
+    high["modified"] = "2026-12-10T10:00:00Z"  # "Dec 10" sorts before "Dec 9" as text
+    low = triage_document(
+        "Chidi",
+        immediate_danger="no",
+        risk_level="low",
+        date_of_birth="1970",
+        worker_code="W-2",
+        interview_date="2026-10-02",
+    )
+    low["modified"] = "2026-11-02T10:00:00Z"
+    twin = triage_document(
+        "AMINA",
+        immediate_danger="unknown",
+        risk_level="medium",
+        date_of_birth="1994-05-12",
+        worker_code="W-2",
+        interview_date="2027-01-15",
+        nationality=["SO"],
+    )
+    twin["modified"] = "2026-12-08T10:00:00Z"
+    return [danger, high, low, twin]
+
+
+def import_cases(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> list[dict[str, Any]]:
+    made = cases()
+    north, south = laptops
+
+    def work(centre: Centre) -> None:
+        import_documents(centre, north, made[:2], tmp_path / "north")
+        import_documents(centre, south, made[2:], tmp_path / "south")
+
+    run(window, work)
+    window.interviews.refresh()
+    qtbot.waitUntil(lambda: window.interviews.model.rowCount() == 4, timeout=30_000)
+    window.tabs.setCurrentWidget(window.interviews)
+    return made
+
+
+def shown(window: AdminWindow, column: str) -> list[str]:
+    """A column's texts in the order the list shows them."""
+    proxy = window.interviews.proxy
+    return [proxy.index(row, COLUMNS[column]).data() for row in range(proxy.rowCount())]
+
+
+def choose(window: AdminWindow, qtbot: QtBot, alias: str) -> None:
+    row = shown(window, "alias").index(alias)
+    window.interviews.table.selectRow(row)
+    qtbot.waitUntil(
+        lambda: (
+            window.interviews.follow_up.loaded is not None
+            and window.interviews.follow_up.loaded.current.record_id
+            == window.interviews.current.record_id
+        ),
+        timeout=20_000,
+    )
+
+
+def test_the_columns_name_the_laptop_and_say_the_answers_in_the_chosen_language(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    by_alias = dict(zip(shown(window, "alias"), range(4), strict=True))
+    proxy = window.interviews.proxy
+
+    def cell(alias: str, column: str) -> str:
+        return str(proxy.index(by_alias[alias], COLUMNS[column]).data())
+
+    assert cell("Amína", "laptop") == "Laptop North" and cell("Amína", "worker") == "W-1"
+    assert cell("Chidi", "laptop") == "Laptop South"
+    assert cell("Bao", "risk") == "High" and cell("Amína", "danger") == "Yes"
+    assert cell("Amína", "needs") == "Safe housing" and cell("Bao", "needs") == ""
+    assert cell("Amína", "consent") == "Yes" and cell("Bao", "consent") == "No"
+    assert cell("Amína", "follow_up") == "New"
+    assert cell("Amína", "date") == "Dec 1, 2026"
+    set_language("fi")
+    assert cell("Bao", "risk") == "Korkea" and cell("Amína", "danger") == "Kyllä"
+    assert cell("Amína", "needs") == "Turvallinen asuminen"
+    assert cell("Amína", "date") == "1.12.2026"
+
+
+def test_danger_and_high_risk_stand_out_in_words_icon_and_description(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    proxy = window.interviews.proxy
+    rows = {proxy.index(r, 0).data(): r for r in range(proxy.rowCount())}
+    mark = {alias: proxy.index(row, URGENCY_COLUMN) for alias, row in rows.items()}
+    assert mark["Amína"].data() == "In danger" and mark["Bao"].data() == "High risk"
+    assert mark["Chidi"].data() == ""
+    for alias in ("Amína", "Bao"):
+        assert not mark[alias].data(Qt.ItemDataRole.DecorationRole).isNull()
+        assert mark[alias].data(Qt.ItemDataRole.FontRole).bold()
+    assert mark["Chidi"].data(Qt.ItemDataRole.DecorationRole) is None
+    description = proxy.index(rows["Amína"], COLUMNS["alias"]).data(
+        Qt.ItemDataRole.AccessibleDescriptionRole
+    )
+    assert description == "The person is in immediate danger."
+    assert proxy.index(rows["Chidi"], 0).data(Qt.ItemDataRole.AccessibleDescriptionRole) is None
+
+
+def test_sorting_goes_by_meaning_and_most_urgent_first_on_request(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    tab = window.interviews
+    assert shown(window, "alias") == ["Bao", "Amína", "AMINA", "Chidi"]  # newest change first
+    tab.table.sortByColumn(COLUMNS["risk"], Qt.SortOrder.AscendingOrder)
+    assert shown(window, "risk") == ["Low", "Medium", "Medium", "High"]
+    tab.table.sortByColumn(COLUMNS["danger"], Qt.SortOrder.DescendingOrder)
+    assert shown(window, "danger") == ["Yes", "Unknown", "No", "No"]
+    tab.table.sortByColumn(COLUMNS["date"], Qt.SortOrder.AscendingOrder)
+    assert shown(window, "alias") == ["Chidi", "Bao", "Amína", "AMINA"]
+    tab.filters.urgent.setChecked(True)
+    assert shown(window, "alias")[:2] == ["Amína", "Bao"]  # danger, then high risk
+    assert tab.proxy.sortColumn() == URGENCY_COLUMN
+    tab.table.sortByColumn(COLUMNS["alias"], Qt.SortOrder.AscendingOrder)
+    assert not tab.filters.urgent.isChecked()
+    tab.filters.urgent.setChecked(True)
+    tab.filters.urgent.setChecked(False)
+    assert tab.proxy.sortColumn() == CHANGED_COLUMN
+    assert shown(window, "alias") == ["Bao", "Amína", "AMINA", "Chidi"]
+
+
+def test_filters_have_buddies_names_and_narrow_the_list(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    filters = window.interviews.filters
+    for combo in (filters.status, filters.risk, filters.laptop):
+        assert combo.accessibleName()
+        [label] = [lab for lab in filters.findChildren(QLabel) if lab.buddy() is combo]
+        assert "&" in label.text()
+    assert accelerator_clashes(window) == []
+    filters.risk.setCurrentIndex(filters.risk.findData("urgent"))
+    assert sorted(shown(window, "alias")) == ["Amína", "Bao"]
+    assert "2 of 4" in filters.shown.text()
+    filters.risk.setCurrentIndex(filters.risk.findData("medium"))
+    assert sorted(shown(window, "alias")) == ["AMINA", "Amína"]
+    filters.risk.setCurrentIndex(0)
+    filters.laptop.setCurrentIndex(filters.laptop.findData(laptops[1].device_id))
+    assert filters.laptop.currentText() == "Laptop South"
+    assert sorted(shown(window, "alias")) == ["AMINA", "Chidi"]
+    filters.laptop.setCurrentIndex(0)
+    run(
+        window,
+        lambda c: __import__("intake_app.sync.centre.follow_up", fromlist=["x"]).set_follow_up(
+            c.vault, made[2]["id"], status="closed", by="test"
+        ),
+    )
+    window.interviews.refresh()
+    filters.status.setCurrentIndex(filters.status.findData("closed"))
+    qtbot.waitUntil(lambda: shown(window, "alias") == ["Chidi"], timeout=20_000)
+    assert shown(window, "follow_up") == ["Closed"]
+
+
+def test_a_follow_up_is_saved_and_kept_across_a_lock(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Bao")
+    box = window.interviews.follow_up
+    assert box.status.accessibleName() and box.note_label.buddy() is box.note
+    assert not box.save_button.isEnabled()
+    box.status.setCurrentIndex(box.status.findData("in_review"))
+    box.note.setPlainText("Shelter called back.")
+    assert box.is_dirty() and box.save_button.isEnabled()
+    box.save_button.click()
+    qtbot.waitUntil(lambda: box.loaded is not None and len(box.loaded.history) == 1, timeout=20_000)
+    assert not box.is_dirty()
+    assert "Shelter called back." in box.history.toPlainText()
+    qtbot.waitUntil(lambda: "In review" in shown(window, "follow_up"), timeout=20_000)
+
+    # Typed but not saved, then the window locks (as the idle lock does): nothing is lost.
+    box.note.setPlainText("Shelter called back.\nA place on Monday.")
+    window.lock()
+    unlock(window, qtbot)
+    qtbot.waitUntil(lambda: window.interviews.model.rowCount() == 4, timeout=30_000)
+    window.tabs.setCurrentWidget(window.interviews)
+    choose(window, qtbot, "Bao")
+    box = window.interviews.follow_up
+    assert box.status.currentData() == "in_review"
+    assert box.note.toPlainText() == "Shelter called back.\nA place on Monday."
+    assert len(box.loaded.history) == 2
+
+
+def test_leaving_an_unsaved_follow_up_asks(
+    window: AdminWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    laptops: tuple[Laptop, Laptop],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Bao")
+    tab = window.interviews
+    tab.follow_up.note.setPlainText("Unsaved words")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: answers.pop(0))
+    tab.table.selectRow(shown(window, "alias").index("Chidi"))
+    assert tab.current.record_id == made[1]["id"]  # Cancel: stays on Bao
+    assert tab.follow_up.note.toPlainText() == "Unsaved words"
+    assert shown(window, "alias")[tab.table.currentIndex().row()] == "Bao"
+    tab.table.selectRow(shown(window, "alias").index("Chidi"))  # Save: saved, then moves
+    qtbot.waitUntil(lambda: tab.current.record_id == made[2]["id"], timeout=20_000)
+    qtbot.waitUntil(
+        lambda: (
+            run(window, lambda c: follow_up(c.vault, made[1]["id"])).current.note == "Unsaved words"
+        ),
+        timeout=20_000,
+    )
+    assert answers == []
+
+
+def test_possible_duplicates_are_named_opened_and_can_be_dismissed(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    marks = dict(zip(shown(window, "alias"), shown(window, "duplicates"), strict=True))
+    assert marks == {"Amína": "1 possible", "AMINA": "1 possible", "Bao": "", "Chidi": ""}
+    choose(window, qtbot, "Amína")
+    box = window.interviews.duplicates
+    assert box.isVisible() and box.list.count() == 1
+    text = box.list.item(0).text()
+    assert text.startswith("AMINA: Laptop South, worker W-2") and "similar alias" in text
+    box.list.setCurrentRow(0)
+    window.interviews.filters.laptop.setCurrentIndex(
+        window.interviews.filters.laptop.findData(laptops[0].device_id)
+    )  # hides the other one
+    box.open_button.click()
+    qtbot.waitUntil(lambda: window.interviews.current.record_id == made[3]["id"], timeout=20_000)
+    assert window.interviews.filters.laptop.currentData() == ""  # the filter made way
+    qtbot.waitUntil(
+        lambda: box.list.count() == 1 and box.list.item(0).text().startswith("Amína:"),
+        timeout=20_000,
+    )
+    question = box.ask_not_same()
+    assert question is not None
+    question.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: shown(window, "duplicates") == ["", "", "", ""], timeout=20_000)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=20_000)
+
+
+def test_the_models_pass_the_model_tester_and_the_tab_fits_1280_by_720(
+    window: AdminWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    laptops: tuple[Laptop, Laptop],
+    qtmodeltester: Any,
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    assert isinstance(window.interviews.model, TriageModel)
+    qtmodeltester.check(window.interviews.model)
+    qtmodeltester.check(window.interviews.proxy)
+    choose(window, qtbot, "Amína")
+    for lang in ("en", "fi", "ar"):
+        set_language(lang)
+        hint = window.minimumSizeHint()
+        assert hint.boundedTo(SCREEN) == hint, (lang, hint)
+        window.resize(SCREEN)
+        assert window.size() == SCREEN
