@@ -111,3 +111,9 @@ def withdrawn(interview: Interview, when: dt.date, keep: tuple[str, ...]) -> Int
     answers = {name: value for name, value in interview.answers.items() if name in keep}
     now = dt.datetime.now(dt.UTC)
     return interview.with_answers(answers, now=now).with_status("withdrawn", now=now)
+
+
+def reopened(interview: Interview) -> Interview:
+    """A finished interview opened for changes: the same answers as a draft. Saved as its next
+    revision, so its history says when it was reopened; finishing it again saves another."""
+    return interview.with_status("draft", now=dt.datetime.now(dt.UTC))

@@ -61,6 +61,7 @@ class AttachmentPanel(QWidget):
         self._ensure_saved = ensure_saved
         self._queue: list[Path] = []
         self._infos: list[Any] = []
+        self._read_only = False
         self.title = Heading(1.4, self)
         self.list = QListWidget(self)
         self.list.setObjectName("attachments")
@@ -112,6 +113,12 @@ class AttachmentPanel(QWidget):
             self.preview.setText(_("Select a photo to see it here."))
         self._fill()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A finished interview: its files can be looked at, not added or removed."""
+        self._read_only = read_only
+        self.add_button.setEnabled(not read_only and not self.progress.isVisible())
+        self.remove_button.setEnabled(not read_only and self.list.currentItem() is not None)
+
     def count(self) -> int:
         """How many files are attached."""
         return len(self._infos)
@@ -139,7 +146,7 @@ class AttachmentPanel(QWidget):
             if info.sha256 == keep:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
-        self.remove_button.setEnabled(self.list.currentItem() is not None)
+        self.remove_button.setEnabled(not self._read_only and self.list.currentItem() is not None)
 
     # -- adding ---------------------------------------------------------------------------------
 
@@ -202,7 +209,7 @@ class AttachmentPanel(QWidget):
     # -- preview and removing -------------------------------------------------------------------
 
     def _selected(self, item: QListWidgetItem | None, _previous: object) -> None:
-        self.remove_button.setEnabled(item is not None)
+        self.remove_button.setEnabled(not self._read_only and item is not None)
         self.preview.clear()
         if item is None:
             return

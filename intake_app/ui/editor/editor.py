@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,19 +27,21 @@ from intake_app.domain.registry import OpenedInterview
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
-from intake_app.services.editor_memory import EditorPlace
-from intake_app.services.interviews import check_for_finishing
 from intake_app.services.worker import WorkerService
-from intake_app.ui.common import MessageLine, announce, visible_focus, wrap_text
+from intake_app.ui.common import MessageLine, visible_focus, wrap_text
 from intake_app.ui.editor.attachments import AttachmentPanel
 from intake_app.ui.editor.consent_panel import ConsentPanel, consent_language
-from intake_app.ui.editor.live_state import LiveState, Shown, issue_key
+from intake_app.ui.editor.finished_banner import FinishedBanner
+from intake_app.ui.editor.finishing import EditorFinishing
+from intake_app.ui.editor.live_state import LiveState, Shown
+from intake_app.ui.editor.navigation import EditorNavigation
 from intake_app.ui.editor.problems import ProblemList
 from intake_app.ui.editor.question_row import Block, Key, QuestionRow
 from intake_app.ui.editor.reading_place import PlaceKeeper
 from intake_app.ui.editor.record_actions import RecordActions
+from intake_app.ui.editor.review_page import ReviewPage
 from intake_app.ui.editor.section_moves import SectionMoves
-from intake_app.ui.editor.section_nav import ATTACHMENTS, SECTION_ROLE, SectionNavModel
+from intake_app.ui.editor.section_nav import SectionNavModel
 from intake_app.ui.editor.section_page import SectionPage
 from intake_app.ui.editor.section_stack import SectionStack
 from intake_app.ui.editor.side_by_side import SideBySideBar
@@ -59,8 +62,13 @@ class ReadOnlyInterview(KnownError):
     )
 
 
-class InterviewEditor(QWidget):
-    """Edits one interview; emits `finished(message)` when it was finished, withdrawn or deleted."""
+class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
+    """Edits one interview; emits `finished(message)` when it was finished, withdrawn or deleted.
+
+    "Review and finish" shows every answer and problem on the review page, which offers Finish.
+    A finished interview (`finished` says where it stands with the centre) opens read-only on
+    that page, under a banner with an Edit button that reopens it as a draft.
+    """
 
     finished = Signal(str)
 
@@ -71,6 +79,7 @@ class InterviewEditor(QWidget):
         parent: QWidget | None = None,
         *,
         new: bool = False,
+        finished: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("editor")
@@ -85,6 +94,7 @@ class InterviewEditor(QWidget):
             k: v for k, v in self.interview.answers.items() if k not in self.extra_answers
         }
         self.is_new = new
+        self.read_only = finished is not None and self.interview.status == "final"
         self.finish_tried = False
         self.saver = DraftSaver(service, self.snapshot, self)
 
@@ -116,7 +126,13 @@ class InterviewEditor(QWidget):
         self.actions_bar = RecordActions(service, self, self)
         self.finish_button = QPushButton(self)
         self.finish_button.setObjectName("finish")
-        self.finish_button.clicked.connect(self.finish)
+        self.finish_button.clicked.connect(self.show_review)
+        self.banner = FinishedBanner(self)
+        self.banner.edit_requested.connect(self.start_editing)
+        self.review_page = ReviewPage(self)
+        self.review_page.jump.connect(self._jump_from_review)
+        self.review_page.back_requested.connect(self.show_questions)
+        self.review_page.finish_requested.connect(self.finish)
         self.title = QLabel(self)
         self.title.setObjectName("editor_title")
         self.side_by_side = SideBySideBar(self.form, self)
@@ -133,6 +149,10 @@ class InterviewEditor(QWidget):
         self._refresh()
         self.nav.setCurrentIndex(self.nav_model.index(0, 0))
         self.order_tabs()
+        if self.read_only:
+            self.banner.show_state(str(finished))
+            self._apply_read_only()
+            self.show_review()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -147,20 +167,28 @@ class InterviewEditor(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.pages, 1)
         right_layout.addWidget(self.moves)  # under the page: Tab reaches it after the last question
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.questions = QWidget(self)  # the problems, the sections and the questions
+        splitter = QSplitter(Qt.Orientation.Horizontal, self.questions)
         splitter.addWidget(self.nav)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([280, 800])
+        questions = QVBoxLayout(self.questions)
+        questions.setContentsMargins(0, 0, 0, 0)
+        # Above the questions, where Tab and a screen reader meet it before the questions.
+        questions.addWidget(self.problems)
+        questions.addWidget(splitter, 1)
+        self.view = QStackedWidget(self)  # the questions, or the review page in their place
+        self.view.addWidget(self.questions)
+        self.view.addWidget(self.review_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addLayout(top)
+        layout.addWidget(self.banner)
         layout.addWidget(self.side_by_side)
         layout.addWidget(self.message)
-        # Above the questions, where Tab and a screen reader meet it before the questions.
-        layout.addWidget(self.problems)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.view, 1)
 
     def order_tabs(self) -> None:
         """Tab goes as the screen reads: the action row, side by side, the problems, the
@@ -172,6 +200,7 @@ class InterviewEditor(QWidget):
                 self.actions_bar.withdraw_button,
                 self.actions_bar.delete_button,
                 self.finish_button,
+                self.banner.edit_button,
                 self.side_by_side.toggle,
                 self.side_by_side.picker,
                 self.problems.list,
@@ -189,11 +218,13 @@ class InterviewEditor(QWidget):
             page.retranslate(lang)
         self.nav_model.retranslate()
         self.nav.setAccessibleName(_("Sections of the interview"))
-        self.finish_button.setText(_("&Finish interview"))
-        self.finish_button.setAccessibleName(_("Finish interview"))
+        self.finish_button.setText(_("Review and fi&nish…"))
+        self.finish_button.setAccessibleName(_("Review the answers and finish the interview"))
         self.title.setText(_("Interview") if not self.is_new else _("New interview"))
         self._apply_second()
         self._show_messages()
+        if self.reviewing():
+            self.show_review()
 
     # -- side by side ---------------------------------------------------------------------------
 
@@ -204,6 +235,8 @@ class InterviewEditor(QWidget):
     def _second_language_changed(self, _code: str) -> None:
         _session["side_by_side"] = self.side_by_side.toggle.isChecked()
         self._apply_second()
+        if self.reviewing():
+            self.show_review()
 
     def _apply_second(self) -> None:
         lang, second = current_language(), self.second_language()
@@ -245,6 +278,7 @@ class InterviewEditor(QWidget):
                 block.input.set_value(self.answers.get(block.question.name))
                 block.changed.connect(lambda row=block: self._answer_changed(row))
         page.consent_requested.connect(self.show_consent_panel)
+        page.set_read_only(self.read_only)
         page.retranslate(current_language())
         self._index_blocks()
         self._apply_second()
@@ -342,128 +376,3 @@ class InterviewEditor(QWidget):
             block.set_message(messages.get(key, ""))
         if self.finish_tried:
             self.problems.show_issues(self.live.last_errors, self.form, lang)
-
-    # -- navigation -----------------------------------------------------------------------------
-
-    def _section_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        section = str(current.data(SECTION_ROLE))
-        if section == ATTACHMENTS:
-            self.pages.setCurrentWidget(self.attachments)
-        else:
-            self.pages.show_section(section)
-        self.places.moved()
-
-    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """Note the question the cursor went into (for reopening the interview there)."""
-        widget = new
-        while widget is not None and widget is not self:
-            if isinstance(widget, QuestionRow):
-                self._focus_key = widget.key
-                self.places.moved()
-                return
-            widget = widget.parentWidget()
-
-    def place(self) -> EditorPlace | None:
-        """The section shown and the question last in focus there (if it is in that section)."""
-        index = self.nav.currentIndex()
-        if not index.isValid():
-            return None
-        section = str(index.data(SECTION_ROLE))
-        key = self._focus_key
-        if key is None or self.pages.section_of(key[0]) != section:
-            return EditorPlace(section)
-        return EditorPlace(section, key[0], key[1])
-
-    def go_to(self, place: EditorPlace) -> bool:
-        """Show the section (and put the cursor in the question) where the worker left the
-        interview; False when that section is not there or not open now."""
-        known = place.section == ATTACHMENTS or place.section in self.pages.sections()
-        if not known or not self.nav_model.is_open(place.section):
-            return False
-        self.places.starting_at(place)
-        self.show_section(place.section)
-        key = (place.question or "", place.item)
-        block = self.blocks.get(key)
-        current = self.pages.currentWidget()
-        if isinstance(block, QuestionRow) and current is not None and block.isVisibleTo(current):
-            self.reveal(key)
-        else:
-            self._focus_page()
-        return True
-
-    def show_section(self, section: str) -> None:
-        """Select a section in the list and show its page."""
-        index = self.nav_model.index(self.nav_model.row_of(section), 0)
-        self.nav.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-
-    def _focus_page(self) -> None:
-        """After Ctrl+PgDn or Ctrl+PgUp: the cursor in the first question of the section shown
-        (in the attachments, on their first control; the section list when there is none)."""
-        page = self.pages.currentWidget()
-        if page is self.attachments:
-            stops = [w for w in focus_stops(page) if w.isVisibleTo(page) and w.isEnabled()]
-            (stops[0] if stops else self.nav).setFocus()
-            return
-        self.focus_first()
-        focus = self.window().focusWidget()
-        if focus is None or page is None or not page.isAncestorOf(focus):
-            self.nav.setFocus()
-
-    def reveal(self, key: Key) -> None:
-        """Show the section holding a question, scroll to it and put the cursor in it."""
-        section = self.pages.section_of(key[0])
-        if section is None:
-            return
-        self.show_section(section)
-        block = self.blocks.get(key)
-        if block is None:
-            return
-        self.pages.page(section).reveal(block)
-        if isinstance(block, QuestionRow):
-            block.input.focus_input()
-
-    def focus_first(self) -> None:
-        """Put the cursor in the first question of the first section."""
-        current = self.pages.currentWidget()
-        if isinstance(current, SectionPage):
-            for block in current.all_blocks():
-                if isinstance(block, QuestionRow) and block.isVisibleTo(current):
-                    block.input.focus_input()
-                    return
-
-    # -- finishing ------------------------------------------------------------------------------
-
-    def _ensure_saved(self) -> None:
-        """Make sure the record exists in the vault (attachments need it)."""
-        self.saver.discard()
-        self.service.save_draft(self.snapshot()).result()
-
-    def finish(self) -> None:
-        """Check as final: save a revision, or list the problems and go to the first one."""
-        self.finish_tried = True
-        result = check_for_finishing(self.current_interview(), self.form)
-        if result.problems:
-            self.live.last_errors = list(result.problems)
-            self._show_messages()
-            self.problems.show_issues(result.problems, self.form, current_language())
-            # Said at once; then the cursor is in the first question, whose description
-            # starts with its problem.
-            announce(self.problems.title, self.problems.title.text())
-            self.reveal(issue_key(result.problems[0]))
-            return
-        try:
-            self.service.save_revision(result.interview.to_dict())
-        except KnownError as error:
-            self.message.show_message(error.translated())
-            return
-        self.saver.discard()
-        self.finished.emit(_("The interview was finished and saved."))
-
-    def closed_record(self, message: str) -> None:
-        """The record was withdrawn or deleted: nothing more to save here."""
-        self.saver.discard()
-        self.finished.emit(message)

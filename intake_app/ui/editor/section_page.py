@@ -58,6 +58,12 @@ class SectionPage(QScrollArea):
         for block in self.blocks:
             yield from block.blocks()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A finished interview: the answers are shown, not edited (until Edit)."""
+        body = self.widget()
+        if body is not None:
+            body.setEnabled(not read_only)
+
     def set_open(self, is_open: bool) -> None:
         """Show the consent notice instead of questions while the section is closed."""
         self.consent_notice.setVisible(not is_open)

@@ -39,6 +39,7 @@ from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import Preferences
 from intake_app.ui.tab_order import chain_tabs
 from intake_app.ui.tasks import when_done
+from intake_app.ui.worker.finished_state import finished_state
 from intake_app.ui.worker.interview_list import InterviewList
 from intake_app.ui.worker.raw_interview import RawInterviewView
 from intake_app.ui.worker.sync_panel import SyncPanel
@@ -356,9 +357,16 @@ class Workspace(QWidget):
                 else _("Consent was withdrawn for this interview; its answers were removed.")
             )
             return
-        self._open_editor(document, new=False)
+        finished = None
+        if status == "final":
+            finished = finished_state(self._service, self.list.model.summaries(), record_id)
+            if finished is None:  # changes not finished: they open to edit, as a draft
+                document = {**document, "status": "draft"}
+        self._open_editor(document, new=False, finished=finished)
 
-    def _open_editor(self, document: dict[str, object], *, new: bool) -> None:
+    def _open_editor(
+        self, document: dict[str, object], *, new: bool, finished: str | None = None
+    ) -> None:
         if self.editor is not None:
             self._close_editor()
         self.message.show_message("")
@@ -367,7 +375,7 @@ class Workspace(QWidget):
             self._show_raw(opened)
             return
         try:
-            self.editor = InterviewEditor(self._service, document, self, new=new)
+            self.editor = InterviewEditor(self._service, document, self, new=new, finished=finished)
         except KnownError as error:
             self.message.show_message(error.translated())
             return
@@ -378,7 +386,9 @@ class Workspace(QWidget):
         self._prefs.interview_was_open = True
         record_id = self.editor.interview.id
         place = None if new else editor_memory.reading_place(self._service, record_id)
-        if place is None or not self.editor.go_to(place):
+        if self.editor.read_only:
+            self.editor.review_page.browser.setFocus()  # a finished one opens on its answers
+        elif place is None or not self.editor.go_to(place):
             self.editor.focus_first()
         self._update_actions()
 

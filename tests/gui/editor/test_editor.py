@@ -40,6 +40,14 @@ def new_editor(shell: Shell) -> InterviewEditor:
     return editor
 
 
+def finish(editor: InterviewEditor) -> None:
+    """Review and finish: the review page, then its Finish button."""
+    editor.finish_button.click()
+    assert editor.reviewing()
+    assert editor.review_page.finish_button.isEnabled()
+    editor.review_page.finish_button.click()
+
+
 def test_consent_gates_the_later_sections(qtbot, shell) -> None:
     editor = new_editor(shell)
     model = editor.nav_model
@@ -78,8 +86,15 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     assert service.open_interview(record_id)["answers"]["alias"] == "Fictional Rose"
     qtbot.waitUntil(lambda: shell.workspace.save_state.text().startswith("Saved"), timeout=3000)
 
-    # Finishing with required answers missing lists the problems and goes to the first one.
+    # Reviewing with required answers missing lists the problems first; Finish waits for them;
+    # following the first one goes to its question.
     editor.finish_button.click()
+    assert editor.reviewing()
+    assert not editor.review_page.finish_button.isEnabled()
+    first = editor.review_page.review.to_fix[0]
+    assert first.key == ("interview_language", None) and "must be answered" in first.text
+    editor.review_page.jump.emit(first.key)
+    assert not editor.reviewing()
     assert editor.problems.isVisible()
     assert editor.problems.list.count() >= 2
     assert "must be answered" in row(editor, "interview_language").message.text()
@@ -92,7 +107,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     account = row(editor, "account").input
     qtbot.keyClicks(account.edit, "I came to pick berries in Lapland.")
     assert account.value() == {"text": "I came to pick berries in Lapland.", "lang": "ar"}
-    editor.finish_button.click()
+    finish(editor)
     assert shell.workspace.editor is None
     assert service.drafts() == []
     saved = service.open_interview(record_id)
@@ -100,10 +115,13 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     assert saved["revision"] == 1
     assert saved["answers"]["account"]["lang"] == "ar"
 
-    # Reopen from the list.
+    # Reopen from the list: finished, it opens read-only on its answers; Edit reopens it.
     shell.workspace.open_interview(record_id)
     reopened = shell.workspace.editor
     assert reopened is not None
+    assert reopened.read_only and reopened.reviewing() and reopened.banner.isVisible()
+    reopened.banner.edit_button.click()
+    assert not reopened.read_only and not reopened.reviewing()
     assert row(reopened, "alias").input.value() == "Fictional Rose"
     assert row(reopened, "account").input.value()["text"].startswith("I came")
 
@@ -151,7 +169,7 @@ def _finished_interview(qtbot, shell) -> tuple[InterviewEditor, str]:
     picker.combo.select("fi")
     picker.combo.picked.emit("fi")
     qtbot.keyClicks(row(editor, "account").input.edit, "Fictional words.")
-    editor.finish_button.click()
+    finish(editor)
     record_id = editor.interview.id
     assert shell.service.open_interview(record_id)["status"] == "final"
     shell.workspace.open_interview(record_id)

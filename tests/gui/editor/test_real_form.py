@@ -46,6 +46,9 @@ def test_every_section_of_the_real_form_renders_with_named_controls(qtbot, shell
     assert all(isinstance(editor.blocks[(n, None)], QuestionRow) for n in answerable)
     assert unnamed_controls(shell) == []
     editor.finish_button.click()
+    assert editor.review_page.review.blocking  # the review lists what is missing
+    assert unnamed_controls(shell) == []
+    editor.review_page.back_button.click()
     assert editor.problems.isVisible()
 
 

@@ -157,17 +157,20 @@ def events(monkeypatch):
     return seen
 
 
-def test_finishing_with_problems_announces_them_and_marks_the_first(qtbot, editor, events):
+def test_reviewing_with_problems_announces_them_and_a_link_marks_the_question(
+    qtbot, editor, events
+):
     editor.finish_button.click()
-    summary = editor.problems.title.text()
+    summary = editor.review_page.summary.text()
     assert "must be fixed" in summary
     assert ("announcement", summary, QAccessible.AnnouncementPoliteness.Assertive) in events
+    first = editor.review_page.review.to_fix[0]
+    editor.review_page.jump.emit(first.key)  # a link followed
     focus = QApplication.focusWidget()
-    first = editor.problems.list.item(0).text()
     description = accessible(focus).text(QAccessible.Text.Description)
     row = next(b for b in editor.blocks.values() if b.isAncestorOf(focus))
     assert row.message.text() and description.startswith(row.message.text())
-    assert first
+    assert editor.problems.list.item(0).text() == first.text
 
 
 def test_no_control_is_described_as_alert(editor) -> None:
@@ -234,9 +237,9 @@ def test_a_section_shown_later_comes_after_the_section_list(qtbot, shell, editor
     page = editor.pages.currentWidget()
     editor.nav.setFocus(Qt.FocusReason.TabFocusReason)
     assert page.isAncestorOf(_press(qtbot, Qt.Key.Key_Tab))
-    editor.finish_button.click()  # the problem list appears above the sections
+    editor.finish_button.click()  # the review, then the problem list above the sections
+    editor.show_section("languages")
     assert editor.problems.list.isVisible()
-    editor.show_section("languages")  # Finish went to the first problem's section
     ring = _ring(qtbot, editor.problems.list)
     assert ring[1] is editor.nav
     in_page = [w for w in ring if page.isAncestorOf(w)]

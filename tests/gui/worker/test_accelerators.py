@@ -86,7 +86,16 @@ def _screens(qtbot, tmp_path: Path):
             editor.show_section(section.name)
             yield f"editor {section.name}", shell
         editor.finish_button.click()
-        yield "editor after finish", shell
+        yield "editor review", shell
+        editor.review_page.back_button.click()
+        yield "editor after review", shell
+        finished = editor.current_interview().with_status("final")
+        service.save_revision(finished.to_dict())
+        shell.workspace.open_interview(finished.id)  # finished: read-only, under its banner
+        editor = shell.workspace.editor
+        yield "finished interview", shell
+        editor.review_page.back_button.click()
+        yield "finished interview questions", shell
         dialog = SettingsDialog(shell.prefs, shell, service=service)
         qtbot.addWidget(dialog)
         dialog.show()

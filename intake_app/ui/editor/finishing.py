@@ -1,0 +1,157 @@
+"""Reviewing, finishing and editing a finished interview again, in the editor.
+
+"Review and finish" shows the review page in place of the questions; Finish is offered there.
+A finished interview opens read-only on that page; Edit reopens it as a draft, saved as a new
+revision so that its history says so. A part of `InterviewEditor` (a mixin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from intake_app.errors import KnownError
+from intake_app.i18n import _, current_language
+from intake_app.services.interviews import check_for_finishing, reopened
+from intake_app.services.review import review
+from intake_app.ui.common import announce
+from intake_app.ui.editor.live_state import issue_key
+from intake_app.ui.editor.question_row import Key, QuestionRow
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QListView, QPushButton, QStackedWidget, QWidget
+
+    from intake_app.domain.document import Interview
+    from intake_app.domain.form import Form
+    from intake_app.services.worker import WorkerService
+    from intake_app.ui.common import MessageLine
+    from intake_app.ui.editor.attachments import AttachmentPanel
+    from intake_app.ui.editor.finished_banner import FinishedBanner
+    from intake_app.ui.editor.live_state import LiveState
+    from intake_app.ui.editor.problems import ProblemList
+    from intake_app.ui.editor.question_row import Block
+    from intake_app.ui.editor.review_page import ReviewPage
+    from intake_app.ui.editor.section_stack import SectionStack
+    from intake_app.ui.worker.autosave import DraftSaver
+
+    _Base = QWidget
+else:
+    _Base = object
+
+
+class EditorFinishing(_Base):
+    """The review page, Finish, the read-only state and Edit."""
+
+    if TYPE_CHECKING:  # the editor's parts this uses
+        finished: SignalInstance
+        service: WorkerService
+        form: Form
+        interview: Interview
+        saver: DraftSaver
+        live: LiveState
+        problems: ProblemList
+        message: MessageLine
+        nav: QListView
+        pages: SectionStack
+        attachments: AttachmentPanel
+        blocks: dict[Key, Block]
+        view: QStackedWidget
+        questions: QWidget
+        review_page: ReviewPage
+        banner: FinishedBanner
+        finish_button: QPushButton
+        read_only: bool
+        finish_tried: bool
+
+        def current_interview(self) -> Interview: ...
+        def snapshot(self) -> dict[str, object]: ...
+        def second_language(self) -> str | None: ...
+        def _show_messages(self) -> None: ...
+        def _focus_page(self) -> None: ...
+        def reveal(self, key: Key) -> None: ...
+        def focus_first(self) -> None: ...
+
+    def reviewing(self) -> bool:
+        """Whether the review page is shown in place of the questions."""
+        return self.view.currentWidget() is self.review_page
+
+    def show_review(self) -> None:
+        """Show every answer and problem in place of the questions (Finish is offered there)."""
+        lang = self.second_language()
+        found = review(self.current_interview(), self.form, current_language(), lang)
+        if not self.read_only:
+            self.finish_tried = True  # the questions say their problems from now on
+            self._show_messages()
+        self.review_page.show_review(found, read_only=self.read_only)
+        self.view.setCurrentWidget(self.review_page)
+        self.finish_button.hide()  # the review page has its own Finish
+        self.review_page.browser.setFocus()
+
+    def show_questions(self) -> None:
+        """Back from the review to the section shown before."""
+        self.view.setCurrentWidget(self.questions)
+        self.finish_button.setVisible(not self.read_only)
+        self._focus_page()
+
+    def _jump_from_review(self, key: Key) -> None:
+        self.view.setCurrentWidget(self.questions)
+        self.finish_button.setVisible(not self.read_only)
+        self.reveal(key)
+        block = self.blocks.get(key)
+        if self.read_only or not isinstance(block, QuestionRow):
+            self.nav.setFocus()  # a heading, or a question that cannot take the cursor now
+
+    def _apply_read_only(self) -> None:
+        for page in self.pages.built_pages():
+            page.set_read_only(self.read_only)
+        self.attachments.set_read_only(self.read_only)
+        self.finish_button.setVisible(not self.read_only and not self.reviewing())
+        self.banner.setVisible(self.read_only)
+
+    def start_editing(self) -> None:
+        """Reopen the finished interview as a draft: a new revision says so in its history."""
+        document = reopened(self.current_interview())
+        try:
+            saved = self.service.save_revision(document.to_dict())
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.interview = replace(document, revision=saved.revision)
+        self.read_only = False
+        self._apply_read_only()
+        self.show_questions()
+        self.focus_first()
+        self.message.show_message("")
+        announce(self, _("The interview is open for changes. Finish it again when you are done."))
+
+    def _ensure_saved(self) -> None:
+        """Make sure the record exists in the vault (attachments need it)."""
+        self.saver.discard()
+        self.service.save_draft(self.snapshot()).result()
+
+    def finish(self) -> None:
+        """Check as final: save a revision, or list the problems and go to the first one."""
+        self.finish_tried = True
+        result = check_for_finishing(self.current_interview(), self.form)
+        if result.problems:
+            self.live.last_errors = list(result.problems)
+            self._show_messages()
+            self.problems.show_issues(result.problems, self.form, current_language())
+            # Said at once; then the cursor is in the first question, whose description
+            # starts with its problem.
+            announce(self.problems.title, self.problems.title.text())
+            self.reveal(issue_key(result.problems[0]))
+            return
+        try:
+            self.service.save_revision(result.interview.to_dict())
+        except KnownError as error:
+            self.message.show_message(error.translated())
+            return
+        self.saver.discard()
+        self.finished.emit(_("The interview was finished and saved."))
+
+    def closed_record(self, message: str) -> None:
+        """The record was withdrawn or deleted: nothing more to save here."""
+        self.saver.discard()
+        self.finished.emit(message)

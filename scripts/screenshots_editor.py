@@ -1,0 +1,145 @@
+"""Screenshots of the editor's review page, a finished interview under its banner, the date
+picker, side by side, the question after adding a file, and the administrator's approval, for
+docs/screenshots/ (the other screens: scripts/screenshots.py).
+
+    python scripts/screenshots_editor.py                  # offscreen, five languages
+    python scripts/screenshots_editor.py --langs ar --only review
+
+A throwaway demo vault (fictional data) in a temp folder is used and removed afterwards.
+Every window is shot at 1280×720, the smallest screen it must fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+LANGS = ("fi", "ar", "th", "so", "fa-AF")
+SIZE = (1280, 720)
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--only", default="", help="comma-separated shot groups")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = Path(tempfile.mkdtemp(prefix="intake-shots-"))
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    try:
+        return shoot(args, home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+Save = Callable[[Any, str, str], None]
+
+
+def shoot(args: argparse.Namespace, home: Path) -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    import intake_app.ui  # noqa: F401 - the PySide6 None guard
+    from intake_app.i18n import set_language
+    from intake_app.i18n.qt import bind_application
+    from intake_app.ui.application import apply_text_size, make_application
+    from intake_app.ui.preferences import Preferences
+
+    app = make_application(["intake-screenshots"])
+    bind_application(app)
+    prefs = Preferences(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
+    apply_text_size(app, prefs.point_size)
+    args.out.mkdir(parents=True, exist_ok=True)
+    only = {name for name in args.only.split(",") if name}
+
+    def save(widget: QWidget, name: str, lang: str) -> None:
+        for _ in range(5):
+            app.processEvents()
+        path = args.out / f"{name}-{lang}.png"
+        widget.grab().save(str(path))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    for lang in args.langs.split(","):
+        set_language(lang)
+        for group, shots in GROUPS.items():
+            if not only or group in only:
+                shots(home, lang, prefs, save)
+    set_language("en")
+    return 0
+
+
+def _demo_shell(home: Path, lang: str, prefs: Any, name: str) -> tuple[Any, Any]:
+    """A shown main window on a demo vault (fictional interviews), unlocked."""
+    from intake_app.services.demo import DEMO_PASSPHRASE, fill_demo_vault
+    from intake_app.services.worker import WorkerService
+    from intake_app.storage import KdfParams
+    from intake_app.ui.worker.shell import Shell
+
+    service = WorkerService(home / f"{name}-{lang}", kdf=KdfParams.MINIMUM)
+    service.create_vault(DEMO_PASSPHRASE).result()
+    form = service.forms.current_form()
+    service.run(lambda vault: fill_demo_vault(vault, form)).result()
+    shell = Shell(service, prefs)
+    shell.show_workspace()
+    shell.resize(*SIZE)
+    shell.show()
+    return service, shell
+
+
+def _finished_id(shell: Any) -> str:
+    from intake_app.ui.interview_model import ID_ROLE, STATUS_ROLE
+
+    proxy = shell.workspace.list.proxy
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, 0)
+        if index.data(STATUS_ROLE) == "final":
+            return str(index.data(ID_ROLE))
+    raise LookupError("no finished demo interview")
+
+
+def review_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
+    """The review of a new interview (what must be fixed), a finished one read-only."""
+    service, shell = _demo_shell(home, lang, prefs, "review")
+    try:
+        workspace = shell.workspace
+        workspace.open_interview(_finished_id(shell))
+        editor = workspace.editor
+        save(shell, "editor-finished", lang)
+        editor.review_page.back_button.click()
+        save(shell, "editor-finished-questions", lang)
+        workspace.show_list()
+        workspace.new_action.trigger()
+        editor = workspace.editor
+        for name in ("consent_interview", "consent_data"):
+            editor.block(name).input.buttons["yes"].click()
+        editor.block("alias").input.edit.setText("Fictional Amal")
+        editor.block("alias").changed.emit()
+        editor.finish_button.click()
+        save(shell, "editor-review", lang)
+        editor.saver.discard()
+    finally:
+        shell.lock()
+        shell.close()
+        service.shutdown()
+
+
+GROUPS: dict[str, Callable[[Path, str, Any, Save], None]] = {
+    "review": review_shots,
+}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
