@@ -9,6 +9,7 @@ window), `devices`
 (devices, enrolments, approve, retire, revoke), `reports` (stats, log, alerts),
 `exports` (export, export-csv),
 `forms` (form export, form import: the form as an XLSForm workbook);
+`triage` (follow-up, duplicates);
 `output` prints for all of them and `unlock` opens the centre's vault.
 """
 
@@ -16,7 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_app.commands.centre import devices, exports, forms, imports, reports, setup
+from intake_app.commands.centre import (
+    devices,
+    exports,
+    forms,
+    imports,
+    reports,
+    setup,
+    triage,
+)
 from intake_app.i18n import _
 
 __all__ = ["register"]
@@ -32,3 +41,4 @@ def register(commands: Any) -> None:
     reports.register(sub)
     exports.register(sub)
     forms.register(sub)
+    triage.register(sub)

@@ -12,6 +12,7 @@ from intake_app.sync.centre.answer_text import (
 from intake_app.sync.centre.conflicts import AnswerPair, OpenConflict, Resolution
 from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
 from intake_app.sync.centre.duplicates import WINDOW_DAYS, PossibleDuplicate
+from intake_app.sync.centre.duplicates import reasons_text as duplicate_reasons_text
 from intake_app.sync.centre.follow_up import STATUSES as FOLLOW_UP_STATUSES
 from intake_app.sync.centre.follow_up import (
     FollowUp,
@@ -33,6 +34,16 @@ from intake_app.sync.centre.referral_data import ReferralData
 from intake_app.sync.centre.reports import MIN_GROUP, PSEUDO_FIELDS, StatsTable
 from intake_app.sync.centre.sequence import Gap
 from intake_app.sync.centre.setup import MAX_NAME, MAX_SHARE, CentreSetup
+from intake_app.sync.centre.stats_report import (
+    ReportChoice,
+    ReportRow,
+    ReportTable,
+    StatsReport,
+    count_text,
+    hidden_text,
+    rule_lines,
+    total_text,
+)
 from intake_app.sync.centre.texts import (
     cap_alert_text,
     kept_text,
@@ -75,21 +86,30 @@ __all__ = [
     "Reason",
     "ReferralData",
     "RegisteredDevice",
+    "ReportChoice",
+    "ReportRow",
+    "ReportTable",
     "RequestOnShare",
     "RequestRead",
     "Resolution",
     "ScanProgress",
     "SetAside",
+    "StatsReport",
     "StatsTable",
     "TriageRow",
     "cap_alert_text",
+    "count_text",
+    "duplicate_reasons_text",
     "follow_up_text",
+    "hidden_text",
     "kept_text",
     "labelled",
     "laptop_words",
     "outcome_text",
     "reason_text",
+    "rule_lines",
     "short_id",
     "state_text",
+    "total_text",
     "when",
 ]

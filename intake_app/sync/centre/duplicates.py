@@ -32,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from intake_app.i18n import _
+
 WINDOW_DAYS = 180
 SHORT_ALIAS = 5  # letters; up to this, one edit; beyond, two
 MIN_WORD = 3
@@ -218,3 +220,12 @@ def duplicates_by_record(pairs: Iterable[PossibleDuplicate]) -> dict[str, list[P
         found[pair.first].append(pair)
         found[pair.second].append(pair)
     return dict(found)
+
+
+def reasons_text(pair: PossibleDuplicate) -> str:
+    """Why a pair is flagged, in words in the current language."""
+    if set(pair.reasons) == {ALIAS, NATIONALITY}:
+        return _("same date of birth, similar alias, same nationality")
+    if ALIAS in pair.reasons:
+        return _("same date of birth, similar alias")
+    return _("same date of birth, same nationality")

@@ -23,22 +23,19 @@ from intake_app.i18n import _, current_language, ngettext
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.services.centre_triage import TriageTexts, mark_not_same_person
-from intake_app.sync.centre import WINDOW_DAYS, PossibleDuplicate, TriageRow, short_id
+from intake_app.sync.centre import (
+    WINDOW_DAYS,
+    PossibleDuplicate,
+    TriageRow,
+    duplicate_reasons_text,
+    short_id,
+)
 from intake_app.ui.admin.triage_model import laptop_text
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
 
 OTHER_ROLE = Qt.ItemDataRole.UserRole
-
-
-def reasons_text(pair: PossibleDuplicate) -> str:
-    """Why the pair is flagged, in words."""
-    if set(pair.reasons) == {"alias", "nationality"}:
-        return _("same date of birth, similar alias, same nationality")
-    if "alias" in pair.reasons:
-        return _("same date of birth, similar alias")
-    return _("same date of birth, same nationality")
 
 
 class DuplicatesBox(QGroupBox):
@@ -128,7 +125,7 @@ class DuplicatesBox(QGroupBox):
     def _describe(self, other_id: str, pair: PossibleDuplicate) -> str:
         other = self._others.get(other_id)
         if other is None:
-            return f"{short_id(other_id)} ({reasons_text(pair)})"
+            return f"{short_id(other_id)} ({duplicate_reasons_text(pair)})"
         date = self._texts.answer(other, "interview_date", current_language())
         return _(
             "{alias}: {laptop}, worker {worker}, interviewed {date} ({why})",
@@ -136,7 +133,7 @@ class DuplicatesBox(QGroupBox):
             laptop=laptop_text(other),
             worker=other.device_worker or "-",
             date=date or "-",
-            why=reasons_text(pair),
+            why=duplicate_reasons_text(pair),
         )
 
     def _enable(self) -> None:
