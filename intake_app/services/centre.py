@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from intake_app import safelog
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError, VaultLocked
 from intake_app.i18n import N_
@@ -33,7 +34,7 @@ from intake_app.sync.centre.answer_text import AnswerLine, answer_lines
 from intake_app.sync.centre.conflicts import AnswerPair, OpenConflict, Resolution
 from intake_app.sync.centre.devices import RegisteredDevice, RequestOnShare, RequestRead
 from intake_app.sync.centre.errors import HeldCapReached
-from intake_app.sync.centre.forms import registry_validator
+from intake_app.sync.centre.forms import published_registry, registry_validator
 from intake_app.sync.centre.importer import ImportResult, import_bundle
 from intake_app.sync.centre.inbox import ScanProgress, scan_inbox
 from intake_app.sync.centre.log import LogEntry
@@ -107,6 +108,7 @@ class CentreService:
         self.data_dir = Path(data_dir)
         self._share = share
         self._registry = registry
+        self._published: FormRegistry | None = None  # and the centre's published forms
         self._kdf = kdf  # None: calibrated on this computer; tests pass KdfParams.MINIMUM
         self._centre: Centre | None = None
         self._thread = VaultThread()
@@ -132,8 +134,9 @@ class CentreService:
             centre = self._centre
             if centre is None:
                 centre = Centre.open(self.data_dir, passphrase, share=self._share,
-                                     validator=lambda: registry_validator(self.registry()))
+                                     validator=lambda: registry_validator(self.built_in_forms()))
                 opened = centre
+                self.use_published_forms(opened)
 
                 def keep() -> None:
                     self._centre = opened
@@ -153,8 +156,9 @@ class CentreService:
             if centre is None:
                 centre = Centre.open_with_recovery(
                     self.data_dir, recovery_code, new_passphrase, share=self._share,
-                    validator=lambda: registry_validator(self.registry()))
+                    validator=lambda: registry_validator(self.built_in_forms()))
                 opened = centre
+                self.use_published_forms(opened)
 
                 def keep() -> None:
                     self._centre = opened
@@ -165,10 +169,23 @@ class CentreService:
         return thread.submit(work)
 
     def registry(self) -> FormRegistry:
-        """The forms records are checked and shown with (the installed ones by default)."""
+        """The forms records are checked and shown with: the built-in ones (the installed ones
+        by default) and, once the centre is open, the versions it published."""
+        return self._published or self.built_in_forms()
+
+    def built_in_forms(self) -> FormRegistry:
+        """The forms installed with the application (or given), without published ones."""
         if self._registry is None:
             self._registry = FormRegistry.load()
         return self._registry
+
+    def use_published_forms(self, centre: Centre) -> None:
+        """Read the centre's published form versions into `registry()` (vault thread); a bug
+        here is logged and leaves the built-in forms (interviews then show raw, never lost)."""
+        try:
+            self._published = published_registry(centre.vault, self.built_in_forms())
+        except Exception as bug:
+            safelog.log_bug(bug, "published forms")
 
     @property
     def is_unlocked(self) -> bool:

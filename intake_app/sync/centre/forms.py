@@ -58,6 +58,12 @@ def centre_registry(base: FormRegistry, published: Sequence[Form]) -> FormRegist
     return FormRegistry([*(f for f in base.forms() if (f.id, f.version) not in keys), *published])
 
 
+def published_registry(vault: Vault, base: FormRegistry) -> FormRegistry:
+    """`base` and every version published in `vault` (`centre_registry`)."""
+    with vault.reading() as conn:
+        return centre_registry(base, published_forms(conn))
+
+
 def with_published(vault: Vault, base: RecordValidator) -> RecordValidator:
     """`base`, and for a record it does not know, the versions published in `vault`.
 
