@@ -92,9 +92,14 @@ def exported_documents(vault: Vault) -> list[dict[str, Any]]:
 def forms_used(registry: FormRegistry, documents: Sequence[dict[str, Any]]) -> list[Form]:
     """The forms the documents open with, each once, in the order first met."""
     forms: dict[tuple[str, str], Form] = {}
+    asked: set[tuple[str, str]] = set()  # which form a document opens with: its id and version
     for document in documents:
-        form = form_of(registry, document)
+        key = (str(document.get("form")), str(document.get("form_version")))
+        if key in asked:
+            continue
+        form = form_of(registry, document)  # None too for a document it cannot read: ask again
         if form is not None:
+            asked.add(key)
             forms.setdefault((form.id, form.version), form)
     return list(forms.values())
 
@@ -117,6 +122,7 @@ class InterviewTables:
         self.forms = list(forms)
         self.lang = lang
         self.repeats_inline = repeats_inline
+        self._said: dict[object, str | None] = {}
         self._where: dict[str, str] = {}
         for form in reversed(self.forms):
             self._where.update(sections(form, lang))
@@ -182,6 +188,18 @@ class InterviewTables:
             return [Column(name, label, "date")]
         return [Column(name, label, "text")]
 
+    def _words(self, question: Question, value: object) -> str | None:
+        """The answer in words; a plain code's (or codes') words worked out once per export."""
+        if isinstance(value, list) and all(isinstance(code, str) for code in value):
+            key: object = (question.name, tuple(value))
+        elif isinstance(value, str):
+            key = (question.name, value)
+        else:
+            return answer_text(self.forms, question, value, self.lang) or None
+        if key not in self._said:
+            self._said[key] = answer_text(self.forms, question, value, self.lang) or None
+        return self._said[key]
+
     def _repeat_table(self, question: Question) -> RepeatTable:
         columns = [
             Column("id", fixed_label("id", self.lang), "id"),
@@ -222,11 +240,7 @@ class InterviewTables:
             if is_tagged_text(value) and isinstance(value, dict):
                 return [value["text"] or None, value["lang"] or None]
             return [None if is_empty(value) else raw_text(value), None]
-        words = (
-            answer_text(self.forms, question, value, self.lang) or None
-            if kind in CODED_TYPES or kind == "repeat"
-            else None
-        )
+        words = self._words(question, value) if kind in CODED_TYPES or kind == "repeat" else None
         if kind in CODED_TYPES:
             code = answer_code(value)
             codes = code if isinstance(code, list) else [] if code is None else [code]

@@ -40,6 +40,8 @@ def _starts_formula(char: str) -> bool:
 
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet could take `text` for a formula (see the module's docstring)."""
+    if text[:1].isalnum():  # most answers: a letter or a digit first is never a formula
+        return False
     for char in text:
         if char in CONTROL_STARTS:
             return True
