@@ -281,3 +281,49 @@ def test_the_index_lists_no_built_in_form(centre: Centre, tmp_path: Path) -> Non
     publish(centre, tmp_path, edited("2026.2"))
     index = json.loads((forms_folder(centre.share) / "index.json").read_bytes())
     assert [(f["form"], f["version"]) for f in index["forms"]] == [("intake-fi", "2026.2")]
+
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "xlsform"
+
+
+def _no_choices_sheet(tmp_path: Path) -> Path:
+    from openpyxl import load_workbook
+
+    path = workbook(tmp_path, edited("2026.2"), "no-choices.xlsx")
+    book = load_workbook(path)
+    book.remove(book["choices"])
+    book.save(path)
+    return path
+
+
+def _sparse_50_mb(tmp_path: Path) -> Path:
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda tmp: DATA / "macro.xlsm",
+        lambda tmp: DATA / "bomb.xlsx",
+        _sparse_50_mb,
+        _no_choices_sheet,
+    ],
+    ids=["macros", "zip bomb", "50 MB", "no choices sheet"],
+)
+def test_hostile_workbooks_keep_and_publish_nothing(
+    centre: Centre, tmp_path: Path, make: Any
+) -> None:
+    with pytest.raises(WorkbookInvalid) as invalid:
+        stage_workbook(
+            centre, make(tmp_path), version="2026.2", shipped=SHIPPED, at=NOW, by="admin"
+        )
+    assert all(problem.translated() for problem in invalid.value.problems)
+    with centre.vault.reading() as conn:
+        assert form_versions.drafts(conn) == []
+        assert form_versions.published_versions(conn) == []
+    with pytest.raises(NoFormDraft):
+        publish_draft(centre, None, shipped=SHIPPED, by="admin")
+    assert not forms_folder(centre.share).exists()
