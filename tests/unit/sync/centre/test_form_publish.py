@@ -327,3 +327,33 @@ def test_hostile_workbooks_keep_and_publish_nothing(
     with pytest.raises(NoFormDraft):
         publish_draft(centre, None, shipped=SHIPPED, by="admin")
     assert not forms_folder(centre.share).exists()
+
+
+def test_a_translators_workbook_of_a_published_version_becomes_the_next(
+    centre: Centre, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from intake_app.domain.xlsform import translation_workbook
+
+    publish(centre, tmp_path, edited("2026.2"))
+    with centre.vault.reading() as conn:
+        data = form_versions.package_data(conn, "intake-fi", "2026.2")
+    assert data is not None
+    path = tmp_path / "fi.xlsx"
+    path.write_bytes(translation_workbook(json.loads(data), "fi"))
+    book = load_workbook(path)
+    header = [cell.value for cell in book["survey"][1]]
+    names = [row[header.index("name")].value for row in book["survey"].iter_rows(min_row=2)]
+    book["survey"].cell(
+        row=names.index("setting") + 2, column=header.index("label::Finnish (fi)") + 1
+    ).value = "Ympäristö"
+    book.save(path)
+    staged_form, checked = stage_workbook(
+        centre, path, version="2026.3", shipped=SHIPPED, at=NOW, by="translator"
+    )
+    assert (staged_form.version, checked.new) == ("2026.3", True)
+    setting = checked.form.question("setting")
+    assert setting is not None and setting.labels["fi"] == "Ympäristö"
+    assert setting.labels["en"] == "Setting"  # the published version's other texts kept
+    assert checked.form.choice_lists["setting"].choices[-1].name == "home"
