@@ -4,7 +4,6 @@ draft stays on the old version, and the centre imports both."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import sys
@@ -13,19 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from intake_app import safelog
 from intake_app.cli import main
-from intake_app.domain import registry
+from intake_app.domain import registry, resources
 from intake_app.domain.registry import OpenedInterview
 from intake_app.services.form_versions import read_vault_forms
 from intake_app.services.interviews import FormCatalogue, check_for_finishing
 from intake_app.storage import KdfParams, Vault
 from intake_app.sync.centre.vault import Centre
-from tests.helpers.centre import FORM, validator, write_forms_folder
 from tests.helpers.centre import PASSPHRASE as CENTRE_PASSPHRASE
+from tests.helpers.centre import validator, write_forms_folder
 from tests.helpers.device import open_vault
-from tests.helpers.form_share import FormShare
 from tests.helpers.storage import FAST, PASSPHRASE
 
 Run = Callable[..., tuple[int, str, str]]
@@ -37,8 +36,9 @@ def _lines(out: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    forms = write_forms_folder(tmp_path / "forms")  # the laptop ships the test form 2026.1
+    forms = write_forms_folder(tmp_path / "forms")  # both ship the test form 2026.1
     monkeypatch.setattr(registry, "forms_dir", lambda: forms)
+    monkeypatch.setattr(resources, "forms_dir", lambda: forms)
     monkeypatch.setattr(KdfParams, "calibrate", classmethod(lambda cls, *a, **k: FAST))
 
     def run(data: Path, *args: object, stdin: str) -> tuple[int, str, str]:
@@ -55,15 +55,37 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return run
 
 
-def _version_2() -> dict[str, Any]:
-    """The test form's next version: a label edited and a choice added, as in a spreadsheet."""
-    definition = copy.deepcopy(FORM)
-    definition["version"] = "2026.2"
-    definition["questions"][0]["children"][1]["label::en"] = "Name or alias"
-    definition["choices"]["needs"].append(
-        {"name": "health", "label::en": "Health care", "label::fi": "Terveydenhoito"}
+def _edit_in_a_spreadsheet(path: Path) -> None:
+    """What an administrator does in LibreOffice: a label edited, a choice added."""
+    book = load_workbook(path)
+    survey, choices = book["survey"], book["choices"]
+    header = [cell.value for cell in survey[1]]
+    names = [row[header.index("name")].value for row in survey.iter_rows(min_row=2)]
+    label = header.index("label::English (en)") + 1
+    survey.cell(row=names.index("alias") + 2, column=label).value = "Name or alias"
+    choice_header = [cell.value for cell in choices[1]]
+    new: list[str | None] = [None] * len(choice_header)
+    new[choice_header.index("list_name")] = "needs"
+    new[choice_header.index("name")] = "health"
+    new[choice_header.index("label::English (en)")] = "Health care"
+    choices.append(new)
+    book.save(path)
+
+
+def _publish_version_2(cli: Run, centre: Path, tmp_path: Path) -> None:
+    """The administrator's steps: export the form, edit it, import it as 2026.2, publish."""
+    workbook = tmp_path / "form.xlsx"
+    code, _out, err = cli(
+        centre, "centre", "form", "export", "--to", workbook, stdin=CENTRE_PASSPHRASE
     )
-    return definition
+    assert code == 0, err
+    _edit_in_a_spreadsheet(workbook)
+    code, _out, err = cli(
+        centre, "centre", "form", "import", workbook, "--version", "2026.2", stdin=CENTRE_PASSPHRASE
+    )
+    assert code == 0, err
+    code, _out, err = cli(centre, "centre", "form", "publish", stdin=CENTRE_PASSPHRASE)
+    assert code == 0, err
 
 
 def _catalogue(vault: Vault) -> FormCatalogue:
@@ -122,11 +144,6 @@ def _enrolled(cli: Run, centre: Path, laptop: Path, share: Path) -> None:
     assert code == 0, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the centre's importer does not accept published form versions yet (issue 18, "
-    "item 4: the centre side's work); remove this mark once it does",
-)
 def test_a_new_version_reaches_the_laptop_and_both_versions_come_home(
     cli: Run, tmp_path: Path
 ) -> None:
@@ -143,9 +160,8 @@ def test_a_new_version_reaches_the_laptop_and_both_versions_come_home(
     finally:
         vault.lock()
 
-    # The centre publishes 2026.2, signed with its receipt key.
-    with Centre.open(centre, CENTRE_PASSPHRASE, validator=validator) as opened:
-        FormShare(opened, share).publish(_version_2())
+    # The centre publishes 2026.2 (signed with its receipt key, on the share).
+    _publish_version_2(cli, centre, tmp_path)
 
     code, out, err = cli(laptop, "sync", "--json", stdin=PASSPHRASE)
     assert code == 0, err
