@@ -15,7 +15,6 @@ from typing import Any
 import minisign
 
 from intake_app.domain.resources import forms_dir
-from intake_app.sync.centre.vault import Centre
 from intake_app.sync.format.form_package import (
     FORMS_FOLDER,
     FormIndex,
@@ -58,17 +57,16 @@ def new_version(
 @dataclass
 class FormShare:
     """A centre's `forms/` folder on a share: publish versions, rewrite the index, tamper.
-    `centre` is test keys (`CentreKeys`) or a real centre vault (`Centre`: its receipt key)."""
+    (A real centre publishes with `centre form publish`: tests/unit/sync/device/
+    test_forms_with_centre.py.)"""
 
-    centre: CentreKeys | Centre
+    centre: CentreKeys
     share: Path
     serial: int = 0
     entries: dict[tuple[str, str], IndexEntry] = field(default_factory=dict)
 
     @property
     def secret_key(self) -> minisign.SecretKey:
-        if isinstance(self.centre, Centre):
-            return self.centre.receipt_key
         return self.centre.keys.receipt.secret_key
 
     @property
