@@ -1,8 +1,9 @@
 """Composition root: builds the services, the QApplication and the windows.
 
 `run_worker` starts the worker's application, `run_admin` the centre administrator's window;
-each returns the process exit code. Everything Qt is imported when one of them is called, so
-the command line starts without it.
+each returns the process exit code. `render_stats_pdf` draws the statistics report for the
+command line (commands never import the window's code themselves). Everything Qt is imported
+when one of them is called, so the command line starts without it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intake_app.paths import vault_dir
+
+if TYPE_CHECKING:
+    from intake_app.sync.centre import StatsReport
 
 
 def run_worker(data_dir: Path, demo: bool = False, language: str | None = None) -> int:
@@ -58,6 +63,27 @@ def run_worker(data_dir: Path, demo: bool = False, language: str | None = None) 
         stop_following()
         if demo_folder is not None:
             shutil.rmtree(demo_folder, ignore_errors=True)
+
+
+def render_stats_pdf(report: StatsReport) -> bytes:
+    """The statistics report as a PDF with charts, for the command line (Qt draws it, so the
+    commands come through here). Without a running application one is made for the drawing,
+    on the offscreen platform unless QT_QPA_PLATFORM says otherwise, and ended afterwards."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    from intake_app.ui.admin.stats_pdf import report_pdf
+
+    made: QGuiApplication | None = None
+    if QGuiApplication.instance() is None:
+        platform = [] if os.environ.get("QT_QPA_PLATFORM") else ["-platform", "offscreen"]
+        made = QGuiApplication(["intake-app", *platform])
+    try:
+        return report_pdf(report)
+    finally:
+        if made is not None:
+            made.shutdown()
 
 
 def run_admin(data_dir: Path, *, share: Path | None = None, language: str | None = None) -> int:

@@ -6,7 +6,8 @@ of bundle-format.md; the words are the administrator's window's and follow `--la
 
 One module per task: `setup` (init), `imports` (import, held, release, conflicts, resolve,
 window), `devices`
-(devices, enrolments, approve, retire, revoke), `reports` (stats, log, alerts),
+(devices, enrolments, approve, retire, revoke), `stats` (statistics: a table, a spreadsheet or a
+PDF with charts; the annual report), `reports` (log, alerts, attachments),
 `exports` (export, export-csv),
 `forms` (form export, form import: the form as an XLSForm workbook);
 `triage` (follow-up, duplicates);
@@ -24,6 +25,7 @@ from intake_app.commands.centre import (
     imports,
     reports,
     setup,
+    stats,
     triage,
 )
 from intake_app.i18n import _
@@ -38,6 +40,7 @@ def register(commands: Any) -> None:
     setup.register(sub)
     imports.register(sub)
     devices.register(sub)
+    stats.register(sub)
     reports.register(sub)
     exports.register(sub)
     forms.register(sub)

@@ -1,5 +1,5 @@
-"""`intake-app centre stats|log|alerts|attachments|attachment`: what the centre holds and what
-happened (`export` and `export-csv` are in `exports`)."""
+"""`intake-app centre log|alerts|attachments|attachment`: what the centre holds and what
+happened (`stats` is in `stats`, `export` and `export-csv` in `exports`)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    """Add the export and look-back commands to the `centre` subcommands."""
-    stats = sub.add_parser("stats", help=_("count interviews by group (small groups hidden)"))
-    stats.add_argument("--by", action="append", default=None, metavar="FIELD",
-                       help=_("a question's name, or month, status or form (repeatable)"))
-    add_json_option(stats)
-    stats.set_defaults(handler=cmd_stats)
-
+    """Add the look-back commands to the `centre` subcommands."""
     log = sub.add_parser("log", help=_("show the import log"))
     log.add_argument("--limit", type=int, default=50, metavar="N")
     add_json_option(log)
@@ -50,28 +44,6 @@ def register(sub: Any) -> None:
     copy.add_argument("--to", metavar="FILE", type=Path, required=True,
                       help=_("the new file (it must not exist yet)"))
     copy.set_defaults(handler=cmd_attachment)
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    from intake_app.domain.registry import FormRegistry
-    from intake_app.sync.centre.reports import MIN_GROUP, check_group_fields, statistics
-
-    by = args.by or ["month"]
-    check_group_fields(FormRegistry.load(), by)
-    with open_centre(args) as centre:
-        table = statistics(centre.vault, by)
-    if args.json:
-        print_json({"columns": list(table.columns), "min_group": MIN_GROUP,
-                    "rows": [{"group": list(group), "count": count}
-                             for group, count in table.rows]})
-        return 0
-    print("\t".join([*table.columns, _("interviews")]))
-    for group, count in table.rows:
-        hidden = str(count) if count is not None else _("hidden")
-        print("\t".join([*(value or "-" for value in group), hidden]))
-    print(_("Counts below {n}, and counts from which one could be worked out, are hidden.",
-            n=MIN_GROUP), file=sys.stderr)
-    return 0
 
 
 def _entry_json(entry: LogEntry) -> dict[str, Any]:

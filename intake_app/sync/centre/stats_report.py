@@ -239,7 +239,7 @@ def report_table(registry: FormRegistry, table: StatsTable, lang: str) -> Report
 def report_title(choice: ReportChoice) -> str:
     if choice.kind == "annual":
         return _(
-            "Annual report {year}: victims of trafficking met by the centre", year=str(choice.year)
+            "Annual report {year}: interviews with possible victims of trafficking", year=str(choice.year)
         )
     return _("Interview statistics")
 

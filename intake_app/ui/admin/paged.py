@@ -81,6 +81,7 @@ def _band(painter: QPainter, rect: QRectF, text: str, rtl: bool, bold: bool = Fa
     font = QFont(painter.font())
     font.setPointSizeF(BAND_POINTS)
     font.setBold(bold)
+    font.setItalic(False)
     painter.setFont(font)
     painter.drawText(rect, text, text_option(rtl, Qt.AlignmentFlag.AlignCenter))
 
