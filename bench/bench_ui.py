@@ -95,6 +95,83 @@ def bench_start(runs: int, folder: Path) -> None:
     )
 
 
+UNLOCK = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import intake_app.ui.worker.shell as shell_module
+original_show = shell_module.Shell.show
+gaps, last = [], [0.0]
+def beat():
+    now = time.perf_counter()
+    gaps.append(now - last[0])
+    last[0] = now
+def show(self):
+    original_show(self)
+    def unlock():
+        clicked = time.perf_counter()
+        def ready():
+            done = time.perf_counter()
+            QTimer.singleShot(0, lambda: finish(clicked, done, self))
+        self.workspace_ready.connect(ready)
+        self.unlock_screen.passphrase.setText("benchmark passphrase")
+        last[0] = time.perf_counter()
+        gaps.clear()
+        self.unlock_screen._unlock()
+    QTimer.singleShot(1000, unlock)  # as a person would: the window first, then the passphrase
+    timer = QTimer(self)
+    timer.timeout.connect(beat)
+    timer.start(5)
+def finish(clicked, done, window):
+    beat()  # the stall that ends here counts too
+    print("UNLOCKED", (done - clicked) * 1000, max(gaps) * 1000, flush=True)
+    window.close()
+shell_module.Shell.show = show
+from intake_app.app import run_worker as run
+sys.exit(run(Path({data!r})))
+"""
+
+
+def bench_unlock(runs: int, count: int, folder: Path) -> None:
+    """From pressing Unlock to the list on screen, and the longest the window stopped answering.
+
+    The baseline is the same vault unlocked bare (`Vault.unlock`, same key derivation) in this run.
+    """
+    from intake_app.services.worker import WorkerService
+    from intake_app.storage import KdfParams, Vault, search
+
+    data = folder / "unlock-data"
+    service = WorkerService(data / "vault", kdf=KdfParams.MINIMUM)
+    service.create_vault("benchmark passphrase").result()
+    _fill(service, count)
+    # As a worker's vault is on an ordinary day: its search index up to date.
+    service.lock()
+    service.unlock("benchmark passphrase").result()
+    while service.run(lambda vault: search.has_stale(vault.connection)).result():
+        time.sleep(0.02)
+    service.shutdown()
+    env = dict(os.environ, XDG_CONFIG_HOME=str(folder / "config"))
+    bare, total, stall = [], [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        Vault.unlock(data / "vault", "benchmark passphrase").lock()
+        bare.append(time.perf_counter() - started)
+        child = subprocess.run(
+            [sys.executable, "-c", UNLOCK.format(root=str(ROOT), data=str(data))],
+            capture_output=True, text=True, env=env, timeout=120, check=True,
+        )
+        line = next(x for x in child.stdout.splitlines() if x.startswith("UNLOCKED"))
+        total.append(float(line.split()[1]))
+        stall.append(float(line.split()[2]))
+    b, t, s = statistics.median(bare) * 1000, statistics.median(total), statistics.median(stall)
+    print(
+        f"unlock to the list with {count} interviews: {t:.0f} ms (bare Vault.unlock {b:.0f} ms, "
+        f"ratio {t / b:.2f}); longest the window did not answer meanwhile: {s:.0f} ms"
+    )
+
+
 def _fill(service: object, count: int) -> None:
     from intake_app.services.demo import fictional_interview
 
@@ -256,6 +333,7 @@ def main() -> None:
         folder = Path(tmp)
         os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
         bench_start(args.runs, folder)
+        bench_unlock(args.runs, min(args.interviews, 2000), folder)
         bench_list(args.interviews, folder)
 
 

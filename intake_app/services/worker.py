@@ -150,6 +150,11 @@ class WorkerService:
 
         return thread.submit(create)
 
+    def warm_up(self) -> None:
+        """Import, on the vault thread, what the first reads after an unlock need (while the
+        unlock window waits for a passphrase), so the list does not wait for it."""
+        self._thread.submit(_import_after_unlock)
+
     def unlock(self, passphrase: str) -> Future[None]:
         """Open the vault with the passphrase (slow: Argon2)."""
 
@@ -411,3 +416,8 @@ class WorkerService:
     def remove_attachment(self, record_id: str, sha256: str) -> None:
         """Remove an attachment from an interview."""
         self._call(lambda v: v.interviews.remove_attachment(record_id, sha256))
+
+
+def _import_after_unlock() -> None:
+    import intake_app.services.draft_summaries
+    import intake_app.sync.device.refusals  # noqa: F401
