@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _, current_language, ngettext
+from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.services.centre_triage import TriageTexts, mark_not_same_person
@@ -55,18 +56,24 @@ class DuplicatesBox(QGroupBox):
         self._others: Mapping[str, TriageRow] = {}
         self.explanation = wrap_text(QLabel(self))
         self.list = QListWidget(self)
-        self.list.setMaximumHeight(self.fontMetrics().height() * 5)
+        # Each entry wraps onto lines of its own rather than scrolling sideways.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 8)
         self.open_button = QPushButton(self)
         self.not_same_button = QPushButton(self)
         self.message = MessageLine(self)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.not_same_button)
         buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 1)
+        row.addLayout(buttons)
         column = QVBoxLayout(self)
+        column.setContentsMargins(6, 2, 6, 2)
         column.addWidget(self.explanation)
-        column.addWidget(self.list)
-        column.addLayout(buttons)
+        column.addLayout(row)
         column.addWidget(self.message)
         self.list.currentRowChanged.connect(lambda _row: self._enable())
         self.list.itemActivated.connect(lambda _item: self.open_current())
@@ -84,8 +91,8 @@ class DuplicatesBox(QGroupBox):
         )
         self.explanation.setText(
             _(
-                "Same date of birth, a similar alias or the same nationality, interviewed by "
-                "another worker within {days} days. Check before you act: nothing is merged.",
+                "Interviewed by another worker within {days} days. Check before you act: "
+                "nothing is merged.",
                 days=WINDOW_DAYS,
             )
         )
@@ -125,13 +132,13 @@ class DuplicatesBox(QGroupBox):
     def _describe(self, other_id: str, pair: PossibleDuplicate) -> str:
         other = self._others.get(other_id)
         if other is None:
-            return f"{short_id(other_id)} ({duplicate_reasons_text(pair)})"
+            return f"{short_id(other_id)}\n{duplicate_reasons_text(pair)}"
         date = self._texts.answer(other, "interview_date", current_language())
         return _(
-            "{alias}: {laptop}, worker {worker}, interviewed {date} ({why})",
+            "{alias}: {laptop}, worker {worker}, interviewed {date}\n{why}",
             alias=other.interview.alias or short_id(other_id),
             laptop=laptop_text(other),
-            worker=other.device_worker or "-",
+            worker=isolate(other.device_worker or "-"),
             date=date or "-",
             why=duplicate_reasons_text(pair),
         )

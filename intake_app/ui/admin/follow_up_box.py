@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _
+from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.services.centre_triage import load_follow_up, save_follow_up
@@ -90,7 +91,7 @@ class FollowUpBox(QWidget):
         grid.addWidget(self.history_label, 5, 0, 1, 3)
         grid.addWidget(self.history, 6, 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(2, 2)
+        grid.setRowStretch(2, 1)
         grid.setRowStretch(6, 1)
         self.status.currentIndexChanged.connect(lambda _index: self._show_dirty())
         self.note.textChanged.connect(self._show_dirty)
@@ -246,7 +247,7 @@ class FollowUpBox(QWidget):
             parts.append(f"<p dir='{dir_}'>{esc(nothing)}</p>")
         for change in loaded.history:
             lines = [
-                _("{time}, {who}", time=when(change.at), who=change.by),
+                _("{time}, {who}", time=when(change.at), who=isolate(change.by)),
                 _("Status: {status}", status=follow_up_text(change.status)),
             ]
             if change.note is not None:
