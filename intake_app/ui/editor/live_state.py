@@ -61,6 +61,17 @@ class LiveState:
     def __init__(self, form: Form) -> None:
         self.form = form
         self.last_errors: list[Issue] = []
+        # The last validation and what it was of: a language switch re-words the messages
+        # without validating the same answers again.
+        self._validated: tuple[Interview, bool, list[Issue]] | None = None
+
+    def _issues(self, interview: Interview, finishing: bool) -> list[Issue]:
+        cached = self._validated
+        if cached is not None and cached[1] == finishing and cached[0] == interview:
+            return cached[2]
+        issues = validate(interview, self.form, finalising=finishing)
+        self._validated = (interview, finishing, issues)
+        return issues
 
     def update(self, answers: Mapping[str, object]) -> Shown:
         """Which blocks are visible for these answers."""
@@ -75,7 +86,7 @@ class LiveState:
 
     def messages(self, interview: Interview, finishing: bool, lang: str) -> dict[Key, str]:
         """The first message per question, in the current language, naming the question."""
-        issues = validate(interview, self.form, finalising=finishing)
+        issues = self._issues(interview, finishing)
         errors = [issue for issue in issues if issue.severity == "error"]
         self.last_errors = [issue for issue in errors if issue.code not in _NOT_SHOWN]
         # Warnings (ages that disagree) inform beside the question, after any error there.
