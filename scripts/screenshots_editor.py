@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LANGS = ("fi", "ar", "th", "so", "fa-AF")
 SIZE = (1280, 720)
+CENTRE_PASSPHRASE = "several words only I know"  # noqa: S105 - a throwaway centre
 
 
 def parse() -> argparse.Namespace:
@@ -45,11 +46,12 @@ def main() -> int:
         shutil.rmtree(home, ignore_errors=True)
 
 
-Save = Callable[[Any, str, str], None]
+Save = Callable[..., None]
 
 
 def shoot(args: argparse.Namespace, home: Path) -> int:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QPoint, QSettings
+    from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QWidget
 
     import intake_app.ui  # noqa: F401 - the PySide6 None guard
@@ -65,11 +67,17 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     only = {name for name in args.only.split(",") if name}
 
-    def save(widget: QWidget, name: str, lang: str) -> None:
+    def save(widget: QWidget, name: str, lang: str, popup: QWidget | None = None) -> None:
+        """Save `widget` (with `popup`, a window of its own, drawn where it is on screen)."""
         for _ in range(5):
             app.processEvents()
         path = args.out / f"{name}-{lang}.png"
-        widget.grab().save(str(path))
+        picture = widget.grab()
+        if popup is not None:
+            painter = QPainter(picture)
+            painter.drawPixmap(widget.mapFromGlobal(popup.mapToGlobal(QPoint(0, 0))), popup.grab())
+            painter.end()
+        picture.save(str(path))
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
     for lang in args.langs.split(","):
@@ -136,8 +144,53 @@ def review_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
         service.shutdown()
 
 
+def _enrol(home: Path, lang: str, service: Any) -> Any:
+    """Set up a centre (its share in the temp folder) and enrol the laptop with it."""
+    from intake_app.services.centre import CentreService
+    from intake_app.services.enrolment import accept_centre_profile, read_centre_profile
+    from intake_app.storage import KdfParams
+
+    centre = CentreService(home / f"centre-{lang}", kdf=KdfParams.MINIMUM)
+    (home / "srv").mkdir(exist_ok=True)
+    setup = centre.set_up(
+        name="Example reception centre",
+        share=str(home / "srv" / lang),
+        passphrase=CENTRE_PASSPHRASE,
+    ).result()
+    profile = read_centre_profile(setup.profile_path)
+    accept_centre_profile(
+        service, profile, device_name="Laptop 7", worker="W-12", expected_fingerprint=None
+    ).result()
+    return centre
+
+
+def date_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
+    """The interview section filled from the enrolment and today; the calendar open."""
+    service, shell = _demo_shell(home, lang, prefs, "dates")
+    centre = _enrol(home, lang, service)
+    try:
+        workspace = shell.workspace
+        workspace.new_action.trigger()
+        editor = workspace.editor
+        for name in ("consent_interview", "consent_data"):
+            editor.block(name).input.buttons["yes"].click()
+        editor.show_section("interview")
+        save(shell, "editor-defaults", lang)
+        popup = editor.block("interview_date").input.open_calendar()
+        save(shell, "editor-calendar", lang, popup)
+        popup.close()
+        editor.saver.discard()
+    finally:
+        shell.workspace.stop_background()
+        shell.lock()
+        shell.close()
+        service.shutdown()
+        centre.shutdown()
+
+
 GROUPS: dict[str, Callable[[Path, str, Any, Save], None]] = {
     "review": review_shots,
+    "dates": date_shots,
 }
 
 

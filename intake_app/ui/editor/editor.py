@@ -27,6 +27,14 @@ from intake_app.domain.registry import OpenedInterview
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
+from intake_app.services.interview_defaults import (
+    INTERVIEW_DATE,
+    ORGANISATION,
+    WORKER_CODE,
+    Enrolled,
+    default_answers,
+    enrolled,
+)
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine, visible_focus, wrap_text
 from intake_app.ui.editor.attachments import AttachmentPanel
@@ -49,6 +57,7 @@ from intake_app.ui.tab_order import chain_tabs, focus_stops
 from intake_app.ui.worker.autosave import DraftSaver
 
 VALIDATE_DELAY_MS = 500
+DEFAULTED = (INTERVIEW_DATE, WORKER_CODE, ORGANISATION)
 # Side by side stays on for the next interview of this session only (never saved: the second
 # language would say something about the last person interviewed).
 _session = {"side_by_side": False}
@@ -119,6 +128,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.live = LiveState(self.form)
         self._shown = Shown()
         self._open: dict[str, bool] = {}
+        self._enrolled: Enrolled | None = None  # read when a default is first needed
 
         self.problems = ProblemList(self)
         self.problems.jump.connect(self.reveal)
@@ -338,11 +348,38 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
 
     def _refresh(self) -> None:
         """Show and hide questions, open and close sections, update completeness."""
+        before = dict(self._open)
         self._shown = self.live.update(self.answers)
         for page in self.pages.built_pages():
             self._apply_visibility(page)
         self.nav_model.set_progress(self._progress(), self.attachments.count())
         self._default_text_language()
+        if before or self.is_new:  # sections open when a saved interview opens: as they were
+            self._fill_defaults(
+                {s for s, is_open in self._open.items() if is_open}
+                - {s for s, is_open in before.items() if is_open}
+            )
+
+    def _fill_defaults(self, opened: set[str]) -> None:
+        """Fill the date, worker code and organisation when their section opens, if empty."""
+        if self.read_only or not any(
+            self.pages.section_of(name) in opened and not self.answers.get(name)
+            for name in DEFAULTED
+        ):
+            return
+        if self._enrolled is None:
+            self._enrolled = enrolled(self.service)
+        started = self.interview.created.astimezone().date()  # the local calendar's day
+        found = default_answers(self.form, self._enrolled, started, self.answers)
+        found = {k: v for k, v in found.items() if self.pages.section_of(k) in opened}
+        for name, value in found.items():
+            self.answers[name] = value
+            block = self.blocks.get((name, None))
+            if isinstance(block, QuestionRow):
+                block.input.set_value(value)
+        if found:
+            self.nav_model.set_progress(self._progress(), self.attachments.count())
+            self.saver.changed()
 
     def _progress(self) -> list[SectionProgress]:
         progress = section_progress(self.form, self.answers)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from babel.numbers import NumberFormatError, parse_decimal
-from PySide6.QtCore import QRegularExpression
-from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QDate, QRegularExpression, Qt
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from intake_app.domain.answers import TEXT_MAX_LENGTH
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _, current_language
 from intake_app.i18n.languages import babel_locale
 from intake_app.ui.editor.answer_input import AnswerInput
+from intake_app.ui.editor.date_picker import CalendarPopup, limit_date
+
+# Open the calendar from the date's fields: the keys a date field opens its calendar with.
+CALENDAR_KEYS = (QKeySequence("Alt+Down"), QKeySequence(Qt.Key.Key_F4))
 
 
 def _row(parent: QWidget) -> QHBoxLayout:
@@ -83,7 +89,8 @@ class NumberInput(AnswerInput):
 
 
 class PartialDateInput(AnswerInput):
-    """Year, month and day in separate fields; only the year is needed for a partial date."""
+    """Year, month and day in separate fields; only the year is needed for a partial date.
+    A calendar (the button, Alt+Down or F4) fills all three."""
 
     def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(form, question, parent)
@@ -104,8 +111,45 @@ class PartialDateInput(AnswerInput):
             # Not the edit's buddy: a second label would hide the question ("Year text").
             layout.addWidget(label)
             layout.addWidget(edit)
+        self.calendar_button = QPushButton(self)
+        self.calendar_button.setObjectName("calendar_button")
+        self.calendar_button.clicked.connect(self.open_calendar)
+        layout.addWidget(self.calendar_button)
         layout.addStretch(1)
         self.setFocusProxy(self.year)
+        self.popup: CalendarPopup | None = None
+        for key in CALENDAR_KEYS:
+            shortcut = QShortcut(key, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.open_calendar)
+
+    def open_calendar(self) -> CalendarPopup:
+        """Show the calendar on the date typed (as far as it goes), else on today."""
+        if self.popup is None:
+            self.popup = CalendarPopup(self)
+            self.popup.picked.connect(self._picked)
+        parts = [edit.text().strip() for edit in (self.year, self.month, self.day)]
+        numbers = [int(part) if part.isdigit() else 0 for part in parts]
+        today = dt.date.today()
+        year = numbers[0] if 1900 <= numbers[0] <= 2100 else today.year
+        month = numbers[1] if 1 <= numbers[1] <= 12 else (today.month if not parts[0] else 1)
+        shown = QDate(year, month, 1)
+        day = numbers[2] if 1 <= numbers[2] <= shown.daysInMonth() else 0
+        if not day:
+            day = today.day if (year, month) == (today.year, today.month) else 1
+        self.popup.open_at(
+            self,
+            QDate(year, month, day),
+            limit_date(self.question.earliest, last=False),
+            limit_date(self.question.latest, last=True),
+        )
+        return self.popup
+
+    def _picked(self, date: QDate) -> None:
+        self.year.setText(f"{date.year():04d}")
+        self.month.setText(f"{date.month():02d}")
+        self.day.setText(f"{date.day():02d}")
+        self.calendar_button.setFocus()
+        self.emit_changed()
 
     def value(self) -> object | None:
         year, month, day = (e.text().strip() for e in (self.year, self.month, self.day))
@@ -137,11 +181,16 @@ class PartialDateInput(AnswerInput):
             edit.setFixedWidth(
                 max(edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 16, 48)
             )
+        self.calendar_button.setText(_("Calendar…"))
+        self.calendar_button.setToolTip(_("Pick the date from a calendar (Alt+Down or F4)"))
 
     def set_accessible_label(self, label: str) -> None:
         self.year.setAccessibleName(_("{question}: year", question=label))
         self.month.setAccessibleName(_("{question}: month", question=label))
         self.day.setAccessibleName(_("{question}: day", question=label))
+        self.calendar_button.setAccessibleName(
+            _("{question}: pick from a calendar", question=label)
+        )
 
     def controls(self) -> list[QWidget]:
         return [self.year, self.month, self.day]
