@@ -26,10 +26,10 @@ FORMATS = ("xlsx", "pdf")
 def build_report(service: CentreService, choice: ReportChoice, lang: str) -> Future[StatsReport]:
     """Count and label the chosen report (groups' words in `lang`)."""
     registry = service.registry()
-    if choice.kind == "fields":
-        check_group_fields(registry, choice.by)
 
     def work(centre: Centre) -> StatsReport:
+        if choice.kind == "fields":
+            check_group_fields(registry, choice.by)
         return make_report(centre.vault, registry, choice, lang, centre.profile.name)
 
     return service.run(work)
@@ -40,11 +40,11 @@ def save_xlsx(
 ) -> Future[StatsReport]:
     """Count the chosen report and write it as a spreadsheet to `path`; the report."""
     registry = service.registry()
-    if choice.kind == "fields":
-        check_group_fields(registry, choice.by)
     target = Path(path)
 
     def work(centre: Centre) -> StatsReport:
+        if choice.kind == "fields":
+            check_group_fields(registry, choice.by)
         report = make_report(centre.vault, registry, choice, lang, centre.profile.name)
         write_stats_xlsx(report, target, right_to_left=direction_of(lang) == "rtl")
         return report

@@ -39,13 +39,16 @@ from intake_app.sync.centre import (
     PSEUDO_FIELDS,
     SECTION_SEPARATOR,
     StatsTable,
+    total_text,
 )
 from intake_app.ui.admin.interview_export import InterviewExportBox
 from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.admin.stats_save import StatsSaveBox
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
 
 NONE = ""  # the second grouping field left empty
+TOTAL = object()  # the total row's group
 
 
 def pseudo_field_name(field: str) -> str:
@@ -101,6 +104,11 @@ def value_label(registry: FormRegistry, field: str, value: str, lang: str) -> st
     return value
 
 
+def _total_or(value: Callable[[Any], str], total: str) -> Callable[[Any], str]:
+    """A column's words for a row, or `total` on the total row."""
+    return lambda row: total if row[0] is TOTAL else value(row)
+
+
 def add_heading(combo: QComboBox, text: str) -> None:
     """A section's name in the list: bold, and not a choice."""
     combo.insertSeparator(combo.count())
@@ -132,6 +140,7 @@ class ExportsTab(QWidget):
         self.count_button = QPushButton(self.stats_box)
         self.count_button.clicked.connect(self.count)
         self.stats_notice = wrap_text(QLabel(self.stats_box))
+        self.stats_save = StatsSaveBox(service, self.chosen_fields, self.stats_box)
         self.model = RowsModel((), self)
         self.stats_view = QTableView(self.stats_box)
         self.stats_view.setModel(self.model)
@@ -152,6 +161,7 @@ class ExportsTab(QWidget):
         stats_column.addLayout(stats_form)
         stats_column.addLayout(stats_buttons)
         stats_column.addWidget(self.stats_notice)
+        stats_column.addWidget(self.stats_save)
         stats_column.addWidget(self.stats_view, 1)
         column = QVBoxLayout(self)
         column.addWidget(self.message)
@@ -194,11 +204,16 @@ class ExportsTab(QWidget):
 
     # -- statistics ---------------------------------------------------------------------------
 
-    def count(self) -> None:
-        """Count the interviews by the chosen fields."""
+    def chosen_fields(self) -> tuple[str, ...]:
+        """The fields chosen to count by (one, or two different ones)."""
         by = [str(self.first.currentData())]
         if self.second.currentData() not in (None, NONE, by[0]):
             by.append(str(self.second.currentData()))
+        return tuple(by)
+
+    def count(self) -> None:
+        """Count the interviews by the chosen fields."""
+        by = list(self.chosen_fields())
         self.count_button.setEnabled(False)
         when_done(self._service.statistics(by), self._counted, self._failed, owner=self,
                   context="centre statistics")
@@ -208,7 +223,10 @@ class ExportsTab(QWidget):
         self.count_button.setEnabled(True)
         self._table = table
         self._show_table()
-        if not table.rows:
+        if table.withheld:
+            self.message.show_message(_("No group is listed: there are too few interviews in "
+                                        "too many groups to show any count safely."))
+        elif not table.rows:
             self.message.show_message(_("There are no interviews to count."))
         else:
             self.message.show_message("")
@@ -229,8 +247,12 @@ class ExportsTab(QWidget):
         columns.append(Column(_("Interviews"),
                               lambda row: _("hidden") if row[1] is None else str(row[1]),
                               translated=True))
+        for index in range(len(table.columns)):  # the total row's words in the first column
+            words = total_text() if index == 0 else ""
+            columns[index] = Column(columns[index].header, _total_or(columns[index].text, words),
+                                    translated=True)
         self.model.set_columns(columns)
-        self.model.set_rows(list(table.rows))
+        self.model.set_rows([*table.rows, (TOTAL, table.total)] if table.rows else [])
         self.stats_view.resizeColumnsToContents()
 
     def _field_names(self) -> list[tuple[str, str]]:

@@ -50,7 +50,9 @@ class Ink:
         font = QFont(self.base)
         font.setPointSizeF(points)
         font.setBold(bold)
-        font.setItalic(italic)
+        # Arabic script has no italics: Qt slants the glyphs one by one, and a PDF reader (or a
+        # screen reader) then finds the words in pieces.
+        font.setItalic(italic and not self.rtl)
         return font
 
     def metrics(self, font: QFont) -> QFontMetricsF:
