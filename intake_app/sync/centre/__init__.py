@@ -20,6 +20,13 @@ from intake_app.sync.centre.follow_up import (
     FollowUpRecord,
     follow_up_text,
 )
+from intake_app.sync.centre.form_errors import (
+    FormsNotOnShare,
+    FormVersionNotNewer,
+    FormVersionPublished,
+    FormVersionShipped,
+)
+from intake_app.sync.centre.form_publish import Published, Retired
 from intake_app.sync.centre.importer import ImportResult
 from intake_app.sync.centre.inbox import ScanProgress
 from intake_app.sync.centre.log import LogEntry
@@ -73,6 +80,10 @@ __all__ = [
     "FollowUp",
     "FollowUpChange",
     "FollowUpRecord",
+    "FormVersionNotNewer",
+    "FormVersionPublished",
+    "FormVersionShipped",
+    "FormsNotOnShare",
     "Gap",
     "HeldBundle",
     "ImportResult",
@@ -83,6 +94,7 @@ __all__ = [
     "OpenConflict",
     "Outcome",
     "PossibleDuplicate",
+    "Published",
     "Reason",
     "ReferralData",
     "RegisteredDevice",
@@ -92,6 +104,7 @@ __all__ = [
     "RequestOnShare",
     "RequestRead",
     "Resolution",
+    "Retired",
     "ScanProgress",
     "SetAside",
     "StatsReport",
