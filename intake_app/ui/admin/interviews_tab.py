@@ -49,6 +49,7 @@ from intake_app.ui.common import MessageLine
 from intake_app.ui.tasks import when_done
 
 SEARCH_DELAY_MS = 250
+RESIZE_ROWS = 50  # rows the column widths are measured on
 
 # Why a laptop deleted an interview: the code bundle-format.md names, and "deleted", which the
 # laptop sends when the reason it holds is not a code (sync.device_changes.FALLBACK_REASON).
@@ -86,6 +87,9 @@ class InterviewsTab(QWidget):
         self.table = make_table(self, self.model, single=True)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        # Column widths from some rows, not from every one of 2,000 interviews.
+        self.table.verticalHeader().setResizeContentsPrecision(0)
+        self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)
         self.table.sortByColumn(CHANGED_COLUMN, Qt.SortOrder.DescendingOrder)
         self._rows: dict[str, TriageRow] = {}
         self._choosing = False  # a selection change made here, not by the administrator

@@ -9,18 +9,19 @@ then risk, then how many needs are urgent.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from intake_app.i18n import N_, _, current_language, ngettext
 from intake_app.services.centre_triage import TriageTexts
 from intake_app.sync.centre import TriageRow, follow_up_text, short_id, when
-from intake_app.ui.admin.rows_model import Column, RowsModel
+from intake_app.ui.admin.rows_model import ROW_ROLE, Column, RowsModel
 from intake_app.ui.interview_model import STATUS_LABELS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -143,37 +144,78 @@ def _danger(row: TriageRow) -> str:
 
 
 class TriageModel(RowsModel):
-    """The interviews as rows, with a sort key, a mark and a description for each cell."""
+    """The interviews as rows, with a sort key, a mark and a description for each cell.
+
+    Texts and sort keys are made once per row and column and kept until the rows or the
+    language change: laying out and sorting 2,000 interviews asks for each many times."""
 
     def __init__(self, columns: Sequence[TriageColumn], parent: QObject | None = None) -> None:
         super().__init__(columns, parent)
         self._triage_columns = list(columns)
+        self._texts: dict[tuple[int, int], str] = {}
+        self._keys: dict[int, list[Any]] = {}
+        self._marked: list[bool] = []
+        self._icon: QIcon | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self._texts, self._keys = {}, {}
+        self._marked = [row.in_danger or row.high_risk for row in rows]
+        super().set_rows(rows)
+
+    def retranslate(self) -> None:
+        self._texts, self._keys = {}, {}
+        super().retranslate()
+
+    def text(self, row: int, column: int) -> str:
+        """A cell's text in the current language."""
+        key = (row, column)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._triage_columns[column].text(self.row_object(row))
+            self._texts[key] = found
+        return found
 
     def sort_key(self, row: int, column: int) -> Any:
-        item: TriageRow = self.row_object(row)
-        spec = self._triage_columns[column]
-        if spec.sort is not None:
-            return spec.sort(item)
-        return spec.text(item).casefold()
+        keys = self._keys.get(column)
+        if keys is None:
+            spec = self._triage_columns[column]
+            rows = self.rows()
+            if spec.sort is not None:
+                keys = [spec.sort(item) for item in rows]
+            else:
+                keys = [self.text(number, column).casefold() for number in range(len(rows))]
+            self._keys[column] = keys
+        return keys[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        row, column = index.row(), index.column()
+        if not index.isValid() or not 0 <= row < len(self._marked):
             return None
-        row: TriageRow = self.row_object(index.row())
-        marked = row.in_danger or row.high_risk
+        if not 0 <= column < len(self._triage_columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self.text(row, column)  # a laptop's name stays text, never markup
+            return f"<p>{html.escape(text)}</p>" if text else None
         if role == SORT_ROLE:
-            return self.sort_key(index.row(), index.column())
+            return self.sort_key(row, column)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return urgency_description(row) or None
-        if index.column() == URGENCY_COLUMN and marked:
+            return urgency_description(self.row_object(row)) or None if self._marked[row] else None
+        if column == URGENCY_COLUMN and self._marked[row]:
             if role == Qt.ItemDataRole.DecorationRole:
-                style = QApplication.style()
-                return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                if self._icon is None:
+                    self._icon = QApplication.style().standardIcon(
+                        QStyle.StandardPixmap.SP_MessageBoxWarning
+                    )
+                return self._icon
             if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+                return self._bold
+        if role == ROW_ROLE:
+            return self.row_object(row)
+        return None
 
 
 class TriageFilter(QSortFilterProxyModel):

@@ -6,6 +6,7 @@ kept across a lock; possible duplicates named and opened, or marked not the same
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -408,3 +409,48 @@ def test_the_triage_tab_at_its_real_size_in_three_languages(
             window.grab().save(str(Path(folder) / f"admin-interviews-follow-up-{lang}.png"))
     finally:
         qapp.setFont(font)
+
+
+def test_the_list_of_2000_interviews_loads_quickly(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    """One query for the rows; the GUI thread only lays them out. Prints the figures."""
+    unlock(window, qtbot)
+    documents = [
+        triage_document(
+            f"Person {n}",
+            date_of_birth=f"{1960 + n % 40}",
+            risk_level=("low", "medium", "high")[n % 3],
+            immediate_danger="no",
+            interview_date=f"2026-{1 + n % 12:02}-{1 + n % 28:02}",
+        )
+        for n in range(2000)
+    ]
+
+    def work(centre: Centre) -> None:
+        import_documents(centre, laptops[0], documents[:1000], tmp_path / "one")
+        import_documents(centre, laptops[1], documents[1000:], tmp_path / "two")
+
+    run(window, work)
+    tab = window.interviews
+    laid_out: list[float] = []
+    real = tab._listed
+
+    def timed(listed: object) -> None:
+        started = time.perf_counter()
+        real(listed)
+        laid_out.append(time.perf_counter() - started)
+
+    tab._listed = timed  # type: ignore[method-assign]
+    started = time.perf_counter()
+    tab.refresh()
+    qtbot.waitUntil(lambda: bool(laid_out), timeout=60_000)
+    total = time.perf_counter() - started
+    print(
+        f"\n2000 interviews: {total * 1000:.0f} ms from asking to shown, "
+        f"{laid_out[0] * 1000:.0f} ms of it on the GUI thread"
+    )
+    assert tab.model.rowCount() == 2000 and tab.proxy.rowCount() == 2000
+    tab.filters.urgent.setChecked(True)
+    assert tab.proxy.index(0, URGENCY_COLUMN).data() == "High risk"
+    assert laid_out[0] < 3.0 and total < 10.0
