@@ -188,7 +188,32 @@ def date_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
         centre.shutdown()
 
 
+def side_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
+    """Side by side: the questions also in a second language, as large and dark as the first."""
+    service, shell = _demo_shell(home, lang, prefs, "side")
+    try:
+        workspace = shell.workspace
+        workspace.new_action.trigger()
+        editor = workspace.editor
+        for name in ("consent_interview", "consent_data"):
+            editor.block(name).input.buttons["yes"].click()
+        editor.show_section("person")
+        bar = editor.side_by_side
+        second = "ar" if lang != "ar" else "fi"
+        row = bar.picker.findData(second)
+        bar.picker.setCurrentIndex(row)
+        bar.picker.activated.emit(row)
+        bar.toggle.click()
+        save(shell, "editor-side-by-side", f"{lang}-{second}")  # UI language, second
+        editor.saver.discard()
+    finally:
+        shell.lock()
+        shell.close()
+        service.shutdown()
+
+
 GROUPS: dict[str, Callable[[Path, str, Any, Save], None]] = {
+    "side": side_shots,
     "review": review_shots,
     "dates": date_shots,
 }

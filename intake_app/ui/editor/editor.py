@@ -27,6 +27,8 @@ from intake_app.domain.registry import OpenedInterview
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, current_language
 from intake_app.i18n.qt import register
+from intake_app.services import editor_memory
+from intake_app.services.editor_memory import SecondLanguage
 from intake_app.services.interview_defaults import (
     INTERVIEW_DATE,
     ORGANISATION,
@@ -54,13 +56,11 @@ from intake_app.ui.editor.section_page import SectionPage
 from intake_app.ui.editor.section_stack import SectionStack
 from intake_app.ui.editor.side_by_side import SideBySideBar
 from intake_app.ui.tab_order import chain_tabs, focus_stops
+from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.autosave import DraftSaver
 
 VALIDATE_DELAY_MS = 500
 DEFAULTED = (INTERVIEW_DATE, WORKER_CODE, ORGANISATION)
-# Side by side stays on for the next interview of this session only (never saved: the second
-# language would say something about the last person interviewed).
-_session = {"side_by_side": False}
 
 
 class ReadOnlyInterview(KnownError):
@@ -146,9 +146,15 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("editor_title")
         self.side_by_side = SideBySideBar(self.form, self)
+        # As last chosen in this vault (kept inside it: the second language says something
+        # about the people interviewed), unless this interview's language says otherwise.
+        remembered = editor_memory.second_language(service)
+        if remembered.code is not None:
+            self.side_by_side.set_language(remembered.code)
         self.side_by_side.follow_interview_language(self.answers.get("interview_language"))
-        self.side_by_side.toggle.setChecked(_session["side_by_side"])
+        self.side_by_side.toggle.setChecked(remembered.shown)
         self.side_by_side.changed.connect(self._second_language_changed)
+        self.side_by_side.chosen.connect(self._second_language_chosen)
         self.consent_panel: ConsentPanel | None = None
         self._lay_out()
         self._validate_timer = QTimer(self)
@@ -243,10 +249,20 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         return self.side_by_side.language()
 
     def _second_language_changed(self, _code: str) -> None:
-        _session["side_by_side"] = self.side_by_side.toggle.isChecked()
         self._apply_second()
         if self.reviewing():
             self.show_review()
+
+    def _second_language_chosen(self) -> None:
+        """Keep the worker's choice for the next interview in this vault."""
+        choice = SecondLanguage(self.side_by_side.picked(), self.side_by_side.toggle.isChecked())
+        when_done(
+            editor_memory.remember_second_language(self.service, choice),
+            lambda _none: None,
+            lambda _error: None,  # not kept: chosen again next time, nothing lost
+            owner=None,
+            context="keeping the second language",
+        )
 
     def _apply_second(self) -> None:
         lang, second = current_language(), self.second_language()

@@ -1,13 +1,14 @@
 """Side by side for interpreters: each question also in a second language, under the worker's.
 
 The bar at the top of the editor switches it on and picks the language; `SecondLine` is the
-small grey line under a label, laid out in the second language's own direction.
+line under a label, laid out in the second language's own direction. The interpreter reads it
+out, so it is as large as the body text and in the normal text colour (it used to be smaller and
+light grey, hard to read in a car or a dim room).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from intake_app.domain.form import Form
@@ -16,21 +17,16 @@ from intake_app.i18n.formatting import language_name
 from intake_app.i18n.qt import layout_direction, register
 from intake_app.ui.common import wrap_text
 
-SECOND_LINE_SCALE = 0.9
-
 
 class SecondLine(QLabel):
-    """A smaller, grey line with a text in another language; hidden while it has no text."""
+    """A line with a text in another language, at the body's size and colour; hidden while it
+    has no text."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("second_language_line")
         wrap_text(self)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        font = self.font()
-        font.setPointSizeF(max(font.pointSizeF(), 1.0) * SECOND_LINE_SCALE)
-        self.setFont(font)
         # AlignLeft is mirrored by Qt for a right-to-left widget: Arabic lines up on the right.
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.hide()
@@ -49,9 +45,12 @@ def second_text(labels_text: str, first_text: str) -> str:
 
 
 class SideBySideBar(QWidget):
-    """The "Show questions also in: [language]" bar; `changed(code)`, "" when switched off."""
+    """The "Show questions also in: [language]" bar; `changed(code)`, "" when switched off;
+    `chosen()` when the worker switched it or picked a language (not when it followed the
+    interview language)."""
 
     changed = Signal(str)
+    chosen = Signal()
 
     def __init__(self, form: Form, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +65,7 @@ class SideBySideBar(QWidget):
             self.picker.addItem(code, code)
         self._picked_by_hand = False
         self.toggle.toggled.connect(lambda _on: self._emit())
+        self.toggle.clicked.connect(lambda _on: self.chosen.emit())
         self.picker.activated.connect(self._picked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +87,7 @@ class SideBySideBar(QWidget):
     def _picked(self, _row: int) -> None:
         self._picked_by_hand = True
         self._emit()
+        self.chosen.emit()
 
     def _emit(self) -> None:
         self.changed.emit(self.language() or "")
