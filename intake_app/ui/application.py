@@ -35,6 +35,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from intake_app.ui.tasks import install_slot_guard  # tasks imports this module
 
     install_slot_guard()  # a bug in a slot: logged and shown, never silent
+    from intake_app.ui.focus_ring import show_focus_clearly
+
+    show_focus_clearly(app)  # a clear ring round the keyboard focus, in every window
     return app
 
 
