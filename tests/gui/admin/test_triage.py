@@ -454,3 +454,21 @@ def test_the_list_of_2000_interviews_loads_quickly(
     tab.filters.urgent.setChecked(True)
     assert tab.proxy.index(0, URGENCY_COLUMN).data() == "High risk"
     assert laid_out[0] < 3.0 and total < 10.0
+
+
+def test_the_search_narrows_the_list_with_the_filters(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    tab = window.interviews
+    tab.search.setText("amina")  # the index's trigrams ignore the accent
+    qtbot.waitUntil(lambda: sorted(shown(window, "alias")) == ["AMINA", "Amína"], timeout=20_000)
+    tab.filters.risk.setCurrentIndex(tab.filters.risk.findData("danger"))
+    assert shown(window, "alias") == ["Amína"]
+    assert "1 of 4" in tab.filters.shown.text()
+    tab.search.clear()
+    qtbot.waitUntil(lambda: tab.proxy.matches is None, timeout=20_000)
+    assert shown(window, "alias") == ["Amína"]
+    tab.filters.risk.setCurrentIndex(0)
+    assert len(shown(window, "alias")) == 4
