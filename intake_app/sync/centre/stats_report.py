@@ -24,6 +24,7 @@ from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
 from intake_app.i18n import N_, _, gettext
 from intake_app.i18n.formatting import format_date, format_partial_date
+from intake_app.i18n.languages import direction_of
 from intake_app.storage import Vault
 from intake_app.sync.centre.answer_text import choice_label
 from intake_app.sync.centre.reports import MIN_GROUP, StatsTable, statistics
@@ -239,7 +240,8 @@ def report_table(registry: FormRegistry, table: StatsTable, lang: str) -> Report
 def report_title(choice: ReportChoice) -> str:
     if choice.kind == "annual":
         return _(
-            "Annual report {year}: interviews with possible victims of trafficking", year=str(choice.year)
+            "Annual report {year}: interviews with possible victims of trafficking",
+            year=str(choice.year),
         )
     return _("Interview statistics")
 
@@ -269,6 +271,8 @@ def make_report(
     tables = tuple(
         report_table(registry, statistics(vault, by, choice.year), lang) for by in breakdowns
     )
+    if direction_of(lang) == "rtl":  # a name in Latin letters keeps its place in the line
+        centre = f"\u2068{centre}\u2069"  # FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE
     made = _(
         "{centre}, {date}",
         centre=centre,
