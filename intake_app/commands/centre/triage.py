@@ -147,8 +147,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
     with open_centre(args) as centre:
         if args.not_same is not None:
-            first, second = (find_record(centre.vault, typed) for typed in args.not_same)
-            mark_not_duplicate(centre.vault, first, second)
+            one, other = (find_record(centre.vault, typed) for typed in args.not_same)
+            mark_not_duplicate(centre.vault, one, other)
         rows = triage_rows(centre.vault)
     by_id = {row.record_id: row for row in rows}
     pairs = sorted(
