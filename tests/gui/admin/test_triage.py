@@ -472,3 +472,17 @@ def test_the_search_narrows_the_list_with_the_filters(
     assert shown(window, "alias") == ["Amína"]
     tab.filters.risk.setCurrentIndex(0)
     assert len(shown(window, "alias")) == 4
+
+
+def test_closing_the_window_saves_an_unsaved_follow_up(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Chidi")
+    window.interviews.follow_up.status.setCurrentIndex(
+        window.interviews.follow_up.status.findData("closed")
+    )
+    window.close()
+    saved = run(window, lambda c: follow_up(c.vault, made[2]["id"]))
+    assert saved.current.status == "closed" and len(saved.history) == 1
