@@ -66,20 +66,25 @@ def referral_html(data: ReferralData) -> str:
         (_("Interview id"), head.id),
     ]
     align = "right" if dir_ == "rtl" else "left"
-    rows = "".join(f"<tr><th align='{align}' valign='top'>{esc(label)}</th>"
-                   f"<td>{esc(value)}</td></tr>" for label, value in facts)
+    rows = "".join(
+        f"<tr><th align='{align}' valign='top'>{esc(label)}</th><td>{esc(value)}</td></tr>"
+        for label, value in facts
+    )
     files = ""
     if data.attachments:
-        items = "".join(f"<li>{esc(attachment_title(info))} ({esc(format_size(info.size))})"
-                        f"</li>" for info in data.attachments)
-        files = (f"<h3 dir='{dir_}'>{esc(_('Attached files'))}</h3>"
-                 f"<ul dir='{dir_}'>{items}</ul>")
+        items = "".join(
+            f"<li>{esc(attachment_title(info))} ({esc(format_size(info.size))})</li>"
+            for info in data.attachments
+        )
+        files = f"<h3 dir='{dir_}'>{esc(_('Attached files'))}</h3><ul dir='{dir_}'>{items}</ul>"
     title = _("Referral summary")
-    return (f"<h1 dir='{dir_}'>{esc(title)}</h1>"
-            f"<p dir='{dir_}'>{esc(data.centre)}</p>"
-            f"<table dir='{dir_}' cellspacing='0' cellpadding='4' border='1' width='100%'>"
-            f"{rows}</table>"
-            f"{answers_html(data.answers, skip=[ALIAS], table=True)}{files}")
+    return (
+        f"<h1 dir='{dir_}'>{esc(title)}</h1>"
+        f"<p dir='{dir_}'>{esc(data.centre)}</p>"
+        f"<table dir='{dir_}' cellspacing='0' cellpadding='4' border='1' width='100%'>"
+        f"{rows}</table>"
+        f"{answers_html(data.answers, skip=[ALIAS], table=True)}{files}"
+    )
 
 
 def paint_referral(device: QPagedPaintDevice, markup: str) -> None:
@@ -94,8 +99,9 @@ def paint_referral(device: QPagedPaintDevice, markup: str) -> None:
     font.setPointSizeF(BODY_POINTS)
     document.setDefaultFont(font)
     option = QTextOption(document.defaultTextOption())
-    option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else
-                            Qt.LayoutDirection.LeftToRight)
+    option.setTextDirection(
+        Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+    )
     document.setDefaultTextOption(option)
     document.setHtml(markup)
     document.setPageSize(QSizeF(body.width(), body.height()))
@@ -132,9 +138,12 @@ def write_pdf(markup: str, path: Path) -> None:
 
 def saved_text(path: Path) -> str:
     """Where the clear-text copy now is, and what that asks of the administrator."""
-    return _("The referral summary was saved to {file}. It holds personal data in clear text, "
-             "outside the centre's vault: keep it only where the centre keeps personal data, "
-             "and delete it when it is no longer needed.", file=isolate(path))
+    return _(
+        "The referral summary was saved to {file}. It holds personal data in clear text, "
+        "outside the centre's vault: keep it only where the centre keeps personal data, "
+        "and delete it when it is no longer needed.",
+        file=isolate(path),
+    )
 
 
 class ReferralPrinter:
@@ -155,8 +164,9 @@ class ReferralPrinter:
 
     def ask_and_print(self, record_id: str) -> None:
         """Ask where to save the PDF, then save it."""
-        name, _filter = QFileDialog.getSaveFileName(self._parent, WINDOW_TITLE, "referral.pdf",
-                                                    _("PDF files (*.pdf)"))
+        name, _filter = QFileDialog.getSaveFileName(
+            self._parent, WINDOW_TITLE, "referral.pdf", _("PDF files (*.pdf)")
+        )
         if name:
             self.print_to(record_id, Path(name))
 
@@ -171,6 +181,7 @@ class ReferralPrinter:
 
     def print_to(self, record_id: str, path: Path) -> None:
         """Save the summary as a PDF at `path` and say where it is."""
+
         def done(data: object) -> None:
             assert isinstance(data, ReferralData)
             try:
@@ -180,27 +191,42 @@ class ReferralPrinter:
             else:
                 self._tell(QMessageBox.Icon.Information, saved_text(path))
 
-        when_done(self._service.referral(record_id, current_language()), done, self._failed,
-                  owner=self._parent, context="centre referral")
+        when_done(
+            self._service.referral(record_id, current_language()),
+            done,
+            self._failed,
+            owner=self._parent,
+            context="centre referral",
+        )
 
     def print_on_paper(self, record_id: str, printer: QPrinter | None = None) -> None:
         """Read the interview, then open the print dialog (`printer`: tests print to a PDF)."""
+
         def done(data: object) -> None:
             assert isinstance(data, ReferralData)
             markup = referral_html(data)
             self.print_dialog = open_print_dialog(
-                self._parent, _("Print the referral summary"),
-                lambda device: paint_referral(device, markup), printer)
+                self._parent,
+                _("Print the referral summary"),
+                lambda device: paint_referral(device, markup),
+                printer,
+            )
 
-        when_done(self._service.referral(record_id, current_language()), done, self._failed,
-                  owner=self._parent, context="centre referral print")
+        when_done(
+            self._service.referral(record_id, current_language()),
+            done,
+            self._failed,
+            owner=self._parent,
+            context="centre referral print",
+        )
 
 
 class ReferralMenu(QMenu):
     """The referral button's menu: print on paper, or save a PDF."""
 
-    def __init__(self, printer: ReferralPrinter, current: Callable[[], str | None],
-                 parent: QWidget) -> None:
+    def __init__(
+        self, printer: ReferralPrinter, current: Callable[[], str | None], parent: QWidget
+    ) -> None:
         super().__init__(parent)
         self._printer = printer
         self._current = current
