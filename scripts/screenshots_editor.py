@@ -212,7 +212,49 @@ def side_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
         service.shutdown()
 
 
+def _wait(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while not condition() and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def originals_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
+    """After adding files: the offer to delete the originals, then what it did."""
+    import os
+
+    service, shell = _demo_shell(home, lang, prefs, "originals")
+    try:
+        shell.workspace.new_action.trigger()
+        editor = shell.workspace.editor
+        for name in ("consent_interview", "consent_data"):
+            editor.block(name).input.buttons["yes"].click()
+        editor.show_section("__attachments__")
+        folder = home / f"Downloads-{lang}"
+        folder.mkdir()
+        files = [folder / "passport-photo.jpg", folder / "payslip-march.pdf"]
+        for path in files:
+            path.write_bytes(os.urandom(200_000))
+        panel = editor.attachments
+        panel.add_files(files)
+        _wait(lambda: panel.offer is not None and panel.offer.isVisible())
+        box = panel.offer
+        save(shell, "editor-delete-originals", lang, box)
+        next(b for b in box.buttons() if b.objectName() == "delete_originals_yes").click()
+        _wait(lambda: bool(panel.note.text()) and not panel.note.text().endswith("…"))
+        save(shell, "editor-originals-deleted", lang)
+    finally:
+        shell.lock()
+        shell.close()
+        service.shutdown()
+
+
 GROUPS: dict[str, Callable[[Path, str, Any, Save], None]] = {
+    "originals": originals_shots,
     "side": side_shots,
     "review": review_shots,
     "dates": date_shots,

@@ -26,9 +26,11 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _
 from intake_app.i18n.formatting import format_size
 from intake_app.i18n.qt import register
+from intake_app.services.original_files import Original
 from intake_app.services.worker import WorkerService
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import Heading, MessageLine
+from intake_app.ui.editor.original_offer import ask_to_delete
 from intake_app.ui.file_dialogs import choose_files
 from intake_app.ui.tasks import when_done
 
@@ -60,6 +62,9 @@ class AttachmentPanel(QWidget):
         self._record_id = record_id
         self._ensure_saved = ensure_saved
         self._queue: list[Path] = []
+        self._adding: Path | None = None
+        self._added_now: list[Original] = []  # committed in the vault, originals not asked about
+        self.offer: QMessageBox | None = None
         self._infos: list[Any] = []
         self._read_only = False
         self.title = Heading(1.4, self)
@@ -75,10 +80,11 @@ class AttachmentPanel(QWidget):
         self.progress.setRange(0, 100)
         self.progress.hide()
         self.error = MessageLine(self)
+        self.note = MessageLine(self, error=False)
         self.preview = QLabel(self)
         self.preview.setObjectName("preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(240, 180)
+        self.preview.setMinimumSize(240, 120)  # more would not fit a small laptop's screen
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._relay = _ProgressRelay(self)
         self._relay.moved.connect(self.progress.setValue)
@@ -95,6 +101,7 @@ class AttachmentPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.error)
+        layout.addWidget(self.note)
         layout.addLayout(body, 1)
         register(self)
         self.reload()
@@ -177,9 +184,11 @@ class AttachmentPanel(QWidget):
     def _next(self) -> None:
         if not self._queue:
             self.progress.hide()
-            self.add_button.setEnabled(True)
+            self.add_button.setEnabled(not self._read_only)
+            self._offer_to_delete()
             return
         path = self._queue.pop(0)
+        self._adding = path
         self.add_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
@@ -197,7 +206,9 @@ class AttachmentPanel(QWidget):
         future = self._service.add_attachment(self._record_id, path, media_type, moved)
         when_done(future, self._added, self._add_failed, owner=self, context="adding a file")
 
-    def _added(self, _info: object) -> None:
+    def _added(self, info: Any) -> None:
+        if self._adding is not None:  # its copy is committed: the original may go, if asked
+            self._added_now.append(Original(self._adding, info.sha256, info.size))
         self.reload()
         self.count_changed.emit(self.count())
         self._next()
@@ -205,6 +216,16 @@ class AttachmentPanel(QWidget):
     def _add_failed(self, error: KnownError) -> None:
         self.error.show_message(error.translated())
         self._next()
+
+    def _offer_to_delete(self) -> None:
+        """Once the files are in the vault: ask whether to delete their originals."""
+        originals, self._added_now = self._added_now, []
+        if originals:
+            self.offer = ask_to_delete(self, originals, self._deletion_said)
+
+    def _deletion_said(self, text: str, problem: bool) -> None:
+        self.note.show_message("" if problem else text)
+        self.error.show_message(text if problem else "")
 
     # -- preview and removing -------------------------------------------------------------------
 

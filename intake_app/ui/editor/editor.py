@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -69,6 +69,24 @@ class ReadOnlyInterview(KnownError):
         "This interview was made with a form this version of Intake does not know. "
         "Install the newer version to open it; nothing was changed."
     )
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack as large as the page it shows (a plain one takes the largest of all its pages,
+    and the review page with the questions would not fit a small laptop's screen)."""
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        # A layout asks a widget's own layout for heights for widths, and the stack's layout
+        # answers for every page: the parent takes the size hints above instead.
+        return False
 
 
 class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
@@ -195,7 +213,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         # Above the questions, where Tab and a screen reader meet it before the questions.
         questions.addWidget(self.problems)
         questions.addWidget(splitter, 1)
-        self.view = QStackedWidget(self)  # the questions, or the review page in their place
+        self.view = CurrentPageStack(self)  # the questions, or the review page in their place
         self.view.addWidget(self.questions)
         self.view.addWidget(self.review_page)
         layout = QVBoxLayout(self)

@@ -85,17 +85,20 @@ class EditorFinishing(_Base):
             self._show_messages()
         self.review_page.show_review(found, read_only=self.read_only)
         self.view.setCurrentWidget(self.review_page)
+        self.view.updateGeometry()
         self.finish_button.hide()  # the review page has its own Finish
         self.review_page.browser.setFocus()
 
     def show_questions(self) -> None:
         """Back from the review to the section shown before."""
         self.view.setCurrentWidget(self.questions)
+        self.view.updateGeometry()
         self.finish_button.setVisible(not self.read_only)
         self._focus_page()
 
     def _jump_from_review(self, key: Key) -> None:
         self.view.setCurrentWidget(self.questions)
+        self.view.updateGeometry()
         self.finish_button.setVisible(not self.read_only)
         self.reveal(key)
         block = self.blocks.get(key)

@@ -101,6 +101,7 @@ class EditorNavigation(_Base):
         """Select a section in the list and show its page (in place of the review)."""
         if self.reviewing():
             self.view.setCurrentWidget(self.questions)
+            self.view.updateGeometry()
             self.finish_button.setVisible(not self.read_only)
         index = self.nav_model.index(self.nav_model.row_of(section), 0)
         self.nav.selectionModel().setCurrentIndex(

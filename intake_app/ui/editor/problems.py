@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from intake_app.domain.form import Form
@@ -17,6 +17,14 @@ from intake_app.ui.editor.question_row import Key
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
+class _ProblemItems(QListWidget):
+    """The list asks for three rows (it scrolls; up to its maximum when there is room)."""
+
+    def sizeHint(self) -> QSize:
+        rows = self.fontMetrics().lineSpacing() * 3 + 2 * self.frameWidth() + 8
+        return QSize(super().sizeHint().width(), min(rows, self.maximumHeight()))
+
+
 class ProblemList(QWidget):
     """Hidden until "Finish interview" finds problems; `jump(key)` goes to a question."""
 
@@ -27,9 +35,12 @@ class ProblemList(QWidget):
         self.title = QLabel(self)
         wrap_text(self.title)
         self.title.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.list = QListWidget(self)
+        self.list = _ProblemItems(self)
         self.list.setObjectName("problems")
         self.list.setMaximumHeight(160)
+        # Two rows at least (it scrolls): on a small laptop screen the questions need the room.
+        rows = self.list.fontMetrics().lineSpacing() * 2 + 2 * self.list.frameWidth() + 4
+        self.list.setMinimumHeight(rows)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         layout = QVBoxLayout(self)

@@ -6,15 +6,24 @@ interview and switching the language quick.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from intake_app.domain.form import Form
 from intake_app.ui.editor.section_page import SectionPage
 
+# The height a page asks for, in lines: pages scroll, and asking for all of a long section made
+# the window taller than a small laptop's screen once the problems were listed above it.
+PREFERRED_LINES = 10
+
 
 class SectionStack(QStackedWidget):
     """Placeholders until `page(name)` builds a section; `built(page)` tells the editor."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        lines = self.fontMetrics().lineSpacing() * PREFERRED_LINES
+        return QSize(hint.width(), min(hint.height(), max(lines, self.minimumSizeHint().height())))
 
     built = Signal(object)
 

@@ -11,10 +11,12 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from intake_app.services.interviews import FormCatalogue
+from intake_app.services.original_files import Original
 from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.application import apply_text_size
 from intake_app.ui.common import usable_area
+from intake_app.ui.editor.original_offer import ask_to_delete
 from intake_app.ui.scroll_page import ScrollPage
 from intake_app.ui.worker.enrol_dialog import EnrolDialog
 from intake_app.ui.worker.settings_dialog import SettingsDialog
@@ -56,6 +58,15 @@ def _windows(qtbot, tmp_path: Path) -> Iterator[tuple[str, QWidget]]:
         yield "list", shell
         shell.workspace.new_action.trigger()
         yield "editor", shell
+        editor = shell.workspace.editor
+        editor.finish_button.click()
+        yield "editor review", shell
+        editor.review_page.back_button.click()
+        yield "editor with its problems", shell
+        names = [tmp_path / f"photo-of-a-document-{n:02}-taken-in-the-car.jpg" for n in range(12)]
+        box = ask_to_delete(editor, [Original(path, "0" * 64, 1) for path in names], print)
+        yield "delete the originals", box
+        box.done(0)
         settings = SettingsDialog(shell.prefs, shell, service=service)
         qtbot.addWidget(settings)
         settings.show()
