@@ -121,7 +121,10 @@ class AdminWindow(QMainWindow):
         self.alerts.changed.connect(self.refresh)
         self.alerts.model.modelReset.connect(self.retranslate)
         top = QHBoxLayout()
-        top.addWidget(self.centre_name, 1)
+        # The name at the start and the space after it: a stretching label would place a Latin
+        # name by its own direction, at the far side of the row in right-to-left languages.
+        top.addWidget(self.centre_name)
+        top.addStretch(1)
         assert self.language.label is not None
         for widget in (self.import_button, self.scan_button, self.language.label, self.language,
                        self.lock_button):

@@ -165,3 +165,26 @@ def test_every_page_of_the_window_fits_1280_by_720(window: AdminWindow, qtbot: Q
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         fits(window)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_centre_name_starts_the_top_row_in_either_direction(
+    window: AdminWindow, qtbot: QtBot, lang: str
+) -> None:
+    set_language(lang)
+    unlock(window, qtbot)
+    window.resize(SCREEN)
+    qtbot.wait(20)
+    name = window.centre_name
+    middle = window.workspace.width() // 2
+    # The name's text hugs the row's start: the left edge in English, the right one in Arabic
+    # (it was drawn at the left, beside the buttons, in Arabic: a Latin name follows its own
+    # direction inside a stretched label).
+    text_width = name.fontMetrics().horizontalAdvance(name.text())
+    left = name.mapTo(window.workspace, name.rect().topLeft()).x()
+    if lang == "ar":
+        assert left + name.width() > window.workspace.width() - 40
+        assert name.width() < text_width + 40
+        assert left > middle
+    else:
+        assert left < 40 and left + name.width() < middle
