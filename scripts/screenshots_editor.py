@@ -253,7 +253,54 @@ def originals_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
         service.shutdown()
 
 
+def approval_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
+    """The administrator approves a laptop by typing the fingerprint the worker reads out:
+    the dialog as it opens, and after a wrong one."""
+    from intake_app.services.enrolment import write_enrolment_request
+    from intake_app.services.worker import WorkerService
+    from intake_app.storage import KdfParams
+    from intake_app.ui.admin.window import AdminWindow
+
+    laptop = WorkerService(home / f"laptop-{lang}", kdf=KdfParams.MINIMUM)
+    laptop.create_vault("several words only I know").result()
+    centre = _enrol(home, lang, laptop)
+    stick = home / f"stick-{lang}"
+    stick.mkdir()
+    request = write_enrolment_request(laptop, stick).result()
+    laptop.shutdown()
+    centre.unlock(CENTRE_PASSPHRASE).result()
+    centre.read_enrolment_requests([request]).result()
+    centre.lock()
+    window = AdminWindow(centre, watch_interval_ms=3_600_000)
+    window.resize(*SIZE)
+    window.show()
+    try:
+        window.unlock_page.passphrase.setText(CENTRE_PASSPHRASE)
+        window.unlock_page.open_button.click()
+        _wait(lambda: window.pages.currentWidget() is window.workspace)
+        devices = window.devices
+        window.tabs.setCurrentWidget(devices)
+        devices.refresh()
+        _wait(lambda: devices.model.rowCount() == 1)
+        flags = devices.table.selectionModel().SelectionFlag
+        devices.table.selectionModel().select(
+            devices.model.index(0, 0), flags.ClearAndSelect | flags.Rows
+        )
+        dialog = devices.approve_selected()
+        save(window, "admin-approve-laptop", lang, dialog)
+        dialog.fingerprint.setText("0000 1111 2222 3333 4444")
+        dialog.approve()
+        _wait(lambda: dialog.message.isVisible())
+        save(window, "admin-approve-wrong-fingerprint", lang, dialog)
+        dialog.reject()
+    finally:
+        window.watch.stop()
+        window.close()
+        centre.shutdown()
+
+
 GROUPS: dict[str, Callable[[Path, str, Any, Save], None]] = {
+    "approval": approval_shots,
     "originals": originals_shots,
     "side": side_shots,
     "review": review_shots,

@@ -5,11 +5,11 @@ listed (nothing is registered by reading them) to be registered, chosen or all, 
 (moved aside on the share, in one action however many were chosen). A request brought on a USB
 stick is registered as it is opened: the administrator chose the file.
 
-The registry shows fingerprints and missing bundles; approve, retire, revoke. Approval shows
-the key's fingerprint large and asks whether the laptop shows the same one. Names come from the
-laptops: they are shown with hidden characters escaped and never as markup, so no name can fake
-or hide the fingerprint next to it; fingerprints stay one left-to-right piece in Arabic and
-Dari.
+The registry shows fingerprints and missing bundles; approve, retire, revoke. Approval asks the
+administrator to type the fingerprint the worker reads out from the laptop (approval_dialog).
+Names come from the laptops: they are shown with hidden characters escaped and never as
+markup, so no name can fake or hide the fingerprint next to it; fingerprints stay one
+left-to-right piece in Arabic and Dari.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -42,6 +41,7 @@ from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService, DeviceRow
 from intake_app.sync.centre import RegisteredDevice, RequestOnShare, short_id, state_text, when
 from intake_app.sync.format import DeviceState, escape_hidden
+from intake_app.ui.admin.approval_dialog import ApprovalDialog
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
@@ -89,6 +89,7 @@ class DevicesTab(QWidget):
         super().__init__(parent)
         self._service = service
         self._requests_busy = False
+        self.approval: ApprovalDialog | None = None
         self.message = MessageLine(self, error=False)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
@@ -347,34 +348,29 @@ class DevicesTab(QWidget):
             return text
         self._after(self._service.read_enrolment_requests(files), done)
 
-    def approve_selected(self) -> None:
+    def approve_selected(self) -> ApprovalDialog | None:
+        """Approve the selected laptop once the administrator typed the fingerprint the worker
+        reads out (not a Yes next to one shown here)."""
         device = self.selected()
-        if device is None or not self.confirm_fingerprint(device):
-            return
-        def approved(result: object) -> str:
-            assert isinstance(result, tuple)
-            count = len(result[1])
-            return ngettext("The laptop was approved; {count} waiting bundle was imported.",
-                            "The laptop was approved; {count} waiting bundles were imported.",
-                            count, count=count)
-        self._after(self._service.approve_device(device.device_id, device.fingerprint), approved)
+        if device is None:
+            return None
+        dialog = ApprovalDialog(self._service, device, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.approved.connect(self._approved)
+        dialog.finished.connect(lambda _result: setattr(self, "approval", None))
+        dialog.open()
+        self.approval = dialog
+        return dialog
 
-    def confirm_fingerprint(self, device: RegisteredDevice) -> bool:
-        """Ask whether the laptop shows the same fingerprint (shown large)."""
-        box = QMessageBox(self)
-        box.setWindowTitle(WINDOW_TITLE)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setText(_("Does the laptop show this fingerprint?"))
-        box.setInformativeText(device.fingerprint)
-        font = QFont(box.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        box.setFont(font)
-        same = box.addButton(_("Yes, the same: approve"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("No, do not approve"), QMessageBox.ButtonRole.RejectRole)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.exec()
-        return box.clickedButton() is same
+    def _approved(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        count = len(result[1])
+        self.message.show_message(ngettext(
+            "The laptop was approved; {count} waiting bundle was imported.",
+            "The laptop was approved; {count} waiting bundles were imported.",
+            count, count=count))
+        self.refresh()
+        self.changed.emit()
 
     def retire_selected(self) -> None:
         device = self.selected()

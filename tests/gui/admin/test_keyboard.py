@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
@@ -213,13 +213,13 @@ def test_the_laptop_dialogs_label_their_fields_and_answer_their_own_keys(
     shown.devices.retire_selected()
     assert seen and not isinstance(seen[0], Exception), seen
 
-    def fingerprint(dialog: QDialog) -> bool:
-        assert isinstance(dialog, QMessageBox)
-        assert problems(dialog) == []
-        assert laptop.fingerprint in dialog.informativeText()
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # the dialog's own key
-        return not dialog.isVisible()
-
-    seen = answer_dialog(qtbot, fingerprint)
-    assert shown.devices.confirm_fingerprint(shown.devices.selected()) is False
-    assert seen == [True]
+    # Approval: the fingerprint is typed into a labelled field (it is not shown to compare).
+    dialog = shown.devices.approve_selected()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert problems(dialog) == []
+    assert labels_of(dialog.fingerprint)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.fingerprint)
+    assert laptop.fingerprint not in " ".join(w.text() for w in dialog.findChildren(QLabel))
+    qtbot.keyClick(dialog.fingerprint, Qt.Key.Key_Escape)  # the dialog's own key
+    assert shown.devices.approval is None  # closed (and gone)

@@ -104,9 +104,12 @@ def test_pending_laptop_is_approved_and_its_bundle_imported(
     qtbot.waitUntil(lambda: window.alerts.count() == 1, timeout=20_000)
     assert "(1)" in window.tabs.tabText(3)
 
-    monkeypatch.setattr(window.devices, "confirm_fingerprint", lambda device: True)
     table.selectRow(0)
     window.devices.approve_button.click()
+    approval = window.devices.approval
+    assert approval is not None and approval.isVisible()
+    approval.fingerprint.setText(laptop.fingerprint.upper().replace(" ", ""))  # as typed
+    approval.approve_button.click()
     qtbot.waitUntil(lambda: window.interviews.model.rowCount() == 1, timeout=30_000)
     assert run(window, lambda c: get_interview(c.vault, doc["id"])).alias == "Ilona"
     qtbot.waitUntil(lambda: window.log.model.rowCount() == 2, timeout=20_000)
