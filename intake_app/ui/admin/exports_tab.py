@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -163,10 +164,21 @@ class ExportsTab(QWidget):
         stats_column.addWidget(self.stats_notice)
         stats_column.addWidget(self.stats_save)
         stats_column.addWidget(self.stats_view, 1)
-        column = QVBoxLayout(self)
+        page = QWidget(self)
+        column = QVBoxLayout(page)
         column.addWidget(self.message)
         column.addWidget(self.interview_export)
         column.addWidget(self.stats_box, 1)
+        # With long translations or a small screen the tab scrolls instead of pushing the
+        # window past the screen's edge. Not a Tab stop of its own: Tab goes to the controls.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def retranslate(self) -> None:
         """Set every text in the current language (field names come from the forms)."""
