@@ -121,8 +121,8 @@ class StatsFieldNotCoded(KnownError):
 class StatsTooManyFields(KnownError):
     code = "stats-too-many-fields"
     message = N_(
-        "Interviews can be counted by one or two fields at a time, not {count}: by more, nearly "
-        "every group would be too small to show."
+        "Interviews can be counted by one or two fields at a time: by more, nearly every group "
+        "would be too small to show."
     )
 
 

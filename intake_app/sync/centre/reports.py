@@ -88,7 +88,7 @@ def check_group_fields(registry: FormRegistry, by: Sequence[str]) -> None:
     personal data as group names, and an unknown name would make one group of everyone. Refuse
     more than two fields: nearly every group would be too small to show."""
     if len(by) > MAX_FIELDS:
-        raise StatsTooManyFields(count=len(by))
+        raise StatsTooManyFields()
     coded = {
         question.name
         for form in registry.forms()
@@ -104,7 +104,7 @@ def statistics(vault: Vault, by: Sequence[str], year: int | None = None) -> Stat
     """Count interviews per combination of the `by` fields (answers' codes or pseudo-fields),
     those made in `year` only when given."""
     if len(by) > MAX_FIELDS:
-        raise StatsTooManyFields(count=len(by))
+        raise StatsTooManyFields()
     counts: Counter[tuple[str, ...]] = Counter()
     total = 0
     for document in _documents(vault):

@@ -22,7 +22,7 @@ from typing import Literal
 
 from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
-from intake_app.i18n import N_, _, gettext
+from intake_app.i18n import N_, _, gettext, ngettext
 from intake_app.i18n.formatting import format_date, format_partial_date
 from intake_app.i18n.languages import direction_of
 from intake_app.storage import Vault
@@ -115,7 +115,13 @@ def rule_lines(table: ReportTable) -> list[str]:
         ),
     ]
     if table.total is None:
-        lines.append(_("The total is hidden too: fewer than {n} interviews.", n=MIN_GROUP))
+        lines.append(
+            ngettext(
+                "The total is hidden too: fewer than {n} interview.",
+                "The total is hidden too: fewer than {n} interviews.",
+                MIN_GROUP,
+            )
+        )
     if table.withheld:
         lines.append(
             _(
