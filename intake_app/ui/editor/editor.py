@@ -154,7 +154,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.actions_bar = RecordActions(service, self, self)
         self.finish_button = QPushButton(self)
         self.finish_button.setObjectName("finish")
-        self.finish_button.clicked.connect(self.show_review)
+        self.finish_button.clicked.connect(lambda: self.show_review())
         self.banner = FinishedBanner(self)
         self.banner.edit_requested.connect(self.start_editing)
         self.review_page = ReviewPage(self)
@@ -258,7 +258,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self._apply_second()
         self._show_messages()
         if self.reviewing():
-            self.show_review()
+            self.show_review(focus=False)
 
     # -- side by side ---------------------------------------------------------------------------
 
@@ -269,7 +269,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
     def _second_language_changed(self, _code: str) -> None:
         self._apply_second()
         if self.reviewing():
-            self.show_review()
+            self.show_review(focus=False)
 
     def _second_language_chosen(self) -> None:
         """Keep the worker's choice for the next interview in this vault."""

@@ -76,8 +76,10 @@ class EditorFinishing(_Base):
         """Whether the review page is shown in place of the questions."""
         return self.view.currentWidget() is self.review_page
 
-    def show_review(self) -> None:
-        """Show every answer and problem in place of the questions (Finish is offered there)."""
+    def show_review(self, *, focus: bool = True) -> None:
+        """Show every answer and problem in place of the questions (Finish is offered there);
+        `focus`: the keyboard goes to the answers (not when it is only made again, for another
+        language)."""
         lang = self.second_language()
         found = review(self.current_interview(), self.form, current_language(), lang)
         if not self.read_only:
@@ -87,7 +89,8 @@ class EditorFinishing(_Base):
         self.view.setCurrentWidget(self.review_page)
         self.view.updateGeometry()
         self.finish_button.hide()  # the review page has its own Finish
-        self.review_page.browser.setFocus()
+        if focus:
+            self.review_page.browser.setFocus()
 
     def show_questions(self) -> None:
         """Back from the review to the section shown before."""

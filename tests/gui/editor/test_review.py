@@ -144,3 +144,23 @@ def test_the_banner_says_where_a_finished_interview_stands(qtbot, shell) -> None
     shell.workspace.open_interview(record_id)
     assert shell.workspace.editor.banner.state == REFUSED
     assert "refused" in shell.workspace.editor.banner.text.text()
+
+
+def test_the_review_follows_a_language_switch_and_the_second_language(qtbot, shell) -> None:
+    from intake_app.i18n import set_language
+    from tests.helpers.ui import speaking
+
+    with speaking("en"):
+        editor = new_editor(shell)
+        give_consent(editor)
+        editor.finish_button.click()
+        page = editor.review_page
+        assert "Consent to the interview" in page.browser.toPlainText()
+        editor.side_by_side.set_language("fi")
+        editor.side_by_side.toggle.click()  # the questions also in Finnish
+        assert "Suostumus haastatteluun" in page.browser.toPlainText()
+        editor.side_by_side.toggle.click()
+        assert "Suostumus haastatteluun" not in page.browser.toPlainText()
+        set_language("fi")  # the labels follow the UI language
+        assert editor.reviewing()
+        assert "Suostumus haastatteluun" in page.browser.toPlainText()
