@@ -37,6 +37,7 @@ from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.conflicts import ConflictsView
 from intake_app.ui.admin.devices_tab import DevicesTab
 from intake_app.ui.admin.exports_tab import ExportsTab
+from intake_app.ui.admin.forms_tab import FormsTab
 from intake_app.ui.admin.inbox_watch import DEFAULT_INTERVAL_MS, InboxWatch
 from intake_app.ui.admin.interviews_tab import InterviewsTab
 from intake_app.ui.admin.log_tab import AlertsTab, LogTab
@@ -110,9 +111,11 @@ class AdminWindow(QMainWindow):
         self.alerts = AlertsTab(self.service, self.tabs)
         self.exports = ExportsTab(self.service, self.tabs)
         self.conflicts = ConflictsView(self.service, self.tabs)
+        self.forms = FormsTab(self.service, self.tabs)
         for tab in (self.devices, self.interviews, self.log, self.alerts, self.exports,
-                    self.conflicts):
+                    self.conflicts, self.forms):
             self.tabs.addTab(tab, "")
+        self.forms.changed.connect(self.refresh)  # records of a new version show with its form
         self.conflicts.changed.connect(self.refresh)
         self.conflicts.counted.connect(lambda _count: self.retranslate())
         self.alerts.held.compare_button.clicked.connect(
@@ -162,6 +165,7 @@ class AdminWindow(QMainWindow):
         conflicts = self.conflicts.count()
         self.tabs.setTabText(5, ngettext("Conflicts ({count})", "Conflicts ({count})", conflicts,
                                          count=conflicts) if conflicts else _("Conflicts"))
+        self.tabs.setTabText(6, _("Forms"))
 
     def _set_up(self) -> None:
         """The new centre exists: open it like any other, and drop the set-up page."""
@@ -186,7 +190,8 @@ class AdminWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read every tab again."""
-        for tab in (self.devices, self.interviews, self.log, self.alerts, self.conflicts):
+        for tab in (self.devices, self.interviews, self.log, self.alerts, self.conflicts,
+                    self.forms):
             tab.refresh()
 
     def choose_files(self) -> None:
