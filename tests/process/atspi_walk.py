@@ -9,8 +9,9 @@ the administrator's window itself, each with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 
   by a label: Qt names it by its current text), counted per screen;
 - the editor: every required question says so (AT-SPI's STATE_REQUIRED where Qt sets it; Qt
   6.11 cannot, so the nearest thing: the translated "Required" in the control's description);
-  Finish with problems announces them and puts the keyboard on the first bad field, whose
-  description starts with its problem (STATE_INVALID_ENTRY: same caveat);
+  reviewing with problems left announces them at once, keeps Finish from being pressed, and
+  the first problem leads to its question, whose control starts its description with the
+  problem (STATE_INVALID_ENTRY: same caveat);
 - real Tab presses (xdotool): from the interview table Tab leaves the table and reaches Sync
   now (Ctrl+R), Shift+Tab leaves it too; the editor's and the centre's Tab rings are printed.
 
@@ -56,6 +57,8 @@ ACTIONABLE = {
 }
 # What a person types or picks a value in: needs a label (or a name saying its purpose).
 FIELDS = {"text", "password text", "entry", "spin button", "combo box"}
+# What an answer is given with (a question's other buttons only help: clear, a calendar).
+ANSWERING = FIELDS | {"check box", "radio button", "toggle button", "slider"}
 # Their children are items, cells or a popup's entries, not controls of their own.
 NOT_ENTERED = {"table", "tree table", "tree", "list", "menu", "combo box", "page tab list"}
 KEY_TIMEOUT = 10
@@ -356,13 +359,14 @@ class Walk:
             text = (label.name or "").strip()
             required = text.startswith(prefix) and text.endswith(suffix) and text != prefix
             for target in targets:
+                # What takes the answer; not helpers beside it (clear, pick from a calendar).
                 controls = (
                     [target]
-                    if role(target) in ACTIONABLE
+                    if role(target) in ANSWERING
                     else [
                         obj
                         for obj in shown_objects(target)
-                        if obj is not target and role(obj) in ACTIONABLE
+                        if obj is not target and role(obj) in ANSWERING
                     ]
                 )
                 for control in controls:
@@ -531,39 +535,61 @@ def walk_editor(walk: Walk, app: Any, frame: Any) -> None:
     walk.check(
         required >= texts["min_required"], f"only {required} controls of required questions found"
     )
-    walk.step("editor: Finish with problems", lambda: finish_with_problems(walk, app, frame))
+    walk.step("editor: review with problems left", lambda: finish_with_problems(walk, app, frame))
 
 
 def finish_with_problems(walk: Walk, app: Any, frame: Any) -> None:
+    """Review and finish with problems left: they are announced, Finish waits, and the first
+    problem leads to its question, whose control starts its description with the problem."""
     texts = walk.texts
-    finish = find(frame, lambda o: role(o) == "push button" and o.name == texts["finish"])
-    if finish is None:
-        raise Failed(f"no button named {texts['finish']!r}")
+    review = find(frame, lambda o: role(o) == "push button" and o.name == texts["review"])
+    if review is None:
+        raise Failed(f"no button named {texts['review']!r}")
     heard = len(walk.announcements)
-    before = walk.focus_changes
-    do_action(finish, "Press")
+    do_action(review, "Press")
     wait_for(lambda: len(walk.announcements) > heard, 5, "an announcement of the problems")
-    wait_for(lambda: walk.focus_changes > before, 5, "the focus to move to the first problem")
+    answers = wait_for(
+        lambda: find(
+            frame, lambda o: o.name == texts["answers"] and has_state(o, pyatspi.STATE_FOCUSED)
+        ),
+        5,
+        "the keyboard on the answers and problems",
+    )
     pump(0.5)
     said = walk.announcements[heard:]
     walk.notes.append(
-        "Finish with problems announced: "
+        "Review with problems announced: "
         + "; ".join(
             f"{text!r} ({ {1: 'polite', 2: 'assertive'}.get(politeness, politeness) })"
             for text, politeness in said
         )
     )
-    problems = find(frame, lambda o: role(o) == "list" and o.name == texts["problems"])
-    listed = [str(item.name).strip() for item in children(problems)] if problems else []
+    walk.check(
+        any(politeness == 2 for _t, politeness in said),
+        "the problems were not announced at once (assertive)",
+    )
+    finish = find(frame, lambda o: role(o) == "push button" and o.name == texts["finish"])
+    walk.check(
+        finish is not None and not has_state(finish, pyatspi.STATE_ENABLED),
+        f"Finish is offered although problems are left: {describe(finish)}",
+    )
+    content = answers.queryText()
+    shown = str(content.getText(0, content.characterCount))
+    before = walk.focus_changes
+    key("Tab")  # to the first link: the problems come first
+    pump(0.5)
+    key("Return")
+    wait_for(lambda: walk.focus_changes > before, 5, "the first problem's question")
+    pump(0.5)
     focused = walk.focus_now(app)
     first_line = description_lines(focused)[0] if focused is not None else ""
     walk.check(
         focused is not None
         and role(focused) in ACTIONABLE
         and bool(first_line)
-        and first_line in listed + [text.strip() for text, _p in said],
-        f"after Finish the focus is on {where(focused) if focused else 'nothing'}, not on a "
-        f"control whose description starts with its problem (listed: {listed[:2]})",
+        and first_line in shown,
+        f"the first problem leads to {where(focused) if focused else 'nothing'}, not to a "
+        "control whose description starts with its problem",
     )
     invalid = focused is not None and has_state(focused, pyatspi.STATE_INVALID_ENTRY)
     walk.notes.append(

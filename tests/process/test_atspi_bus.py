@@ -2,10 +2,10 @@
 
 An X server (Xvfb), a D-Bus session (dbus-run-session, which starts the AT-SPI bus launcher
 and registry on demand) and the system python's pyatspi walk the worker's demo (the interview
-list, Settings, every section of the editor, Finish with problems, real Tab presses) and the
-administrator's window (a centre set up with `intake-app centre init`): `atspi_walk.py` says
-what it checks. In Finnish and Arabic. Skipped only when those system pieces are missing (CI
-installs them: .ci/run).
+list, Settings, every section of the editor, the review with problems left, real Tab presses)
+and the administrator's window (a centre set up with `intake-app centre init`): `atspi_walk.py`
+says what it checks. In Finnish and Arabic. Skipped only when those system pieces are missing
+(CI installs them: .ci/run).
 """
 
 from __future__ import annotations
@@ -71,8 +71,9 @@ def texts(lang: str) -> dict[str, object]:
             "required": _("Required"),
             "required_label": [prefix, suffix],
             "sections": _("Sections of the interview"),
+            "review": _("Review the answers and finish the interview"),
+            "answers": _("Answers and problems"),
             "finish": _("Finish interview"),
-            "problems": _("Problems to fix"),
             "min_sections": 10,
             "min_required": 20,
             "min_centre_tabs": 6,
