@@ -8,7 +8,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -20,9 +19,9 @@ from intake_app.errors import KnownError
 from intake_app.i18n import _, set_language
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.ui.common import Heading, MessageLine, PassphraseEdit, wrap_text
+from intake_app.ui.common import Heading, MessageLine, PassphraseEdit
 from intake_app.ui.language_combo import LanguageCombo
-from intake_app.ui.new_passphrase import NewPassphraseFields
+from intake_app.ui.recovery_entry import RecoveryEntry
 from intake_app.ui.scroll_page import ScrollPage
 from intake_app.ui.tasks import when_done
 
@@ -108,32 +107,17 @@ class UnlockPage(QWidget):
         self.views.addWidget(view)
 
     def _build_recovery_view(self) -> None:
-        view = QWidget(self)
-        self.recovery_intro = wrap_text(QLabel(view))
-        self.code_label = QLabel(view)
-        self.code = QLineEdit(view)
-        self.code.setObjectName("recovery_code")
-        self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
-        self.code_label.setBuddy(self.code)
-        self.new_fields = NewPassphraseFields(view)
-        self.recovery_back = QPushButton(view)
-        self.recovery_back.clicked.connect(lambda: self.show_view(recovery=False))
-        self.recovery_button = QPushButton(view)
-        self.recovery_button.setEnabled(False)
-        self.new_fields.acceptable_changed.connect(self._recovery_ready)
-        self.code.textChanged.connect(self._recovery_ready)
-        self.recovery_button.clicked.connect(self.open_with_recovery)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.recovery_back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.recovery_button)
-        layout = QVBoxLayout(view)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.recovery_intro, self.code_label, self.code, self.new_fields):
-            layout.addWidget(widget)
-        layout.addLayout(buttons)
-        self.recovery_view = view
-        self.views.addWidget(view)
+        self.recovery = RecoveryEntry(self)
+        self.recovery.back.connect(lambda: self.show_view(recovery=False))
+        self.recovery.submitted.connect(self.open_with_recovery)
+        # The names the rest of this page (and its tests) use.
+        self.recovery_intro = self.recovery.intro
+        self.code_label, self.code = self.recovery.code_label, self.recovery.code
+        self.new_fields = self.recovery.new_fields
+        self.recovery_back = self.recovery.back_button
+        self.recovery_button = self.recovery.open_button
+        self.recovery_view = self.recovery
+        self.views.addWidget(self.recovery)
 
     def _limit_width(self) -> None:
         self.column.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * COLUMN_EMS)
@@ -149,12 +133,6 @@ class UnlockPage(QWidget):
         self.recovery_intro.setText(_(
             "Type the recovery code shown when the centre was set up, then choose a new "
             "passphrase for the centre."))
-        self.code_label.setText(_("Recovery &code:"))
-        self.code.setAccessibleName(_("Recovery code"))
-        self.recovery_back.setText(_("&Back"))
-        self.recovery_back.setAccessibleName(_("Back"))
-        self.recovery_button.setText(_("&Open and set the new passphrase"))
-        self.recovery_button.setAccessibleName(_("Open and set the new passphrase"))
         self.busy.setAccessibleName(_("Opening the centre"))
         self._limit_width()
 
@@ -168,11 +146,7 @@ class UnlockPage(QWidget):
         self.busy.setVisible(working)
         self.views.setEnabled(not working)
         self.language.setEnabled(not working)
-
-    def _recovery_ready(self) -> None:
-        self.recovery_button.setEnabled(bool(self.code.text().strip())
-                                        and self.new_fields.acceptable()
-                                        and not self.busy.isVisible())
+        self.recovery.set_busy(working)
 
     def open_centre(self) -> None:
         """Unlock with the typed passphrase (on the service's thread)."""

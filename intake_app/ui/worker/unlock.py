@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -21,8 +20,8 @@ from intake_app.i18n.qt import register
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import Heading, MessageLine, PassphraseEdit, visible_focus, wrap_text
 from intake_app.ui.language_combo import LanguageCombo
-from intake_app.ui.new_passphrase import NewPassphraseFields
 from intake_app.ui.preferences import Preferences
+from intake_app.ui.recovery_entry import RecoveryEntry
 from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.unlock_delay import delay_after
 
@@ -135,36 +134,17 @@ class UnlockScreen(QWidget):
         self.views.addWidget(view)
 
     def _build_recovery_view(self) -> None:
-        view = QWidget(self)
-        self.recovery_intro = QLabel(view)
-        wrap_text(self.recovery_intro)
-        self.code_label = QLabel(view)
-        self.code = QLineEdit(view)
-        self.code.setObjectName("recovery_code")
-        self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
-        self.code_label.setBuddy(self.code)
-        self.new_fields = NewPassphraseFields(view)
-        self.recovery_back = QPushButton(view)
-        self.recovery_back.clicked.connect(lambda: self._show_view(recovery=False))
-        self.recovery_button = QPushButton(view)
-        self.recovery_button.setEnabled(False)
-        self.new_fields.acceptable_changed.connect(self._recovery_ready)
-        self.code.textChanged.connect(self._recovery_ready)
-        self.recovery_button.clicked.connect(self._unlock_with_recovery)
-        layout = QVBoxLayout(view)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.recovery_intro)
-        layout.addWidget(self.code_label)
-        layout.addWidget(self.code)
-        layout.addWidget(self.recovery_error)
-        layout.addWidget(self.new_fields)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.recovery_back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.recovery_button)
-        layout.addLayout(buttons)
-        self.recovery_view = view
-        self.views.addWidget(view)
+        self.recovery = RecoveryEntry(self, error=self.recovery_error)
+        self.recovery.back.connect(lambda: self._show_view(recovery=False))
+        self.recovery.submitted.connect(self._unlock_with_recovery)
+        # The names the rest of this screen (and its tests) use.
+        self.recovery_intro = self.recovery.intro
+        self.code_label, self.code = self.recovery.code_label, self.recovery.code
+        self.new_fields = self.recovery.new_fields
+        self.recovery_back = self.recovery.back_button
+        self.recovery_button = self.recovery.open_button
+        self.recovery_view = self.recovery
+        self.views.addWidget(self.recovery)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -184,12 +164,6 @@ class UnlockScreen(QWidget):
                 "a new passphrase."
             )
         )
-        self.code_label.setText(_("Recovery &code:"))
-        self.code.setAccessibleName(_("Recovery code"))
-        self.recovery_back.setText(_("&Back"))
-        self.recovery_back.setAccessibleName(_("Back"))
-        self.recovery_button.setText(_("&Open and set the new passphrase"))
-        self.recovery_button.setAccessibleName(_("Open and set the new passphrase"))
         self.busy.setAccessibleName(_("Opening the vault"))
         if self._demo_passphrase is not None:
             self.demo_hint.setText(
@@ -216,9 +190,7 @@ class UnlockScreen(QWidget):
         (self.code if recovery else self.passphrase).setFocus()
 
     def _recovery_ready(self) -> None:
-        self.recovery_button.setEnabled(
-            bool(self.code.text().strip()) and self.new_fields.acceptable() and not self._busy()
-        )
+        self.recovery.set_busy(self._busy())
 
     def _busy(self) -> bool:
         return self._working or self._wait_left > 0
