@@ -3,8 +3,9 @@
 The editor works through a `WorkerService`. A preview gives it `FormPreview`: a worker's
 service that knows exactly the previewed form and has no vault and no vault thread. Every read
 finds nothing and every write is refused with `PreviewSavesNothing`, so looking at a form can
-never write anything anywhere. The interview shown is an empty, finished one that exists only
-in memory: the editor opens it read-only. Qt-free.
+never write anything anywhere. The interview shown is an empty one that exists only in memory:
+finished, so that the editor opens it read-only, or a draft for trying the questions out (what
+is typed stays on the screen). Qt-free.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from intake_app.domain.document import new_interview
+from intake_app.domain.document import Status, new_interview
 from intake_app.domain.form import Form
 from intake_app.domain.registry import FormRegistry
 from intake_app.errors import KnownError
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 # Never opened: every way to the folder is refused below (a path that cannot hold a vault).
 NO_FOLDER = Path(os.devnull)
-PREVIEW_STATUS = "final"  # the editor shows a finished interview read-only
 
 
 class PreviewSavesNothing(KnownError):
@@ -44,10 +44,12 @@ class FormPreview(WorkerService):
         self.form = form
         self.shutdown()  # no vault thread either: nothing can run for a preview
 
-    def document(self) -> dict[str, Any]:
-        """An empty, finished interview made with the form, for the editor (never stored)."""
+    def document(self, *, finished: bool = True) -> dict[str, Any]:
+        """An empty interview made with the form, for the editor (never stored): finished, so
+        that the editor shows it read-only, or a draft to try answering."""
         made = new_interview(self.form.id, self.form.version)
-        return made.with_status(PREVIEW_STATUS).to_dict()
+        status: Status = "final" if finished else "draft"
+        return made.with_status(status).to_dict()
 
     def vault_exists(self) -> bool:
         return False

@@ -153,9 +153,12 @@ class FormsTab(QWidget):
         header = self.problems_table.horizontalHeader()
         for column in range(len(PROBLEM_COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(PROBLEM_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.problems_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.problems_table.verticalHeader().hide()  # its numbers are not the sheet's rows
+        # Qt sizes rows for their wrapped text only when they change: again at a new width.
+        header.sectionResized.connect(lambda *_args: self.problems_table.resizeRowsToContents())
         problems = QVBoxLayout(self.problems_box)
         problems.setContentsMargins(0, 0, 0, 0)
         problems.addWidget(self.problems_title)
@@ -167,13 +170,13 @@ class FormsTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.share_button)
-        column = QVBoxLayout(self)
-        column.addWidget(self.message)
-        column.addWidget(self.progress)
-        column.addWidget(self.versions_title)
-        column.addLayout(buttons)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.problems_box, 2)
+        page = QVBoxLayout(self)
+        page.addWidget(self.message)
+        page.addWidget(self.progress)
+        page.addWidget(self.versions_title)
+        page.addLayout(buttons)
+        page.addWidget(self.table, 1)
+        page.addWidget(self.problems_box, 2)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -341,9 +344,9 @@ class FormsTab(QWidget):
         return text.strip() if ok else ""
 
     def _show_problems(self, problems: tuple[WorkbookProblem, ...] | tuple[()]) -> None:
-        self.problems_model.set_rows(list(problems))
+        """List `problems` by sheet and row (the file's own first); none hides the list."""
+        self.problems_model.set_rows(sorted(problems, key=lambda p: (p.sheet, p.row)))
         self.problems_box.setVisible(bool(problems))
-        self.problems_table.resizeColumnsToContents()
 
     # -- preview, publish, retire ---------------------------------------------------------------
 

@@ -168,7 +168,8 @@ def test_next_version_follows_the_highest() -> None:
 
 
 def test_a_workbook_with_problems_lists_each_where_it_is_and_keeps_nothing(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    window: AdminWindow, qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = forms_of(window, qtbot)
     assert rows(tab) == [("2026.1", "built-in", "current")]
@@ -181,15 +182,22 @@ def test_a_workbook_with_problems_lists_each_where_it_is_and_keeps_nothing(
     problems = tab.problems_model
     shown = [[problems.data(problems.index(r, c)) for c in range(4)]
              for r in range(problems.rowCount())]
-    assert sorted(row[:3] for row in shown) == [
+    assert [row[:3] for row in shown] == [  # by sheet and row
         ["survey", "5", "type"], ["survey", "6", "relevant"], ["survey", "7", "name"]]
     assert any("geopoint" in row[3] for row in shown)
     assert "broken.xlsx" in tab.message.text() and "nothing was kept" in tab.message.text()
     table = tab.problems_table
-    table.resize(500, 400)  # narrow: the reasons wrap onto more lines, never cut off
-    qtbot.wait(20)
-    for row in range(problems.rowCount()):
-        assert table.rowHeight(row) >= table.sizeHintForRow(row)
+    font = qapp.font()
+    try:
+        apply_text_size(qapp, 8)  # large text in a narrow window: reasons wrap, never cut off
+        window.resize(700, 720)
+        qtbot.waitUntil(lambda: table.width() < 700)
+        qtbot.wait(20)
+        heights = [table.rowHeight(row) for row in range(problems.rowCount())]
+        assert all(height >= table.sizeHintForRow(row) for row, height in enumerate(heights))
+        assert max(heights) > min(heights)  # the longest reason takes two lines
+    finally:
+        qapp.setFont(font)
     rows_now = centre_forms.list_versions(window.service).result(timeout=30)
     assert [(r.version, r.source) for r in rows_now] == [("2026.1", "built-in")]
     assert rows(tab) == [("2026.1", "built-in", "current")]
@@ -221,14 +229,31 @@ def test_a_good_workbook_is_previewed_published_and_retired(
     assert "Alias or nickname" in alias.label.text()
     setting = editor.block("setting")
     assert isinstance(setting, QuestionRow)
-    assert setting.input.buttons["home"].text() == "Private home"  # the new choice
+    # The new choice, with its Finnish words under it: side by side is on.
+    assert setting.input.buttons["home"].text() == "Private home\nYksityiskoti"
     assert editor.side_by_side.toggle.isChecked()
     assert editor.second_language() == "fi"
+    assert setting.input.buttons["home"].isVisible()
     fits(preview)
     for section in editor.form.questions:  # look around as an administrator would
         editor.show_section(section.name)
     editor.side_by_side.toggle.click()
     qtbot.wait(1500)  # longer than the editor waits before keeping its place
+
+    preview.trying.click()  # answer on screen: every save is refused
+    editor = preview.editor
+    assert not editor.read_only and not editor.actions_bar.isVisible()
+    assert not editor.attachments.add_button.isEnabled()
+    editor.block("consent_interview").input.buttons["yes"].click()
+    alias = editor.block("alias")
+    assert isinstance(alias, QuestionRow) and alias.input.isEnabled()
+    alias.input.set_value("Typed in a preview")
+    editor.focus_first()
+    qtbot.wait(2500)  # longer than autosave waits
+    editor.finish_button.click()
+    editor.review_page.finish_requested.emit()
+    assert "preview" in editor.message.text()
+    assert files_under(tmp_path) == before, "the preview wrote something"
     preview.buttons.rejected.emit()
     qtbot.waitUntil(lambda: not preview.isVisible(), timeout=WAIT)
     assert files_under(tmp_path) == before, "the preview wrote something"
@@ -373,9 +398,20 @@ def test_the_tab_and_the_preview_fit_1280_by_720_in_three_languages(
         qtbot.wait(50)
         fits(preview)
         assert preview.isRightToLeft() == (lang == "ar")
+        assert preview.editor.read_only
+        if folder:
+            preview.grab().save(str(Path(folder) / f"admin-form-preview-read-only-{lang}.png"))
+        preview.trying.click()
         editor = preview.editor
-        editor.show_section(editor.form.questions[1].name)
+        for name in ("consent_interview", "consent_data"):
+            editor.block(name).input.buttons["yes"].click()
+        if lang != "en":
+            editor.side_by_side.set_language("en")  # where the label was changed
+        editor.show_section("person")
         qtbot.wait(50)
+        alias = editor.block("alias")
+        assert isinstance(alias, QuestionRow)
+        assert "Alias or nickname" in alias.label.text() + alias.second_label.text()
         assert [label for label in preview.findChildren(QLabel) if label.isVisible()]
         if folder:
             preview.grab().save(str(Path(folder) / f"admin-form-preview-{lang}.png"))
