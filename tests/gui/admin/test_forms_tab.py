@@ -31,6 +31,7 @@ from intake_app.ui.admin.window import AdminWindow
 from intake_app.ui.application import apply_text_size
 from intake_app.ui.editor import editor as editor_module
 from intake_app.ui.editor.question_row import QuestionRow
+from tests.gui.admin.test_keyboard import problems as unnamed
 from tests.gui.admin.test_window import shown_window, unlock, window
 from tests.gui.worker.test_accelerators import accelerator_clashes
 from tests.helpers.centre import FORM, make_centre
@@ -323,7 +324,7 @@ def test_a_share_not_written_is_written_again(
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
-def test_no_two_controls_share_an_accelerator(
+def test_controls_are_named_and_share_no_accelerator(
     window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     lang: str
 ) -> None:
@@ -332,10 +333,14 @@ def test_no_two_controls_share_an_accelerator(
     tab.share_button.show()
     set_language(lang)
     assert accelerator_clashes(window) == []
+    assert unnamed(window.workspace) == []
     import_file(tab, qtbot, monkeypatch, edit_label_and_add_choice(exported(tmp_path / "f.xlsx")))
     qtbot.waitUntil(lambda: tab.draft() is not None, timeout=WAIT)
     preview = open_preview(tab, qtbot)
-    assert accelerator_clashes(preview) == []
+    for trying in (False, True):
+        preview.trying.setChecked(trying)
+        assert accelerator_clashes(preview) == []
+        assert unnamed(preview) == []
     preview.reject()
 
 
