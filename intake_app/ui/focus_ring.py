@@ -6,20 +6,24 @@ Two ways, one look (two pixels in the theme's highlight colour):
   own mark is a faint tint on a toolbar button and nothing at all on a table without a current
   row;
 - a ring drawn just outside buttons, check boxes, radio buttons, text fields, combo boxes and
-  spin boxes and tab bars, which all keep their native look (a style sheet would redraw them):
-  the platform's one-pixel line is easy to miss, and a tab bar showed nothing.
+  spin boxes, and inside the current tab of a tab bar, which all keep their native look (a
+  style sheet would redraw them): the platform's one-pixel line is easy to miss, and a tab bar
+  showed nothing.
+
+The ring is painted by one transparent layer over each window that never takes the focus or a
+click and is never moved to another parent: a QFocusFrame, which Qt moves next to each focused
+widget, broke the Tab order of the editor's pages (Tab went round the page and never left it).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
-    QFocusFrame,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -52,53 +56,15 @@ RINGED = (
     QPushButton,
     QCheckBox,
     QRadioButton,
+    QTabBar,
 )
-
-
-class FocusRing(QFocusFrame):
-    """Two pixels in the highlight colour just outside the widget it follows."""
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), RING_WIDTH)
-        painter.setPen(pen)
-        inset = RING_WIDTH / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 3, 3)
-
-
-class TabMark(QWidget):
-    """The same ring inside the current tab of the tab bar it lies on (a ring round the whole
-    bar would be cut off by the tab widget's edges)."""
-
-    def __init__(self, bar: QTabBar) -> None:
-        super().__init__(bar)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setGeometry(bar.rect())
-        bar.currentChanged.connect(self.update)
-        bar.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        bar = self.parentWidget()
-        if bar is not None and watched is bar and event.type() == QEvent.Type.Resize:
-            self.setGeometry(bar.rect())
-        return False
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        bar = self.parentWidget()
-        if not isinstance(bar, QTabBar) or bar.currentIndex() < 0:
-            return
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), RING_WIDTH))
-        inset = RING_WIDTH / 2 + 1
-        tab = QRectF(bar.tabRect(bar.currentIndex()))
-        painter.drawRoundedRect(tab.adjusted(inset, inset, -inset, -inset), 3, 3)
+OUTSIDE = 3  # px between the widget's edge and the ring's outer edge
+# Moves and size changes of the focused widget or of any widget it lies in (a page scrolled).
+MOVES = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)
 
 
 def ringed_widget(widget: QWidget | None) -> QWidget | None:
-    """The field that shows the ring for `widget` (a combo box's or spin box's own text field
+    """The widget the ring goes round for `widget` (a combo box's or spin box's own text field
     rings the whole box); None for widgets the style sheet marks."""
     if widget is None:
         return None
@@ -110,42 +76,135 @@ def ringed_widget(widget: QWidget | None) -> QWidget | None:
     return widget if isinstance(widget, RINGED) else None
 
 
+class FocusLayer(QWidget):
+    """A transparent layer over its window that paints the ring round one widget in it."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("focus_layer")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self._target: QWidget | None = None
+        self._watched: list[QWidget] = []
+        self._drawn = QRect()
+
+    def follow(self, target: QWidget | None) -> None:
+        """Ring `target` (None: nothing)."""
+        for widget in self._watched:
+            if isValid(widget):
+                widget.removeEventFilter(self)
+        self._watched = []
+        if isinstance(self._target, QTabBar) and isValid(self._target):
+            self._target.currentChanged.disconnect(self._moved)
+        self._target = target
+        window = self.parentWidget()
+        inside: QWidget | None = target
+        while inside is not None and inside is not window:
+            inside.installEventFilter(self)
+            self._watched.append(inside)
+            inside = inside.parentWidget()
+        if isinstance(target, QTabBar):
+            target.currentChanged.connect(self._moved)
+        if target is not None:
+            self.raise_()  # above widgets the window made since
+            self.show()
+        self._moved()
+
+    def target(self) -> QWidget | None:
+        return self._target if self._target is not None and isValid(self._target) else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in MOVES and isValid(self):
+            window = self.parentWidget()
+            if watched is window and window is not None:
+                self.setGeometry(window.rect())
+            self._moved()
+        return False
+
+    def _moved(self, *_args: object) -> None:
+        """Repaint where the ring was and where it is now (not the whole window)."""
+        ring = self.ring_rect()
+        self.update(self._drawn)
+        self.update(ring)
+        self._drawn = ring
+
+    def ring_rect(self) -> QRect:
+        """Where the ring is drawn, in this layer (empty: nowhere)."""
+        target = self.target()
+        window = self.parentWidget()
+        if target is None or window is None or not target.isVisible():
+            return QRect()
+        shown = target.visibleRegion().boundingRect()  # not what a scroll area hides
+        if shown.isEmpty():
+            return QRect()
+        place = target.mapTo(window, QPoint(0, 0))
+        if isinstance(target, QTabBar):
+            if target.currentIndex() < 0:
+                return QRect()
+            tab = target.tabRect(target.currentIndex()).intersected(shown)
+            return tab.translated(place)  # inside the tab: the tab widget's edges cut outside
+        outside = target.rect().adjusted(-OUTSIDE, -OUTSIDE, OUTSIDE, OUTSIDE)
+        return outside.translated(place)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        ring = self.ring_rect()
+        target = self.target()
+        if ring.isEmpty() or target is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), RING_WIDTH))
+        # Only over what of the widget shows (a page scrolled half out of its area).
+        window = self.parentWidget()
+        if window is not None:
+            shown = target.visibleRegion().boundingRect()
+            place = target.mapTo(window, QPoint(0, 0))
+            painter.setClipRect(
+                shown.translated(place).adjusted(-OUTSIDE, -OUTSIDE, OUTSIDE, OUTSIDE)
+            )
+        inset = RING_WIDTH / 2 + (1 if isinstance(target, QTabBar) else 0)
+        painter.drawRoundedRect(QRectF(ring).adjusted(inset, inset, -inset, -inset), 3, 3)
+
+
 class FocusRings:
-    """Moves one ring to whichever button, field, box or tab bar has the focus."""
+    """Rings whichever button, field, box or tab bar has the focus, in whatever window."""
 
     def __init__(self, app: QApplication) -> None:
         self._app = app
-        self._ring: FocusRing | None = None
+        self._layer: FocusLayer | None = None
         app.focusChanged.connect(self._focus_changed)
 
-    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        for bar in (old, new):
-            if isinstance(bar, QTabBar):
-                mark = bar.findChild(TabMark) or TabMark(bar)
-                mark.setVisible(bar is new)
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         target = ringed_widget(new)
-        ring = self._ring if self._ring is not None and isValid(self._ring) else None
-        if target is None:
-            if ring is not None:
-                ring.setWidget(None)  # type: ignore[arg-type]  # Qt: hide the ring
+        layer = self._layer if self._layer is not None and isValid(self._layer) else None
+        window = target.window() if target is not None else None
+        if layer is not None and layer.parentWidget() is not window:
+            layer.follow(None)
+            layer = None
+        if target is None or window is None or window is target:
             return
-        if ring is None:  # the first one, or it went with the window it was drawn in
-            ring = self._ring = FocusRing()
-        ring.setWidget(target)
+        if layer is None:
+            found = window.findChild(
+                FocusLayer, "focus_layer", Qt.FindChildOption.FindDirectChildrenOnly
+            )
+            layer = found if isinstance(found, FocusLayer) else FocusLayer(window)
+        self._layer = layer
+        layer.follow(target)
 
     def stop(self) -> None:
         """Follow the focus no more (tests)."""
         self._app.focusChanged.disconnect(self._focus_changed)
-        if self._ring is not None and isValid(self._ring):
-            self._ring.setWidget(None)  # type: ignore[arg-type]  # Qt: hide the ring
-            self._ring.deleteLater()
-        self._ring = None
+        if self._layer is not None and isValid(self._layer):
+            self._layer.follow(None)
+        self._layer = None
 
     def follows(self) -> QWidget | None:
         """The widget the ring is round now (None: none)."""
-        if self._ring is None or not isValid(self._ring):
+        if self._layer is None or not isValid(self._layer):
             return None
-        return self._ring.widget()
+        return self._layer.target()
 
 
 _rings: list[FocusRings] = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -44,13 +44,13 @@ def strongly_changed(a: QImage, b: QImage) -> int:
 
 def ring_pixels(widget: QWidget, elsewhere: QWidget, *, outside: bool = False) -> int:
     """How many pixels change strongly when the keyboard comes to `widget` from `elsewhere`:
-    on the widget, or (`outside`) on its parent just round it, where a ring is drawn."""
-    parent = widget.parentWidget()
-    area = widget.geometry().adjusted(-6, -6, 6, 6)
+    on the widget, or (`outside`) in its window just round it, where a ring is drawn."""
+    window = widget.window()
+    area = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()).adjusted(-6, -6, 6, 6)
 
     def picture() -> QImage:
         QApplication.processEvents()
-        return (parent.grab(area) if outside else widget.grab()).toImage()
+        return (window.grab(area) if outside else widget.grab()).toImage()
 
     elsewhere.setFocus(Qt.FocusReason.TabFocusReason)
     without = picture()
@@ -101,4 +101,28 @@ def test_the_centres_buttons_and_current_tab_show_a_ring(qtbot, window, clear_fo
         assert ring >= 2 * (button.width() + button.height()), button.text()
     bar = window.tabs.tabBar()
     tab = bar.tabRect(bar.currentIndex())
-    assert ring_pixels(bar, window.scan_button) >= 2 * (tab.width() + tab.height())
+    assert ring_pixels(bar, window.scan_button, outside=True) >= 2 * (tab.width() + tab.height())
+
+
+def test_the_ring_leaves_the_tab_order_alone(qtbot, shell, clear_focus) -> None:
+    """A QFocusFrame (moved next to each focused widget) made Tab go round the editor's page
+    and never leave it; the ring's layer never moves."""
+    workspace = shell.workspace
+    workspace.new_action.trigger()
+    editor = workspace.editor
+    start = editor.block("consent_interview").input.buttons["yes"]
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    stops = [start]
+    for _ in range(80):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is start:
+            break
+        stops.append(QApplication.focusWidget())
+    else:
+        raise AssertionError("Tab never came back to the first question")
+    for widget in (
+        workspace.toolbar.widgetForAction(workspace.new_action),
+        editor.actions_bar.withdraw_button,
+        editor.nav,
+    ):
+        assert widget in stops

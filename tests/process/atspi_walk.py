@@ -486,6 +486,16 @@ def walk_editor(walk: Walk, app: Any, frame: Any) -> None:
         bool(stops) and stops[-1] == start,
         "Tab does not come back round in the editor's first section within 120 presses",
     )
+    # Round the whole screen: the action row, the section list, the toolbar (not the page only).
+    for what, check in (
+        ("the section list", lambda o: role(o) == "list" and o.name == texts["sections"]),
+        ("Review and finish", lambda o: role(o) == "push button" and o.name == texts["review"]),
+        ("Sync now", lambda o: role(o) == "push button" and "Ctrl+R" in (o.description or "")),
+    ):
+        walk.check(
+            any(s is not None and check(s) for s in stops),
+            f"Tab in the editor never reaches {what}",
+        )
 
     def required_groups() -> list[Any]:
         prefix, suffix = texts["required_label"]
