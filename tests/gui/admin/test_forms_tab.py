@@ -301,6 +301,8 @@ def test_a_share_not_written_is_written_again(
     tab = forms_of(window, qtbot)
     workbook = edit_label_and_add_choice(exported(tmp_path / "form.xlsx"))
     import_file(tab, qtbot, monkeypatch, workbook)
+    # The list is read again after the import: Publish waits for the draft to be listed.
+    qtbot.waitUntil(tab.publish_button.isEnabled, timeout=WAIT)
     monkeypatch.setattr(tab, "confirm", lambda *texts: True)
     tab.publish_button.click()
     idle(tab, qtbot)
@@ -308,6 +310,7 @@ def test_a_share_not_written_is_written_again(
     aside = tmp_path / "share" / "forms-aside"
     forms.rename(aside)
     forms.symlink_to(aside)  # the share's rule: never written through a link
+    qtbot.waitUntil(lambda: ("2026.2", "published", "current") in rows(tab), timeout=WAIT)
     select(tab, "2026.2", "published")
     tab.retire_button.click()
     idle(tab, qtbot)
