@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from intake_app.errors import KnownError
+from intake_app.errors import KnownError, VaultLocked
 from intake_app.safelog import log_bug
 from intake_app.storage import InterviewSummary, Vault
 from intake_app.sync.device.errors import (
@@ -193,6 +193,8 @@ class _Round:
             return
         try:
             self.forms = pick_up_forms(self.vault, self.device, share, self._stamp())
+        except VaultLocked:  # locked mid-round: the round ends as every other step ends it
+            raise
         except Exception as bug:  # never lets the forms stop the interviews' round
             log_bug(bug, "form pickup")
 

@@ -356,3 +356,24 @@ def test_version_3_device_tables_are_upgraded(tmp_path: Path) -> None:
         assert stored_forms(vault) == [] and forms_checked(vault) is None
     finally:
         vault.lock()
+
+
+def test_a_vault_locked_during_the_pickup_ends_the_round_without_a_bug(
+    setup, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Locking while the round reads the forms (the worker pressed Lock, the window closed)
+    ends the round as a lock ends every other step: VaultLocked, not a logged bug."""
+    import intake_app.sync.device.round as round_module
+    from intake_app.errors import VaultLocked
+
+    vault, _centre, forms = setup
+    forms.publish(new_version("2026.3"))
+    real = round_module.pick_up_forms
+
+    def locked_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        vault.lock()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(round_module, "pick_up_forms", locked_meanwhile)
+    with pytest.raises(VaultLocked):
+        sync_once(vault, clock=Clock())
