@@ -127,11 +127,13 @@ def test_one_known_interview_checked_cell_by_cell(
     named = dict(zip(codes, labels, strict=True))
     assert named["alias"] == "Peitenimi"
     assert named["revision"] == gettext_in("fi", "Revision")
-    assert named["interview_setting"] == "Missä haastattelu tehtiin? (code)"
+    assert named["interview_setting"] == _coded("fi", "Missä haastattelu tehtiin?")
     assert named["interview_setting_label"] == "Missä haastattelu tehtiin?"
     assert named["ilo_cr_violence_label"] == "Pakottava rekrytointi › Väkivalta uhria kohtaan"
-    assert named["account_lang"] == "Henkilön oma kertomus (language)"
-    assert named["needs"] == "Tarpeet (items)"
+    assert named["account_lang"] == gettext_in(
+        "fi", "{question} (language)", question="Henkilön oma kertomus"
+    )
+    assert named["needs"] == gettext_in("fi", "{question} (items)", question="Tarpeet")
     assert [row[0] for row in rows] == [amina["id"], beza["id"]]
 
     cells = dict(zip(codes, rows[0], strict=True))
@@ -185,7 +187,7 @@ def test_repeat_groups_have_sheets_of_their_own_joined_by_the_interview_id(
         "other_language_level",
         "other_language_level_label",
     )
-    assert labels[2:] == ("Kieli (code)", "Kieli", "Taso (code)", "Taso")
+    assert labels[2:] == (_coded("fi", "Kieli"), "Kieli", _coded("fi", "Taso"), "Taso")
     assert rows[:2] == [
         (amina["id"], 1, "en", "englanti", "fluent", "Sujuva"),
         (amina["id"], 2, "ru", "venäjä", "basic", "Alkeet"),
@@ -285,3 +287,8 @@ def test_a_failed_export_leaves_the_old_file_and_nothing_else(
     with pytest.raises(ExportNotSaved) as refused:
         export_xlsx(real_centre.vault, installed_forms(), tmp_path / "no" / "out.xlsx", "fi")
     assert str(tmp_path / "no") in str(refused.value)
+
+
+def _coded(lang: str, label: str) -> str:
+    """A code column's heading as the catalog of `lang` words it ("Kieli (koodi)")."""
+    return gettext_in(lang, "{question} (code)", question=label)
