@@ -147,6 +147,7 @@ class ExportsTab(QWidget):
         self.stats_view.setModel(self.model)
         self.stats_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.stats_view.horizontalHeader().setStretchLastSection(True)
+        self.stats_view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.message = MessageLine(self, error=False)
         self._lay_out()
         register(self)
