@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from intake_app.domain.form import Form, Question
@@ -63,6 +64,7 @@ class SectionPage(QScrollArea):
         body = self.widget()
         if body is not None:
             body.setEnabled(not read_only)
+            body.setPalette(readable_when_disabled(self.palette()) if read_only else QPalette())
 
     def set_open(self, is_open: bool) -> None:
         """Show the consent notice instead of questions while the section is closed."""
@@ -92,3 +94,14 @@ class SectionPage(QScrollArea):
     def reveal(self, widget: QWidget) -> None:
         """Scroll so that `widget` is in view."""
         self.ensureWidgetVisible(widget, 24, 48)
+
+
+def readable_when_disabled(palette: QPalette) -> QPalette:
+    """`palette` with its disabled texts in the normal colours: a finished interview's answers
+    cannot be changed, but they are there to be read, not greyed to a faint outline."""
+    readable = QPalette(palette)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText, QPalette.ColorRole.PlaceholderText):
+        readable.setColor(QPalette.ColorGroup.Disabled, role,
+                          palette.color(QPalette.ColorGroup.Active, role))
+    return readable

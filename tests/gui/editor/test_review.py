@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from intake_app.ui.editor.editor import InterviewEditor
@@ -113,6 +114,13 @@ def test_a_finished_interview_opens_read_only_and_edit_reopens_it(qtbot, shell) 
     editor.review_page.back_button.click()
     assert not row(editor, "alias").input.edit.isEnabled()
     assert not editor.attachments.add_button.isEnabled()
+    # Not editable, but readable: the answers keep the normal text colour, not the faint grey
+    # of a disabled control.
+    edit = row(editor, "alias").input.edit
+    palette = edit.palette()
+    assert palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) == palette.color(
+        QPalette.ColorGroup.Active, QPalette.ColorRole.Text
+    )
     assert [r.status for r in service.history(record_id)] == ["final"]
 
     editor.banner.edit_button.click()
