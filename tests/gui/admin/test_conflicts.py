@@ -198,7 +198,7 @@ def real_window(tmp_path: Path, qtbot: QtBot, qapp: object) -> Iterator[AdminWin
         yield made
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("lang", ["en", "fi", "ar"])
 def test_the_comparison_fits_and_reads_right_to_left_in_arabic(
         real_window: AdminWindow, qtbot: QtBot, tmp_path: Path, lang: str) -> None:
     window = real_window
@@ -208,7 +208,7 @@ def test_the_comparison_fits_and_reads_right_to_left_in_arabic(
     second = dict(first, answers=dict(first["answers"], alias="Amina",
                                       interview_date="2026-12-08"))
     make_conflict(window, tmp_path, first, second,
-                  Laptop(name="Laptop 7" if lang == "en" else "الحاسوب 7"))
+                  Laptop(name={"en": "Laptop 7", "fi": "Kannettava 7"}.get(lang, "الحاسوب 7")))
     window.resize(SCREEN)
     window.tabs.setCurrentWidget(window.conflicts)
     view = open_conflicts(window, qtbot, 1)
