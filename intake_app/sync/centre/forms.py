@@ -65,22 +65,29 @@ def published_registry(vault: Vault, base: FormRegistry) -> FormRegistry:
 
 
 def with_published(vault: Vault, base: RecordValidator) -> RecordValidator:
-    """`base`, and for a record it does not know, the versions published in `vault`.
+    """The versions published in `vault` for a record made with one of them, else `base`, and
+    for a record `base` does not know, the published versions again (a newer one may open it).
 
-    The published forms are loaded once and again only when the vault's list changes (one
-    small SELECT per record `base` does not know)."""
+    A record of a published version is checked against that very version even when `base` (the
+    forms built into this application) knows a newer one of the same form: "the newest newer
+    version" would judge it by questions the worker never saw. The published forms are loaded
+    once and again only when the vault's list changes (one small SELECT per record)."""
     loaded: list[tuple[frozenset[tuple[str, str, str]], RecordValidator]] = []
 
-    def validate_record(document: Mapping[str, Any]) -> FormCheck:
-        verdict = base(document)
-        if verdict is not FormCheck.UNKNOWN_FORM:
-            return verdict
-        conn = vault.connection
-        keys = published_keys(conn)
-        if not keys:
-            return verdict
+    def published(keys: frozenset[tuple[str, str, str]]) -> RecordValidator:
         if not loaded or loaded[0][0] != keys:
-            loaded[:] = [(keys, registry_validator(FormRegistry(published_forms(conn))))]
-        return loaded[0][1](document)
+            forms = published_forms(vault.connection)
+            loaded[:] = [(keys, registry_validator(FormRegistry(forms)))]
+        return loaded[0][1]
+
+    def validate_record(document: Mapping[str, Any]) -> FormCheck:
+        keys = published_keys(vault.connection)
+        made_with = (document.get("form"), document.get("form_version"))
+        if any((form_id, version) == made_with for form_id, version, _sha in keys):
+            return published(keys)(document)
+        verdict = base(document)
+        if verdict is not FormCheck.UNKNOWN_FORM or not keys:
+            return verdict
+        return published(keys)(document)
 
     return validate_record

@@ -357,3 +357,32 @@ def test_a_translators_workbook_of_a_published_version_becomes_the_next(
     assert setting is not None and setting.labels["fi"] == "Ympäristö"
     assert setting.labels["en"] == "Setting"  # the published version's other texts kept
     assert checked.form.choice_lists["setting"].choices[-1].name == "home"
+
+
+def test_a_record_of_a_published_version_is_judged_by_it_when_a_newer_build_knows_more(
+    tmp_path: Path,
+) -> None:
+    """After the centre runs a build that ships a newer version of the form, a record made with
+    a version the centre published is still checked against that very version, not against the
+    newest newer one (which lacks the published version's new choice)."""
+    from intake_app.domain.form_loader import load_form_text
+    from intake_app.domain.registry import FormRegistry
+    from intake_app.sync.centre.forms import registry_validator
+    from tests.helpers.centre import PASSPHRASE, make_centre
+
+    make_centre(tmp_path).close()
+    shipped_later = load_form_text(json.dumps(dict(FORM, version="2026.3")), "later.json")
+    built_in = FormRegistry([*REGISTRY.forms(), shipped_later])
+    centre = Centre.open(
+        tmp_path / "centre-data", PASSPHRASE, validator=lambda: registry_validator(built_in)
+    )
+    try:
+        laptop = Laptop()
+        register(centre, laptop)
+        publish(centre, tmp_path, edited("2026.2"))  # adds the choice "home"
+        document = make_document(setting="home")
+        document["form_version"] = "2026.2"
+        bundle = laptop.bundle(tmp_path / "out", centre, records=[document])
+        assert import_bundle(centre, bundle.path).reason is None
+    finally:
+        centre.close()
