@@ -116,8 +116,9 @@ def pick_up_forms(
 ) -> FormPickup:
     """Take the forms the centre publishes on `share` (see the module docstring).
 
-    Never raises a known error: a refusal, a file that cannot be read or a share that stops
-    answering is logged once and leaves everything as it was. Bugs propagate.
+    A refusal, a file that cannot be read or a share that stops answering is logged once and
+    leaves everything as it was. The vault's own known errors (locked, a full disk, damage)
+    and bugs propagate.
     """
     try:
         return _Pickup(vault, device, Path(share), now, pause).run()

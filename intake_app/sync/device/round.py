@@ -195,6 +195,8 @@ class _Round:
             self.forms = pick_up_forms(self.vault, self.device, share, self._stamp())
         except VaultLocked:  # locked mid-round: the round ends as every other step ends it
             raise
+        except KnownError as problem:  # a full disk, a damaged vault: said like any step's
+            self.problems.append(problem)
         except Exception as bug:  # never lets the forms stop the interviews' round
             log_bug(bug, "form pickup")
 

@@ -377,3 +377,24 @@ def test_a_vault_locked_during_the_pickup_ends_the_round_without_a_bug(
     monkeypatch.setattr(round_module, "pick_up_forms", locked_meanwhile)
     with pytest.raises(VaultLocked):
         sync_once(vault, clock=Clock())
+
+
+def test_a_full_disk_during_the_pickup_is_a_problem_of_the_round_not_a_bug(
+    setup, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The vault's known errors while the forms are stored reach the round's problems (the
+    worker sees "the disk is full"), and the interviews still went."""
+    import intake_app.sync.device.round as round_module
+    from intake_app.errors import DiskFull
+
+    vault, _centre, forms = setup
+    save_interview(vault)
+    forms.publish(new_version("2026.3"))
+
+    def disk_full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise DiskFull()
+
+    monkeypatch.setattr(round_module, "pick_up_forms", disk_full)
+    report = sync_once(vault, options=SyncOptions(export=ExportWhen.ALWAYS), clock=Clock())
+    assert report.uploaded == (1,)
+    assert [type(problem) for problem in report.problems] == [DiskFull]
