@@ -44,6 +44,10 @@ from intake_app.sync.centre.formula_guard import looks_like_formula
 MAX_CELL_TEXT = 32_767
 #: Names Excel refuses for a sheet, and its length limit.
 _LINE_BREAKS = re.compile(r"\r\n?")
+# What XML 1.0 cannot hold beyond openpyxl's list of control characters: the two
+# noncharacters U+FFFE and U+FFFF, and lone surrogates. One of them makes the whole workbook
+# unreadable ("not well-formed"), so they are shown as U+FFFD like the others.
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _BAD_IN_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_TITLE = 31
 _RESERVED_TITLES = frozenset({"history"})
@@ -83,7 +87,7 @@ def fit_text(text: str, cut_note: str) -> str:
     """`text` as a cell can hold it: line breaks as a cell keeps them (LF: XML readers turn a
     CR into one anyway), unholdable characters as U+FFFD; when too long, cut and ended with
     `cut_note` (which says so in the file's language)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", _LINE_BREAKS.sub("\n", text))
+    text = _NOT_XML.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("\ufffd", _LINE_BREAKS.sub("\n", text)))
     if len(text) * 2 <= MAX_CELL_TEXT or len(text.encode("utf-16-le")) // 2 <= MAX_CELL_TEXT:
         return text
     return _utf16_cut(text, MAX_CELL_TEXT - len(cut_note.encode("utf-16-le")) // 2) + cut_note

@@ -27,3 +27,17 @@ def test_a_text_too_long_for_a_cell_is_cut_with_a_note_and_odd_characters_shown(
     assert cut.endswith(note) and len(cut.encode("utf-16-le")) // 2 <= MAX_CELL_TEXT
     assert fit_text("x" * MAX_CELL_TEXT, note) == "x" * MAX_CELL_TEXT
     assert fit_text("x" * (MAX_CELL_TEXT + 1), note).endswith(note)
+
+
+def test_characters_xml_cannot_hold_are_shown_not_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """U+FFFE, U+FFFF and lone surrogates pass the vault's checks; written as they are, they made
+    the whole workbook unreadable."""
+    import openpyxl
+
+    text = fit_text("a\ufffeb\uffffc\ud800d", "…")
+    assert text == "a\ufffdb\ufffdc\ufffdd"
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    sheet.append([text])
+    book.save(tmp_path / "book.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "book.xlsx")["s"]["A1"].value == text
