@@ -73,3 +73,16 @@ def test_an_unknown_form_is_a_known_error(tmp_path: Path) -> None:
     done = run(tmp_path, "export", "--form", "nothing", "--to", tmp_path / "x.xlsx")
     assert done.returncode == 2 and "nothing" in done.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_folder_that_cannot_take_the_workbook_is_a_known_error(tmp_path: Path) -> None:
+    """No traceback and no half-written file: the message says the file was not saved."""
+    out = tmp_path / "out"
+    out.mkdir()
+    blocked = out / "not-a-folder"
+    blocked.write_text("a file where a folder should be", encoding="utf-8")
+    done = run(tmp_path, "export", "--version", "2026.1", "--to", blocked / "form.xlsx")
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "went wrong" not in done.stderr
+    assert "could not be saved" in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["not-a-folder"]

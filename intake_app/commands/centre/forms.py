@@ -11,7 +11,6 @@ centre vault as its draft; with `--to FILE.json` it only writes the checked form
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -132,19 +131,17 @@ def has_centre(args: argparse.Namespace) -> bool:
 
 
 def _write_new(target: Path, data: bytes) -> bool:
+    """Write a workbook or a definition the user named, whole or not at all (temp, fsync,
+    rename): a kill leaves no half-written file; a folder that cannot take it is a known,
+    translated error."""
     from intake_app.commands.clear_copy import new_target
+    from intake_app.storage import atomic_write_bytes
+    from intake_app.sync.centre.xlsx_common import known_write_errors
 
     if not new_target(target):
         return False
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    with known_write_errors(target):
+        atomic_write_bytes(target, data, 0o644)
     return True
 
 
