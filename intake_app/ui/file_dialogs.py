@@ -8,6 +8,7 @@ be (a photo named after a person), so it is never kept.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QWidget
 LAST_FOLDER_KEY = "dialogs/last_folder"
 # Widgets inside Qt's dialog that show a path or a file pattern.
 _LEFT_TO_RIGHT = ("lookInCombo", "fileNameEdit", "fileTypeCombo")
+# Characters no file name may hold on one system or another (a suggested name is translated).
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def start_folder() -> str:
@@ -86,7 +89,9 @@ def choose_files(parent: QWidget | None, title: str, name_filter: str) -> list[s
 def choose_new_file(parent: QWidget | None, title: str, name_filter: str, suggested: str) -> str:
     """Ask where to save a file (Qt's dialog asks before replacing one); "" when the person
     cancels. `suggested` is the file's name proposed in the starting folder; its extension is
-    added when the person types a name without one."""
+    added when the person types a name without one (a translated name's slashes and other
+    characters no file name may hold become "-")."""
+    suggested = _UNSAFE_IN_NAME.sub("-", suggested).strip() or "file"
     dialog = make_dialog(parent, title, QFileDialog.FileMode.AnyFile, name_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix(Path(suggested).suffix.lstrip("."))

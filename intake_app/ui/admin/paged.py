@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextOption,
 )
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from intake_app.i18n import _
@@ -127,6 +127,9 @@ def open_print_dialog(
         set_up_pages(printer)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(title)
+    # No "Print to File": a PDF of personal data is written only through "Save as PDF…"
+    # (owner-only, whole or not at all, and the administrator is told where it is).
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
     dialog.accepted.connect(lambda: paint(printer))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # QPrintDialog.open() in PySide6 knows only open(receiver, member): call QDialog's own.

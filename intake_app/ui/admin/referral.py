@@ -27,7 +27,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QWidget
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _, current_language
@@ -40,6 +40,7 @@ from intake_app.ui.admin.attachments_box import attachment_title
 from intake_app.ui.admin.paged import PageFrame, draw_bands, open_print_dialog
 from intake_app.ui.admin.paged import pdf_bytes as paged_pdf
 from intake_app.ui.application import WINDOW_TITLE
+from intake_app.ui.file_dialogs import choose_new_file
 from intake_app.ui.interview_model import STATUS_LABELS
 from intake_app.ui.tasks import guarded, when_done
 
@@ -164,8 +165,13 @@ class ReferralPrinter:
 
     def ask_and_print(self, record_id: str) -> None:
         """Ask where to save the PDF, then save it."""
-        name, _filter = QFileDialog.getSaveFileName(
-            self._parent, WINDOW_TITLE, "referral.pdf", _("PDF files (*.pdf)")
+        name = choose_new_file(
+            self._parent,
+            WINDOW_TITLE,
+            _("PDF files (*.pdf)"),
+            # TRANSLATORS: the file name proposed for a saved referral summary; keep it a
+            # valid file name (no slashes) and keep the ".pdf" ending.
+            _("referral.pdf"),
         )
         if name:
             self.print_to(record_id, Path(name))

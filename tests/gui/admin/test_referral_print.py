@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import _, set_language
 from intake_app.services.centre import CentreService
+from intake_app.ui.admin import referral
 from intake_app.ui.admin.referral import ReferralMenu
 from intake_app.ui.admin.window import AdminWindow
 from tests.gui.admin.test_interview_details import (
@@ -62,8 +63,34 @@ def test_the_menu_opens_the_print_dialog_without_a_bug(
     dialog = window.referral.print_dialog
     assert isinstance(dialog, QPrintDialog) and dialog.isVisible()
     assert dialog.windowTitle() == "Print the referral summary"
+    # No "Print to File": a PDF is saved only through "Save as PDF…" (owner-only, atomic, told).
+    assert not dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile)
     assert not bug_boxes()
     dialog.reject()
+
+
+def test_save_as_pdf_asks_through_the_shared_dialog(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unlock(window, qtbot)
+    import_full(window, tmp_path)
+    show_first(window, qtbot)
+    asked: list[tuple[str, str]] = []
+
+    def choose(parent: object, title: str, name_filter: str, suggested: str) -> str:
+        asked.append((name_filter, suggested))
+        return str(tmp_path / suggested)
+
+    monkeypatch.setattr(referral, "choose_new_file", choose)
+    menu = window.interviews.print_button.menu()
+    assert isinstance(menu, ReferralMenu)
+    menu.save_action.trigger()
+    qtbot.waitUntil(lambda: window.referral.message_box is not None, timeout=30_000)
+    assert asked == [("PDF files (*.pdf)", "referral.pdf")]
+    assert (tmp_path / "referral.pdf").read_bytes()[:5] == b"%PDF-"
+    box = window.referral.message_box
+    assert box is not None and box.icon() is QMessageBox.Icon.Information
+    box.close()
 
 
 @needs_poppler
@@ -83,7 +110,9 @@ def test_printing_puts_confidential_and_numbers_on_every_page(
     qtbot.waitUntil(lambda: window.referral.print_dialog is not None, timeout=20_000)
     dialog = window.referral.print_dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.accept()
+    # Accepted as a printer would be: accept() would take the dialog's choice of printer, and
+    # with no "Print to File" and no printer here that is no device at all.
+    dialog.done(QDialog.DialogCode.Accepted)
     assert out.exists()
     pages = pdf_pages(out)
     assert len(pages) >= 2
