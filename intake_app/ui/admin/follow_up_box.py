@@ -2,7 +2,10 @@
 
 Saving is explicit (the Save button, or Ctrl+S in the box), one transaction each time, so the
 history holds the administrator's decisions rather than every keystroke. Nothing typed is lost:
-- choosing another interview while a change is unsaved asks: save, discard, or stay;
+- choosing another interview while a change is unsaved asks: save (and move on only once it is
+  stored), discard, or stay;
+- while another interview's follow-up is being read, nothing can be typed or saved: what is
+  shown always belongs to `record_id`;
 - locking the window (by hand or when nobody is at the desk) and closing it save the change
   without asking (nobody may be there to answer); the save is queued on the vault thread
   before the vault closes.
@@ -11,6 +14,7 @@ The follow-up is centre-side data: never sent to a laptop (the note's label says
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
@@ -62,7 +66,9 @@ class FollowUpBox(QWidget):
         self.setObjectName("follow_up")
         self._service = service
         self.record_id: str | None = None
-        self.loaded: FollowUpRecord | None = None
+        self.loaded: FollowUpRecord | None = None  # None while `record_id`'s is being read
+        self._saving = False
+        self._after_save: Callable[[], None] | None = None  # the move asked while saving
         self.status = QComboBox(self)
         self.status_label = QLabel(self)
         self.status_label.setBuddy(self.status)
@@ -123,14 +129,20 @@ class FollowUpBox(QWidget):
             widget.setEnabled(enabled)
 
     def load(self, record_id: str) -> None:
-        """Show an interview's follow-up; the one shown keeps what is being typed."""
+        """Show an interview's follow-up; the one shown keeps what is being typed. Until it is
+        read, the fields are empty and disabled: nothing typed or saved can land in another
+        interview."""
         if record_id == self.record_id and self.is_dirty():
             return
         self.record_id = record_id
+        self.loaded = None
+        self._set_enabled(False)
+        self._show_stored(None)
+        self._show_history()
         when_done(
             load_follow_up(self._service, record_id),
             self._loaded,
-            self._failed,
+            lambda error: self._load_failed(record_id, error),
             owner=self,
             context="centre follow-up",
         )
@@ -140,20 +152,27 @@ class FollowUpBox(QWidget):
         if loaded.current.record_id != self.record_id:
             return  # another interview was chosen meanwhile
         self.loaded = loaded
-        self.status.blockSignals(True)
-        self.status.setCurrentIndex(max(self.status.findData(loaded.current.status), 0))
-        self.status.blockSignals(False)
-        self.note.blockSignals(True)
-        self.note.setPlainText(loaded.current.note)
-        self.note.blockSignals(False)
+        self._show_stored(loaded.current)
         self._set_enabled(True)
         self.note.setReadOnly(loaded.deleted)
         self.message.show_message("")
         self._show_dirty()
         self._show_history()
 
-    def _failed(self, error: KnownError) -> None:
-        self.message.show_message(error.translated())
+    def _show_stored(self, current: FollowUp | None) -> None:
+        """Put the stored status and note in the fields (empty for None)."""
+        status = FOLLOW_UP_STATUSES[0] if current is None else current.status
+        self.status.blockSignals(True)
+        self.status.setCurrentIndex(max(self.status.findData(status), 0))
+        self.status.blockSignals(False)
+        self.note.blockSignals(True)
+        self.note.setPlainText("" if current is None else current.note)
+        self.note.blockSignals(False)
+        self._show_dirty()
+
+    def _load_failed(self, record_id: str, error: KnownError) -> None:
+        if record_id == self.record_id:  # the fields stay disabled: nothing of it is shown
+            self.message.show_message(error.translated())
 
     def changes(self) -> tuple[str | None, str | None]:
         """(status, note) as they differ from what is stored; None where unchanged."""
@@ -174,33 +193,54 @@ class FollowUpBox(QWidget):
     def _show_dirty(self) -> None:
         dirty = self.is_dirty()
         self.unsaved.setText(_("Not saved yet") if dirty else "")
-        self.save_button.setEnabled(dirty)
+        self.save_button.setEnabled(dirty and self.loaded is not None and not self._saving)
 
     @guarded("centre follow-up save")
     def save(self) -> Future[FollowUp] | None:
-        """Store what changed (one transaction); None when nothing did."""
+        """Store what changed (one transaction); None when nothing did (or a save runs)."""
         status, note = self.changes()
-        if self.record_id is None or (status, note) == (None, None):
+        if self.record_id is None or self._saving or (status, note) == (None, None):
             return None
         record_id = self.record_id
         future = save_follow_up(self._service, record_id, status, note)
+        self._saving = True
+        self._set_enabled(False)  # nothing typed meanwhile is overwritten by the reading back
         when_done(
             future,
             lambda _saved: self._saved(record_id),
-            self._failed,
+            self._save_failed,
             owner=self,
             context="centre follow-up save",
         )
         return future
 
     def _saved(self, record_id: str) -> None:
+        self._saving = False
+        go_on, self._after_save = self._after_save, None
         self.saved.emit(record_id)
         if record_id == self.record_id:
             self.record_id = None  # read it back, with its new history row
             self.load(record_id)
+        if go_on is not None:
+            go_on()
 
-    def ask_before_leaving(self) -> bool:
-        """Before another interview is shown: save, discard or stay; True to go on."""
+    def _save_failed(self, error: KnownError) -> None:
+        """The text stays as typed, on this interview, with the reason shown."""
+        self._saving = False
+        self._after_save = None
+        if self.loaded is not None:
+            self._set_enabled(True)
+            self.note.setReadOnly(self.loaded.deleted)
+        self._show_dirty()
+        self.message.show_message(error.translated())
+
+    def ask_before_leaving(self, go_on: Callable[[], None]) -> bool:
+        """Before another interview is shown: save, discard or stay. True: go on now. False:
+        stay; after "Save", `go_on()` is called once the change is stored (never if storing
+        fails: the text stays, with the reason)."""
+        if self._saving:
+            self._after_save = go_on
+            return False
         if not self.is_dirty():
             return True
         box = QMessageBox(
@@ -215,20 +255,25 @@ class FollowUpBox(QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = box.exec()
         if answer == QMessageBox.StandardButton.Save:
-            self.save()
+            if self.save() is not None:
+                self._after_save = go_on
+            return False
+        if answer == QMessageBox.StandardButton.Discard:
+            if self.loaded is not None:
+                self._show_stored(self.loaded.current)
             return True
-        return answer == QMessageBox.StandardButton.Discard
+        return False
 
-    def save_if_changed(self) -> None:
-        """On lock or close: store what changed without asking."""
-        if self.is_dirty():
+    def save_if_changed(self, on_error: Callable[[KnownError], None]) -> None:
+        """On lock or close: store what changed without asking. This box may be gone when the
+        answer comes: a failure goes to `on_error` (bugs are logged too), never nowhere."""
+        if self.is_dirty() and not self._saving:
             status, note = self.changes()
             assert self.record_id is not None
-            # Bugs are logged; the window asking may be gone when the answer comes.
             when_done(
                 save_follow_up(self._service, self.record_id, status, note),
                 lambda _saved: None,
-                lambda _error: None,
+                on_error,
                 context="centre follow-up save",
             )
 
@@ -263,6 +308,7 @@ class FollowUpBox(QWidget):
     def clear(self) -> None:
         """Forget what is shown (nothing is saved)."""
         self.record_id = None
+        self._after_save = None
         self.loaded = None
         self.note.blockSignals(True)
         self.note.clear()

@@ -10,6 +10,7 @@ ever interpreted as rich text. The attached files are listed below the answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -244,7 +245,7 @@ class InterviewsTab(QWidget):
         record_id = self.proxy.row_object(index.row()).record_id
         if self.current is not None and record_id == self.current.record_id:
             return
-        if not self.follow_up.ask_before_leaving():
+        if not self.follow_up.ask_before_leaving(lambda: self.show_interview(record_id)):
             self._choosing = True  # stay on the interview whose follow-up is being written
             try:
                 self._select_current()
@@ -256,8 +257,10 @@ class InterviewsTab(QWidget):
     def open_interview(self, record_id: str) -> None:
         """Show another interview (a possible duplicate), in the list too: filters and search
         that hide it are cleared."""
-        if not self.follow_up.ask_before_leaving():
-            return
+        if self.follow_up.ask_before_leaving(lambda: self._open(record_id)):
+            self._open(record_id)
+
+    def _open(self, record_id: str) -> None:
         if self.proxy.proxy_row(record_id) is None:
             self.filters.reset()
             self.search.blockSignals(True)
@@ -318,9 +321,10 @@ class InterviewsTab(QWidget):
         self.details_label.setText(_("{alias} ({interview})", alias=row.interview.alias or "-",
                                      interview=short_id(row.record_id)))
 
-    def save_unsaved(self) -> None:
-        """On lock or close: store a follow-up change not saved yet, without asking."""
-        self.follow_up.save_if_changed()
+    def save_unsaved(self, on_error: Callable[[KnownError], None]) -> None:
+        """On lock or close: store a follow-up change not saved yet, without asking; a failure
+        goes to `on_error` (this tab may be gone by then)."""
+        self.follow_up.save_if_changed(on_error)
 
     def clear(self) -> None:
         """Forget everything shown (on lock)."""

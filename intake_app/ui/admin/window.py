@@ -245,7 +245,8 @@ class AdminWindow(QMainWindow):
         hangs on the share (its work is given up)."""
         self.idle.disarm()
         self.watch.stop()
-        self.interviews.save_unsaved()  # queued before the vault closes: nothing typed is lost
+        # Queued before the vault closes: nothing typed is lost, or the unlock page says so.
+        self.interviews.save_unsaved(self._unsaved_failed)
         shown = self.workspace
         self._build_workspace()
         self.retranslate()
@@ -263,8 +264,13 @@ class AdminWindow(QMainWindow):
         self.idle.stop()
         self.watch.stop()
         if self.pages.currentWidget() is self.workspace:
-            self.interviews.save_unsaved()
+            self.interviews.save_unsaved(self._unsaved_failed)
         super().closeEvent(event)
+
+    def _unsaved_failed(self, error: KnownError) -> None:
+        self.unlock_page.error.show_message(_(
+            "The follow-up change could not be saved when the window was locked: {error}",
+            error=error.translated()))
 
 
 def summary_text(results: Sequence[ImportResult]) -> str:

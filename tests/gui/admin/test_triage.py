@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import set_language
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.follow_up import follow_up
+from intake_app.sync.centre.follow_up import MAX_NOTE, follow_up
 from intake_app.sync.centre.vault import Centre
 from intake_app.ui.admin.triage_model import CHANGED_COLUMN, URGENCY_COLUMN, TriageModel
 from intake_app.ui.admin.window import AdminWindow
@@ -486,3 +486,97 @@ def test_closing_the_window_saves_an_unsaved_follow_up(
     window.close()
     saved = run(window, lambda c: follow_up(c.vault, made[2]["id"]))
     assert saved.current.status == "closed" and len(saved.history) == 1
+
+
+def test_a_follow_up_that_cannot_be_saved_keeps_its_text_and_its_interview(
+    window: AdminWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    laptops: tuple[Laptop, Laptop],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Bao")
+    tab = window.interviews
+    box = tab.follow_up
+    too_long = "x" * (MAX_NOTE + 1)
+    box.note.setPlainText(too_long)
+    answers = [QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: answers.pop(0))
+    tab.table.selectRow(shown(window, "alias").index("Chidi"))
+    qtbot.waitUntil(lambda: "longer than" in box.message.text(), timeout=20_000)
+    qtbot.wait(200)  # nothing moves on afterwards either
+    assert not box.message.isHidden() and answers == []
+    assert tab.current is not None and tab.current.record_id == made[1]["id"]
+    assert box.record_id == made[1]["id"]
+    assert shown(window, "alias")[tab.table.currentIndex().row()] == "Bao"
+    assert box.note.toPlainText() == too_long and box.note.isEnabled() and box.is_dirty()
+    assert box.save_button.isEnabled()
+    stored = run(window, lambda c: follow_up(c.vault, made[1]["id"]))
+    assert stored.current.note == "" and stored.history == ()
+
+
+def test_discarding_puts_the_stored_follow_up_back(
+    window: AdminWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    laptops: tuple[Laptop, Laptop],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Bao")
+    tab = window.interviews
+    box = tab.follow_up
+    box.status.setCurrentIndex(box.status.findData("closed"))
+    box.note.setPlainText("Not wanted")
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Discard)
+    tab.table.selectRow(shown(window, "alias").index("Chidi"))
+    assert box.note.toPlainText() == "" and box.status.currentData() == "new"
+    assert not box.is_dirty()
+    qtbot.waitUntil(
+        lambda: tab.current is not None and tab.current.record_id == made[2]["id"],
+        timeout=20_000,
+    )
+    stored = run(window, lambda c: follow_up(c.vault, made[1]["id"]))
+    assert stored.history == ()
+
+
+def test_while_another_follow_up_is_read_nothing_can_be_typed_or_saved_into_it(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Bao")
+    box = window.interviews.follow_up
+    box.load(made[0]["id"])  # an older answer, about to be overtaken
+    box.load(made[2]["id"])
+    assert box.loaded is None and box.record_id == made[2]["id"]
+    assert box.note.toPlainText() == "" and box.history.toPlainText() == ""
+    for widget in (box.status, box.note, box.save_button):
+        assert not widget.isEnabled()
+    assert box.save() is None
+    box.save_if_changed(lambda _error: pytest.fail("nothing to save"))
+    qtbot.waitUntil(lambda: box.loaded is not None, timeout=20_000)
+    qtbot.wait(100)  # the older answer came first and was left aside
+    assert box.loaded is not None and box.loaded.current.record_id == made[2]["id"]
+    assert box.note.isEnabled() and box.record_id == made[2]["id"]
+    box.load("no-such-interview")  # a follow-up that cannot be read stays disabled
+    qtbot.waitUntil(lambda: not box.message.isHidden(), timeout=20_000)
+    assert box.loaded is None and not box.note.isEnabled() and not box.save_button.isEnabled()
+    for record in made:
+        assert run(window, lambda c, r=record: follow_up(c.vault, r["id"])).history == ()
+
+
+def test_a_follow_up_that_cannot_be_saved_on_lock_is_said_on_the_unlock_page(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> None:
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, "Bao")
+    window.interviews.follow_up.note.setPlainText("x" * (MAX_NOTE + 1))
+    window.lock()
+    message = window.unlock_page.error
+    qtbot.waitUntil(lambda: "could not be saved" in message.text(), timeout=20_000)
+    assert "longer than" in message.text() and message.isVisible()
