@@ -31,6 +31,7 @@ from intake_app.sync.centre import (
     duplicate_reasons_text,
     short_id,
 )
+from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.triage_model import laptop_text
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
@@ -137,8 +138,8 @@ class DuplicatesBox(QGroupBox):
         return _(
             "{alias}: {laptop}, worker {worker}, interviewed {date}\n{why}",
             alias=other.interview.alias or short_id(other_id),
-            laptop=laptop_text(other),
-            worker=isolate(other.device_worker or "-"),
+            laptop=isolate(laptop_text(other)),
+            worker=isolate(escape_hidden(other.device_worker or "-")),
             date=date or "-",
             why=duplicate_reasons_text(pair),
         )

@@ -73,14 +73,14 @@ def done_by(stamp: str | None, name: str | None) -> str:
         return ""
     if not name:
         return when(stamp)
-    return _("{when} by {name}", when=when(stamp), name=escape_hidden(name))
+    return _("{when} by {name}", when=when(stamp), name=isolate(escape_hidden(name)))
 
 
 def imported_text(row: FormVersionRow) -> str:
     if row.source != DRAFT:
         return ""
     return _("{when} from {file}", when=done_by(row.staged, row.staged_by),
-             file=escape_hidden(row.file or ""))
+             file=isolate(escape_hidden(row.file or "")))
 
 
 COLUMNS = (
@@ -301,7 +301,7 @@ class FormsTab(QWidget):
         """Check `path` and keep it as its form's draft when it has no problem."""
         self._show_problems(())
         self._run(centre_forms.import_workbook(self._service, path, version),
-                  _("Checking the workbook {file}…", file=escape_hidden(path.name)),
+                  _("Checking the workbook {file}…", file=isolate(escape_hidden(path.name))),
                   lambda checked: self._imported(path, checked),
                   lambda error: self._import_refused(path, error))
 
@@ -314,7 +314,7 @@ class FormsTab(QWidget):
                 "it and import it again.",
                 "The workbook {file} cannot be used ({n} problems); nothing was kept. Correct "
                 "it and import it again.",
-                len(checked.problems), file=escape_hidden(path.name)))
+                len(checked.problems), file=isolate(escape_hidden(path.name))))
             self.problems_table.setFocus()
             return
         form = checked.form

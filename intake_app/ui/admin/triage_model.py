@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from intake_app.i18n import N_, _, current_language, ngettext
 from intake_app.services.centre_triage import TriageTexts
 from intake_app.sync.centre import TriageRow, follow_up_text, short_id, when
+from intake_app.sync.format import escape_hidden
 from intake_app.ui.admin.rows_model import ROW_ROLE, Column, RowsModel
 from intake_app.ui.interview_model import STATUS_LABELS
 
@@ -69,8 +70,9 @@ def urgency_description(row: TriageRow) -> str:
 
 
 def laptop_text(row: TriageRow) -> str:
-    """The laptop by its name; its id's first block when the registry has no name."""
-    return row.device_name or short_id(row.interview.device_id)
+    """The laptop by its name; its id's first block when the registry has no name. Names come
+    from laptops: hidden characters (a U+202E turning text round) are shown as escapes."""
+    return escape_hidden(row.device_name or short_id(row.interview.device_id))
 
 
 def duplicates_text(row: TriageRow) -> str:
@@ -116,7 +118,7 @@ def triage_columns(texts: TriageTexts) -> list[TriageColumn]:
             sort=lambda r: str(r.answers.get("interview_date", "")),
         ),
         TriageColumn(N_("Laptop"), laptop_text),
-        TriageColumn(N_("Worker"), lambda r: r.device_worker or ""),
+        TriageColumn(N_("Worker"), lambda r: escape_hidden(r.device_worker or "")),
         TriageColumn(
             N_("Status"), lambda r: _(STATUS_LABELS.get(r.interview.status, r.interview.status))
         ),

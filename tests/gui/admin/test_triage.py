@@ -580,3 +580,26 @@ def test_a_follow_up_that_cannot_be_saved_on_lock_is_said_on_the_unlock_page(
     message = window.unlock_page.error
     qtbot.waitUntil(lambda: "could not be saved" in message.text(), timeout=20_000)
     assert "longer than" in message.text() and message.isVisible()
+
+
+def test_laptop_and_worker_names_show_hidden_characters_escaped(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Names come from laptops: a U+202E must not turn the rest of the text round."""
+    spoofed = (
+        Laptop(name="Laptop \u202eNorth", worker="W\u202e-1"),
+        Laptop(name="South\u202e", worker="W-2"),
+    )
+    unlock(window, qtbot)
+    import_cases(window, qtbot, tmp_path, spoofed)
+    names = dict(zip(shown(window, "alias"), shown(window, "laptop"), strict=True))
+    workers = dict(zip(shown(window, "alias"), shown(window, "worker"), strict=True))
+    assert names["Amína"] == "Laptop \\u202eNorth" and workers["Amína"] == "W\\u202e-1"
+    assert names["Chidi"] == "South\\u202e"
+    filters = window.interviews.filters
+    laptops = [filters.laptop.itemText(i) for i in range(filters.laptop.count())]
+    assert "Laptop \\u202eNorth" in laptops and not any("\u202e" in t for t in laptops)
+    choose(window, qtbot, "AMINA")
+    text = window.interviews.duplicates.list.item(0).text()
+    assert text.startswith("Amína: Laptop \\u202eNorth, worker W\\u202e-1")
+    assert "\u202e" not in text
