@@ -34,7 +34,7 @@ from intake_app.sync.centre import ReportChoice, StatsReport
 from intake_app.ui.admin.stats_pdf import report_pdf
 from intake_app.ui.common import MessageLine
 from intake_app.ui.file_dialogs import choose_new_file
-from intake_app.ui.tasks import guarded, when_done
+from intake_app.ui.tasks import guarded, report_bug, when_done
 
 FIRST_YEAR = 2000
 TABLE, OVERVIEW, ANNUAL = "fields", "overview", "annual"
@@ -177,14 +177,26 @@ class StatsSaveBox(QWidget):
             return
 
         def counted(report: object) -> None:
-            assert isinstance(report, StatsReport)
-            when_done(
-                save_pdf(self._service, path, report_pdf(report)),
-                lambda _none: self._written(path),
-                self._failed,
-                owner=self,
-                context="centre statistics pdf",
-            )
+            # Not a slot `guarded` wraps: a bug laying out the PDF must not leave the buttons
+            # off and the busy bar on; it is logged and shown like a bug in any slot.
+            writing = False
+            try:
+                assert isinstance(report, StatsReport)
+                when_done(
+                    save_pdf(self._service, path, report_pdf(report)),
+                    lambda _none: self._written(path),
+                    self._failed,
+                    owner=self,
+                    context="centre statistics pdf",
+                )
+                writing = True
+            except Exception as error:
+                report_bug(error, "centre statistics pdf", self)
+            finally:
+                if not writing:
+                    self._set_busy(False)
+                    self._said = None
+                    self.result.show_message("")
 
         when_done(
             build_report(self._service, self.choice(), lang),

@@ -15,13 +15,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import _, set_language
 from intake_app.i18n.formatting import format_number
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre.stats_report import ANNUAL, field_title
+from intake_app.ui.admin import stats_save
 from intake_app.ui.admin.stats_save import StatsSaveBox
 from intake_app.ui.admin.window import AdminWindow
 from intake_app.ui.application import apply_text_size
@@ -153,6 +154,35 @@ def test_the_annual_pdf_has_a_chart_and_the_rule_for_every_table(
     else:
         assert text.replace("\n", " ").count(rule) == len(ANNUAL)
     assert bare(text).count(bare(_("hidden"))) >= 10
+
+
+@pytest.mark.expects_bug
+def test_a_bug_laying_out_the_pdf_is_shown_and_gives_the_buttons_back(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    logged_bugs: list[str],
+) -> None:
+    def broken(report: object) -> bytes:
+        raise TypeError("a bug in the charts")
+
+    monkeypatch.setattr(stats_save, "report_pdf", broken)
+    box = window.exports.stats_save
+    annual(box)
+    out = tmp_path / "statistics.pdf"
+    box.save(out, "pdf")
+    assert box.progress.isVisible() and not box.pdf_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(logged_bugs), timeout=30_000)
+    assert len(logged_bugs) == 1 and "charts" not in logged_bugs[0]
+    assert box.pdf_button.isEnabled() and box.xlsx_button.isEnabled() and box.report.isEnabled()
+    assert not box.progress.isVisible()
+    assert not box.result.text()
+    assert not out.exists()
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "bug_message" and w.isVisible()
+    ]
+    assert len(boxes) == 1 and boxes[0].text() == "Something went wrong. Nothing was lost."
+    boxes[0].close()
 
 
 @pytest.mark.parametrize("lang", ["en", "fi", "ar"])
