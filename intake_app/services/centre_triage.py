@@ -72,6 +72,14 @@ class TriageTexts:
         self._forms: dict[tuple[str, str], Form | None] = {}
         self._said: dict[tuple[str, str, str, str, str], str] = {}
 
+    def use(self, registry: FormRegistry) -> None:
+        """Say answers with `registry` from now on (the service's changes on unlock and when the
+        centre publishes a version); the texts said before are forgotten only if it changed."""
+        if registry is not self._registry:
+            self._registry = registry
+            self._forms.clear()
+            self._said.clear()
+
     def _form(self, row: TriageRow) -> Form | None:
         key = (row.interview.form or "", row.interview.form_version or "")
         if key not in self._forms:

@@ -184,6 +184,8 @@ class InterviewsTab(QWidget):
     def _listed(self, listed: object) -> None:
         assert isinstance(listed, TriageList)
         self._rows = {row.record_id: row for row in listed.rows}
+        # Read after the list: an unlock or a publication before it has updated the forms.
+        self.texts.use(self._service.registry())
         self._choosing = True
         try:
             self.model.set_rows(listed.rows)
