@@ -129,7 +129,9 @@ class InterviewExportBox(QGroupBox):
             self,
             _("Save the interviews as a spreadsheet"),
             _("Spreadsheets (*.xlsx)"),
-            "interviews.xlsx",
+            # TRANSLATORS: the file name proposed for the interviews as a spreadsheet; keep
+            # it a valid file name (no slashes) and keep the ".xlsx" ending.
+            _("interviews.xlsx"),
         )
         if name:
             self.save(Path(name), "xlsx")
@@ -138,7 +140,12 @@ class InterviewExportBox(QGroupBox):
     def choose_csv_file(self) -> None:
         """Ask where to save the CSV file, then write it."""
         name = choose_new_file(
-            self, _("Save the interviews as a CSV file"), _("CSV files (*.csv)"), "interviews.csv"
+            self,
+            _("Save the interviews as a CSV file"),
+            _("CSV files (*.csv)"),
+            # TRANSLATORS: the file name proposed for the interviews as a CSV file; keep it a
+            # valid file name (no slashes) and keep the ".csv" ending.
+            _("interviews.csv"),
         )
         if name:
             self.save(Path(name), "csv")

@@ -132,8 +132,12 @@ class StatsSaveBox(QWidget):
     def _suggested(self, suffix: str) -> str:
         choice = self.choice()
         if choice.kind == "annual":
-            return f"annual-report-{choice.year}.{suffix}"
-        return f"statistics.{suffix}"
+            # TRANSLATORS: the file name proposed for the annual report, without its ending
+            # (".pdf" or ".xlsx" is added); keep it a valid file name (no slashes).
+            return _("annual-report-{year}", year=str(choice.year)) + "." + suffix
+        # TRANSLATORS: the file name proposed for a statistics file, without its ending
+        # (".pdf" or ".xlsx" is added); keep it a valid file name (no slashes).
+        return _("statistics") + "." + suffix
 
     @guarded("centre statistics file")
     def choose_xlsx_file(self) -> None:

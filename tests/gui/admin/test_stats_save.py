@@ -156,6 +156,32 @@ def test_the_annual_pdf_has_a_chart_and_the_rule_for_every_table(
     assert bare(text).count(bare(_("hidden"))) >= 10
 
 
+def test_the_suggested_file_names_go_through_the_catalog(
+    window: AdminWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def choose(parent: object, title: str, name_filter: str, suggested: str) -> str:
+        asked.append(suggested)
+        return ""
+
+    looked_up: list[str] = []
+    real = stats_save._
+
+    def spy(message: str, /, **fields: object) -> str:
+        looked_up.append(message)
+        return real(message, **fields)
+
+    monkeypatch.setattr(stats_save, "choose_new_file", choose)
+    monkeypatch.setattr(stats_save, "_", spy)
+    box = window.exports.stats_save
+    box.pdf_button.click()
+    annual(box)
+    box.xlsx_button.click()
+    assert asked == ["statistics.pdf", f"annual-report-{YEAR}.xlsx"]
+    assert "statistics" in looked_up and "annual-report-{year}" in looked_up
+
+
 @pytest.mark.expects_bug
 def test_a_bug_laying_out_the_pdf_is_shown_and_gives_the_buttons_back(
     window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
