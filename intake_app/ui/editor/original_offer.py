@@ -58,15 +58,17 @@ def ask_to_delete(
         )
     )
     delete = box.addButton(
-        ngettext("Delete the original", "Delete the originals", count),
+        ngettext("&Delete the original", "&Delete the originals", count),
         QMessageBox.ButtonRole.DestructiveRole,
     )
     keep = box.addButton(
-        ngettext("Keep the original", "Keep the originals", count),
+        ngettext("&Keep the original", "&Keep the originals", count),
         QMessageBox.ButtonRole.RejectRole,
     )
-    for button in (delete, keep):
-        button.setAccessibleName(button.text())
+    for button in (delete, keep):  # read without the mnemonic's "&"
+        button.setAccessibleName(
+            button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        )
     delete.setObjectName("delete_originals_yes")
     keep.setObjectName("delete_originals_keep")
     box.setDefaultButton(keep)

@@ -54,7 +54,8 @@ def test_yes_overwrites_and_deletes_the_originals(qtbot, panel, tmp_path: Path) 
     assert box.defaultButton().objectName() == "delete_originals_keep"
     assert all(path.exists() for path in paths)  # nothing before the yes
     yes = next(b for b in box.buttons() if b.objectName() == "delete_originals_yes")
-    assert yes.text() == "Delete the originals"
+    assert yes.text() == "&Delete the originals"
+    assert yes.accessibleName() == "Delete the originals"
     yes.click()
     qtbot.waitUntil(lambda: not any(path.exists() for path in paths), timeout=10000)
     qtbot.waitUntil(lambda: "2 originals were overwritten" in panel.note.text(), timeout=5000)

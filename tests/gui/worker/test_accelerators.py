@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidg
 
 from intake_app.i18n import LANGUAGE_CODES
 from intake_app.services.interviews import FormCatalogue
+from intake_app.services.original_files import Original
 from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
+from intake_app.ui.editor.original_offer import ask_to_delete
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from intake_app.ui.worker.shell import Shell
 from tests.helpers.ui import (
@@ -104,6 +106,10 @@ def _screens(qtbot, tmp_path: Path):
                 dialog.tabs.setCurrentIndex(index)
             yield f"settings tab {index}", dialog
         dialog.close()
+        names = [tmp_path / f"document-{n}.jpg" for n in range(3)]
+        offer = ask_to_delete(editor, [Original(path, "0" * 64, 1) for path in names], print)
+        yield "delete the originals", offer
+        offer.done(0)
         box = editor.actions_bar.ask_withdraw()
         yield "withdraw question", box
         box.reject()
