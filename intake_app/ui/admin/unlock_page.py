@@ -164,15 +164,14 @@ class UnlockPage(QWidget):
             return
         self._working(True)
         self.error.show_message("")
-        when_done(self._service.unlock_with_recovery(self.code.text().strip(),
+        when_done(self._service.unlock_with_recovery(self.recovery.code_text(),
                                                      self.new_fields.value()),
                   self._opened, self._failed, owner=self, context="centre recovery unlock")
 
     def _opened(self, name: object) -> None:
         self._working(False)
         self.passphrase.clear()
-        self.code.clear()
-        self.new_fields.wipe()
+        self.recovery.wipe()
         self.show_view(recovery=False)
         self.unlocked.emit(str(name))
 
@@ -186,8 +185,7 @@ class UnlockPage(QWidget):
     def reset(self) -> None:
         """Back to an empty field after locking."""
         self.passphrase.clear()
-        self.code.clear()
-        self.new_fields.wipe()
+        self.recovery.wipe()
         self.show_view(recovery=False)
         self.error.show_message("")
         self.passphrase.setFocus()

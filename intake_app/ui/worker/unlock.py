@@ -221,7 +221,7 @@ class UnlockScreen(QWidget):
         self._clear_error()
         self._set_working(True)
         future = self._service.unlock_with_recovery(
-            self.code.text().strip(), self.new_fields.value()
+            self.recovery.code_text(), self.new_fields.value()
         )
         when_done(future, self._opened, self._failed, owner=self, context="recovery unlock")
 
@@ -229,8 +229,7 @@ class UnlockScreen(QWidget):
         self._set_working(False)
         self._prefs.unlock_failures = 0
         self.passphrase.clear()
-        self.code.clear()
-        self.new_fields.wipe()
+        self.recovery.wipe()
         self.unlocked.emit()
 
     def _clear_error(self) -> None:
