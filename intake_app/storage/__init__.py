@@ -1,6 +1,6 @@
 """The vault: keys, the SQLCipher database, migrations and the interview store. No Qt here."""
 
-from intake_app.storage.atomic import atomic_write_bytes, atomic_writer
+from intake_app.storage.atomic import atomic_write_bytes, atomic_writer, remove_leftovers
 from intake_app.storage.attachment_files import AttachmentFiles, WrittenFile
 from intake_app.storage.attachment_reader import AttachmentReader
 from intake_app.storage.attachments import (
@@ -73,6 +73,7 @@ __all__ = [
     "read_choice",
     "read_place",
     "remove_all_attachments",
+    "remove_leftovers",
     "save_choices",
     "save_place",
     "searchable_texts",

@@ -47,6 +47,23 @@ def is_temp_for(candidate: Path, target: Path) -> bool:
     return name.startswith(f"{TEMP_PREFIX}{target.name}.") and name.endswith(TEMP_SUFFIX)
 
 
+def remove_leftovers(target: Path) -> int:
+    """Remove the temporary files interrupted writes to `target` left in its folder (a kill
+    or a power cut during an export of clear text leaves them, hidden, beside the file the
+    user chose); links and folders are left alone. Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        if is_temp_for(Path(entry.path), target) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.remove(entry.path)
+                removed += 1
+    return removed
+
+
 def fsync_directory(folder: Path) -> None:
     """Make a rename or a new file in `folder` durable (skipped on Windows, see above)."""
     if not _FSYNC_FOLDERS:

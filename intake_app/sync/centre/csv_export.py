@@ -30,7 +30,7 @@ from babel.numbers import get_decimal_symbol
 from intake_app.domain.registry import FormRegistry
 from intake_app.domain.utc_time import UTC_TIME_FORMAT
 from intake_app.i18n.languages import babel_locale
-from intake_app.storage import Vault, atomic_write_bytes
+from intake_app.storage import Vault, atomic_write_bytes, remove_leftovers
 from intake_app.sync.centre.export_table import (
     InterviewTables,
     Progress,
@@ -86,5 +86,6 @@ def export_csv(
         if progress is not None:
             progress(done, len(documents))
     with known_write_errors(out):
+        remove_leftovers(Path(out))  # what a killed export to the same file left behind
         atomic_write_bytes(Path(out), text.getvalue().encode("utf-8-sig"), mode=0o600)
     return len(documents)

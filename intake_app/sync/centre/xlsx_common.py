@@ -36,7 +36,7 @@ from openpyxl.worksheet import _writer as sheet_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from intake_app.errors import DiskFull, KnownError
-from intake_app.storage import atomic_writer
+from intake_app.storage import atomic_writer, remove_leftovers
 from intake_app.sync.centre.errors import ExportNotSaved
 from intake_app.sync.centre.formula_guard import looks_like_formula
 
@@ -153,6 +153,7 @@ class XlsxFile:
 
     def __init__(self, target: Path) -> None:
         self.target = Path(target)
+        remove_leftovers(self.target)  # parts a killed export to the same file left behind
         self.workbook = Workbook(write_only=True)
         self.workbook.properties.creator = APPLICATION
         self._parts: list[str] = []

@@ -289,6 +289,27 @@ def test_a_failed_export_leaves_the_old_file_and_nothing_else(
     assert str(tmp_path / "no") in str(refused.value)
 
 
+def test_what_a_killed_export_left_beside_the_file_is_removed_by_the_next(
+    real_centre: Centre, tmp_path: Path, two_interviews: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """A SIGKILL or a power cut mid-export leaves hidden clear-text parts beside the chosen
+    file; the next export to that file removes them (a link of the same shape stays)."""
+    from intake_app.sync.centre.csv_export import export_csv
+
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    for name in ("out.xlsx", "out.csv"):
+        (folder / f".{name}.0a1b2c3d4e5f.part.tmp").write_bytes(b"answers in clear")
+        (folder / f".{name}.a1b2c3.tmp").write_bytes(b"answers in clear")
+    (folder / ".out.xlsx.link.tmp").symlink_to(tmp_path / "elsewhere")
+    (folder / ".other.xlsx.a1b2c3.tmp").write_bytes(b"not ours to judge")
+    export_xlsx(real_centre.vault, installed_forms(), folder / "out.xlsx", "fi")
+    export_csv(real_centre.vault, installed_forms(), folder / "out.csv", "fi")
+    assert sorted(os.listdir(folder)) == [
+        ".other.xlsx.a1b2c3.tmp", ".out.xlsx.link.tmp", "out.csv", "out.xlsx"
+    ]
+
+
 def _coded(lang: str, label: str) -> str:
     """A code column's heading as the catalog of `lang` words it ("Kieli (koodi)")."""
     return gettext_in(lang, "{question} (code)", question=label)
