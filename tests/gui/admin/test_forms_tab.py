@@ -193,10 +193,14 @@ def test_a_workbook_with_problems_lists_each_where_it_is_and_keeps_nothing(
         apply_text_size(qapp, 8)  # large text in a narrow window: reasons wrap, never cut off
         window.resize(700, 720)
         qtbot.waitUntil(lambda: table.width() < 700)
-        qtbot.wait(20)
-        heights = [table.rowHeight(row) for row in range(problems.rowCount())]
-        assert all(height >= table.sizeHintForRow(row) for row, height in enumerate(heights))
-        assert max(heights) > min(heights)  # the longest reason takes two lines
+
+        def heights() -> list[int]:
+            return [table.rowHeight(row) for row in range(problems.rowCount())]
+
+        # The rows are fitted to their text after the resize has been laid out (later under
+        # load): the longest reason takes two lines.
+        qtbot.waitUntil(lambda: max(heights()) > min(heights()), timeout=WAIT)
+        assert all(height >= table.sizeHintForRow(row) for row, height in enumerate(heights()))
     finally:
         qapp.setFont(font)
     rows_now = centre_forms.list_versions(window.service).result(timeout=30)
