@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -31,7 +31,8 @@ from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.services.centre_exports import ExportFormat, export_interviews
-from intake_app.ui.common import MessageLine, wrap_text
+from intake_app.ui.admin.save_outcome import SaveOutcome
+from intake_app.ui.common import wrap_text
 from intake_app.ui.file_dialogs import choose_new_file
 from intake_app.ui.tasks import guarded, when_done
 
@@ -66,10 +67,8 @@ class InterviewExportBox(QGroupBox):
         self.csv_button.clicked.connect(self.choose_csv_file)
         self.progress = QProgressBar(self)
         self.progress.hide()
-        self.result = MessageLine(self, error=False)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error = MessageLine(self)
-        self._said: tuple[Path, int] | KnownError | None = None  # the last outcome, re-said
+        self.outcome = SaveOutcome(self, _written_text)
+        self.result, self.error = self.outcome.result, self.outcome.error
         self._relay = _ProgressRelay(self)
         self._relay.moved.connect(self._moved)
         self._lay_out()
@@ -117,7 +116,7 @@ class InterviewExportBox(QGroupBox):
         self.progress.setAccessibleName(_("Writing the file"))
         if not self._language_chosen:
             self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
-        self._say()
+        self.outcome.say()
 
     def _language_picked(self, _index: int) -> None:
         self._language_chosen = True
@@ -161,9 +160,7 @@ class InterviewExportBox(QGroupBox):
                         relay.moved.emit(done, total)
 
         self._set_busy(True)
-        self._said = None
-        self.error.show_message("")
-        self.result.show_message(_("Writing {file}…", file=isolate(path)))
+        self.outcome.writing(path)
         future = export_interviews(
             self._service, path, kind, str(self.language.currentData()), moved
         )
@@ -190,31 +187,25 @@ class InterviewExportBox(QGroupBox):
     def _written(self, path: Path, count: object) -> None:
         assert isinstance(count, int)
         self._set_busy(False)
-        self._said = (path, count)
-        self._say()
+        self.outcome.saved((path, count))
 
     def _failed(self, error: KnownError) -> None:
         self._set_busy(False)
-        self._said = error
-        self._say()
+        self.outcome.failed(error)
 
-    def _say(self) -> None:
-        """The last outcome in the current language: where the clear copy is, or what failed."""
-        said = self._said
-        if isinstance(said, KnownError):
-            self.result.show_message("")
-            self.error.show_message(said.translated())
-        elif said is not None:
-            path, count = said
-            written = ngettext(
-                "{count} interview written to {file}.",
-                "{count} interviews written to {file}.",
-                count,
-                count=count,
-                file=isolate(path),
-            )
-            warning = _(
-                "This copy is in clear text: keep it only where the centre keeps personal "
-                "data, and delete it when it is no longer needed."
-            )
-            self.result.show_message(f"{written}\n{warning}")
+
+def _written_text(saved: tuple[Path, int]) -> str:
+    """Where the clear copy is, how many interviews it holds, and what to do with it."""
+    path, count = saved
+    written = ngettext(
+        "{count} interview written to {file}.",
+        "{count} interviews written to {file}.",
+        count,
+        count=count,
+        file=isolate(path),
+    )
+    warning = _(
+        "This copy is in clear text: keep it only where the centre keeps personal "
+        "data, and delete it when it is no longer needed."
+    )
+    return f"{written}\n{warning}"

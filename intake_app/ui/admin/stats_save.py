@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,8 +30,8 @@ from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.services.centre_stats import build_report, save_pdf, save_xlsx
 from intake_app.sync.centre import ReportChoice, StatsReport
+from intake_app.ui.admin.save_outcome import SaveOutcome
 from intake_app.ui.admin.stats_pdf import report_pdf
-from intake_app.ui.common import MessageLine
 from intake_app.ui.file_dialogs import choose_new_file
 from intake_app.ui.tasks import guarded, report_bug, when_done
 
@@ -71,10 +70,10 @@ class StatsSaveBox(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.result = MessageLine(self, error=False)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error = MessageLine(self)
-        self._said: Path | KnownError | None = None
+        self.outcome = SaveOutcome(
+            self, lambda path: _("The statistics were saved to {file}.", file=isolate(path))
+        )
+        self.result, self.error = self.outcome.result, self.outcome.error
         self._lay_out()
         self._report_changed()
         register(self)
@@ -113,7 +112,7 @@ class StatsSaveBox(QWidget):
         self.pdf_button.setText(_("PDF wit&h charts…"))
         self.pdf_button.setAccessibleName(_("Save the statistics as a PDF with charts"))
         self.progress.setAccessibleName(_("Counting and writing the statistics"))
-        self._say()
+        self.outcome.say()
 
     def _report_changed(self, _index: int = 0) -> None:
         annual = self.report.currentData() == ANNUAL
@@ -166,9 +165,7 @@ class StatsSaveBox(QWidget):
     def save(self, path: Path, kind: str) -> None:
         """Count the chosen report and write it to `path` off the GUI thread."""
         self._set_busy(True)
-        self._said = None
-        self.error.show_message("")
-        self.result.show_message(_("Writing {file}…", file=isolate(path)))
+        self.outcome.writing(path)
         lang = current_language()
         if kind == "xlsx":
             when_done(
@@ -199,8 +196,7 @@ class StatsSaveBox(QWidget):
             finally:
                 if not writing:
                     self._set_busy(False)
-                    self._said = None
-                    self.result.show_message("")
+                    self.outcome.clear()
 
         when_done(
             build_report(self._service, self.choice(), lang),
@@ -218,20 +214,8 @@ class StatsSaveBox(QWidget):
 
     def _written(self, path: Path) -> None:
         self._set_busy(False)
-        self._said = path
-        self._say()
+        self.outcome.saved(path)
 
     def _failed(self, error: KnownError) -> None:
         self._set_busy(False)
-        self._said = error
-        self._say()
-
-    def _say(self) -> None:
-        """The last outcome in the current language: where the file is, or what failed."""
-        said = self._said
-        if isinstance(said, KnownError):
-            self.result.show_message("")
-            self.error.show_message(said.translated())
-        elif said is not None:
-            self.error.show_message("")
-            self.result.show_message(_("The statistics were saved to {file}.", file=isolate(said)))
+        self.outcome.failed(error)
