@@ -428,11 +428,6 @@ class CentreService:
         """What a referral summary of the interview shows, answers labelled in `lang`."""
         return self.run(lambda c: load_referral(c, self.registry(), record_id, lang))
 
-    def export_csv(self, path: Path, lang: str) -> Future[int]:
-        """Write the interviews to a CSV file (labels in `lang`); the count written."""
-        registry = self.registry()
-        return self.run(lambda c: reports.export_csv(c.vault, registry, path, lang))
-
     def statistics(self, by: Sequence[str]) -> Future[StatsTable]:
         """Count the interviews by these coded fields; small groups hidden."""
         fields = list(by)
