@@ -56,6 +56,10 @@ def apply_text_size(app: QApplication, extra_points: int) -> None:
     font = QFont(app.font())
     font.setPointSizeF(base + extra_points)
     app.setFont(font)
+    sheet = app.styleSheet()
+    if sheet:  # the focus ring's style sheet keeps widgets on their old font until re-polished
+        app.setStyleSheet("")
+        app.setStyleSheet(sheet)
 
 
 def system_language() -> str:

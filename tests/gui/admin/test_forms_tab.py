@@ -189,6 +189,8 @@ def test_a_workbook_with_problems_lists_each_where_it_is_and_keeps_nothing(
     assert "broken.xlsx" in tab.message.text() and "nothing was kept" in tab.message.text()
     table = tab.problems_table
     font = qapp.font()
+    from intake_app.ui.focus_ring import show_focus_clearly, stop_showing_focus
+    show_focus_clearly(qapp)  # as the application runs: its style sheet must not freeze fonts
     try:
         apply_text_size(qapp, 8)  # large text in a narrow window: reasons wrap, never cut off
         window.resize(700, 720)
@@ -203,6 +205,7 @@ def test_a_workbook_with_problems_lists_each_where_it_is_and_keeps_nothing(
         assert all(height >= table.sizeHintForRow(row) for row, height in enumerate(heights()))
     finally:
         qapp.setFont(font)
+        stop_showing_focus(qapp)
     rows_now = centre_forms.list_versions(window.service).result(timeout=30)
     assert [(r.version, r.source) for r in rows_now] == [("2026.1", "built-in")]
     assert rows(tab) == [("2026.1", "built-in", "current")]
