@@ -66,13 +66,13 @@ def when_done(
 
     def finished(done: Future[Any]) -> None:
         error = done.exception()
-        if error is None:
-            relay.done.emit(done.result(), None)
-        elif isinstance(error, KnownError):
-            relay.done.emit(None, error)
-        else:
+        if error is not None and not isinstance(error, KnownError):
             safelog.log_bug(error, context)
-            relay.done.emit(None, KnownError())
+            error = KnownError()
+        # The application may be gone (it was quit while the work ran): nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            if shiboken6.isValid(relay):
+                relay.done.emit(done.result() if error is None else None, error)
 
     future.add_done_callback(finished)
 
