@@ -139,7 +139,8 @@ def cmd_enrolments(args: argparse.Namespace) -> int:
                         "worker": request.worker, "fingerprint": fingerprint,
                         "public_key": request.public_key, "requested": request.created})
         else:
-            print(f"{request.device_id}  {_('not registered')}  "
+            state = _("not registered")
+            print(f"{request.device_id}  {state}  "
                   f"{shown(request.device_name)}  {shown(request.worker)}")
             print("    " + _("fingerprint {fingerprint}", fingerprint=fingerprint))
     return 2 if any(read.error for read in waiting) else 0

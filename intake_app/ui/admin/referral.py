@@ -77,7 +77,8 @@ def referral_html(data: ReferralData) -> str:
             f"<li>{esc(attachment_title(info))} ({esc(format_size(info.size))})</li>"
             for info in data.attachments
         )
-        files = f"<h3 dir='{dir_}'>{esc(_('Attached files'))}</h3><ul dir='{dir_}'>{items}</ul>"
+        heading = esc(_("Attached files"))
+        files = f"<h3 dir='{dir_}'>{heading}</h3><ul dir='{dir_}'>{items}</ul>"
     title = _("Referral summary")
     return (
         f"<h1 dir='{dir_}'>{esc(title)}</h1>"

@@ -149,7 +149,8 @@ def review_html(review: Review, *, read_only: bool) -> str:
     dir_ = direction_of(current_language())
     parts: list[str] = []
     if review.to_fix and not read_only:
-        parts.append(f"<h2 dir='{dir_}'>{esc(_('To fix before finishing'))}</h2>")
+        heading = esc(_("To fix before finishing"))
+        parts.append(f"<h2 dir='{dir_}'>{heading}</h2>")
         parts.extend(_problem_html(problem, dir_) for problem in review.to_fix)
     for section in review.sections:
         parts.append(_section_html(section, dir_, read_only))
@@ -161,11 +162,11 @@ def _section_html(section: ReviewSection, dir_: str, read_only: bool) -> str:
     if section.second_title:
         parts.append(_second_html(section.second_title))
     if not section.open:
-        parts.append(
-            f"<p dir='{dir_}'><i>{esc(_('Closed: the consent it needs is not given.'))}</i></p>"
-        )
+        closed = esc(_("Closed: the consent it needs is not given."))
+        parts.append(f"<p dir='{dir_}'><i>{closed}</i></p>")
     elif not section.lines:
-        parts.append(f"<p dir='{dir_}'><i>{esc(_('Nothing answered in this section.'))}</i></p>")
+        nothing = esc(_("Nothing answered in this section."))
+        parts.append(f"<p dir='{dir_}'><i>{nothing}</i></p>")
     parts.extend(_line_html(line, dir_) for line in section.lines)
     if not read_only:
         parts.extend(_problem_html(problem, dir_) for problem in section.problems)
