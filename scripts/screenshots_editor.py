@@ -3,6 +3,7 @@ picker, side by side, the question after adding a file, and the administrator's 
 docs/screenshots/ (the other screens: scripts/screenshots.py).
 
     python scripts/screenshots_editor.py                  # offscreen, five languages
+    python scripts/screenshots_editor.py --langs ar th so fa-AF   # or --langs ar,th
     python scripts/screenshots_editor.py --langs ar --only review
 
 A throwaway demo vault (fictional data) in a temp folder is used and removed afterwards.
@@ -29,7 +30,8 @@ CENTRE_PASSPHRASE = "several words only I know"  # noqa: S105 - a throwaway cent
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--langs", nargs="+", default=list(LANGS),
+                        help="languages, separated by spaces or commas")
     parser.add_argument("--only", default="", help="comma-separated shot groups")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     return parser.parse_args()
@@ -80,7 +82,8 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
         picture.save(str(path))
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
-    for lang in args.langs.split(","):
+    langs = [lang for given in args.langs for lang in given.split(",") if lang]
+    for lang in langs:
         set_language(lang)
         for group, shots in GROUPS.items():
             if not only or group in only:
@@ -144,17 +147,18 @@ def review_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
         service.shutdown()
 
 
-def _enrol(home: Path, lang: str, service: Any) -> Any:
-    """Set up a centre (its share in the temp folder) and enrol the laptop with it."""
+def _enrol(home: Path, name: str, lang: str, service: Any) -> Any:
+    """Set up a centre of its own for the shot group `name` (its share in the temp folder)
+    and enrol the laptop with it: each group and language gets a new centre folder."""
     from intake_app.services.centre import CentreService
     from intake_app.services.enrolment import accept_centre_profile, read_centre_profile
     from intake_app.storage import KdfParams
 
-    centre = CentreService(home / f"centre-{lang}", kdf=KdfParams.MINIMUM)
+    centre = CentreService(home / f"centre-{name}-{lang}", kdf=KdfParams.MINIMUM)
     (home / "srv").mkdir(exist_ok=True)
     setup = centre.set_up(
         name="Example reception centre",
-        share=str(home / "srv" / lang),
+        share=str(home / "srv" / f"{name}-{lang}"),
         passphrase=CENTRE_PASSPHRASE,
     ).result()
     profile = read_centre_profile(setup.profile_path)
@@ -167,7 +171,7 @@ def _enrol(home: Path, lang: str, service: Any) -> Any:
 def date_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
     """The interview section filled from the enrolment and today; the calendar open."""
     service, shell = _demo_shell(home, lang, prefs, "dates")
-    centre = _enrol(home, lang, service)
+    centre = _enrol(home, "dates", lang, service)
     try:
         workspace = shell.workspace
         workspace.new_action.trigger()
@@ -263,7 +267,7 @@ def approval_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
 
     laptop = WorkerService(home / f"laptop-{lang}", kdf=KdfParams.MINIMUM)
     laptop.create_vault("several words only I know").result()
-    centre = _enrol(home, lang, laptop)
+    centre = _enrol(home, "approval", lang, laptop)
     stick = home / f"stick-{lang}"
     stick.mkdir()
     request = write_enrolment_request(laptop, stick).result()
