@@ -17,8 +17,9 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -110,7 +111,8 @@ def next_version(versions: Iterable[str]) -> str:
 
 
 class FormsTab(QWidget):
-    """Emits `changed()` after a version was published or retired."""
+    """Emits `changed()` after a version was published or retired (the tab reads its own list
+    again: whoever listens need not)."""
 
     changed = Signal()
 
@@ -118,6 +120,8 @@ class FormsTab(QWidget):
         super().__init__(parent)
         self._service = service
         self._busy = False
+        self._wanted: tuple[str, str] | None = None  # the row to choose once the list is read
+        self._focused: QWidget | None = None  # where the keyboard was when the work began
         self.preview: FormPreviewDialog | None = None
         self.message = MessageLine(self, error=False)
         self.progress = QProgressBar(self)
@@ -214,22 +218,44 @@ class FormsTab(QWidget):
 
     # -- the list -------------------------------------------------------------------------------
 
-    def refresh(self, then_select: tuple[str, str, str] | None = None) -> None:
-        """Read the versions again; keep the row chosen (or choose `then_select`)."""
-        chosen = self.chosen()
-        key = then_select or (None if chosen is None else _key(chosen))
+    def refresh(self, then_select: tuple[str, str] | None = None) -> None:
+        """Read the versions again; keep the version chosen (by form and version: a draft
+        just published is the same version) or choose `then_select`. A row asked for by a
+        reading still under way is kept by the next one too."""
+        if then_select is not None:
+            self._wanted = then_select
+        elif self._wanted is None:
+            chosen = self.chosen()
+            self._wanted = None if chosen is None else _key(chosen)
+        focused = self._focused
         when_done(centre_forms.list_versions(self._service),
-                  lambda rows: self._show(rows, key), self._failed, owner=self,
+                  lambda rows: self._show(rows, focused), self._list_failed, owner=self,
                   context="centre form versions")
 
-    def _show(self, rows: object, key: tuple[str, str, str] | None) -> None:
+    def _list_failed(self, error: KnownError) -> None:
+        self._wanted = None  # the next reading keeps whatever is chosen then
+        self._failed(error)
+
+    def _show(self, rows: object, focused: QWidget | None) -> None:
         assert isinstance(rows, list)
+        key, self._wanted = self._wanted, None
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         for number, row in enumerate(rows):
             if _key(row) == key:
                 self.choose_row(number)
+                break
         self._update_buttons()
+        if focused is not None:
+            self._focus_back(focused)
+
+    def _focus_back(self, focused: QWidget) -> None:
+        """Give the keyboard back to `focused`, or to the list when it cannot take it (the
+        button that published or retired is disabled afterwards)."""
+        if focused.isEnabled() and focused.isVisible():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def choose_row(self, number: int) -> None:
         """Select row `number` (through the selection model: QTableView.selectRow picks no row
@@ -265,7 +291,10 @@ class FormsTab(QWidget):
 
     def _run(self, work: Future[Any], doing: str, done: Callable[[Any], None],
              failed: Callable[[KnownError], None] | None = None) -> None:
-        """Run `work` on the vault thread with the progress shown and the buttons waiting."""
+        """Run `work` on the vault thread with the progress shown and the buttons waiting;
+        the keyboard focus comes back afterwards (also after the list is read again)."""
+        focus = QApplication.focusWidget()
+        focused = focus if focus is not None and self.isAncestorOf(focus) else None
         self._busy = True
         self.progress.show()
         self.message.show_message(doing)
@@ -275,14 +304,22 @@ class FormsTab(QWidget):
             self._busy = False
             self.progress.hide()
             self._update_buttons()
+            if focused is not None:
+                self._focus_back(focused)
+
+        def then(step: Callable[[], None]) -> None:
+            finish()
+            self._focused = focused  # for the reading `step` may ask for
+            try:
+                step()
+            finally:
+                self._focused = None
 
         def ok(result: object) -> None:
-            finish()
-            done(result)
+            then(lambda: done(result))
 
         def error(problem: KnownError) -> None:
-            finish()
-            (failed or self._failed)(problem)
+            then(lambda: (failed or self._failed)(problem))
 
         when_done(work, ok, error, owner=self, context="centre forms")
 
@@ -323,7 +360,7 @@ class FormsTab(QWidget):
             "Form {form} version {version} is checked and kept at the centre, ready to "
             "publish. Preview it, then publish it.",
             form=isolate(form.id), version=isolate(form.version)))
-        self.refresh(then_select=(form.id, form.version, DRAFT))
+        self.refresh(then_select=(form.id, form.version))
 
     def _import_refused(self, path: Path, error: KnownError) -> None:
         if isinstance(error, VERSION_TAKEN):
@@ -391,7 +428,7 @@ class FormsTab(QWidget):
             "Form {form} version {version} was already published with exactly these contents; "
             "it was written to the share again.", **fields))
         self._share_written()
-        self.refresh(then_select=(version.form_id, version.version, PUBLISHED))
+        self.refresh(then_select=(version.form_id, version.version))
         self.changed.emit()
 
     def retire_chosen(self) -> None:
@@ -465,5 +502,7 @@ class FormsTab(QWidget):
         self._share_written()
 
 
-def _key(row: FormVersionRow) -> tuple[str, str, str]:
-    return (row.form_id, row.version, row.source)
+def _key(row: FormVersionRow) -> tuple[str, str]:
+    """A version as the administrator knows it: its form and number (a draft keeps both when
+    it is published)."""
+    return (row.form_id, row.version)

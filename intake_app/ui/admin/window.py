@@ -115,7 +115,8 @@ class AdminWindow(QMainWindow):
         for tab in (self.devices, self.interviews, self.log, self.alerts, self.exports,
                     self.conflicts, self.forms):
             self.tabs.addTab(tab, "")
-        self.forms.changed.connect(self.refresh)  # records of a new version show with its form
+        # Records of a new version show with its form; the tab read its own list already.
+        self.forms.changed.connect(lambda: self.refresh(besides=self.forms))
         self.conflicts.changed.connect(self.refresh)
         self.conflicts.counted.connect(lambda _count: self.retranslate())
         self.alerts.held.compare_button.clicked.connect(
@@ -188,11 +189,12 @@ class AdminWindow(QMainWindow):
             when_done(check, lambda intact: when_pages_checked(intact, self), lambda _e: None,
                       owner=self, context="centre page check")
 
-    def refresh(self) -> None:
-        """Read every tab again."""
+    def refresh(self, besides: QWidget | None = None) -> None:
+        """Read every tab again (but `besides`, which did)."""
         for tab in (self.devices, self.interviews, self.log, self.alerts, self.conflicts,
                     self.forms):
-            tab.refresh()
+            if tab is not besides:
+                tab.refresh()
 
     def choose_files(self) -> None:
         """Import bundle files picked by hand (from a USB stick, say)."""

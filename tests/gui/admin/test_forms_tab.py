@@ -32,7 +32,7 @@ from intake_app.ui.application import apply_text_size
 from intake_app.ui.editor import editor as editor_module
 from intake_app.ui.editor.question_row import QuestionRow
 from tests.gui.admin.test_keyboard import problems as unnamed
-from tests.gui.admin.test_window import shown_window, unlock, window
+from tests.gui.admin.test_window import run, shown_window, unlock, window
 from tests.gui.worker.test_accelerators import accelerator_clashes
 from tests.helpers.centre import FORM, make_centre
 from tests.unit.sync.centre.real_form import installed_forms
@@ -331,6 +331,45 @@ def test_a_share_not_written_is_written_again(
     assert "written to the share" in tab.message.text()
     assert not tab.share_button.isVisible()
     assert b'"retired"' in (forms / "index.json").read_bytes()
+
+
+def test_publish_and_retire_read_the_list_once_and_keep_the_version_and_the_focus(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list was read twice (by the tab, then by the window's refresh it asked for): the
+    second reading looked for the draft that was just published and left no row chosen, and
+    the keyboard focus fell out of the tab with the disabled button."""
+    tab = forms_of(window, qtbot)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    import_file(tab, qtbot, monkeypatch, edit_label_and_add_choice(exported(
+        tmp_path / "form.xlsx")))
+    qtbot.waitUntil(tab.publish_button.isEnabled, timeout=WAIT)
+    monkeypatch.setattr(tab, "confirm", lambda *texts: True)
+    readings: list[list[tuple[str, str, str]]] = []
+    tab.model.modelReset.connect(lambda: readings.append(rows(tab)))
+
+    def chosen() -> tuple[str, str, str] | None:
+        row = tab.chosen()
+        return None if row is None else (row.form_id, row.version, row.source)
+
+    for button, then in ((tab.publish_button, ("2026.2", "published", "current")),
+                         (tab.retire_button, ("2026.2", "published", "retired"))):
+        readings.clear()
+        button.setFocus()
+        assert QApplication.focusWidget() is button
+        button.click()
+        idle(tab, qtbot)
+        qtbot.waitUntil(lambda t=then: t in rows(tab), timeout=WAIT)
+        run(window, lambda _centre: None)  # behind any reading asked meanwhile: all done
+        qtbot.wait(200)  # and their answers delivered
+        assert len(readings) == 1, readings
+        assert chosen() == ("intake-fi", "2026.2", "published")
+        # The button is disabled now (nothing left to publish; retired already): the focus
+        # is on the version it acted on.
+        assert not button.isEnabled()
+        assert QApplication.focusWidget() is tab.table
+        assert tab.table.currentIndex().row() == rows(tab).index(then)
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
