@@ -91,9 +91,12 @@ class DuplicatesBox(QGroupBox):
             )
         )
         self.explanation.setText(
-            _(
+            ngettext(
+                "Interviewed by another worker within {days} day. Check before you act: "
+                "nothing is merged.",
                 "Interviewed by another worker within {days} days. Check before you act: "
                 "nothing is merged.",
+                WINDOW_DAYS,
                 days=WINDOW_DAYS,
             )
         )

@@ -20,6 +20,7 @@ from intake_app.i18n import set_language
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre.follow_up import MAX_NOTE, follow_up
 from intake_app.sync.centre.vault import Centre
+from intake_app.ui.admin import duplicates_box
 from intake_app.ui.admin.triage_model import CHANGED_COLUMN, URGENCY_COLUMN, TriageModel
 from intake_app.ui.admin.window import AdminWindow
 from intake_app.ui.application import apply_text_size
@@ -344,6 +345,16 @@ def test_possible_duplicates_are_named_opened_and_can_be_dismissed(
     question.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: shown(window, "duplicates") == ["", "", "", ""], timeout=20_000)
     qtbot.waitUntil(lambda: not box.isVisible(), timeout=20_000)
+
+
+def test_the_duplicates_window_is_said_with_its_plural(
+    window: AdminWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = window.interviews.duplicates
+    assert "within 180 days." in box.explanation.text()
+    monkeypatch.setattr(duplicates_box, "WINDOW_DAYS", 1)
+    box.retranslate()
+    assert "within 1 day." in box.explanation.text()
 
 
 def test_the_models_pass_the_model_tester_and_the_tab_fits_1280_by_720(
