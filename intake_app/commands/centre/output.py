@@ -1,4 +1,6 @@
-"""What the `centre` commands print: outside text made safe for a terminal, JSON lines, outcomes.
+"""What the `centre` commands share: the options they have in common (`--json`, `--by`,
+`--labels-lang`, a file's format from `--format` or its name), refusing options that contradict
+each other, and what they print (outside text made safe for a terminal, JSON lines, outcomes).
 
 Outcomes, reasons and device states are put in words by `intake_app.sync.centre.texts`, the
 same words the administrator's window shows; `--json` prints the codes of bundle-format.md.
@@ -7,9 +9,11 @@ same words the administrator's window shows; `--json` prints the codes of bundle
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from intake_app.i18n import _
@@ -18,7 +22,81 @@ if TYPE_CHECKING:
     from intake_app.sync.centre.importer import ImportResult
     from intake_app.sync.errors import Outcome, Reason
 
+EXIT_USAGE = 2  # options that cannot work together, as argparse's own usage errors
 EXIT_REFUSED = 3
+FILE_FORMATS = ("xlsx", "csv", "pdf")  # every kind of file a centre command writes
+
+Handler = Callable[[argparse.Namespace], int]
+Rule = Callable[[argparse.Namespace], "str | None"]
+
+
+def refusing(rule: Rule) -> Callable[[Handler], Handler]:
+    """Decorate a command: when `rule(args)` finds options that contradict each other or that
+    the command would ignore, its words go to standard error and the command stops with exit
+    code 2 before anything is asked or opened."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def run(args: argparse.Namespace) -> int:
+            problem = rule(args)
+            if problem is None:
+                return handler(args)
+            print(f"intake-app: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+
+        return run
+
+    return wrap
+
+
+def format_by_name(target: Path | None, formats: Sequence[str], fallback: str) -> str:
+    """The format that `target`'s extension names, if it is one of `formats`, else `fallback`."""
+    suffix = target.suffix.casefold().lstrip(".") if target is not None else ""
+    return suffix if suffix in formats else fallback
+
+
+def name_contradicts(chosen: str, target: Path) -> str | None:
+    """Words refusing a file whose name says another kind of file than the one written."""
+    suffix = target.suffix.casefold().lstrip(".")
+    if suffix not in FILE_FORMATS or suffix == chosen:
+        return None
+    return _(
+        "The name {file} ends in .{suffix}, but the file would be written as {format}: "
+        "end the name in .{format}, or choose the format its name says.",
+        file=target,
+        suffix=suffix,
+        format=chosen,
+    )
+
+
+def labels_language(value: str) -> str:
+    """`--labels-lang`'s value as the application's code; a usage error if unknown."""
+    from intake_app.cli import language_code
+
+    return language_code(value)
+
+
+def add_labels_option(parser: argparse.ArgumentParser) -> None:
+    """`--labels-lang LANG`: the labels' language, for the file alone (`--lang` sets both)."""
+    parser.add_argument(
+        "--labels-lang",
+        type=labels_language,
+        default=None,
+        metavar="LANG",
+        help=_("language of the labels (default: that of the messages)"),
+    )
+
+
+def chosen_labels_language(args: argparse.Namespace) -> str:
+    """`--labels-lang` if given, else the language of the messages."""
+    from intake_app.i18n import current_language
+
+    return str(args.labels_lang or current_language())
+
+
+def add_by_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """`--by NAME`: who does it, written in the centre's history."""
+    parser.add_argument("--by", default=None, metavar="NAME", help=help_text)
 
 
 def shown(text: str) -> str:
@@ -59,10 +137,15 @@ def report(results: Sequence[ImportResult], as_json: bool) -> int:
             print_json(result.to_json())
         else:
             print(describe(result))
-        if result.receipt_error is not None:
-            print(_("The receipt could not be written: {problem}",
-                    problem=result.receipt_error.translated()), file=sys.stderr)
+        say_receipt_problem(result)
     return 0 if all(result.delivered for result in results) else EXIT_REFUSED
+
+
+def say_receipt_problem(result: ImportResult) -> None:
+    """On standard error: the bundle arrived, but its receipt could not be written."""
+    if result.receipt_error is not None:
+        print(_("The receipt could not be written: {problem}",
+                problem=result.receipt_error.translated()), file=sys.stderr)
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

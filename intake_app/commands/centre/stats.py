@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake_app.commands.centre.output import add_json_option, print_json
+from intake_app.commands.centre.output import (
+    add_json_option,
+    format_by_name,
+    name_contradicts,
+    print_json,
+    refusing,
+)
 from intake_app.commands.centre.unlock import open_centre
 from intake_app.i18n import _, current_language
 
@@ -70,24 +76,38 @@ def register(sub: Any) -> None:
     stats.set_defaults(handler=cmd_stats)
 
 
-def _format(args: argparse.Namespace) -> str | None:
-    """The output's format, or None after saying what is wrong."""
-    chosen: str | None = args.format
-    if chosen is None:
-        suffix = args.to.suffix.lower().lstrip(".") if args.to is not None else ""
-        chosen = suffix if suffix in FORMATS else "table"
-    if chosen != "table" and args.to is None:
-        print(_("Say where to save the file with --to FILE."), file=sys.stderr)
-        return None
-    if args.annual is not None and (args.by or args.year is not None):
-        print(
-            _("The annual report has its own tables and year: leave out --by and --year."),
-            file=sys.stderr,
-        )
-        return None
+def _format(args: argparse.Namespace) -> str:
+    """The output's format: `--format`, else the one `--to`'s name says, else a table."""
+    chosen: str = args.format or format_by_name(args.to, FORMATS[1:], "table")
     return chosen
 
 
+def _refused(args: argparse.Namespace) -> str | None:
+    """Words refusing options that contradict each other or would be ignored; None if none."""
+    if args.annual is not None and (args.by or args.year is not None):
+        return _("The annual report has its own tables and year: leave out --by and --year.")
+    if args.by and len(set(args.by)) < len(args.by):
+        return _("Each --by must name a different field.")
+    chosen = _format(args)
+    if args.to is None:
+        return None if chosen == "table" else _("Say where to save the file with --to FILE.")
+    if chosen == "table":
+        if args.format == "table":
+            return _(
+                "A table is printed here, not saved: leave out --to, or choose "
+                "--format xlsx or --format pdf."
+            )
+        return _(
+            "The name {file} does not say whether to save a spreadsheet or a PDF: add "
+            "--format xlsx or --format pdf.",
+            file=args.to,
+        )
+    if args.json:
+        return _("--json prints the tables here: leave it out when saving them with --to.")
+    return name_contradicts(chosen, args.to)
+
+
+@refusing(_refused)
 def cmd_stats(args: argparse.Namespace) -> int:
     from intake_app.domain.registry import FormRegistry
     from intake_app.i18n.languages import direction_of
@@ -95,8 +115,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.stats_report import ReportChoice, make_report
 
     chosen = _format(args)
-    if chosen is None:
-        return 2
     registry = FormRegistry.load()
     if args.annual is not None:
         choice = ReportChoice("annual", year=args.annual)
