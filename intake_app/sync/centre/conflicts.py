@@ -17,7 +17,6 @@ hashed, never kept): conflicts are rare and the administrator must see both vers
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 from collections.abc import Mapping
@@ -29,16 +28,15 @@ from intake_app.domain.utc_time import utc_now
 from intake_app.sync.centre.answer_text import answer_lines, form_of, top_questions
 from intake_app.sync.centre.apply import Choice, Kept, conflicting_records
 from intake_app.sync.centre.devices import device_for_key
-from intake_app.sync.centre.errors import ChooserInvalid, ConflictAmbiguous, ConflictNotFound
+from intake_app.sync.centre.errors import ConflictAmbiguous, ConflictNotFound
 from intake_app.sync.centre.importer import ImportResult, import_bundle
 from intake_app.sync.centre.quarantine import HeldBundle, held_bundles, held_bytes, held_choices
 from intake_app.sync.centre.vault import Centre
+from intake_app.sync.centre.who import checked_name
 from intake_app.sync.errors import Reason
 from intake_app.sync.format.check import check_bundle
 from intake_app.sync.format.payload_reader import HeldBytes, Readable, StoredAttachment
 
-DEFAULT_CHOOSER = "administrator"
-MAX_CHOOSER = 100
 MIN_ID_PREFIX = 4
 
 
@@ -112,19 +110,6 @@ class _HashingSink:
         return None
 
 
-def default_chooser() -> str:
-    """Who chooses when no name is given: the operating system's user, else "administrator"."""
-    try:
-        name = getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return DEFAULT_CHOOSER
-    return name if _valid_chooser(name) else DEFAULT_CHOOSER
-
-
-def _valid_chooser(name: str) -> bool:
-    return 0 < len(name) <= MAX_CHOOSER and name.isprintable() and name == name.strip()
-
-
 def _open_in(centre: Centre, held: HeldBundle) -> list[OpenConflict]:
     conn = centre.vault.connection
     verdict = check_bundle(held_bytes(centre.vault, held.num),
@@ -190,9 +175,7 @@ def resolve_conflict(centre: Centre, record_id: str, kept: Kept | str, *,
     anything about an interviewee. Raises `ConflictNotFound`, `ConflictAmbiguous`,
     `ChooserInvalid`, and what releasing a held bundle raises.
     """
-    chooser = default_chooser() if by is None else by.strip()
-    if not _valid_chooser(chooser):
-        raise ChooserInvalid(limit=MAX_CHOOSER)
+    chooser = checked_name(by)
     conflict = find_conflict(open_conflicts(centre), record_id, revision)
     choice = Choice(conflict.record_id, conflict.revision, conflict.laptop_sha256, Kept(kept),
                     chooser, utc_now())

@@ -6,7 +6,7 @@ interview without a row is "new".
 
 Who: the centre has one administrator vault and its set-up asks for no person's name, so a
 change is recorded with the name of the operating-system user who runs the window or the
-command (`conflicts.default_chooser`, "administrator" when there is none); the command line
+command (`who.default_chooser`, "administrator" when there is none); the command line
 takes `--by NAME` for a name of the administrator's choosing. Names are never interviewees'.
 
 A change is one transaction: the current row and a history row, or nothing. The history keeps
@@ -25,7 +25,7 @@ from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError, NotFound
 from intake_app.i18n import N_, gettext
 from intake_app.storage import Connection, Vault
-from intake_app.sync.centre.errors import ChooserInvalid
+from intake_app.sync.centre.who import checked_name
 
 NEW = "new"
 IN_REVIEW = "in_review"
@@ -178,13 +178,7 @@ def statuses(vault: Vault) -> dict[str, str]:
 def who_changes(by: str | None) -> str:
     """The name a change is recorded with: `by` (checked), else the operating system's user.
     Raises `ChooserInvalid`."""
-    # Not at the top: conflicts imports the importer, whose tombstones call `forget_notes`.
-    from intake_app.sync.centre.conflicts import MAX_CHOOSER, default_chooser
-
-    who = default_chooser() if by is None else by.strip()
-    if not 0 < len(who) <= MAX_CHOOSER or not who.isprintable():
-        raise ChooserInvalid(limit=MAX_CHOOSER)
-    return who
+    return checked_name(by)
 
 
 def clean_note(note: str) -> str:

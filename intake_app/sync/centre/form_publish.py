@@ -30,8 +30,6 @@ from intake_app.domain.form import Form
 from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError
 from intake_app.sync.centre import form_versions as versions
-from intake_app.sync.centre.conflicts import MAX_CHOOSER, default_chooser
-from intake_app.sync.centre.errors import ChooserInvalid
 from intake_app.sync.centre.form_errors import (
     FormDraftAmbiguous,
     FormDraftNotFound,
@@ -41,6 +39,9 @@ from intake_app.sync.centre.form_errors import (
 )
 from intake_app.sync.centre.form_versions import PublishedVersion, StagedForm
 from intake_app.sync.centre.vault import Centre
+
+# Who publishes or retires (`who.checked_name`); the commands and services import it from here.
+from intake_app.sync.centre.who import checked_name as checked_name
 from intake_app.sync.format.form_package import (
     FormIndex,
     SignedFile,
@@ -64,15 +65,6 @@ class Retired:
     version: PublishedVersion
     new: bool  # False: it was retired already; the index was written again
     index: FormIndex
-
-
-def checked_name(by: str | None) -> str:
-    """Who publishes or retires: the name given, else the computer's user name (as for the
-    choice in a record conflict). Raises `ChooserInvalid` for an empty or unprintable name."""
-    name = default_chooser() if by is None else by
-    if not (0 < len(name) <= MAX_CHOOSER and name.isprintable() and name == name.strip()):
-        raise ChooserInvalid(limit=MAX_CHOOSER)
-    return name
 
 
 def _write(centre: Centre, signed: SignedFile) -> None:

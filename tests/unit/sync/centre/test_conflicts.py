@@ -16,9 +16,7 @@ from intake_app.storage import Vault
 from intake_app.sync.centre import receipts
 from intake_app.sync.centre.apply import Kept
 from intake_app.sync.centre.conflicts import (
-    DEFAULT_CHOOSER,
     compare_answers,
-    default_chooser,
     open_conflicts,
     resolve_conflict,
 )
@@ -31,6 +29,7 @@ from intake_app.sync.centre.records import get_document, get_interview, history
 from intake_app.sync.centre.release import approve_device, release_number
 from intake_app.sync.centre.search import refresh_search_index
 from intake_app.sync.centre.vault import Centre, profile_file
+from intake_app.sync.centre.who import DEFAULT_CHOOSER, default_chooser
 from intake_app.sync.device.enrol import accept_profile, read_profile_file, write_enrolment_request
 from intake_app.sync.device.identity import load_device
 from intake_app.sync.device.outbox import Outbox, OutboxState
