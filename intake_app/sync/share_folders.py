@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from intake_app.sync.errors import ShareFileChanged, ShareTargetNotAFile, ShareWriteFailed
-from intake_app.sync.share_read import (
+from intake_app.sync.share_levels import (
     _BY_FD,
     _check_levels,
     _kind,
@@ -23,8 +23,8 @@ from intake_app.sync.share_read import (
     _refusal,
     _Refused,
     note_left_alone,
-    timed,
 )
+from intake_app.sync.share_timed import timed
 
 
 def _free_name(exists: Callable[[str], bool], name: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.sync import share_read
+from intake_app.sync import share_file
 from intake_app.sync.errors import ShareFileChanged, ShareNotAFile, ShareNotAnswering
 from intake_app.sync.share import (
     Looks,
@@ -135,7 +135,7 @@ def test_a_read_that_hangs_makes_the_handle_give_up(root: Path,
     path.write_bytes(b"data")
     handle = open_share_file(path, timeout=0.3)
     release = threading.Event()
-    monkeypatch.setattr(share_read, "_pread", lambda *_a: release.wait(30) and b"")
+    monkeypatch.setattr(share_file, "_pread", lambda *_a: release.wait(30) and b"")
     with pytest.raises(ShareNotAnswering):
         handle.read(4)
     with pytest.raises(ShareNotAnswering):  # at once: the descriptor is never touched again
