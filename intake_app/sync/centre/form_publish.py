@@ -9,6 +9,12 @@ The steps of publishing a staged draft (`publish_draft`):
    serial;
 4. write `forms/index.json` (+ signature) listing every published version with its state.
 
+The serial (step 3) is one more than both the vault's last one and that of the index now on
+the share, when that index verifies with this centre's own receipt key (`serial_on_share`): a
+centre vault restored from a backup would otherwise write a lower serial than laptops hold,
+and every laptop would refuse that index, and all after it. An index on the share that does
+not verify is never trusted, for this or anything else.
+
 So a package is on the share before the index names it, and the index never names a version
 the vault does not hold. A package written in step 2 whose transaction then failed is a file
 no index names; laptops never read it, and the next publish of that version replaces it.
@@ -29,6 +35,7 @@ from dataclasses import dataclass
 from intake_app.domain.form import Form
 from intake_app.domain.utc_time import utc_now
 from intake_app.errors import KnownError
+from intake_app.safelog import logger
 from intake_app.sync.centre import form_versions as versions
 from intake_app.sync.centre.form_errors import (
     FormDraftAmbiguous,
@@ -42,13 +49,23 @@ from intake_app.sync.centre.vault import Centre
 
 # Who publishes or retires (`who.checked_name`); the commands and services import it from here.
 from intake_app.sync.centre.who import checked_name as checked_name
+from intake_app.sync.errors import FormPackageRefused
 from intake_app.sync.format.form_package import (
+    INDEX_NAME,
+    MAX_INDEX_SIZE,
+    MAX_SIGNATURE_SIZE,
     FormIndex,
     SignedFile,
     sign_index,
     sign_package,
+    verify_index,
 )
-from intake_app.sync.share import forms_folder, share_folder, write_signed_file
+from intake_app.sync.share import (
+    forms_folder,
+    read_signed_share_file,
+    share_folder,
+    write_signed_file,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,33 @@ class Retired:
 def _write(centre: Centre, signed: SignedFile) -> None:
     folder = share_folder(centre.share, forms_folder(centre.share))  # never into a link
     write_signed_file(folder / signed.name, signed.data, signed.signature)
+
+
+def serial_on_share(centre: Centre) -> int:
+    """The serial of `forms/index.json` on the share if it verifies with this centre's own
+    receipt key, else 0 (none there, unreadable, or not this centre's: never trusted). Read by
+    the share's reading rules."""
+    path = forms_folder(centre.share) / INDEX_NAME
+    try:
+        data, signature = read_signed_share_file(
+            path, MAX_INDEX_SIZE, MAX_SIGNATURE_SIZE, root=centre.share
+        )
+    except FileNotFoundError:
+        return 0
+    except (OSError, KnownError) as exc:
+        logger.warning("forms: the index on the share could not be read (%s)", type(exc).__name__)
+        return 0
+    try:
+        index = verify_index(
+            data, signature, centre_id=centre.centre_id, receipt_key=centre.profile.receipt_key
+        )
+    except FormPackageRefused as refused:
+        logger.warning(
+            "forms: the index on the share does not verify (%s); its serial is not used",
+            refused.problem.value,
+        )
+        return 0
+    return index.serial
 
 
 def _write_index(centre: Centre, serial: int, published: list[PublishedVersion]) -> FormIndex:
@@ -111,6 +155,7 @@ def publish_draft(
             raise FormDraftNotFound(form=draft.form_id)
         versions.check_new_version(conn, built_in, data)
     _write(centre, sign_package(data, centre_id=centre.centre_id, secret_key=centre.receipt_key))
+    on_share = serial_on_share(centre)
     with centre.vault.transaction() as conn:
         new = versions.check_new_version(conn, built_in, data)
         if new:
@@ -120,19 +165,20 @@ def publish_draft(
             assert held is not None
             version = held
         versions.drop_draft(conn, draft.form_id)
-        serial = versions.next_index_serial(conn)
+        serial = versions.next_index_serial(conn, above=on_share)
         published = versions.published_versions(conn)
     return Published(version, new, _write_index(centre, serial, published))
 
 
 def retire_form(centre: Centre, form_id: str, version: str, *, by: str) -> Retired:
     """Retire a published version: laptops finish the interviews they have, start none new."""
+    on_share = serial_on_share(centre)
     with centre.vault.transaction() as conn:
         if versions.published_version(conn, form_id, version) is None:
             raise FormVersionNotFound(form=form_id, version=version)
         new = versions.retire_version(conn, form_id, version, at=utc_now(), by=by)
         retired = versions.published_version(conn, form_id, version)
-        serial = versions.next_index_serial(conn)
+        serial = versions.next_index_serial(conn, above=on_share)
         published = versions.published_versions(conn)
     assert retired is not None
     return Retired(retired, new, _write_index(centre, serial, published))
@@ -150,7 +196,8 @@ def write_forms_to_share(centre: Centre) -> FormIndex:
         _write(
             centre, sign_package(data, centre_id=centre.centre_id, secret_key=centre.receipt_key)
         )
+    on_share = serial_on_share(centre)
     with centre.vault.transaction() as conn:
-        serial = versions.next_index_serial(conn)
+        serial = versions.next_index_serial(conn, above=on_share)
         published = versions.published_versions(conn)
     return _write_index(centre, serial, published)

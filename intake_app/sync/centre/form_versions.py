@@ -213,11 +213,14 @@ def retire_version(conn: Connection, form_id: str, version: str, *, at: str, by:
     return cursor.rowcount == 1
 
 
-def next_index_serial(conn: Connection) -> int:
-    """The serial number of the next form index written to the share (1, 2, ...)."""
+def next_index_serial(conn: Connection, *, above: int = 0) -> int:
+    """The serial number of the next form index written to the share (1, 2, ...), kept in the
+    vault: one more than both the last one the vault wrote and `above`, the serial of the
+    index now on the share (after a restore from a backup the vault's may be behind)."""
     conn.execute(
-        "INSERT INTO centre_form_index (id, serial) VALUES (1, 1) "
-        "ON CONFLICT (id) DO UPDATE SET serial = serial + 1"
+        "INSERT INTO centre_form_index (id, serial) VALUES (1, max(?1, 0) + 1) "
+        "ON CONFLICT (id) DO UPDATE SET serial = max(serial, ?1) + 1",
+        (above,),
     )
     row = conn.execute("SELECT serial FROM centre_form_index WHERE id = 1").fetchone()
     return int(row[0])

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,10 @@ from intake_app.sync.centre.vault import Centre
 from intake_app.sync.errors import Reason, ShareTargetNotAFile
 from intake_app.sync.format.form_package import FormState, verify_index, verify_package
 from intake_app.sync.share import forms_folder
-from tests.helpers.bundles import Laptop, needs_cli, run
+from tests.helpers.bundles import CentreKeys, Laptop, needs_cli, run
 from tests.helpers.centre import FORM, REGISTRY, register
 from tests.helpers.documents import make_document
+from tests.helpers.form_share import FormShare
 
 SHIPPED = REGISTRY.forms()  # the test form, intake-fi 2026.1, stands for the built-in one
 NOW = "2026-12-01T09:00:00Z"
@@ -167,6 +169,51 @@ def test_retiring_rewrites_the_index_and_keeps_the_package(centre: Centre, tmp_p
     for form_id, version in (("intake-fi", "2026.1"), ("intake-fi", "9.9"), ("other", "1")):
         with pytest.raises(FormVersionNotFound):
             retire_form(centre, form_id, version, by="x")
+
+
+def test_a_centre_restored_from_a_backup_writes_a_newer_index_than_the_share_has(
+    tmp_path: Path,
+) -> None:
+    """The vault's serial went back with the restore; the share's signed index did not. The
+    next index is numbered after the share's, so laptops that took serial 3 take it."""
+    from tests.helpers.centre import make_centre, open_centre
+
+    data = tmp_path / "centre-data"
+    centre = make_centre(tmp_path)
+    publish(centre, tmp_path, edited("2026.2"))  # serial 1
+    centre.close()
+    shutil.copytree(data, tmp_path / "backup")
+    centre = open_centre(tmp_path)
+    publish(centre, tmp_path, edited("2026.3", label="Alias"))  # 2
+    retire_form(centre, "intake-fi", "2026.2", by="admin")  # 3
+    centre.close()
+    shutil.rmtree(data)
+    shutil.copytree(tmp_path / "backup", data)
+    centre = open_centre(tmp_path)
+    try:
+        assert publish(centre, tmp_path, edited("2026.4", label="Alias 4")).index.serial == 4
+        assert read_index(centre).serial == 4
+        assert retire_form(centre, "intake-fi", "2026.2", by="admin").index.serial == 5
+        assert write_forms_to_share(centre).serial == 6
+        assert read_index(centre).serial == 6
+    finally:
+        centre.close()
+
+
+def test_an_index_on_the_share_that_does_not_verify_never_sets_the_serial(
+    centre: Centre, tmp_path: Path
+) -> None:
+    publish(centre, tmp_path, edited("2026.2"))  # serial 1
+    # Signed by another key for this centre's id, with a huge serial: not this centre's.
+    stranger = FormShare(CentreKeys.make(tmp_path / "other"), centre.share)
+    stranger.centre.profile = centre.profile
+    stranger.write_index([], serial=1000)
+    assert write_forms_to_share(centre).serial == 2
+    # This centre's own index, damaged after signing: not trusted either.
+    index = forms_folder(centre.share) / "index.json"
+    index.write_bytes(index.read_bytes().replace(b'"serial":2', b'"serial":900'))
+    assert retire_form(centre, "intake-fi", "2026.2", by="admin").index.serial == 3
+    assert read_index(centre).serial == 3
 
 
 def test_the_importer_accepts_every_published_version_and_no_other(
