@@ -1,13 +1,15 @@
 """Screenshots of the editor's review page, a finished interview under its banner, the date
-picker, side by side, the question after adding a file, and the administrator's approval, for
-docs/screenshots/ (the other screens: scripts/screenshots.py).
+picker, side by side, the question after adding a file, the administrator's approval and the
+Alerts tab with a held bundle, for docs/screenshots/ (the other screens: scripts/screenshots.py).
 
     python scripts/screenshots_editor.py                  # offscreen, five languages
     python scripts/screenshots_editor.py --langs ar th so fa-AF   # or --langs ar,th
     python scripts/screenshots_editor.py --langs ar --only review
 
 A throwaway demo vault (fictional data) in a temp folder is used and removed afterwards.
-Every window is shot at 1280×720, the smallest screen it must fit.
+Every window is shot at 1280×720, the smallest screen it must fit (the Alerts tab at 1200×800,
+like its English and Arabic shots). The Alerts tab's far-ahead bundle comes from the test kit's
+laptop (tests/helpers), which can write a bundle with any sequence number.
 """
 
 from __future__ import annotations
@@ -303,7 +305,49 @@ def approval_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
         centre.shutdown()
 
 
+def alerts_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
+    """The Alerts tab: a bundle far ahead of the laptop's last one, held in quarantine, selected
+    (the advice and "Import now…" under it)."""
+    from intake_app.services.centre import CentreService
+    from intake_app.storage import KdfParams
+    from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
+    from intake_app.ui.admin.window import AdminWindow
+    from tests.helpers.bundles import Laptop
+    from tests.helpers.centre import register
+
+    centre = CentreService(home / f"centre-alerts-{lang}", kdf=KdfParams.MINIMUM)
+    (home / "srv").mkdir(exist_ok=True)
+    centre.set_up(name="Example reception centre", share=str(home / "srv" / f"alerts-{lang}"),
+                  passphrase=CENTRE_PASSPHRASE).result()
+    centre.unlock(CENTRE_PASSPHRASE).result()
+    laptop = Laptop()
+    centre.run(lambda vault: register(vault, laptop)).result()
+    far = centre.run(lambda vault: laptop.bundle(home / f"stick-alerts-{lang}", vault,
+                                                 seq=SEQ_FAR_AHEAD + 3).path).result()
+    centre.lock().result()
+    window = AdminWindow(centre, watch_interval_ms=3_600_000)
+    window.resize(1200, 800)
+    window.show()
+    try:
+        window.unlock_page.passphrase.setText(CENTRE_PASSPHRASE)
+        window.unlock_page.open_button.click()
+        _wait(lambda: window.pages.currentWidget() is window.workspace)
+        _wait(lambda: not window.watch.busy)
+        window.import_paths([far])
+        held = window.alerts.held
+        _wait(lambda: held.model.rowCount() == 1 and window.alerts.count() == 1)
+        window.tabs.setCurrentWidget(window.alerts)
+        held.table.selectRow(0)
+        _wait(lambda: held.import_button.isEnabled())
+        save(window, "admin-alerts", lang)
+    finally:
+        window.watch.stop()
+        window.close()
+        centre.shutdown()
+
+
 GROUPS: dict[str, Callable[[Path, str, Any, Save], None]] = {
+    "alerts": alerts_shots,
     "approval": approval_shots,
     "originals": originals_shots,
     "side": side_shots,
