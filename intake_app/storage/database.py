@@ -1,9 +1,10 @@
-"""The SQLCipher connection: keying, the safety pragmas, validation, transactions, error mapping.
+"""The vault's one keyed connection, shared by its users, with re-entrant transactions.
 
-Opening happens in two steps. A read-only connection first proves that the key decrypts the
-file and that every page's HMAC is intact; only then is the read-write connection opened. A
-read-only connection never checkpoints or deletes the WAL on close, so a damaged database is
-reported without a single byte of it being written.
+`Database.transaction` is one SQLite transaction (BEGIN IMMEDIATE ... COMMIT), a savepoint when
+nested, and runs its connection's after-commit or after-rollback actions (`vault_connection`);
+`read_transaction` reads on a read-only connection of its own. Opening the database is in
+`database_open`, the mapping of SQLite's failures in `database_errors`; their names are
+importable from here too.
 """
 
 from __future__ import annotations
@@ -11,235 +12,48 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import sqlcipher3
 
-from intake_app.errors import DiskFull, KnownError, VaultDamaged, VaultLocked, VaultTooNew
-from intake_app.storage.errors import VaultBusy, VaultIOError, VaultReadOnly
-
-Connection = Any  # sqlcipher3 ships no type information
-PAGE_BYTES = 4096
-BUSY_TIMEOUT_MS = 5000
-# Failures of the disk itself (not of a check): said as full, read-only or an I/O error.
-DISK_ERROR_CODES = frozenset({sqlcipher3.SQLITE_FULL, sqlcipher3.SQLITE_READONLY,
-                              sqlcipher3.SQLITE_IOERR, sqlcipher3.SQLITE_CANTOPEN})
-# The WAL grows while a large attachment is written; trim it afterwards.
-JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
-COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
-_SAFETY_PRAGMAS = (
-    ("temp_store", "MEMORY", 2),
-    ("journal_mode", "WAL", "wal"),
-    ("synchronous", "FULL", 2),
-    ("secure_delete", "ON", 1),
+from intake_app.errors import VaultLocked
+from intake_app.storage.database_errors import DISK_ERROR_CODES, known_error_for, sqlite_errors
+from intake_app.storage.database_open import (
+    BUSY_TIMEOUT_MS,
+    COMPANION_SUFFIXES,
+    FULL_CHECK_BYTES,
+    JOURNAL_SIZE_LIMIT,
+    PAGE_BYTES,
+    check_database_file,
+    open_database,
+    open_reader,
+    validate_database,
+)
+from intake_app.storage.errors import VaultBusy
+from intake_app.storage.vault_connection import (
+    Connection,
+    VaultConnection,
+    action_marks,
+    committed,
+    rolled_back,
 )
 
-
-def known_error_for(exc: sqlcipher3.Error) -> KnownError | None:
-    """The known error an SQLite failure stands for, or None when it is a bug."""
-    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if primary == sqlcipher3.SQLITE_FULL:
-        return DiskFull()
-    if primary in (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB):
-        return VaultDamaged()
-    if primary in (sqlcipher3.SQLITE_BUSY, sqlcipher3.SQLITE_LOCKED):
-        return VaultBusy()
-    if primary == sqlcipher3.SQLITE_INTERRUPT:
-        return VaultLocked()  # only a lock interrupts the vault's connection
-    if primary == sqlcipher3.SQLITE_READONLY:
-        # A read-only folder or disk, or a vault opened read-only after damage was found.
-        return VaultReadOnly()
-    if primary in (sqlcipher3.SQLITE_IOERR, sqlcipher3.SQLITE_CANTOPEN):
-        return VaultIOError()
-    return None
-
-
-@contextlib.contextmanager
-def sqlite_errors() -> Iterator[None]:
-    """Turn SQLite failures a person can meet (disk full, damage, busy) into known errors."""
-    try:
-        yield
-    except sqlcipher3.Error as exc:
-        known = known_error_for(exc)
-        if known is None:
-            raise
-        raise known from exc
-
-
-def check_database_file(path: Path, database_salt: bytes) -> None:
-    """Cheap checks before any key is used: the file exists, is whole pages, and is ours.
-    A file that cannot be read for another reason raises its OSError (the disk's fault)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            header = handle.read(len(database_salt))
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise VaultDamaged() from None
-    if size == 0 or size % PAGE_BYTES or header != database_salt:
-        raise VaultDamaged()
-
-
-# Unlocking checks every page's HMAC of a database up to this size (about half a second here);
-# a larger one (photos, audio) is checked page by page after unlocking (`pages_intact`), so a
-# worker never waits many seconds for the vault to open. Pages are checked when read anyway.
-FULL_CHECK_BYTES = 64 * 1024 * 1024
-
-
-def validate_database(path: Path, key_hex: str, newest_version: int, *,
-                      every_page: bool = True) -> None:
-    """Prove with a read-only connection that `key_hex` opens an intact database (with
-    `every_page`, that every page's HMAC checks; without it, the schema and header pages).
-
-    Raises VaultDamaged or VaultTooNew, or what the disk did wrong (`DiskFull`,
-    `VaultReadOnly`, `VaultIOError`: it is not damage); any companion file SQLite created is
-    removed again.
-    """
-    existed = {suffix for suffix in COMPANION_SUFFIXES if _companion(path, suffix).exists()}
-    try:
-        conn = _connect(path, "ro")
-    except sqlcipher3.Error as exc:
-        raise _validation_failure(exc) from None
-    valid = False
-    try:
-        _key(conn, key_hex)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if every_page and conn.execute("PRAGMA cipher_integrity_check").fetchall():
-            raise VaultDamaged()
-        if conn.execute("PRAGMA user_version").fetchone()[0] > newest_version:
-            raise VaultTooNew()
-        valid = True
-    except sqlcipher3.Error as exc:
-        raise _validation_failure(exc) from None
-    finally:
-        conn.close()
-        if not valid:
-            _remove_new_companions(path, existed)
-
-
-def _validation_failure(exc: sqlcipher3.Error) -> KnownError:
-    """The disk's own failures as such; anything else while proving the key and the pages
-    (a page or its HMAC did not check, the file is not ours) is damage."""
-    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    known = known_error_for(exc) if primary in DISK_ERROR_CODES else None
-    return known or VaultDamaged()
-
-
-def open_reader(path: Path, key_hex: str) -> Connection:
-    """A second, read-only keyed connection (a long check beside the vault's own connection)."""
-    conn = _connect(path, "ro")
-    try:
-        with sqlite_errors():
-            _key(conn, key_hex)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").fetchall()
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def open_database(path: Path, key_hex: str, *, create: bool = False) -> Connection:
-    """A keyed read-write connection with the safety pragmas applied and checked."""
-    conn = _connect(path, "rwc" if create else "rw")
-    try:
-        with sqlite_errors():
-            _key(conn, key_hex)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            for name, value, expected in _SAFETY_PRAGMAS:
-                conn.execute(f"PRAGMA {name} = {value}").fetchall()
-                actual = conn.execute(f"PRAGMA {name}").fetchone()[0]
-                if actual != expected:
-                    raise RuntimeError(f"SQLCipher refused PRAGMA {name} = {value}")
-            conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}").fetchall()
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").fetchall()
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-class VaultConnection(sqlcipher3.Connection):  # type: ignore[misc]
-    """A connection that knows its vault's folder and what to do once its transaction ends.
-
-    Files beside the database (attachments) change with its rows: a file is written before
-    the row naming it commits and removed only after the row's removal committed.
-    `Database.transaction` runs `after_commit` actions after the outermost COMMIT and
-    `after_rollback` actions when the transaction (or the savepoint they were added in) is
-    undone; each runs once and its failures are ignored (the unlock sweep catches up).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.vault_folder: Path | None = None
-        self.after_commit: list[Callable[[], None]] = []
-        self.after_rollback: list[Callable[[], None]] = []
-
-
-def _connect(path: Path, mode: str) -> Connection:
-    conn = sqlcipher3.connect(
-        f"{path.absolute().as_uri()}?mode={mode}",
-        uri=True,
-        isolation_level=None,
-        check_same_thread=False,
-        factory=VaultConnection,
-    )
-    conn.vault_folder = path.absolute().parent
-    return conn
-
-
-def _run_actions(actions: list[Callable[[], None]]) -> None:
-    for action in actions:
-        with contextlib.suppress(Exception):
-            action()
-
-
-def _key(conn: Connection, key_hex: str) -> None:
-    # SQLCipher's own log would go to stderr; errors are reported through exceptions instead.
-    conn.execute("PRAGMA cipher_log_level = NONE").fetchall()
-    # Memory security must be on before the key is used, so key material is wiped when freed.
-    conn.execute("PRAGMA cipher_memory_security = ON").fetchall()
-    conn.execute(f"PRAGMA key = \"x'{key_hex}'\"").fetchall()
-    version = conn.execute("PRAGMA cipher_version").fetchone()
-    # Plain SQLite ignores PRAGMA key and would write the interviews in clear text.
-    if not version or not version[0]:
-        raise RuntimeError("the SQLite library in use is not SQLCipher")
-    if conn.execute("PRAGMA cipher_memory_security").fetchone()[0] not in ("1", 1):
-        raise RuntimeError("SQLCipher refused cipher_memory_security")
-
-
-def _companion(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _remove_new_companions(path: Path, existed: set[str]) -> None:
-    for suffix in COMPANION_SUFFIXES:
-        if suffix not in existed:
-            with contextlib.suppress(FileNotFoundError):
-                _companion(path, suffix).unlink()
-
-
-def _action_marks(conn: Connection) -> tuple[int, int]:
-    return len(getattr(conn, "after_commit", ())), len(getattr(conn, "after_rollback", ()))
-
-
-def _rolled_back(conn: Connection, marks: tuple[int, int]) -> None:
-    """Drop the commit actions added since `marks` and run the rollback actions, newest first."""
-    if not isinstance(conn, VaultConnection):
-        return
-    commit_mark, rollback_mark = marks
-    undo = conn.after_rollback[rollback_mark:]
-    del conn.after_commit[commit_mark:]
-    del conn.after_rollback[rollback_mark:]
-    _run_actions(undo[::-1])
-
-
-def _committed(conn: Connection) -> None:
-    if not isinstance(conn, VaultConnection):
-        return
-    actions = conn.after_commit[:]
-    conn.after_commit.clear()
-    conn.after_rollback.clear()
-    _run_actions(actions)
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "COMPANION_SUFFIXES",
+    "DISK_ERROR_CODES",
+    "FULL_CHECK_BYTES",
+    "JOURNAL_SIZE_LIMIT",
+    "PAGE_BYTES",
+    "Connection",
+    "Database",
+    "VaultConnection",
+    "check_database_file",
+    "known_error_for",
+    "open_database",
+    "open_reader",
+    "sqlite_errors",
+    "validate_database",
+]
 
 
 class Database:
@@ -364,7 +178,7 @@ class Database:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").fetchall()
         else:
             conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
-        marks = _action_marks(conn)
+        marks = action_marks(conn)
         self._depth += 1
         writer, self._writer = self._writer, threading.get_ident()
         try:
@@ -373,7 +187,7 @@ class Database:
             self._writer = writer
             self._depth = depth
             self._undo(conn, depth, savepoint)
-            _rolled_back(conn, marks)
+            rolled_back(conn, marks)
             raise
         self._writer = writer
         self._depth = depth
@@ -381,11 +195,11 @@ class Database:
             conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
         except BaseException:
             self._undo(conn, depth, savepoint)
-            _rolled_back(conn, marks)
+            rolled_back(conn, marks)
             raise
         if depth == 0:
             self.commits += 1
-            _committed(conn)
+            committed(conn)
 
     def change_mark(self) -> tuple[int, int]:
         """Changes to compare later: equal marks mean no transaction was committed in between,

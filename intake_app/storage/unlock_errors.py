@@ -20,7 +20,7 @@ import sqlcipher3
 
 from intake_app.errors import DiskFull, KnownError
 from intake_app.storage.atomic import NO_SPACE
-from intake_app.storage.database import DISK_ERROR_CODES, known_error_for
+from intake_app.storage.database_errors import DISK_ERROR_CODES, known_error_for
 from intake_app.storage.errors import (
     DiskFullAtUnlock,
     VaultIOError,

@@ -13,7 +13,7 @@ import sqlcipher3
 
 from intake_app.errors import DiskFull, VaultDamaged, WeakPassphrase
 from intake_app.storage import MIN_PASSPHRASE_LENGTH, Vault, VaultReadOnly
-from intake_app.storage import database as database_module
+from intake_app.storage import database_open as database_module
 from intake_app.storage.errors import (
     DiskFullAtUnlock,
     VaultIOError,
