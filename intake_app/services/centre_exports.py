@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.csv_export import export_csv
+from intake_app.sync.centre.csv_export import Delimiter, export_csv
 from intake_app.sync.centre.export_table import Progress
 from intake_app.sync.centre.xlsx_export import export_xlsx
 
@@ -26,10 +26,20 @@ def export_interviews(
     kind: ExportFormat,
     lang: str,
     progress: Progress | None = None,
+    *,
+    delimiter: Delimiter = "auto",
 ) -> Future[int]:
-    """Write the interviews to `path` as `kind`, labels in `lang`; the number written.
-    `progress(done, total)` is called on the vault thread after each interview."""
+    """Write the interviews to `path` as `kind`, labels in `lang` (a CSV file's fields
+    separated as `delimiter` says); the number written. `progress(done, total)` is called on
+    the vault thread after each interview."""
     registry = service.registry()
-    write = export_xlsx if kind == "xlsx" else export_csv
     target = Path(path)
-    return service.run(lambda centre: write(centre.vault, registry, target, lang, progress))
+    if kind == "xlsx":
+        return service.run(
+            lambda centre: export_xlsx(centre.vault, registry, target, lang, progress)
+        )
+    return service.run(
+        lambda centre: export_csv(
+            centre.vault, registry, target, lang, progress, delimiter=delimiter
+        )
+    )

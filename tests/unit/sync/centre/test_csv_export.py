@@ -1,5 +1,6 @@
-"""The interviews as CSV (issue 17): separators by the language's locale, numbers as numbers
-(negative ones too), dates as ISO text, UTF-8 with a byte-order mark."""
+"""The interviews as CSV (issue 17): separators by the language's locale or as the
+administrator chose, numbers as numbers (negative ones too, the decimal mark never the field
+separator), dates as ISO text, UTF-8 with a byte-order mark."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ import pytest
 
 from intake_app.domain.form_loader import load_form_text
 from intake_app.domain.registry import FormRegistry
-from intake_app.sync.centre.csv_export import cell_text, export_csv, number_text, separators
+from intake_app.sync.centre.csv_export import (
+    DELIMITERS,
+    Delimiter,
+    cell_text,
+    export_csv,
+    number_text,
+    separators,
+)
 from intake_app.sync.centre.errors import ExportNotSaved
 from intake_app.sync.centre.forms import registry_validator
 from intake_app.sync.centre.importer import import_bundle
@@ -42,7 +50,12 @@ def numbers_centre(tmp_path: Path, laptop: Laptop) -> Iterator[Centre]:
     ) as centre:
         register(centre, laptop)
         document = make_document(
-            balance=-1234.5, moves=-3, met_on="2026-12-07", born="1994-05", alias="-3"
+            balance=-1234.5,
+            moves=-3,
+            met_on="2026-12-07",
+            born="1994-05",
+            alias="-3",
+            account='@SUM(1;2),\t"x"',
         )
         written = laptop.bundle(tmp_path / "out", centre, records=[document])
         assert import_bundle(centre, written.path).delivered
@@ -109,3 +122,38 @@ def test_a_folder_that_cannot_be_written_to_is_said_and_leaves_nothing(
     with pytest.raises(ExportNotSaved):
         export_csv(numbers_centre.vault, NUMBERS, tmp_path / "missing" / "x.csv", "fi")
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "delimiter", "expected"),
+    [
+        ("en", "semicolon", (";", ",")),
+        ("fi", "comma", (",", ".")),
+        ("fi", "tab", ("\t", ",")),
+        ("en", "tab", ("\t", ".")),
+        ("fi", "auto", (";", ",")),
+        ("ar", "auto", (",", ".")),
+    ],
+)
+def test_a_chosen_separator_brings_a_decimal_mark_that_never_clashes(
+    lang: str, delimiter: Delimiter, expected: tuple[str, str]
+) -> None:
+    assert separators(lang, delimiter) == expected
+
+
+@pytest.mark.parametrize("lang", ["fi", "en", "ar"])
+@pytest.mark.parametrize("delimiter", DELIMITERS)
+def test_every_separator_splits_into_the_same_cells_with_the_formula_guard(
+    numbers_centre: Centre, tmp_path: Path, lang: str, delimiter: Delimiter
+) -> None:
+    out = tmp_path / "chosen.csv"
+    assert export_csv(numbers_centre.vault, NUMBERS, out, lang, delimiter=delimiter) == 1
+    separator, decimal = separators(lang, delimiter)
+    assert separator != decimal
+    text = out.read_bytes().decode("utf-8-sig")
+    header, row = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    assert header[:2] == ["id", "revision"] and len(row) == len(header) > 10
+    cells = dict(zip(header, row, strict=True))
+    assert (cells["balance"], cells["moves"]) == (f"-1234{decimal}5", "-3")
+    assert (cells["alias"], cells["account"]) == ("'-3", '\'@SUM(1;2),\t"x"')
+    assert cells["met_on"] == "2026-12-07"
