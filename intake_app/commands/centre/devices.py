@@ -9,7 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake_app.commands.centre.output import add_json_option, print_json, report, shown
+from intake_app.commands.centre.output import (
+    EXIT_INVALID,
+    add_json_option,
+    print_each,
+    print_json,
+    refusing,
+    report,
+    shown,
+)
 from intake_app.commands.centre.unlock import add_share_option, open_centre
 from intake_app.commands.passphrase_input import SecretInput
 from intake_app.i18n import _
@@ -77,25 +85,23 @@ def _device_json(device: RegisteredDevice, gaps: Sequence[Gap]) -> dict[str, Any
             "gaps": [[gap.first, gap.last] for gap in gaps]}
 
 
-def _print_device(device: RegisteredDevice, gaps: Sequence[Gap]) -> None:
+def _device_words(device: RegisteredDevice, gaps: Sequence[Gap]) -> str:
     from intake_app.sync.centre.texts import state_text
 
-    print(f"{device.device_id}  {state_text(device.state.value)}  "
-          f"{shown(device.device_name)}  {shown(device.worker)}")
-    print("    " + _("fingerprint {fingerprint}", fingerprint=device.fingerprint))
+    lines = [f"{device.device_id}  {state_text(device.state.value)}  "
+             f"{shown(device.device_name)}  {shown(device.worker)}",
+             "    " + _("fingerprint {fingerprint}", fingerprint=device.fingerprint)]
     if device.last_seq is not None:
-        print("    " + _("last sequence number {seq}", seq=device.last_seq))
-    for gap in gaps:
-        print("    " + _("missing bundles {first} to {last}", first=gap.first, last=gap.last))
+        lines.append("    " + _("last sequence number {seq}", seq=device.last_seq))
+    lines += ["    " + _("missing bundles {first} to {last}", first=gap.first, last=gap.last)
+              for gap in gaps]
+    return "\n".join(lines)
 
 
 def _print_devices(listed: Sequence[tuple[RegisteredDevice, Sequence[Gap]]],
                    as_json: bool) -> None:
-    for device, missing in listed:
-        if as_json:
-            print_json(_device_json(device, missing))
-        else:
-            _print_device(device, missing)
+    print_each(listed, as_json, lambda pair: _device_json(*pair),
+               lambda pair: _device_words(*pair))
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
@@ -109,6 +115,13 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _files_or_share(args: argparse.Namespace) -> str | None:
+    if args.files and args.share is not None:
+        return _("Files named here are read where they are: leave out --share, or the files.")
+    return None
+
+
+@refusing(_files_or_share)
 def cmd_enrolments(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.devices import (
         list_devices,
@@ -124,7 +137,7 @@ def cmd_enrolments(args: argparse.Namespace) -> int:
             pending = list_devices(centre.vault, DeviceState.PENDING)
         _print_problems(problems)
         _print_devices([(device, []) for device in pending], args.json)
-        return 2 if problems else 0
+        return EXIT_INVALID if problems else 0
     with open_centre(args) as centre:
         waiting = unregistered_requests(centre.vault, centre.share)
     _print_problems(waiting)
@@ -143,7 +156,7 @@ def cmd_enrolments(args: argparse.Namespace) -> int:
             print(f"{request.device_id}  {state}  "
                   f"{shown(request.device_name)}  {shown(request.worker)}")
             print("    " + _("fingerprint {fingerprint}", fingerprint=fingerprint))
-    return 2 if any(read.error for read in waiting) else 0
+    return EXIT_INVALID if any(read.error for read in waiting) else 0
 
 
 def _print_problems(reads: Sequence[Any]) -> None:
@@ -152,17 +165,22 @@ def _print_problems(reads: Sequence[Any]) -> None:
             print(f"{shown(read.path.name)}: {read.error.translated()}", file=sys.stderr)
 
 
+def _requests_or_all(args: argparse.Namespace) -> str | None:
+    if args.all == bool(args.requests):
+        return _("Name the requests to register, or use --all.")
+    return None
+
+
+@refusing(_requests_or_all)
 def cmd_register(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.devices import register_requests
 
-    if not args.all and not args.requests:
-        raise SystemExit(_("Name the requests to register, or use --all."))
     with open_centre(args) as centre:
         reads = register_requests(centre.vault, centre.share,
                                   None if args.all else args.requests)
     _print_problems(reads)
     _print_devices([(read.device, []) for read in reads if read.device is not None], args.json)
-    return 2 if any(read.error for read in reads) else 0
+    return EXIT_INVALID if any(read.error for read in reads) else 0
 
 
 def cmd_dismiss(args: argparse.Namespace) -> int:
@@ -170,11 +188,9 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
 
     with open_centre(args) as centre:
         dismissed = dismiss_requests(centre, args.requests)
-    for device_id in dismissed:
-        if args.json:
-            print_json({"request_id": device_id, "dismissed": True})
-        else:
-            print(_("The enrolment request {device} was dismissed.", device=device_id))
+    print_each(dismissed, args.json, lambda device_id: {"request_id": device_id, "dismissed": True},
+               lambda device_id: _("The enrolment request {device} was dismissed.",
+                                   device=device_id))
     return 0
 
 

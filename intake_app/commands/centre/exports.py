@@ -1,8 +1,11 @@
 """`intake-app centre export --format xlsx|csv --to FILE`: the interviews as a spreadsheet or
 a CSV file (`export-csv --out FILE`, the older name, still writes the CSV).
 
-The labels follow `--lang` (any command's), or `--labels-lang` for the file alone. The file is
-a clear-text copy of personal data: the command says so, and where it is, every time.
+The labels follow `--lang` (any command's), or `--labels-lang` for the file alone. A CSV
+file's fields are separated as Excel in the labels' language expects unless `--delimiter`
+says otherwise. The file is a clear-text copy of personal data: the command says so, and where
+it is, every time. A file name that says another format, or `--delimiter` for a spreadsheet,
+is refused before anything is asked.
 """
 
 from __future__ import annotations
@@ -12,19 +15,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from intake_app.commands.centre.output import (
+    add_labels_option,
+    chosen_labels_language,
+    format_by_name,
+    name_contradicts,
+    refusing,
+)
 from intake_app.commands.centre.unlock import open_centre
-from intake_app.i18n import _, current_language, ngettext, normalize_code
+from intake_app.i18n import _, ngettext
 
 FORMATS = ("xlsx", "csv")
-
-
-def _language(value: str) -> str:
-    try:
-        return normalize_code(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("{value} is not a language of Intake", value=value)
-        ) from None
+DELIMITERS = ("auto", "comma", "semicolon", "tab")  # csv_export.DELIMITERS, not imported here
 
 
 def register(sub: Any) -> None:
@@ -39,45 +41,59 @@ def register(sub: Any) -> None:
         help=_("xlsx or csv (default: by the file's extension, else xlsx)"),
     )
     export.add_argument("--to", type=Path, required=True, metavar="FILE")
-    _labels_option(export)
+    add_labels_option(export)
+    _delimiter_option(export)
     export.set_defaults(handler=cmd_export)
 
     older = sub.add_parser(
         "export-csv", help=_("export the interviews as CSV (the same as export --format csv)")
     )
     older.add_argument("--out", "--to", dest="to", type=Path, required=True, metavar="FILE")
-    _labels_option(older)
+    add_labels_option(older)
+    _delimiter_option(older)
     older.set_defaults(handler=cmd_export, format="csv")
 
 
-def _labels_option(parser: Any) -> None:
-    # `--lang` (any command's) sets the labels' language too; this one sets only theirs.
+def _delimiter_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--labels-lang",
-        type=_language,
+        "--delimiter",
+        choices=DELIMITERS,
         default=None,
-        metavar="LANG",
-        help=_("language of the labels (default: that of the messages)"),
+        help=_(
+            "what separates a CSV file's fields: auto (as Excel in the labels' language "
+            "expects), comma, semicolon or tab"
+        ),
     )
 
 
 def chosen_format(asked: str | None, target: Path) -> str:
     """The format asked for, else the one the file's name says (xlsx unless it ends in .csv)."""
-    if asked is not None:
-        return asked
-    return "csv" if target.suffix.casefold() == ".csv" else "xlsx"
+    return asked or format_by_name(target, FORMATS, "xlsx")
 
 
+def _refused(args: argparse.Namespace) -> str | None:
+    """Words refusing options that contradict each other or would be ignored; None if none."""
+    chosen = chosen_format(args.format, args.to)
+    if chosen == "xlsx" and args.delimiter is not None:
+        return _("--delimiter is for a CSV file: leave it out when saving a spreadsheet.")
+    return name_contradicts(chosen, args.to)
+
+
+@refusing(_refused)
 def cmd_export(args: argparse.Namespace) -> int:
     from intake_app.domain.registry import FormRegistry
-    from intake_app.sync.centre.csv_export import export_csv
+    from intake_app.sync.centre.csv_export import Delimiter, export_csv
     from intake_app.sync.centre.xlsx_export import export_xlsx
 
     target = Path(args.to).absolute()
-    write = export_csv if chosen_format(args.format, target) == "csv" else export_xlsx
-    lang = args.labels_lang or current_language()
+    lang = chosen_labels_language(args)
+    delimiter: Delimiter = args.delimiter or "auto"
+    registry = FormRegistry.load()
     with open_centre(args) as centre:
-        count = write(centre.vault, FormRegistry.load(), target, lang)
+        if chosen_format(args.format, target) == "csv":
+            count = export_csv(centre.vault, registry, target, lang, delimiter=delimiter)
+        else:
+            count = export_xlsx(centre.vault, registry, target, lang)
     print(
         ngettext(
             "{count} interview written to {file}.",

@@ -18,19 +18,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake_app.commands.centre.output import add_json_option, print_json, shown
+from intake_app.commands.centre.output import (
+    EXIT_INVALID,
+    add_by_option,
+    add_json_option,
+    print_json,
+    refusing,
+    shown,
+)
 from intake_app.commands.centre.unlock import add_share_option, open_centre
 from intake_app.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from intake_app.sync.centre.form_drafts import CheckedForm
     from intake_app.sync.centre.form_versions import PublishedVersion, StagedForm
-
-EXIT_INVALID = 2
-
-
-def _add_by(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("--by", default=None, metavar="NAME", help=help_text)
 
 
 def register(actions: Any) -> None:
@@ -71,7 +72,7 @@ def register(actions: Any) -> None:
             "share again; publish nothing new"
         ),
     )
-    _add_by(publish, _("who publishes (default: your user name on this computer)"))
+    add_by_option(publish, _("who publishes (default: your user name on this computer)"))
     add_share_option(publish)
     add_json_option(publish)
     publish.set_defaults(handler=cmd_publish)
@@ -81,7 +82,7 @@ def register(actions: Any) -> None:
     )
     retire.add_argument("form_id", metavar="FORM")
     retire.add_argument("version", metavar="VERSION")
-    _add_by(retire, _("who retires it (default: your user name on this computer)"))
+    add_by_option(retire, _("who retires it (default: your user name on this computer)"))
     add_share_option(retire)
     add_json_option(retire)
     retire.set_defaults(handler=cmd_retire)
@@ -109,14 +110,21 @@ def print_completeness(checked: CheckedForm) -> None:
         )
 
 
+def _workbook_or_form(args: argparse.Namespace) -> str | None:
+    if (args.workbook is None) == (args.form is None):
+        return _("Name a workbook file or an imported form (--form ID), not both.")
+    if args.form is not None and args.version is not None:
+        return _("An imported form already has its version: leave out --version.")
+    return None
+
+
+@refusing(_workbook_or_form)
 def cmd_preview_check(args: argparse.Namespace) -> int:
     from intake_app.commands.centre.forms import print_problems
     from intake_app.domain.registry import FormRegistry
     from intake_app.domain.xlsform import WorkbookInvalid
     from intake_app.sync.centre.form_drafts import check_draft, check_workbook
 
-    if (args.workbook is None) == (args.form is None):
-        raise SystemExit(_("Name a workbook file or an imported form (--form ID), not both."))
     shipped = FormRegistry.load().forms()
     try:
         with open_centre(args) as centre:
@@ -178,6 +186,16 @@ def _draft_json(draft: StagedForm) -> dict[str, object]:
     }
 
 
+def _again_alone(args: argparse.Namespace) -> str | None:
+    if args.again and (args.form is not None or args.by is not None):
+        return _(
+            "--again writes the published versions to the share again and publishes nothing "
+            "new: leave out --form and --by."
+        )
+    return None
+
+
+@refusing(_again_alone)
 def cmd_publish(args: argparse.Namespace) -> int:
     from intake_app.domain.registry import FormRegistry
     from intake_app.sync.centre.form_publish import (

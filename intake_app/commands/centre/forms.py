@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.centre import form_publish
-from intake_app.commands.centre.output import shown
+from intake_app.commands.centre.output import EXIT_INVALID, add_by_option, refusing, shown
 from intake_app.commands.centre.unlock import open_centre
 from intake_app.i18n import _, ngettext
 
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from intake_app.domain.form import Form
     from intake_app.domain.registry import FormRegistry
     from intake_app.domain.xlsform import WorkbookInvalid
-
-EXIT_INVALID = 2
 
 
 def register(sub: Any) -> None:
@@ -80,12 +78,7 @@ def register(sub: Any) -> None:
             "(keeps nothing at the centre)"
         ),
     )
-    read.add_argument(
-        "--by",
-        default=None,
-        metavar="NAME",
-        help=_("who imports (default: your user name on this computer)"),
-    )
+    add_by_option(read, _("who imports (default: your user name on this computer)"))
     read.set_defaults(handler=cmd_import)
     form_publish.register(actions)
 
@@ -201,6 +194,16 @@ def print_problems(invalid: WorkbookInvalid) -> None:
         print(f"  {shown(problem.translated())}", file=sys.stderr)
 
 
+def _kept_or_written(args: argparse.Namespace) -> str | None:
+    if args.to is not None and args.by is not None:
+        return _(
+            "With --to the form is only written to the file and nothing is kept at the "
+            "centre: leave out --by."
+        )
+    return None
+
+
+@refusing(_kept_or_written)
 def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.domain.json_text import canonical_json
     from intake_app.domain.registry import FormRegistry

@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from intake_app.commands.centre.output import (
+    EXIT_INVALID,
     EXIT_REFUSED,
+    add_by_option,
     add_json_option,
     describe,
+    print_each,
     print_json,
+    refusing,
     report,
+    say_receipt_problem,
     shown,
 )
 from intake_app.commands.centre.unlock import add_share_option, open_centre
@@ -53,8 +58,7 @@ def register(sub: Any) -> None:
                          help=_("the version to make current; the other is kept, set aside"))
     resolve.add_argument("--revision", type=int, default=None, metavar="N",
                          help=_("the revision, when the interview has several conflicts"))
-    resolve.add_argument("--by", default=None, metavar="NAME",
-                         help=_("who chooses (default: your user name on this computer)"))
+    add_by_option(resolve, _("who chooses (default: your user name on this computer)"))
     add_json_option(resolve)
     add_share_option(resolve)
     resolve.set_defaults(handler=cmd_resolve)
@@ -64,6 +68,13 @@ def register(sub: Any) -> None:
     window.set_defaults(handler=cmd_window)
 
 
+def _files_or_inbox(args: argparse.Namespace) -> str | None:
+    if not args.files and not args.inbox:
+        return _("Name bundle files to import, or use --inbox.")
+    return None
+
+
+@refusing(_files_or_inbox)
 def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.errors import HeldCapReached
     from intake_app.sync.centre.importer import import_bundle
@@ -72,8 +83,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.search import refresh_search_index
     from intake_app.sync.errors import ShareReadFailed
 
-    if not args.files and not args.inbox:
-        raise SystemExit(_("Name bundle files to import, or use --inbox."))
     unreadable = False
     results: list[ImportResult] = []
     with open_centre(args) as centre:
@@ -96,7 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if results:
             refresh_search_index(centre.vault)  # so the administrator's first search is quick
     code = report(results, args.json)
-    return 2 if unreadable and code == 0 else code
+    return EXIT_INVALID if unreadable and code == 0 else code
 
 
 def cmd_held(args: argparse.Namespace) -> int:
@@ -105,13 +114,13 @@ def cmd_held(args: argparse.Namespace) -> int:
 
     with open_centre(args) as centre:
         held = held_bundles(centre.vault)
-    for bundle in held:
-        if args.json:
-            print_json({"num": bundle.num, "device_id": bundle.device_id, "seq": bundle.seq,
-                        "reason": bundle.reason.value, "file": bundle.file_name,
-                        "size": bundle.size, "held": bundle.held})
-        else:
-            print(f"{bundle.num}  {shown(bundle.file_name)}  {reason_text(bundle.reason)}")
+    print_each(held, args.json,
+               lambda bundle: {"num": bundle.num, "device_id": bundle.device_id,
+                               "seq": bundle.seq, "reason": bundle.reason.value,
+                               "file": bundle.file_name, "size": bundle.size,
+                               "held": bundle.held},
+               lambda bundle: f"{bundle.num}  {shown(bundle.file_name)}  "
+                              f"{reason_text(bundle.reason)}")
     return 0
 
 
@@ -180,9 +189,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             print(_("The bundle stays held until its other conflicts are chosen too."))
         else:
             print(describe(result))
-    if result.receipt_error is not None:
-        print(_("The receipt could not be written: {problem}",
-                problem=result.receipt_error.translated()), file=sys.stderr)
+    say_receipt_problem(result)
     return 0 if result.delivered or resolution.waiting else EXIT_REFUSED
 
 

@@ -12,21 +12,23 @@ import argparse
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from intake_app.cli import language_code
 from intake_app.i18n import _
 
 if TYPE_CHECKING:
     from intake_app.sync.centre.importer import ImportResult
     from intake_app.sync.errors import Outcome, Reason
 
-EXIT_USAGE = 2  # options that cannot work together, as argparse's own usage errors
+EXIT_INVALID = 2  # options that cannot work together (as argparse's), a file that cannot be used
 EXIT_REFUSED = 3
 FILE_FORMATS = ("xlsx", "csv", "pdf")  # every kind of file a centre command writes
 
 Handler = Callable[[argparse.Namespace], int]
+Item = TypeVar("Item")
 Rule = Callable[[argparse.Namespace], "str | None"]
 
 
@@ -42,7 +44,7 @@ def refusing(rule: Rule) -> Callable[[Handler], Handler]:
             if problem is None:
                 return handler(args)
             print(f"intake-app: {problem}", file=sys.stderr)
-            return EXIT_USAGE
+            return EXIT_INVALID
 
         return run
 
@@ -69,18 +71,11 @@ def name_contradicts(chosen: str, target: Path) -> str | None:
     )
 
 
-def labels_language(value: str) -> str:
-    """`--labels-lang`'s value as the application's code; a usage error if unknown."""
-    from intake_app.cli import language_code
-
-    return language_code(value)
-
-
 def add_labels_option(parser: argparse.ArgumentParser) -> None:
     """`--labels-lang LANG`: the labels' language, for the file alone (`--lang` sets both)."""
     parser.add_argument(
         "--labels-lang",
-        type=labels_language,
+        type=language_code,  # as `--lang`: "FI" is fi, an unknown one a usage error
         default=None,
         metavar="LANG",
         help=_("language of the labels (default: that of the messages)"),
@@ -115,6 +110,20 @@ def print_json(value: object) -> None:
         # JSON leaves DEL, C1 controls, bidi and format characters raw; a terminal would obey.
         text = json.dumps(value, ensure_ascii=True, sort_keys=False)
     print(text)
+
+
+def print_each(
+    items: Iterable[Item],
+    as_json: bool,
+    json_of: Callable[[Item], object],
+    words_of: Callable[[Item], str],
+) -> None:
+    """Each item as one JSON object a line (`--json`), or in its words."""
+    for item in items:
+        if as_json:
+            print_json(json_of(item))
+        else:
+            print(words_of(item))
 
 
 def outcome_words(outcome: Outcome, reason: Reason | None) -> str:

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intake_app.commands.centre.output import add_json_option, outcome_words, print_json, shown
+from intake_app.commands.centre.output import (
+    EXIT_INVALID,
+    add_json_option,
+    outcome_words,
+    print_each,
+    print_json,
+    shown,
+)
 from intake_app.commands.centre.unlock import open_centre
 from intake_app.i18n import _
 
@@ -54,13 +61,13 @@ def _entry_json(entry: LogEntry) -> dict[str, Any]:
             "acknowledged": entry.acknowledged}
 
 
+def _entry_words(entry: LogEntry) -> str:
+    words = outcome_words(entry.outcome, entry.reason)
+    return f"{entry.num}  {entry.at}  {shown(entry.file_name)}  {words}"
+
+
 def _print_entries(entries: Sequence[LogEntry], as_json: bool) -> None:
-    for entry in entries:
-        if as_json:
-            print_json(_entry_json(entry))
-        else:
-            words = outcome_words(entry.outcome, entry.reason)
-            print(f"{entry.num}  {entry.at}  {shown(entry.file_name)}  {words}")
+    print_each(entries, as_json, _entry_json, _entry_words)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -123,7 +130,7 @@ def cmd_attachment(args: argparse.Namespace) -> int:
 
     target: Path = args.to
     if not new_target(target):
-        return 2
+        return EXIT_INVALID
     with open_centre(args) as centre:
         copy_listed_attachment(attachments(centre.vault, args.id), args.sha256,
                                centre.vault.interviews.open_attachment, target)

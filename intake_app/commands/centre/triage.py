@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from intake_app.commands.centre.output import add_json_option, print_json, shown
+from intake_app.commands.centre.output import (
+    add_by_option,
+    add_json_option,
+    print_json,
+    refusing,
+    shown,
+)
 from intake_app.commands.centre.unlock import open_centre
 from intake_app.i18n import _, ngettext
 
@@ -35,12 +41,7 @@ def register(sub: Any) -> None:
         metavar="TEXT",
         help=_('the new note (replaces the note; "" removes it)'),
     )
-    follow.add_argument(
-        "--by",
-        default=None,
-        metavar="NAME",
-        help=_("who changes it (default: your user name on this computer)"),
-    )
+    add_by_option(follow, _("who changes it (default: your user name on this computer)"))
     add_json_option(follow)
     follow.set_defaults(handler=cmd_follow_up)
 
@@ -102,6 +103,13 @@ def _print_follow_up(record: FollowUpRecord) -> None:
         print(words)
 
 
+def _by_with_a_change(args: argparse.Namespace) -> str | None:
+    if args.by is not None and args.status is None and args.note is None:
+        return _("--by says who changes the follow-up: give --status or --note with it.")
+    return None
+
+
+@refusing(_by_with_a_change)
 def cmd_follow_up(args: argparse.Namespace) -> int:
     from intake_app.sync.centre.follow_up import find_record, follow_up, set_follow_up
 
