@@ -1,8 +1,10 @@
-"""`intake-app centre export --format xlsx|csv --to FILE [--lang L]` end to end, in process, on a
-real centre vault holding an imported interview; `export-csv --out` still writes the CSV."""
+"""`intake-app centre export --format xlsx|csv --to FILE [--lang L] [--delimiter D]` end to end,
+in process, on a real centre vault holding an imported interview; `export-csv --out` still
+writes the CSV."""
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import stat
@@ -96,3 +98,20 @@ def test_a_folder_that_cannot_be_written_to_is_a_known_error(export: Run, tmp_pa
     code, _out, err = export("export", "--to", str(tmp_path / "missing" / "x.xlsx"))
     assert code != 0 and str(tmp_path / "missing") in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "separator"),
+    [("auto", ";"), ("comma", ","), ("semicolon", ";"), ("tab", "\t")],
+)
+def test_the_delimiter_can_be_chosen_and_the_file_splits_on_it(
+    export: Run, tmp_path: Path, delimiter: str, separator: str
+) -> None:
+    target = tmp_path / "interviews.csv"
+    assert export("export", "--to", str(target), "--lang", "fi", "--delimiter", delimiter)[0] == 0
+    text = target.read_bytes().decode("utf-8-sig")
+    header, row = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    assert len(header) == len(row) > 10
+    cells = dict(zip(header, row, strict=True))
+    assert cells["alias"] == '\'=HYPERLINK("x")'  # the formula guard, whatever the separator
+    assert cells["needs_label"] == "Asunto; Oikeusapu"
