@@ -6,9 +6,11 @@ history holds the administrator's decisions rather than every keystroke. Nothing
   stored), discard, or stay;
 - while another interview's follow-up is being read, nothing can be typed or saved: what is
   shown always belongs to `record_id`;
-- locking the window (by hand or when nobody is at the desk) and closing it save the change
-  without asking (nobody may be there to answer); the save is queued on the vault thread
-  before the vault closes.
+- locking the window (by hand or when nobody is at the desk) saves the change without asking
+  (nobody may be there to answer): the save is queued on the vault thread before the vault
+  closes, and a failure (of a save running when the lock came too) is said on the unlock
+  page;
+- closing the window waits for the save (`save_for_closing`) and stays open when it fails.
 The follow-up is centre-side data: never sent to a laptop (the note's label says so).
 """
 
@@ -68,6 +70,7 @@ class FollowUpBox(QWidget):
         self.record_id: str | None = None
         self.loaded: FollowUpRecord | None = None  # None while `record_id`'s is being read
         self._saving = False
+        self._pending: Future[FollowUp] | None = None  # the save running, while `_saving`
         self._after_save: Callable[[], None] | None = None  # the move asked while saving
         self.status = QComboBox(self)
         self.status_label = QLabel(self)
@@ -203,7 +206,7 @@ class FollowUpBox(QWidget):
             return None
         record_id = self.record_id
         future = save_follow_up(self._service, record_id, status, note)
-        self._saving = True
+        self._saving, self._pending = True, future
         self._set_enabled(False)  # nothing typed meanwhile is overwritten by the reading back
         when_done(
             future,
@@ -215,7 +218,7 @@ class FollowUpBox(QWidget):
         return future
 
     def _saved(self, record_id: str) -> None:
-        self._saving = False
+        self._saving, self._pending = False, None
         go_on, self._after_save = self._after_save, None
         self.saved.emit(record_id)
         if record_id == self.record_id:
@@ -226,7 +229,7 @@ class FollowUpBox(QWidget):
 
     def _save_failed(self, error: KnownError) -> None:
         """The text stays as typed, on this interview, with the reason shown."""
-        self._saving = False
+        self._saving, self._pending = False, None
         self._after_save = None
         if self.loaded is not None:
             self._set_enabled(True)
@@ -264,10 +267,26 @@ class FollowUpBox(QWidget):
             return True
         return False
 
+    def save_for_closing(self) -> Future[FollowUp] | None:
+        """Before the window closes: the save to wait for (the one running, or one started now
+        for what changed); None when nothing is left unsaved. Its outcome shows here as for
+        any save: a failure leaves the text as typed, with the reason."""
+        if self._pending is not None:
+            return self._pending
+        return self.save() if self.is_dirty() else None
+
     def save_if_changed(self, on_error: Callable[[KnownError], None]) -> None:
-        """On lock or close: store what changed without asking. This box may be gone when the
-        answer comes: a failure goes to `on_error` (bugs are logged too), never nowhere."""
-        if self.is_dirty() and not self._saving:
+        """On lock: store what changed without asking. This box may be gone when the answer
+        comes: a failure goes to `on_error` (bugs are logged too), never nowhere; so does the
+        failure of a save still running (asked with the button)."""
+        if self._pending is not None:
+            when_done(
+                self._pending,
+                lambda _saved: None,
+                on_error,
+                context="centre follow-up save",
+            )
+        elif self.is_dirty():
             status, note = self.changes()
             assert self.record_id is not None
             when_done(

@@ -4,12 +4,17 @@ While the centre is open the inbox is watched; each import shows in the progress
 tabs are read again when a scan ends. Locking shows the unlock page at once, destroys the
 workspace (a fresh, empty one waits for the next unlock, so nothing read before the lock can
 land in it) and closes the vault, without waiting behind work that hangs on the share.
+Closing the window waits until an unsaved follow-up change is stored (it says so meanwhile);
+when it cannot be stored the window stays open and says why, unless the administrator
+chooses to close without it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -64,6 +70,9 @@ class AdminWindow(QMainWindow):
         self.service = service
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
+        self._closing = False  # waiting for the follow-up to be stored before closing
+        self._may_close = False  # stored, or the administrator chose to close without it
+        self.close_refused: QMessageBox | None = None  # why the window is still open
         self.unlock_page = UnlockPage(service, self)
         self.unlock_page.unlocked.connect(self._unlocked)
         self.pages.addWidget(self.unlock_page)
@@ -263,11 +272,70 @@ class AdminWindow(QMainWindow):
         self.service.lock()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Close once the follow-up being typed is stored: the save runs on the vault thread,
+        so the window waits for it (saying so) and stays open when it fails."""
+        if not self._may_close and self.pages.currentWidget() is self.workspace:
+            if self._closing:  # asked again while the save runs: it closes when stored
+                event.ignore()
+                return
+            follow_up = self.interviews.follow_up
+            saving = follow_up.save_for_closing()
+            if saving is not None:
+                event.ignore()
+                self._close_when_saved(saving)
+                return
+            if follow_up.is_dirty():  # the save could not even start (a bug, logged)
+                event.ignore()
+                self._refuse_to_close(KnownError())
+                return
         self.idle.stop()
         self.watch.stop()
-        if self.pages.currentWidget() is self.workspace:
-            self.interviews.save_unsaved(self._unsaved_failed)
         super().closeEvent(event)
+
+    def _close_when_saved(self, saving: Future[Any]) -> None:
+        self._closing = True
+        self.watch.stop()  # no import starts behind the save; the vault is closing anyway
+        self.progress.setRange(0, 0)  # moving: how long it takes is not known
+        self.progress.show()
+        self.status.setText(_("Saving the follow-up before the window closes…"))
+        when_done(saving, lambda _saved: self._close_now(), self._refuse_to_close,
+                  owner=self, context="centre follow-up save on close")
+
+    def _close_now(self) -> None:
+        self._closing, self._may_close = False, True
+        self.close()
+
+    def _refuse_to_close(self, error: KnownError) -> None:
+        """The change was not stored: stay open with it shown, say why, and let the
+        administrator correct it or close without it."""
+        self._closing = False
+        if self.pages.currentWidget() is self.workspace:
+            self.progress.hide()
+            self.status.setText("")
+            self.tabs.setCurrentWidget(self.interviews)
+            self.interviews.details_tabs.setCurrentWidget(self.interviews.follow_up)
+            self.watch.start()
+        box = QMessageBox(QMessageBox.Icon.Warning, WINDOW_TITLE,
+                          _("The follow-up change could not be saved, so the window stays "
+                            "open."), QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(error.translated() + "\n\n" + _(
+            "Correct it and save it, or close without saving it: the change is then lost."))
+        keep = box.addButton(_("Keep the window open"), QMessageBox.ButtonRole.RejectRole)
+        leave = box.addButton(_("Close without saving"), QMessageBox.ButtonRole.DestructiveRole)
+        for button in (keep, leave):
+            button.setAccessibleName(button.text())
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._close_answered(box.clickedButton() is leave))
+        self.close_refused = box
+        box.open()
+
+    def _close_answered(self, leave: bool) -> None:
+        self.close_refused = None
+        if leave:
+            self._may_close = True
+            self.close()
 
     def _unsaved_failed(self, error: KnownError) -> None:
         self.unlock_page.error.show_message(_(

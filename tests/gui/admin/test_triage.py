@@ -9,7 +9,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt
@@ -18,16 +18,25 @@ from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import set_language
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.follow_up import MAX_NOTE, follow_up
+from intake_app.sync.centre import FollowUpRecord
+from intake_app.sync.centre.follow_up import MAX_NOTE, follow_up, set_follow_up
 from intake_app.sync.centre.vault import Centre
 from intake_app.ui.admin import duplicates_box
+from intake_app.ui.admin.follow_up_box import FollowUpBox
+from intake_app.ui.admin.interviews_tab import InterviewsTab
 from intake_app.ui.admin.triage_model import CHANGED_COLUMN, URGENCY_COLUMN, TriageModel
 from intake_app.ui.admin.window import AdminWindow
 from intake_app.ui.application import apply_text_size
+from tests.gui.admin.test_lock_hang import HangingRead, feed
 from tests.gui.admin.test_window import run, shown_window, unlock
 from tests.gui.worker.test_accelerators import accelerator_clashes
 from tests.helpers.bundles import Laptop
-from tests.helpers.triage import import_documents, make_real_centre, triage_document
+from tests.helpers.triage import (
+    import_documents,
+    make_real_centre,
+    open_real_centre,
+    triage_document,
+)
 from tests.unit.sync.centre.real_form import installed_forms
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -35,6 +44,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 SCREEN = QSize(1280, 720)
+TOO_LONG = "x" * (MAX_NOTE + 1)  # a note the centre refuses to store
 COLUMNS = {
     "alias": 0,
     "urgency": 1,
@@ -155,6 +165,41 @@ def choose(window: AdminWindow, qtbot: QtBot, alias: str) -> None:
     )
 
 
+class FollowUpCase(NamedTuple):
+    """An interview's follow-up shown: the four cases, the tab and its follow-up box."""
+
+    made: list[dict[str, Any]]
+    tab: InterviewsTab
+    box: FollowUpBox
+
+
+def show_follow_up(
+    window: AdminWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    laptops: tuple[Laptop, Laptop],
+    alias: str = "Bao",
+) -> FollowUpCase:
+    """Unlock, import the four cases and show `alias`'s follow-up (read, nothing changed)."""
+    unlock(window, qtbot)
+    made = import_cases(window, qtbot, tmp_path, laptops)
+    choose(window, qtbot, alias)
+    return FollowUpCase(made, window.interviews, window.interviews.follow_up)
+
+
+@pytest.fixture
+def bao(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+) -> FollowUpCase:
+    """Bao's follow-up shown (Bao is `made[1]`; Chidi, `made[2]`, is the next row)."""
+    return show_follow_up(window, qtbot, tmp_path, laptops, "Bao")
+
+
+def stored(window: AdminWindow, record_id: str) -> FollowUpRecord:
+    """The follow-up as the centre vault holds it."""
+    return run(window, lambda c: follow_up(c.vault, record_id))
+
+
 def test_the_columns_name_the_laptop_and_say_the_answers_in_the_chosen_language(
     window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
 ) -> None:
@@ -245,12 +290,7 @@ def test_filters_have_buddies_names_and_narrow_the_list(
     assert filters.laptop.currentText() == "Laptop South"
     assert sorted(shown(window, "alias")) == ["AMINA", "Chidi"]
     filters.laptop.setCurrentIndex(0)
-    run(
-        window,
-        lambda c: __import__("intake_app.sync.centre.follow_up", fromlist=["x"]).set_follow_up(
-            c.vault, made[2]["id"], status="closed", by="test"
-        ),
-    )
+    run(window, lambda c: set_follow_up(c.vault, made[2]["id"], status="closed", by="test"))
     window.interviews.refresh()
     filters.status.setCurrentIndex(filters.status.findData("closed"))
     qtbot.waitUntil(lambda: shown(window, "alias") == ["Chidi"], timeout=20_000)
@@ -258,12 +298,9 @@ def test_filters_have_buddies_names_and_narrow_the_list(
 
 
 def test_a_follow_up_is_saved_and_kept_across_a_lock(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase
 ) -> None:
-    unlock(window, qtbot)
-    import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Bao")
-    box = window.interviews.follow_up
+    box = bao.box
     assert box.status.accessibleName() and box.note_label.buddy() is box.note
     assert not box.save_button.isEnabled()
     box.status.setCurrentIndex(box.status.findData("in_review"))
@@ -289,16 +326,9 @@ def test_a_follow_up_is_saved_and_kept_across_a_lock(
 
 
 def test_leaving_an_unsaved_follow_up_asks(
-    window: AdminWindow,
-    qtbot: QtBot,
-    tmp_path: Path,
-    laptops: tuple[Laptop, Laptop],
-    monkeypatch: pytest.MonkeyPatch,
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    unlock(window, qtbot)
-    made = import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Bao")
-    tab = window.interviews
+    made, tab, _box = bao
     tab.follow_up.note.setPlainText("Unsaved words")
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
     monkeypatch.setattr(QMessageBox, "exec", lambda _box: answers.pop(0))
@@ -309,10 +339,7 @@ def test_leaving_an_unsaved_follow_up_asks(
     tab.table.selectRow(shown(window, "alias").index("Chidi"))  # Save: saved, then moves
     qtbot.waitUntil(lambda: tab.current.record_id == made[2]["id"], timeout=20_000)
     qtbot.waitUntil(
-        lambda: (
-            run(window, lambda c: follow_up(c.vault, made[1]["id"])).current.note == "Unsaved words"
-        ),
-        timeout=20_000,
+        lambda: stored(window, made[1]["id"]).current.note == "Unsaved words", timeout=20_000
     )
     assert answers == []
 
@@ -485,34 +512,67 @@ def test_the_search_narrows_the_list_with_the_filters(
     assert len(shown(window, "alias")) == 4
 
 
-def test_closing_the_window_saves_an_unsaved_follow_up(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+def test_closing_the_window_waits_for_the_follow_up_to_be_stored(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, bao: FollowUpCase
 ) -> None:
-    unlock(window, qtbot)
-    made = import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Chidi")
-    window.interviews.follow_up.status.setCurrentIndex(
-        window.interviews.follow_up.status.findData("closed")
-    )
+    """The window closed at once and the save queued behind slow work was given up when the
+    vault closed after it: the change was lost, and nobody was told."""
+    box = bao.box
+    slow = HangingRead(tmp_path / "share")  # the vault thread is busy (a slow share)
+    slow.start(window.service)
+    box.status.setCurrentIndex(box.status.findData("closed"))
+    box.note.setPlainText("Moved to another city.")
     window.close()
-    saved = run(window, lambda c: follow_up(c.vault, made[2]["id"]))
-    assert saved.current.status == "closed" and len(saved.history) == 1
+    assert window.isVisible()  # waits for the save, and says so
+    assert "Saving the follow-up" in window.status.text() and window.progress.isVisible()
+    qtbot.wait(300)
+    assert window.isVisible() and not slow.finished.is_set()
+    slow.timer.cancel()
+    # The share answers (fed until its reader, which may not have opened it yet, is done).
+    qtbot.waitUntil(lambda: (feed(slow.fifo), slow.finished.is_set())[1], timeout=20_000)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
+    window.service.shutdown()  # as the application does once its window is closed
+    centre = open_real_centre(tmp_path)
+    try:
+        kept = follow_up(centre.vault, bao.made[1]["id"])
+    finally:
+        centre.close()
+    assert kept.current.status == "closed" and kept.current.note == "Moved to another city."
+    assert len(kept.history) == 1
+
+
+def test_a_follow_up_that_cannot_be_saved_at_close_keeps_the_window_open_and_says_why(
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase
+) -> None:
+    box = bao.box
+    box.note.setPlainText(TOO_LONG)
+    window.close()
+    qtbot.waitUntil(lambda: window.close_refused is not None, timeout=20_000)
+    refused = window.close_refused
+    assert refused is not None and refused.isVisible() and window.isVisible()
+    assert "could not be saved" in refused.text() and "longer than" in refused.informativeText()
+    assert not window.progress.isVisible() and "Saving" not in window.status.text()
+    assert window.interviews.details_tabs.currentWidget() is box
+    assert box.note.toPlainText() == TOO_LONG and box.note.isEnabled() and box.is_dirty()
+    assert refused.defaultButton() is refused.escapeButton()  # keeping it open is the default
+    refused.escapeButton().click()
+    assert window.isVisible() and window.close_refused is None
+    window.close()  # again: asked again, and this time closed without the change
+    qtbot.waitUntil(lambda: window.close_refused is not None, timeout=20_000)
+    refused = window.close_refused
+    assert refused is not None
+    [close_anyway] = [b for b in refused.buttons() if b is not refused.escapeButton()]
+    assert close_anyway.text() == "Close without saving"
+    close_anyway.click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
+    assert stored(window, bao.made[1]["id"]).history == ()
 
 
 def test_a_follow_up_that_cannot_be_saved_keeps_its_text_and_its_interview(
-    window: AdminWindow,
-    qtbot: QtBot,
-    tmp_path: Path,
-    laptops: tuple[Laptop, Laptop],
-    monkeypatch: pytest.MonkeyPatch,
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    unlock(window, qtbot)
-    made = import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Bao")
-    tab = window.interviews
-    box = tab.follow_up
-    too_long = "x" * (MAX_NOTE + 1)
-    box.note.setPlainText(too_long)
+    made, tab, box = bao
+    box.note.setPlainText(TOO_LONG)
     answers = [QMessageBox.StandardButton.Save]
     monkeypatch.setattr(QMessageBox, "exec", lambda _box: answers.pop(0))
     tab.table.selectRow(shown(window, "alias").index("Chidi"))
@@ -522,24 +582,16 @@ def test_a_follow_up_that_cannot_be_saved_keeps_its_text_and_its_interview(
     assert tab.current is not None and tab.current.record_id == made[1]["id"]
     assert box.record_id == made[1]["id"]
     assert shown(window, "alias")[tab.table.currentIndex().row()] == "Bao"
-    assert box.note.toPlainText() == too_long and box.note.isEnabled() and box.is_dirty()
+    assert box.note.toPlainText() == TOO_LONG and box.note.isEnabled() and box.is_dirty()
     assert box.save_button.isEnabled()
-    stored = run(window, lambda c: follow_up(c.vault, made[1]["id"]))
-    assert stored.current.note == "" and stored.history == ()
+    kept = stored(window, made[1]["id"])
+    assert kept.current.note == "" and kept.history == ()
 
 
 def test_discarding_puts_the_stored_follow_up_back(
-    window: AdminWindow,
-    qtbot: QtBot,
-    tmp_path: Path,
-    laptops: tuple[Laptop, Laptop],
-    monkeypatch: pytest.MonkeyPatch,
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    unlock(window, qtbot)
-    made = import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Bao")
-    tab = window.interviews
-    box = tab.follow_up
+    made, tab, box = bao
     box.status.setCurrentIndex(box.status.findData("closed"))
     box.note.setPlainText("Not wanted")
     monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Discard)
@@ -550,17 +602,13 @@ def test_discarding_puts_the_stored_follow_up_back(
         lambda: tab.current is not None and tab.current.record_id == made[2]["id"],
         timeout=20_000,
     )
-    stored = run(window, lambda c: follow_up(c.vault, made[1]["id"]))
-    assert stored.history == ()
+    assert stored(window, made[1]["id"]).history == ()
 
 
 def test_while_another_follow_up_is_read_nothing_can_be_typed_or_saved_into_it(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase
 ) -> None:
-    unlock(window, qtbot)
-    made = import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Bao")
-    box = window.interviews.follow_up
+    made, _tab, box = bao
     box.load(made[0]["id"])  # an older answer, about to be overtaken
     box.load(made[2]["id"])
     assert box.loaded is None and box.record_id == made[2]["id"]
@@ -577,16 +625,26 @@ def test_while_another_follow_up_is_read_nothing_can_be_typed_or_saved_into_it(
     qtbot.waitUntil(lambda: not box.message.isHidden(), timeout=20_000)
     assert box.loaded is None and not box.note.isEnabled() and not box.save_button.isEnabled()
     for record in made:
-        assert run(window, lambda c, r=record: follow_up(c.vault, r["id"])).history == ()
+        assert stored(window, record["id"]).history == ()
 
 
 def test_a_follow_up_that_cannot_be_saved_on_lock_is_said_on_the_unlock_page(
-    window: AdminWindow, qtbot: QtBot, tmp_path: Path, laptops: tuple[Laptop, Laptop]
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase
 ) -> None:
-    unlock(window, qtbot)
-    import_cases(window, qtbot, tmp_path, laptops)
-    choose(window, qtbot, "Bao")
-    window.interviews.follow_up.note.setPlainText("x" * (MAX_NOTE + 1))
+    bao.box.note.setPlainText(TOO_LONG)
+    window.lock()
+    message = window.unlock_page.error
+    qtbot.waitUntil(lambda: "could not be saved" in message.text(), timeout=20_000)
+    assert "longer than" in message.text() and message.isVisible()
+
+
+def test_a_save_still_running_when_the_window_locks_is_not_lost_silently(
+    window: AdminWindow, qtbot: QtBot, bao: FollowUpCase
+) -> None:
+    """Saved with the button, then locked before the answer came: the box that was to say
+    the save failed is gone with the workspace; the unlock page says it instead."""
+    bao.box.note.setPlainText(TOO_LONG)
+    assert bao.box.save() is not None
     window.lock()
     message = window.unlock_page.error
     qtbot.waitUntil(lambda: "could not be saved" in message.text(), timeout=20_000)
