@@ -3,25 +3,22 @@
 Before any migration of a database that already holds data, the whole database is copied
 through SQLite's backup API into `intake.db.bak-<component>-<from>-<to>`. The copy is keyed with
 the same key and the same file salt, so it stays encrypted and can replace intake.db under the
-same vault.json. Each migration run is one transaction: it lands completely or not at all.
+same vault.json; it is removed once the migrated vault has been opened and checked
+(`migration_backups`). Each migration run is one transaction: it lands completely or not at
+all.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sqlcipher3
 
-from intake_app.errors import DiskFull, VaultTooNew
-from intake_app.storage.atomic import fsync_directory, temp_path_for
-from intake_app.storage.database import COMPANION_SUFFIXES, Connection, Database
+from intake_app.errors import VaultTooNew
+from intake_app.storage.database import Connection, Database
+from intake_app.storage.migration_backups import CORE, backup_database, backup_name
 from intake_app.storage.schema import CORE_MIGRATIONS, CORE_UPGRADE_TABLE
-
-CORE = "core"
 
 
 def split_statements(script: str) -> list[str]:
@@ -115,7 +112,7 @@ def _migrate(
         # A brand-new core schema (version 0) has nothing worth a backup.
         if backup is not None and not (empty_ok and start == 0):
             folder, name = backup
-            backup_database(conn, key_hex, salt, folder / _backup_name(name, start, target))
+            backup_database(conn, key_hex, salt, folder / backup_name(name, start, target))
     with db.transaction() as conn:
         start = current(conn)
         if start > target:
@@ -124,39 +121,9 @@ def _migrate(
             apply(conn, start, target)
 
 
-def backup_database(conn: Connection, key_hex: str, salt: bytes, target: Path) -> None:
-    """Copy the database, still encrypted under the same key and salt, to `target` atomically."""
-    if conn.in_transaction:
-        # sqlite3_backup_step() would wait forever for our own write lock.
-        raise RuntimeError("a database backup cannot be made inside a transaction")
-    temp = temp_path_for(target)
-    copy = sqlcipher3.connect(str(temp), isolation_level=None)
-    try:
-        copy.execute("PRAGMA cipher_log_level = NONE").fetchall()
-        copy.execute(f"PRAGMA key = \"x'{key_hex}{salt.hex()}'\"").fetchall()
-        conn.backup(copy)
-        copy.close()
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-        fsync_directory(target.parent)
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DiskFull() from exc
-        raise
-    finally:
-        copy.close()
-        for path in (temp, *(temp.with_name(temp.name + s) for s in COMPANION_SUFFIXES)):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-
-
 def _run(conn: Connection, scripts: Sequence[str]) -> None:
     # Not executescript(): it would COMMIT the enclosing transaction first.
     for script in scripts:
         for statement in split_statements(script):
             conn.execute(statement)
 
-
-def _backup_name(component: str, current: int, target: int) -> str:
-    return f"intake.db.bak-{component}-{current}-{target}"

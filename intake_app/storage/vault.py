@@ -41,7 +41,6 @@ from intake_app.paths import CREATING_FILE, DATABASE_FILE, VAULT_FILE, vault_exi
 from intake_app.storage import attachments
 from intake_app.storage.atomic import atomic_write_bytes, fsync_directory, is_temp_for
 from intake_app.storage.attachment_files import AttachmentFiles
-from intake_app.storage.chain import verify_chain
 from intake_app.storage.core_upgrade import finish_upgrade
 from intake_app.storage.database import (
     COMPANION_SUFFIXES,
@@ -53,6 +52,7 @@ from intake_app.storage.database import (
     open_reader,
     validate_database,
 )
+from intake_app.storage.database_check import database_checks, database_intact
 from intake_app.storage.documents import utc_now
 from intake_app.storage.interviews import InterviewStore
 from intake_app.storage.kdf import KEY_BYTES, KdfParams, normalize_secret
@@ -65,6 +65,7 @@ from intake_app.storage.keyfile import (
     open_slot,
     seal_slot,
 )
+from intake_app.storage.migration_backups import remove_landed_backups
 from intake_app.storage.migrations import ensure_component, migrate_core, newest_core_version
 from intake_app.storage.models import CheckReport
 from intake_app.storage.recovery import new_recovery_code, normalize_recovery_code
@@ -184,6 +185,8 @@ class Vault:
             # remove the backups; a kill anywhere in between resumes here.
             finish_upgrade(db, vault._files, folder, lambda: vault.check().ok)
             vault.sweep_attachments()
+            # Other components' backups go once their migration landed and the database checks.
+            remove_landed_backups(db, folder, lambda: database_intact(db))
         except BaseException:
             db.close()
             raise
@@ -253,10 +256,7 @@ class Vault:
         """SQLite's integrity_check, SQLCipher's page HMACs, the revision chain, and every
         attachment file decrypted and hashed."""
         with self._db.reading() as conn:
-            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            integrity = [line for line in integrity if line != "ok"]
-            integrity += [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
-            chain = verify_chain(conn)
+            integrity, chain = database_checks(conn)
             rows = attachments.file_rows(conn)
             unlinked = attachments.links_without_content(conn)
         problems = attachments.check_files(rows, self._files)
