@@ -17,7 +17,8 @@ from intake_app.storage import Vault
 from intake_app.storage import migrations as migrations_module
 from intake_app.storage.migration_backups import backup_name, migration_backups
 from intake_app.sync.centre import vault as centre_vault
-from intake_app.sync.centre.schema import COMPONENT as CENTRE, MIGRATIONS as CENTRE_MIGRATIONS
+from intake_app.sync.centre.schema import COMPONENT as CENTRE
+from intake_app.sync.centre.schema import MIGRATIONS as CENTRE_MIGRATIONS
 from tests.helpers.centre import make_centre, open_centre
 from tests.helpers.documents import make_document
 from tests.helpers.storage import PASSPHRASE, new_vault
