@@ -1,5 +1,6 @@
 """What the interview editor remembers per vault, kept inside the vault: where each interview
-was left, and the side-by-side second language. Qt-free; the work runs on the vault thread.
+was left, and the side-by-side second language. Qt-free; the work runs on the vault thread
+(the readers take the open vault: the editor reads them with the interview, in the background).
 
 Remembering is a convenience: a read that fails finds nothing, and the window carries on.
 """
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 SECOND_LANGUAGE = "second_language"
 SIDE_BY_SIDE = "side_by_side"
-READ_WAIT = 2.0  # seconds; a busy vault thread means starting at the top, not a frozen window
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,14 @@ def prepare(service: WorkerService) -> Future[Any]:
     return service.run(ensure_editor_state)
 
 
-def reading_place(service: WorkerService, record_id: str) -> EditorPlace | None:
-    """Where the worker left `record_id`, or None (also when it cannot be read now)."""
+def place_in(vault: Vault, record_id: str) -> EditorPlace | None:
+    """On the vault thread: where the worker left `record_id`, or None (also when it cannot
+    be read)."""
     from intake_app.storage import read_place
 
     try:
-        found = service.run(lambda vault: read_place(vault, record_id)).result(READ_WAIT)
-    except (KnownError, TimeoutError):
+        found = read_place(vault, record_id)
+    except KnownError:
         return None
     return None if found is None else EditorPlace(*found)
 
@@ -65,20 +66,17 @@ def remember_place(service: WorkerService, record_id: str, where: EditorPlace) -
     return service.run(lambda vault: save_place(vault, record_id, kept))
 
 
-def second_language(service: WorkerService) -> SecondLanguage:
-    """The second language last chosen in this vault (none when it cannot be read now)."""
+def second_language_in(vault: Vault) -> SecondLanguage:
+    """On the vault thread: the second language last chosen in this vault (none when it
+    cannot be read)."""
     from intake_app.storage import read_choice
 
-    def read(vault: Vault) -> SecondLanguage:
+    try:
         return SecondLanguage(
             read_choice(vault, SECOND_LANGUAGE), read_choice(vault, SIDE_BY_SIDE) == "on"
         )
-
-    try:
-        found: SecondLanguage = service.run(read).result(READ_WAIT)
-    except (KnownError, TimeoutError):
+    except KnownError:
         return SecondLanguage()
-    return found
 
 
 def remember_second_language(service: WorkerService, choice: SecondLanguage) -> Future[Any]:

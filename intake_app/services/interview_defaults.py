@@ -11,19 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from intake_app.domain.form import Form
 from intake_app.errors import KnownError
 
 if TYPE_CHECKING:
-    from intake_app.services.worker import WorkerService
+    from intake_app.storage import Vault
 
 # The form's questions these fill (interview-form.md, section 2), with the type each must have.
 INTERVIEW_DATE = "interview_date"
 WORKER_CODE = "worker_code"
 ORGANISATION = "organisation"
-READ_WAIT = 2.0  # seconds; a busy vault means typing them, not a frozen window
 
 
 @dataclass(frozen=True)
@@ -34,28 +33,24 @@ class Enrolled:
     organisation: str | None = None
 
 
-def enrolled(service: WorkerService) -> Enrolled:
-    """The worker code and the centre's name from the enrolment (nothing when not enrolled
-    or when it cannot be read now)."""
+def enrolled_in(vault: Vault) -> Enrolled:
+    """On the vault thread: the worker code and the centre's name from the enrolment (nothing
+    when not enrolled or when it cannot be read)."""
     from intake_app.sync.device.identity import device_status
 
-    def read(vault: Any) -> Enrolled:
-        exists = vault.connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'device_identity'"
-        ).fetchone()
-        if not exists:
-            return Enrolled()
-        identity, profile, _fingerprint = device_status(vault)
-        return Enrolled(
-            identity.worker if identity is not None else None,
-            str(profile.name) if profile is not None else None,
-        )
-
-    try:
-        found: Enrolled = service.run(read).result(READ_WAIT)
-    except (KnownError, TimeoutError):
+    exists = vault.connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'device_identity'"
+    ).fetchone()
+    if not exists:
         return Enrolled()
-    return found
+    try:
+        identity, profile, _fingerprint = device_status(vault)
+    except KnownError:
+        return Enrolled()
+    return Enrolled(
+        identity.worker if identity is not None else None,
+        str(profile.name) if profile is not None else None,
+    )
 
 
 def default_answers(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from intake_app.ui.focus_ring import show_focus_clearly, stop_showing_focus
 from tests.gui.admin.test_window import unlock, window
 from tests.gui.worker.test_keyboard_paths import shell
-from tests.helpers.ui import OFFSCREEN_NOISE
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened
 
 pytestmark = OFFSCREEN_NOISE
 __all__ = ["shell", "window"]  # the fixtures
@@ -109,6 +109,7 @@ def test_the_ring_leaves_the_tab_order_alone(qtbot, shell, clear_focus) -> None:
     and never leave it; the ring's layer never moves."""
     workspace = shell.workspace
     workspace.new_action.trigger()
+    editor_opened(qtbot, workspace)
     editor = workspace.editor
     start = editor.block("consent_interview").input.buttons["yes"]
     start.setFocus(Qt.FocusReason.TabFocusReason)

@@ -46,6 +46,13 @@ def workspace_shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
         service.shutdown()
 
 
+def editor_opened(qtbot: Any, workspace: Any, timeout: int = 5000) -> Any:
+    """The workspace's editor once the interview asked for was read (in the background) and
+    opened; None when none opened (deleted, withdrawn, unreadable, shown raw)."""
+    qtbot.waitUntil(lambda: not workspace.is_opening(), timeout=timeout)
+    return workspace.editor
+
+
 @contextlib.contextmanager
 def opened_service(tmp_path: Path) -> Iterator[WorkerService]:
     """`make_service` with its vault created and open; its vault thread stopped afterwards."""

@@ -11,6 +11,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from tests.helpers.ui import PASSPHRASE, make_preferences, make_service
@@ -24,6 +25,8 @@ def main() -> None:
     shell = Shell(service, make_preferences(tmp))
     shell.show_workspace()
     shell.workspace.new_action.trigger()
+    while shell.workspace.is_opening():  # the interview is read in the background
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     editor = shell.workspace.editor
     for name in ("consent_interview", "consent_data"):
         editor.block(name).input.buttons["yes"].click()

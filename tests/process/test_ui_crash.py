@@ -11,7 +11,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    editor_opened,
+    make_preferences,
+    make_service,
+)
 
 pytestmark = OFFSCREEN_NOISE
 CHILD = Path(__file__).resolve().parents[1] / "helpers" / "ui_kill_child.py"
@@ -50,7 +56,7 @@ def test_killed_after_autosave_gets_the_draft_back(qtbot, tmp_path: Path) -> Non
     assert offer is not None and offer.isVisible()
     assert "Continue the interview" in offer.text()
     offer.button(QMessageBox.StandardButton.Yes).click()
-    editor = shell.workspace.editor
+    editor = editor_opened(qtbot, shell.workspace)
     assert editor is not None and editor.interview.id == record_id
     assert editor.block("alias", None).input.value() == "Fictional Survivor of a Kill"
     shell.lock()

@@ -35,7 +35,6 @@ from intake_app.services.interview_defaults import (
     WORKER_CODE,
     Enrolled,
     default_answers,
-    enrolled,
 )
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine, visible_focus, wrap_text
@@ -95,6 +94,10 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
     "Review and finish" shows every answer and problem on the review page, which offers Finish.
     A finished interview (`finished` says where it stands with the centre) opens read-only on
     that page, under a banner with an Edit button that reopens it as a draft.
+
+    The editor reads nothing while it opens: `remembered` (the side-by-side choice kept in the
+    vault) and `enrolled` (who records, for a new interview's answers) were read with the
+    interview, in the background; without them, nothing is remembered and nobody is known.
     """
 
     finished = Signal(str)
@@ -107,6 +110,8 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         *,
         new: bool = False,
         finished: str | None = None,
+        remembered: SecondLanguage | None = None,
+        enrolled: Enrolled | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("editor")
@@ -146,7 +151,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.live = LiveState(self.form)
         self._shown = Shown()
         self._open: dict[str, bool] = {}
-        self._enrolled: Enrolled | None = None  # read when a default is first needed
+        self._enrolled = enrolled if enrolled is not None else Enrolled()
 
         self.problems = ProblemList(self)
         self.problems.jump.connect(self.reveal)
@@ -166,7 +171,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.side_by_side = SideBySideBar(self.form, self)
         # As last chosen in this vault (kept inside it: the second language says something
         # about the people interviewed), unless this interview's language says otherwise.
-        remembered = editor_memory.second_language(service)
+        remembered = remembered if remembered is not None else SecondLanguage()
         if remembered.code is not None:
             self.side_by_side.set_language(remembered.code)
         self.side_by_side.follow_interview_language(self.answers.get("interview_language"))
@@ -401,8 +406,6 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
             for name in DEFAULTED
         ):
             return
-        if self._enrolled is None:
-            self._enrolled = enrolled(self.service)
         started = self.interview.created.astimezone().date()  # the local calendar's day
         found = default_answers(self.form, self._enrolled, started, self.answers)
         found = {k: v for k, v in found.items() if self.pages.section_of(k) in opened}

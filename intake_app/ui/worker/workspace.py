@@ -1,13 +1,16 @@
 """The unlocked workspace: toolbar, the interview list or the editor, and the save state.
 
 Built fresh after every unlock and destroyed on lock, so nothing personal outlives the lock.
+An interview opens without the window waiting for the disk: it is read on the vault thread
+while an "Opening…" page shows; a result that comes after the worker went elsewhere (back to
+the list, another interview, the lock) is dropped.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QChildEvent, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -28,11 +31,12 @@ from intake_app.i18n import _, ngettext, set_language
 from intake_app.i18n.formatting import isolate
 from intake_app.i18n.qt import register
 from intake_app.services import editor_memory
+from intake_app.services.editor_opening import EditorStart, read_for_editor
 from intake_app.services.enrolment import enrolled_centre
 from intake_app.services.worker import WorkerService
 from intake_app.sync.device import FolderExport
 from intake_app.ui.application import WINDOW_TITLE
-from intake_app.ui.common import MessageLine
+from intake_app.ui.common import MessageLine, usable_area
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.file_dialogs import choose_folder
 from intake_app.ui.language_combo import LanguageCombo
@@ -41,6 +45,7 @@ from intake_app.ui.tab_order import chain_tabs
 from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.finished_state import finished_state
 from intake_app.ui.worker.interview_list import InterviewList
+from intake_app.ui.worker.opening_page import OpeningPage
 from intake_app.ui.worker.raw_interview import RawInterviewView
 from intake_app.ui.worker.sync_panel import SyncPanel
 
@@ -65,6 +70,16 @@ def with_keys(tip: str, action: QAction) -> str:
     return _("{tip} ({keys})", tip=tip, keys=", ".join(isolate(key) for key in keys))
 
 
+class FoldingToolBar(QToolBar):
+    """A toolbar that asks for no more width than its window has on screen: what does not fit
+    (long Finnish texts, the editor's Back button) goes into its » menu, the window stays on
+    a small laptop's screen."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), usable_area(self.window()).width()), hint.height())
+
+
 class Workspace(QWidget):
     """Emits `lock_requested` (Ctrl+L, the Lock button) and `settings_requested`."""
 
@@ -85,8 +100,9 @@ class Workspace(QWidget):
         self._prefs = preferences
         self.editor: InterviewEditor | None = None
         self.raw_view: RawInterviewView | None = None
+        self._opening: object | None = None  # the opening waited for; others are dropped
 
-        self.toolbar = QToolBar(self)
+        self.toolbar = FoldingToolBar(self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_action = QAction(self)
@@ -143,6 +159,8 @@ class Workspace(QWidget):
         self.list = InterviewList(service, self)
         self.list.open_requested.connect(self.open_interview)
         self.pages.addWidget(self.list)
+        self.opening_page = OpeningPage(self.pages)
+        self.pages.addWidget(self.opening_page)
         self.status = QStatusBar(self)
         self.status.setSizeGripEnabled(False)
         self.save_state = QLabel(self.status)
@@ -314,13 +332,16 @@ class Workspace(QWidget):
         self.message.show_message(error.translated())
 
     def stop_background(self) -> None:
-        """Before the vault locks or the window closes: no more sync rounds."""
+        """Before the vault locks or the window closes: no more sync rounds, and an interview
+        still being read is not opened."""
+        self._opening = None
         self.sync.stop()
 
     # -- list and editor ------------------------------------------------------------------------
 
     def show_list(self) -> None:
         """Close the editor (its draft saved) and show the list again."""
+        self._opening = None  # an interview still being read stays closed
         if self.editor is not None:
             self._close_editor()
         if self.raw_view is not None:
@@ -335,60 +356,92 @@ class Workspace(QWidget):
 
     def new_interview(self) -> None:
         """Open the editor on a new, empty interview."""
-        try:
-            interview = self._service.forms.new_interview()
-        except KnownError as error:
-            self.message.show_message(error.translated())
-            return
-        self._open_editor(interview.to_dict(), new=True)
+        self._start_opening(None)
 
     def open_interview(self, record_id: str) -> None:
         """Open the editor on an interview (its draft when there is one)."""
-        try:
-            document = self._service.open_interview(record_id)
-        except KnownError as error:
-            self.message.show_message(error.translated())
-            return
+        self._start_opening(record_id)
+
+    def is_opening(self) -> bool:
+        """True while an interview is being read for the editor."""
+        return self._opening is not None
+
+    def _start_opening(self, record_id: str | None) -> None:
+        """Read what the editor needs in the background; "Opening…" shows meanwhile."""
+        if self.editor is not None:
+            self._close_editor()
+        self.message.show_message("")
+        summary = None
+        if record_id is not None:
+            summary = next((s for s in self.list.model.summaries() if s.id == record_id), None)
+        token = self._opening = object()
+        when_done(
+            read_for_editor(self._service, record_id, summary),
+            lambda start: self._opened(token, start),
+            lambda error: self._open_failed(token, error),
+            owner=self,
+            context="opening an interview",
+        )
+        self.pages.setCurrentWidget(self.opening_page)
+        self.opening_page.label.setFocus()
+        self._update_actions()
+
+    def _opened(self, token: object, start: EditorStart) -> None:
+        if token is not self._opening:
+            return  # the worker went elsewhere meanwhile
+        self._opening = None
+        document = start.document
         status = document.get("status")
         if status in ("deleted", "withdrawn"):
-            self.message.show_message(
+            self._back_to_list(
                 _("This interview was deleted; nothing of it is left to open.")
                 if status == "deleted"
                 else _("Consent was withdrawn for this interview; its answers were removed.")
             )
             return
         finished = None
-        if status == "final":
-            finished = finished_state(self._service, self.list.model.summaries(), record_id)
+        if status == "final" and not start.new:
+            finished = finished_state(start.standing)
             if finished is None:  # changes not finished: they open to edit, as a draft
                 document = {**document, "status": "draft"}
-        self._open_editor(document, new=False, finished=finished)
+        self._open_editor(document, start, finished=finished)
+
+    def _open_failed(self, token: object, error: KnownError) -> None:
+        if token is not self._opening:
+            return
+        self._opening = None
+        self._back_to_list(error.translated())
+
+    def _back_to_list(self, message: str) -> None:
+        """Opening came to nothing: the list again, saying why."""
+        self.pages.setCurrentWidget(self.list)
+        self.list.table.setFocus()
+        self._update_actions()
+        self.message.show_message(message)
 
     def _open_editor(
-        self, document: dict[str, object], *, new: bool, finished: str | None = None
+        self, document: dict[str, object], start: EditorStart, *, finished: str | None = None
     ) -> None:
-        if self.editor is not None:
-            self._close_editor()
-        self.message.show_message("")
         opened = self._service.forms.open(dict(document))
         if isinstance(opened, RawInterview):
             self._show_raw(opened)
             return
         try:
-            self.editor = InterviewEditor(self._service, document, self, new=new, finished=finished)
+            self.editor = InterviewEditor(
+                self._service, document, self, new=start.new, finished=finished,
+                remembered=start.second, enrolled=start.enrolled,
+            )
         except KnownError as error:
-            self.message.show_message(error.translated())
+            self._back_to_list(error.translated())
             return
         self.editor.saver.state_changed.connect(self.save_state.setText)
         self.editor.finished.connect(self._editor_finished)
         self.pages.addWidget(self.editor)
         self.pages.setCurrentWidget(self.editor)
         self._prefs.interview_was_open = True
-        record_id = self.editor.interview.id
-        place = None if new else editor_memory.reading_place(self._service, record_id)
         if self.editor.read_only:
             self.editor.review_page.browser.setFocus()  # a finished one opens on its answers
-        elif place is None or not self.editor.go_to(place):
+        elif start.place is None or not self.editor.go_to(start.place):
             self.editor.focus_first()
         self._update_actions()
 
@@ -427,7 +480,7 @@ class Workspace(QWidget):
         self.save_state.clear()
 
     def _update_actions(self) -> None:
-        editing = self.editor is not None
+        editing = self.editor is not None or self._opening is not None
         self.back_action.setEnabled(editing)
         self.back_action.setVisible(editing)
 

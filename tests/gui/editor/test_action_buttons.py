@@ -18,7 +18,7 @@ pytestmark = OFFSCREEN_NOISE
 @pytest.mark.parametrize("ask", ["ask_withdraw", "ask_delete"])
 def test_both_buttons_say_what_they_do(qtbot, tmp_path: Path, lang: str, ask: str) -> None:
     with workspace_shell(qtbot, tmp_path) as shell, speaking(lang):
-        editor = new_editor(shell)
+        editor = new_editor(qtbot, shell)
         give_consent(editor)
         box = getattr(editor.actions_bar, ask)()
         texts = [b.text().replace("&", "") for b in box.buttons()]

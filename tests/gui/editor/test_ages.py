@@ -17,7 +17,7 @@ from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.editor.question_row import QuestionRow
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences
 
 pytestmark = OFFSCREEN_NOISE
 DAY = dt.date(2026, 12, 7)
@@ -67,6 +67,7 @@ def editor(qtbot, tmp_path: Path):
     window.show_workspace()
     window.show()
     window.workspace.new_action.trigger()
+    editor_opened(qtbot, window.workspace)
     editor = window.workspace.editor
     editor.block("consent_interview").input.buttons["yes"].click()
     editor.block("consent_data").input.buttons["yes"].click()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox
 
 from intake_app.ui.editor.question_row import QuestionRow
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -33,6 +33,7 @@ def test_attachments_round_trip(qtbot, shell, tmp_path: Path) -> None:
     temp_before = set(Path(os.environ["TMPDIR"]).rglob("*"))
 
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     for name in ("consent_interview", "consent_data"):
         block = editor.block(name)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.gui.editor.test_editor import give_consent
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -21,6 +21,7 @@ pytestmark = OFFSCREEN_NOISE
 def panel(qtbot, tmp_path: Path):
     with workspace_shell(qtbot, tmp_path) as window:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         give_consent(editor)
         editor.show_section("__attachments__")

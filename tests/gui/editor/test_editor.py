@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.editor.question_row import QuestionRow
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -32,9 +32,10 @@ def give_consent(editor: InterviewEditor) -> None:
     row(editor, "consent_data").input.buttons["yes"].click()
 
 
-def new_editor(shell: Shell) -> InterviewEditor:
+def new_editor(qtbot, shell: Shell) -> InterviewEditor:
     assert shell.workspace is not None
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     assert editor is not None
     return editor
@@ -49,7 +50,7 @@ def finish(editor: InterviewEditor) -> None:
 
 
 def test_consent_gates_the_later_sections(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     model = editor.nav_model
     person_row = model.row_of("person")
     assert not model.flags(model.index(person_row, 0)) & Qt.ItemFlag.ItemIsEnabled
@@ -63,7 +64,7 @@ def test_consent_gates_the_later_sections(qtbot, shell) -> None:
 
 
 def test_relevance_shows_and_hides_a_question(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     editor.show_section("person")
     other = row(editor, "setting_other")
@@ -75,7 +76,7 @@ def test_relevance_shows_and_hides_a_question(qtbot, shell) -> None:
 
 
 def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     service = shell.service
     give_consent(editor)
     editor.show_section("person")
@@ -117,6 +118,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
 
     # Reopen from the list: finished, it opens read-only on its answers; Edit reopens it.
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     reopened = shell.workspace.editor
     assert reopened is not None
     assert reopened.read_only and reopened.reviewing() and reopened.banner.isVisible()
@@ -127,7 +129,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
 
 
 def test_partial_date_and_repeat_and_pickers(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     editor.show_section("person")
     birth = row(editor, "birth_date").input
@@ -161,7 +163,7 @@ def test_partial_date_and_repeat_and_pickers(qtbot, shell) -> None:
 
 
 def _finished_interview(qtbot, shell) -> tuple[InterviewEditor, str]:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     qtbot.keyClicks(row(editor, "alias").input.edit, "Fictional Withdrawer")
     picker = row(editor, "interview_language").input
@@ -173,6 +175,7 @@ def _finished_interview(qtbot, shell) -> tuple[InterviewEditor, str]:
     record_id = editor.interview.id
     assert shell.service.open_interview(record_id)["status"] == "final"
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     return shell.workspace.editor, record_id
 
 
@@ -200,6 +203,7 @@ def test_withdraw_consent_leaves_a_tombstone_without_answers(qtbot, shell) -> No
     assert shell.service.search("Fictional") == []
     # A withdrawn interview does not open for editing.
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     assert shell.workspace.editor is None
     assert "withdrawn" in shell.workspace.message.text()
 
@@ -222,7 +226,7 @@ def test_delete_asks_first_and_leaves_a_deleted_tombstone(qtbot, shell) -> None:
 
 
 def test_deleting_a_never_saved_interview_drops_its_draft(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     qtbot.keyClicks(row(editor, "alias").input.edit, "Fictional Draft")
     editor.saver.flush()

@@ -19,7 +19,7 @@ from intake_app.sync.device.enrol import accept_profile, read_profile_file
 from intake_app.sync.device.schema import ensure_device_schema
 from intake_app.ui.worker.shell import Shell
 from tests.helpers.bundles import CentreKeys
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, speaking
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences, speaking
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -58,6 +58,7 @@ def _consent(editor) -> None:
 
 def test_enrolment_and_today_fill_the_interview_section_once_it_opens(qtbot, shell) -> None:
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     assert "interview_date" not in editor.answers  # nothing before consent
     _consent(editor)
@@ -77,6 +78,7 @@ def test_enrolment_and_today_fill_the_interview_section_once_it_opens(qtbot, she
     record_id = editor.interview.id
     shell.workspace.show_list()
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     reopened = shell.workspace.editor
     assert "worker_code" not in reopened.answers
     assert reopened.answers["organisation"] == "Example reception centre"
@@ -86,6 +88,7 @@ def test_without_enrolment_only_the_date_is_filled(qtbot, tmp_path: Path) -> Non
     service, window = _shell(qtbot, tmp_path, enrolled=False)
     try:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         _consent(editor)
         assert editor.answers["interview_date"] == dt.date.today().isoformat()
@@ -94,8 +97,9 @@ def test_without_enrolment_only_the_date_is_filled(qtbot, tmp_path: Path) -> Non
         service.shutdown()
 
 
-def _date_of_birth(shell):
+def _date_of_birth(qtbot, shell):
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     _consent(editor)
     editor.show_section("person")
@@ -104,7 +108,7 @@ def _date_of_birth(shell):
 
 
 def test_f4_opens_a_calendar_whose_day_fills_all_three_fields(qtbot, shell) -> None:
-    editor, date = _date_of_birth(shell)
+    editor, date = _date_of_birth(qtbot, shell)
     qtbot.keyClicks(date.year, "1990")
     assert editor.answers["date_of_birth"] == "1990"  # partial dates stay possible
     date.year.setFocus()
@@ -125,7 +129,7 @@ def test_f4_opens_a_calendar_whose_day_fills_all_three_fields(qtbot, shell) -> N
 
 
 def test_escape_closes_the_calendar_without_a_change(qtbot, shell) -> None:
-    editor, date = _date_of_birth(shell)
+    editor, date = _date_of_birth(qtbot, shell)
     date.month.setFocus()
     qtbot.keyClick(date.month, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert date.popup.isVisible()
@@ -140,7 +144,7 @@ def test_escape_closes_the_calendar_without_a_change(qtbot, shell) -> None:
 )
 def test_the_calendar_speaks_the_ui_language(qtbot, shell, lang, first_day, rtl) -> None:
     with speaking(lang):
-        editor, date = _date_of_birth(shell)
+        editor, date = _date_of_birth(qtbot, shell)
         assert date.calendar_button.accessibleName().startswith(
             editor.form.question("date_of_birth").label(lang)
         )

@@ -14,7 +14,7 @@ from intake_app.storage import KdfParams
 from intake_app.ui.editor.question_row import QuestionRow
 from intake_app.ui.worker.shell import Shell
 from tests.gui.worker.test_accessibility import unnamed_controls
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -33,6 +33,7 @@ def shell(qtbot, tmp_path: Path):
 
 def test_every_section_of_the_real_form_renders_with_named_controls(qtbot, shell) -> None:
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     form = editor.form
     editor.block("consent_interview").input.buttons["yes"].click()

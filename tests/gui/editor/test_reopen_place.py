@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from intake_app.services import editor_memory
 from intake_app.ui.editor.section_nav import SECTION_ROLE
 from tests.gui.editor.test_editor import give_consent, new_editor, row
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -22,12 +22,17 @@ def shell(qtbot, tmp_path: Path):
         yield window
 
 
+def kept_place(shell, record_id: str) -> editor_memory.EditorPlace | None:
+    """The place kept in the vault for `record_id` (read on the vault thread)."""
+    return shell.service.run(lambda vault: editor_memory.place_in(vault, record_id)).result()
+
+
 def _section(editor) -> str:
     return str(editor.nav.currentIndex().data(SECTION_ROLE))
 
 
 def test_reopening_goes_back_to_the_section_and_question(qtbot, shell, tmp_path: Path) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     editor.show_section("person")
     qtbot.keyClicks(row(editor, "alias").input.edit, "Fictional Mira")
@@ -42,10 +47,9 @@ def test_reopening_goes_back_to_the_section_and_question(qtbot, shell, tmp_path:
     record_id = editor.interview.id
     shell.workspace.show_list()  # the draft and the place are kept on closing
 
-    qtbot.waitUntil(
-        lambda: editor_memory.reading_place(shell.service, record_id) is not None, timeout=5000
-    )
+    qtbot.waitUntil(lambda: kept_place(shell, record_id) is not None, timeout=5000)
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     reopened = shell.workspace.editor
     assert reopened is not None and reopened is not editor
     assert _section(reopened) == "languages_section"
@@ -56,7 +60,7 @@ def test_reopening_goes_back_to_the_section_and_question(qtbot, shell, tmp_path:
     reopened.show_section("person")
 
     def kept_section() -> str | None:
-        kept = editor_memory.reading_place(shell.service, record_id)
+        kept = kept_place(shell, record_id)
         return None if kept is None else kept.section
 
     qtbot.waitUntil(lambda: kept_section() == "person", timeout=5000)
@@ -65,7 +69,7 @@ def test_reopening_goes_back_to_the_section_and_question(qtbot, shell, tmp_path:
 
 
 def test_a_place_in_a_closed_section_opens_at_the_top(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     editor.show_section("person")
     qtbot.keyClicks(row(editor, "alias").input.edit, "Fictional Noor")
@@ -73,6 +77,7 @@ def test_a_place_in_a_closed_section_opens_at_the_top(qtbot, shell) -> None:
     record_id = editor.interview.id
     shell.workspace.show_list()
     shell.service.run(lambda _vault: None).result()  # the place is in the vault by now
-    assert editor_memory.reading_place(shell.service, record_id) is not None
+    assert kept_place(shell, record_id) is not None
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     assert _section(shell.workspace.editor) == "consent"

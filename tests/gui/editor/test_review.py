@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.editor.finished_banner import DELIVERED, REFUSED, WAITING
 from tests.gui.editor.test_editor import finish, give_consent, new_editor, row
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -40,7 +40,7 @@ def _answer_all(qtbot, editor: InterviewEditor) -> None:
 
 
 def test_the_review_says_every_answer_in_words_and_links_to_its_question(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     editor.show_section("person")
     row(editor, "setting").input.buttons["street"].click()
@@ -72,7 +72,7 @@ def test_the_review_says_every_answer_in_words_and_links_to_its_question(qtbot, 
 
 
 def test_finish_is_offered_from_the_review_once_nothing_blocks_it(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     _answer_all(qtbot, editor)
     editor.finish_button.click()
     page = editor.review_page
@@ -87,7 +87,7 @@ def test_finish_is_offered_from_the_review_once_nothing_blocks_it(qtbot, shell) 
 
 
 def test_back_to_the_questions_returns_to_the_section_shown(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     editor.show_section("person")
     editor.finish_button.click()
@@ -97,13 +97,14 @@ def test_back_to_the_questions_returns_to_the_section_shown(qtbot, shell) -> Non
 
 
 def test_a_finished_interview_opens_read_only_and_edit_reopens_it(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     _answer_all(qtbot, editor)
     record_id = editor.interview.id
     finish(editor)
     service = shell.service
 
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     assert editor.read_only and editor.reviewing()
     assert editor.banner.isVisible() and editor.banner.state == WAITING
@@ -134,7 +135,7 @@ def test_a_finished_interview_opens_read_only_and_edit_reopens_it(qtbot, shell) 
 
 
 def test_the_banner_says_where_a_finished_interview_stands(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     _answer_all(qtbot, editor)
     record_id = editor.interview.id
     finish(editor)
@@ -144,12 +145,14 @@ def test_the_banner_says_where_a_finished_interview_stands(qtbot, shell) -> None
     ).result()
     shell.workspace.list.reload()
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     assert shell.workspace.editor.banner.state == DELIVERED
     assert "the centre has it" in shell.workspace.editor.banner.text.text()
     shell.workspace.show_list()
 
     shell.service.refused_interviews = lambda: frozenset({record_id})  # as the sync would say
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     assert shell.workspace.editor.banner.state == REFUSED
     assert "refused" in shell.workspace.editor.banner.text.text()
 
@@ -159,7 +162,7 @@ def test_the_review_follows_a_language_switch_and_the_second_language(qtbot, she
     from tests.helpers.ui import speaking
 
     with speaking("en"):
-        editor = new_editor(shell)
+        editor = new_editor(qtbot, shell)
         give_consent(editor)
         editor.finish_button.click()
         page = editor.review_page

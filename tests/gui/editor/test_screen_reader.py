@@ -15,7 +15,7 @@ from intake_app.services.interviews import FormCatalogue
 from intake_app.services.worker import WorkerService
 from intake_app.storage import KdfParams
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -32,6 +32,7 @@ def shell(qtbot, tmp_path: Path):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.workspace.new_action.trigger()
+    editor_opened(qtbot, window.workspace)
     yield window
     service.shutdown()
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from intake_app.services import editor_memory
 from intake_app.ui.editor.side_by_side import SecondLine
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -31,6 +31,7 @@ def _pick(bar, code: str) -> None:
 
 def test_the_second_language_reads_like_the_body_text(qtbot, shell) -> None:
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     bar = editor.side_by_side
     _pick(bar, "fi")
@@ -49,17 +50,19 @@ def test_the_choice_is_remembered_in_the_vault_for_the_next_interview(
     qtbot, shell, tmp_path: Path
 ) -> None:
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     assert not editor.side_by_side.toggle.isChecked()
     _pick(editor.side_by_side, "fi")
     editor.side_by_side.toggle.click()
 
     def kept() -> editor_memory.SecondLanguage:
-        return editor_memory.second_language(shell.service)
+        return shell.service.run(editor_memory.second_language_in).result()
 
     qtbot.waitUntil(lambda: kept() == editor_memory.SecondLanguage("fi", True), timeout=5000)
     shell.workspace.show_list()
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     again = shell.workspace.editor
     assert again is not editor
     assert again.side_by_side.toggle.isChecked()
@@ -73,9 +76,13 @@ def test_the_choice_is_remembered_in_the_vault_for_the_next_interview(
 
 def test_another_vault_does_not_inherit_the_choice(qtbot, shell, tmp_path: Path) -> None:
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     _pick(shell.workspace.editor.side_by_side, "fi")
     shell.workspace.editor.side_by_side.toggle.click()
-    qtbot.waitUntil(lambda: editor_memory.second_language(shell.service).shown, timeout=5000)
+    qtbot.waitUntil(
+        lambda: shell.service.run(editor_memory.second_language_in).result().shown, timeout=5000
+    )
     with workspace_shell(qtbot, tmp_path / "other") as other:
         other.workspace.new_action.trigger()
+        editor_opened(qtbot, other.workspace)
         assert not other.workspace.editor.side_by_side.toggle.isChecked()

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from intake_app.ui.editor.section_nav import SECTION_ROLE
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -24,6 +24,7 @@ def test_ctrl_page_keys_move_through_the_sections_and_stop_at_the_ends(
 ) -> None:
     with workspace_shell(qtbot, tmp_path) as window:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()
@@ -57,6 +58,7 @@ def test_ctrl_page_keys_move_through_the_sections_and_stop_at_the_ends(
 def test_the_buttons_move_and_skip_closed_sections(qtbot, tmp_path: Path) -> None:
     with workspace_shell(qtbot, tmp_path) as window:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         model = editor.nav_model
         rows = [model.section_at(row) for row in range(model.rowCount())]
@@ -78,6 +80,7 @@ def test_the_buttons_move_and_skip_closed_sections(qtbot, tmp_path: Path) -> Non
 def test_tab_reaches_the_buttons_after_the_last_question(qtbot, tmp_path: Path) -> None:
     with workspace_shell(qtbot, tmp_path) as window:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)

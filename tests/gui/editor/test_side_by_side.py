@@ -19,7 +19,7 @@ from intake_app.ui.editor.consent_panel import ConsentPanel
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.editor.question_row import QuestionRow
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences
 
 pytestmark = OFFSCREEN_NOISE
 POT = Path(__file__).resolve().parents[3] / "translations" / "messages.pot"
@@ -42,9 +42,10 @@ def shell(qtbot, tmp_path: Path):
     service.shutdown()
 
 
-def new_editor(shell: Shell) -> InterviewEditor:
+def new_editor(qtbot, shell: Shell) -> InterviewEditor:
     assert shell.workspace is not None
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     assert editor is not None
     return editor
@@ -58,7 +59,7 @@ def row(editor: InterviewEditor, name: str) -> QuestionRow:
 
 def test_side_by_side_shows_the_second_language_under_the_first(qtbot, shell) -> None:
     set_language("fi")
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     consent = row(editor, "consent_interview")
     question = consent.question
     assert not consent.second_label.isVisibleTo(editor)
@@ -85,7 +86,7 @@ def test_side_by_side_shows_the_second_language_under_the_first(qtbot, shell) ->
 
 
 def test_side_by_side_defaults_to_the_interview_language(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     editor.block("consent_interview").input.buttons["yes"].click()
     editor.block("consent_data").input.buttons["yes"].click()
     picker = row(editor, "interview_language").input
@@ -95,7 +96,7 @@ def test_side_by_side_defaults_to_the_interview_language(qtbot, shell) -> None:
 
 
 def test_consent_panel_in_the_interview_language_closes_on_escape(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     editor.answers["interview_language"] = "ar"
     page = editor.pages.page(editor.form.questions[0].name)
     assert page.consent_button.isVisibleTo(page)
@@ -114,7 +115,7 @@ def test_consent_panel_in_the_interview_language_closes_on_escape(qtbot, shell) 
 
 
 def test_the_toolbar_language_picker_switches_and_keeps_typed_text(qtbot, shell) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     editor.block("consent_interview").input.buttons["yes"].click()
     combo = shell.workspace.language
     combo.chosen.emit("ar")
@@ -148,7 +149,7 @@ def english_left(root: QWidget, msgids: set[str]) -> list[str]:
 
 def test_every_language_leaves_no_translated_string_in_english(qtbot, shell) -> None:
     msgids = app_msgids()
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     editor.side_by_side.toggle.click()
     missed: dict[str, list[str]] = {}
     for code in LANGUAGE_CODES:

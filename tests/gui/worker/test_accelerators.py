@@ -21,6 +21,7 @@ from intake_app.ui.worker.shell import Shell
 from tests.helpers.ui import (
     OFFSCREEN_NOISE,
     PASSPHRASE,
+    editor_opened,
     first_start_pages,
     make_preferences,
     speaking,
@@ -81,6 +82,7 @@ def _screens(qtbot, tmp_path: Path):
         shell.show_workspace()
         yield "list", shell
         shell.workspace.new_action.trigger()
+        editor_opened(qtbot, shell.workspace)
         editor = shell.workspace.editor
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()
@@ -94,6 +96,7 @@ def _screens(qtbot, tmp_path: Path):
         finished = editor.current_interview().with_status("final")
         service.save_revision(finished.to_dict())
         shell.workspace.open_interview(finished.id)  # finished: read-only, under its banner
+        editor_opened(qtbot, shell.workspace)
         editor = shell.workspace.editor
         yield "finished interview", shell
         editor.review_page.back_button.click()

@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    editor_opened,
+    make_preferences,
+    make_service,
+)
 
 pytestmark = OFFSCREEN_NOISE
 CONTROLS = (
@@ -98,6 +104,7 @@ def test_workspace_editor_and_settings_controls_are_named(qtbot, shell) -> None:
     shell.show_workspace()
     assert unnamed_controls(shell) == []
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     for name in ("consent_interview", "consent_data"):
         editor.block(name).input.buttons["yes"].click()

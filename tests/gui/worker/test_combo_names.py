@@ -11,7 +11,13 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QComboBox
 
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    editor_opened,
+    make_preferences,
+    make_service,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -40,6 +46,7 @@ def test_each_combo_box_has_one_label_saying_its_purpose(qtbot, tmp_path: Path) 
         assert label_texts(listing.delivered_filter) == ["Delivery:"]
         assert label_texts(workspace.language) == ["Language"]
         workspace.new_action.trigger()
+        editor_opened(qtbot, workspace)
         picker = workspace.editor.side_by_side.picker
         assert label_texts(picker) == ["Second language of the questions"]
         shell.service.lock()

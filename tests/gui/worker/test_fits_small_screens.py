@@ -24,6 +24,7 @@ from intake_app.ui.worker.shell import Shell
 from tests.helpers.ui import (
     OFFSCREEN_NOISE,
     PASSPHRASE,
+    editor_opened,
     first_start_pages,
     make_preferences,
     speaking,
@@ -57,6 +58,7 @@ def _windows(qtbot, tmp_path: Path) -> Iterator[tuple[str, QWidget]]:
         shell.show_workspace()
         yield "list", shell
         shell.workspace.new_action.trigger()
+        editor_opened(qtbot, shell.workspace)
         yield "editor", shell
         editor = shell.workspace.editor
         editor.finish_button.click()

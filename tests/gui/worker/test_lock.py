@@ -15,6 +15,7 @@ from intake_app.ui.worker.shell import Shell
 from tests.helpers.ui import (
     OFFSCREEN_NOISE,
     PASSPHRASE,
+    editor_opened,
     make_preferences,
     make_service,
     visible_texts,
@@ -39,6 +40,7 @@ def shell(qtbot, tmp_path: Path):
 def open_editor_with_marker(qtbot, shell: Shell) -> str:
     assert shell.workspace is not None
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     assert editor is not None
     for name in ("consent_interview", "consent_data"):
@@ -80,7 +82,7 @@ def test_idle_lock_saves_closes_and_clears_every_widget(qtbot, shell) -> None:
     offer = shell.workspace.findChild(QMessageBox, "offer_draft")
     assert offer is not None and offer.isVisible()
     offer.button(QMessageBox.StandardButton.Yes).click()
-    assert shell.workspace.editor is not None
+    assert editor_opened(qtbot, shell.workspace) is not None
     assert shell.workspace.editor.interview.id == record_id
 
 

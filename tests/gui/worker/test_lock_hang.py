@@ -15,7 +15,13 @@ from PySide6.QtCore import Qt
 
 from intake_app.errors import VaultLocked
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    editor_opened,
+    make_preferences,
+    make_service,
+)
 
 pytestmark = OFFSCREEN_NOISE
 # The old lock waited for the hanging work: it is let go after this long so that such a lock
@@ -99,6 +105,7 @@ def test_ctrl_l_locks_while_the_vault_thread_hangs(qtbot: Any, shell: Shell) -> 
     shown = shell.workspace
     assert shown is not None
     shown.new_action.trigger()  # an interview open, with a change not saved yet
+    editor_opened(qtbot, shown)
     assert shown.editor is not None
     shown.editor.saver.changed()
     hanging = HangingWork()

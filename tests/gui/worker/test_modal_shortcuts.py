@@ -21,7 +21,7 @@ from intake_app.ui.worker.settings_dialog import SettingsDialog
 from intake_app.ui.worker.shell import Shell
 from tests.gui.editor.test_editor import give_consent, new_editor
 from tests.gui.worker.test_keyboard_paths import shell
-from tests.helpers.ui import OFFSCREEN_NOISE
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened
 
 pytestmark = OFFSCREEN_NOISE
 __all__ = ["shell"]  # the fixture
@@ -77,6 +77,7 @@ def test_nothing_behind_the_settings_acts_on_a_shortcut(qtbot, shell, fired) -> 
     press_all(qtbot, QApplication.focusWidget() or dialog)
     assert fired == []
     assert shell.workspace is not None and shell.workspace.editor is None  # no Ctrl+N, no lock
+    assert not shell.workspace.is_opening()
     assert shell.isVisible() and shell.service.unlocked  # no Ctrl+Q, no Ctrl+L
     assert dialog.isVisible()
     qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)  # its own key
@@ -85,14 +86,14 @@ def test_nothing_behind_the_settings_acts_on_a_shortcut(qtbot, shell, fired) -> 
     shell.activateWindow()  # offscreen, no window manager gives it back its activation
     qtbot.waitUntil(lambda: QApplication.activeWindow() is shell)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert shell.workspace.editor is not None
+    assert editor_opened(qtbot, shell.workspace) is not None
     assert fired == [shell.workspace.new_action.text()]  # and the watch does see them
 
 
 def test_nothing_behind_a_question_in_the_editor_acts_and_its_keys_answer_it(
     qtbot, shell, fired
 ) -> None:
-    editor = new_editor(shell)
+    editor = new_editor(qtbot, shell)
     give_consent(editor)
     fired.clear()  # Ctrl+N's own
     watch_shortcuts(shell, fired)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QToolButton
 
 from intake_app.ui.editor.question_row import QuestionRow
 from intake_app.ui.worker.settings_dialog import SettingsDialog
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 MARKER = "Quentin-Fictional-4410"
@@ -27,6 +27,7 @@ def test_f12_over_a_dialog_hides_everything_locks_and_clears_the_clipboard(
 ) -> None:
     with workspace_shell(qtbot, tmp_path) as window:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from tests.helpers.ui import OFFSCREEN_NOISE, workspace_shell
+from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -15,6 +15,7 @@ pytestmark = OFFSCREEN_NOISE
 def test_ctrl_q_saves_the_draft_locks_and_closes(qtbot, tmp_path: Path) -> None:
     with workspace_shell(qtbot, tmp_path) as window:
         window.workspace.new_action.trigger()
+        editor_opened(qtbot, window.workspace)
         editor = window.workspace.editor
         editor.block("consent_interview").input.buttons["yes"].click()
         service = window.service

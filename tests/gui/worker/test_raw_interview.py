@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractItemView
 
 from intake_app.ui.worker.raw_interview import RawInterviewView
-from tests.helpers.ui import workspace_shell
+from tests.helpers.ui import editor_opened, workspace_shell
 
 
 @pytest.fixture
@@ -28,6 +28,7 @@ def test_unknown_form_opens_read_only_with_its_raw_answers(qtbot, shell) -> None
         "answers": {"alias": "Fictional Raw", "future_question": {"text": "kept", "lang": "fi"}},
     })
     shell.workspace.open_interview(record_id)
+    editor_opened(qtbot, shell.workspace)
     view = shell.workspace.raw_view
     assert isinstance(view, RawInterviewView)
     assert shell.workspace.editor is None

@@ -13,7 +13,13 @@ from intake_app.i18n import set_language
 from intake_app.i18n.qt import bind_application
 from intake_app.ui.worker.settings_dialog import SettingsDialog
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    PASSPHRASE,
+    editor_opened,
+    make_preferences,
+    make_service,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -54,6 +60,7 @@ def test_settings_change_idle_time_text_size_and_language(qtbot, shell) -> None:
 
 def test_language_switch_keeps_typed_text_and_flips_direction(qtbot, shell) -> None:
     shell.workspace.new_action.trigger()
+    editor_opened(qtbot, shell.workspace)
     editor = shell.workspace.editor
     for name in ("consent_interview", "consent_data"):
         editor.block(name).input.buttons["yes"].click()

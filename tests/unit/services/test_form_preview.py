@@ -7,7 +7,7 @@ import pytest
 
 from intake_app.domain.registry import OpenedInterview
 from intake_app.errors import KnownError
-from intake_app.services.editor_memory import second_language
+from intake_app.services.editor_memory import second_language_in
 from intake_app.services.form_preview import FormPreview, PreviewSavesNothing
 from tests.helpers.centre import REGISTRY
 
@@ -35,5 +35,6 @@ def test_a_preview_opens_its_form_and_can_save_nothing() -> None:
     for started in (preview.create_vault("a passphrase"), preview.unlock("a passphrase")):
         with pytest.raises(KnownError):
             started.result(timeout=5)
-    assert second_language(preview).code is None  # the editor's reads find nothing
+    with pytest.raises(PreviewSavesNothing):  # the editor's reads find nothing
+        preview.run(second_language_in).result(timeout=5)
     assert preview._thread.closed  # no thread was left running
