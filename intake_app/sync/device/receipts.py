@@ -21,7 +21,6 @@ once, as if no receipt were there), each read with a time limit.
 from __future__ import annotations
 
 import stat
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from intake_app.sync.device.outbox import (
     carried_items,
 )
 from intake_app.sync.device.refusals import RefusalEffect, clear_delivered, note_refusal
+from intake_app.sync.device.share_pause import reread_pause
 from intake_app.sync.errors import (
     Outcome,
     Reason,
@@ -59,9 +59,6 @@ from intake_app.sync.format.spec import MAX_SIGNATURE_SIZE, signature_path
 from intake_app.sync.share import look_at, note_left_alone, read_share_file, receipt_path
 
 _DELIVERING = (Outcome.ACCEPTED, Outcome.DUPLICATE)
-# Long enough for the centre's second rename, even on a slow share; paid only when a
-# signature fails, which otherwise is rare.
-REREAD_PAUSE = 0.5
 _REFUSAL_PROBLEMS: dict[RefusalEffect, type[BundleRefusedByCentre]] = {
     RefusalEffect.RESENT: BundleRefusedByCentre,
     RefusalEffect.SPLIT: BundleRefusedSplit,
@@ -80,12 +77,8 @@ class ReceiptResult:
     problem: KnownError | None = None
 
 
-def _pause() -> None:
-    time.sleep(REREAD_PAUSE)
-
-
 def collect_receipts(vault: Vault, device: Device, share: Path, now: str, *,
-                     pause: Callable[[], None] = _pause) -> list[ReceiptResult]:
+                     pause: Callable[[], None] = reread_pause) -> list[ReceiptResult]:
     """Look for a receipt for every waiting bundle and apply those that verify.
 
     A receipt identical to the one kept for its bundle gives no result (applied already).
@@ -111,7 +104,7 @@ def collect_receipts(vault: Vault, device: Device, share: Path, now: str, *,
 
 
 def take_receipt(vault: Vault, device: Device, bundle: OutboxBundle, path: Path, now: str, *,
-                 pause: Callable[[], None] = _pause, root: Path | None = None
+                 pause: Callable[[], None] = reread_pause, root: Path | None = None
                  ) -> ReceiptResult | None:
     """Verify the receipt at `path` against `bundle` and apply it; nothing changes if it fails.
 
