@@ -1,7 +1,8 @@
 """`intake-app forms [--json]`: the interview form versions this laptop has (shipped with the
 application, or picked up from the centre's share by `intake-app sync`), whether new
-interviews may start with each (current) or not (retired), and when the share was last
-checked. Ids, versions, codes and times only: nothing personal."""
+interviews may start with each (current) or not (retired), when the share was last checked,
+and the last problem picking forms up (what, which file, since when), until a pickup takes
+everything. Ids, versions, codes and times only: nothing personal."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ def register(commands: Any) -> None:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
+    from intake_app.i18n.formatting import format_moment
     from intake_app.paths import vault_dir
-    from intake_app.services.form_versions import read_vault_forms
+    from intake_app.services.form_versions import problem_text, read_vault_forms
     from intake_app.services.interviews import FormCatalogue
     from intake_app.storage import Vault
 
@@ -33,7 +35,14 @@ def cmd_forms(args: argparse.Namespace) -> int:
         found = read_vault_forms(vault, load=False)
     listed = FormCatalogue().versions(found)
     if args.json:
-        info = {"checked": listed.checked, "forms": [v.as_dict() for v in listed.versions]}
+        problem = listed.problem
+        info = {
+            "checked": listed.checked,
+            "forms": [v.as_dict() for v in listed.versions],
+            "problem": None
+            if problem is None
+            else {"code": problem.code, "file": problem.file, "since": problem.since},
+        }
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
     header = [_("Form"), _("Version"), _("State"), _("From"), _("New interviews")]
@@ -54,8 +63,13 @@ def cmd_forms(args: argparse.Namespace) -> int:
         print(_("This laptop has not checked the centre's share for forms yet."))
     else:
         print(
-            _("Last checked the centre's share for forms: {time}", time=_local_time(listed.checked))
+            _(
+                "Last checked the centre's share for forms: {time}",
+                time=format_moment(listed.checked),
+            )
         )
+    if listed.problem is not None:
+        print(problem_text(listed.problem))
     return 0
 
 
@@ -75,13 +89,3 @@ def _table(rows: list[list[str]]) -> list[str]:
         ).rstrip()
         for row in rows
     ]
-
-
-def _local_time(stamp: str) -> str:
-    from intake_app.domain.utc_time import parse_utc
-    from intake_app.i18n.formatting import format_datetime
-
-    try:
-        return format_datetime(parse_utc(stamp), "short")
-    except ValueError:
-        return stamp

@@ -104,6 +104,29 @@ def format_time(
     return _native_digits(babel_format_time(value, style, tzinfo=zone, locale=locale), locale)
 
 
+def format_moment(
+    value: dt.datetime | str | None, *, date_only: bool = False, in_lang: str | None = None
+) -> str:
+    """A moment in this computer's time zone: its date and time (short style), or with
+    `date_only` its local calendar date (medium style). `value` is an aware datetime or a
+    stored UTC stamp ("2026-11-28T16:02:11Z"); "" for None, a stamp that does not parse as
+    it is."""
+    from intake_app.domain.utc_time import parse_utc  # the domain package imports this module
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            moment = parse_utc(value)
+        except ValueError:
+            return value
+    else:
+        moment = value
+    if date_only:
+        return format_date(moment.astimezone().date(), in_lang=in_lang)
+    return format_datetime(moment, "short", in_lang=in_lang)
+
+
 def format_size(size: int, *, in_lang: str | None = None) -> str:
     """A byte count in kB/MB/GB (powers of 1000) with the locale's unit names ("2,5 Mt")."""
     locale = _locale(in_lang)

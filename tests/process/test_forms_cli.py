@@ -87,3 +87,36 @@ def test_sync_fetches_the_forms_and_forms_lists_them(
     rows = out.splitlines()[:5]
     starts = {line.index("2026") for line in rows[1:]}
     assert len(starts) == 1
+
+
+def test_forms_says_the_last_pickup_problem_until_a_pickup_takes_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data-cli"
+    open_vault(data / "vault").lock()
+    centre = CentreKeys.make(tmp_path)
+    assert _run(monkeypatch, capsys, data, "device", "enrol", centre.profile_path, "--yes")[0] == 0
+    forms = FormShare(centre, centre.share)
+    entry = forms.publish(new_version("2026.3"))
+    package = forms.folder / entry.file_name
+    good = package.read_bytes()
+    package.write_bytes(good.replace(b"edited at the centre", b"edited by someone else"))
+    code, out, err = _run(monkeypatch, capsys, data, "sync", "--json")
+    assert code == 0, err
+    assert json.loads(out)["forms"]["refused"] == "bad-signature"
+
+    code, out, err = _run(monkeypatch, capsys, data, "forms", "--json")
+    problem = json.loads(out)["problem"]
+    assert (problem["code"], problem["file"]) == ("bad-signature", "intake-fi_2026.3.json")
+    code, out, err = _run(monkeypatch, capsys, data, "forms")
+    assert code == 0, err
+    last = out.splitlines()[-1]
+    assert last.startswith("Problem with the centre's forms since ")
+    assert "(intake-fi_2026.3.json): A form file on the share is not signed by your centre." in last
+
+    package.write_bytes(good)
+    assert _run(monkeypatch, capsys, data, "sync", "--json")[0] == 0
+    code, out, err = _run(monkeypatch, capsys, data, "forms", "--json")
+    assert json.loads(out)["problem"] is None
+    code, out, err = _run(monkeypatch, capsys, data, "forms")
+    assert "Problem" not in out

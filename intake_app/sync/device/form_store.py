@@ -7,12 +7,21 @@ without bytes, so that its state follows the index too. A version, its bytes and
 change (the schema's triggers refuse it); only its state does.
 
 `shipped_hashes` gives the SHA-256 of each shipped form's package bytes (its canonical JSON),
-so that a package the centre lists under a shipped version can be compared with it.
+so that a package the centre lists under a shipped version can be compared with it. When the
+centre lists a shipped version with other bytes, the received version is kept (source `share`,
+with its bytes) and is used in place of the shipped one, unless an interview on this laptop
+already uses that version (`versions_in_use`): then that entry is left out
+(docs/bundle-notes.md, "Form packages").
+
+The last pickup problem (a refused index or package, or an entry left out) is a device setting
+too (`read_problem`): a code, the file's name in `forms/` (a form id and version, or the
+index's name: never content) and since when; a pickup that took everything clears it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,6 +37,7 @@ FormKey = tuple[str, str]  # (form id, version)
 CHECKED_SETTING = "forms_checked"  # when the share's forms were last taken (UTC stamp)
 INDEX_SERIAL_SETTING = "forms_index_serial"  # the serial of the last index taken
 INDEX_SHA256_SETTING = "forms_index_sha256"  # and the SHA-256 of its bytes
+PROBLEM_SETTING = "forms_problem"  # the last pickup problem (JSON: code, file, since)
 
 
 class FormSource(StrEnum):
@@ -60,6 +70,16 @@ class SeenIndex:
 
     serial: int
     sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickupProblem:
+    """Why the last pickup refused the share's forms or left a version out: a code
+    (`form_pickup`), the file's name in `forms/`, and when it was first seen (UTC stamp)."""
+
+    code: str
+    file: str
+    since: str
 
 
 def has_form_table(conn: Connection) -> bool:
@@ -125,6 +145,43 @@ def seen_index(conn: Connection) -> SeenIndex | None:
     if serial is None or sha256 is None:
         return None
     return SeenIndex(int(serial), sha256)
+
+
+def read_problem(conn: Connection) -> PickupProblem | None:
+    """The last pickup problem, or None (never one, or the last pickup took everything)."""
+    value = _setting(conn, PROBLEM_SETTING)
+    if value is None:
+        return None
+    try:
+        found = json.loads(value)
+        return PickupProblem(str(found["code"]), str(found["file"]), str(found["since"]))
+    except (ValueError, KeyError, TypeError):
+        return None  # written by this module only; unreadable: as if none
+
+
+def note_problem(conn: Connection, code: str, file: str, now: str) -> None:
+    """Keep a pickup problem (inside the caller's transaction); the same problem again keeps
+    the time it was first seen."""
+    held = read_problem(conn)
+    since = held.since if held is not None and (held.code, held.file) == (code, file) else now
+    value = json.dumps({"code": code, "file": file, "since": since}, sort_keys=True)
+    put_setting(conn, PROBLEM_SETTING, value)
+
+
+def clear_problem(conn: Connection) -> None:
+    """Forget the last pickup problem (inside the caller's transaction)."""
+    conn.execute("DELETE FROM device_setting WHERE name = ?", (PROBLEM_SETTING,))
+
+
+def versions_in_use(conn: Connection) -> set[FormKey]:
+    """(form id, version) of every interview on this laptop: saved (unless purged, when nothing
+    of it is left to open) or only a draft."""
+    rows = conn.execute(
+        "SELECT form, form_version FROM interview WHERE purged = 0 "
+        "UNION SELECT json_extract(document, '$.form'), json_extract(document, '$.form_version') "
+        "FROM draft"
+    ).fetchall()
+    return {(str(form), str(version)) for form, version in rows}
 
 
 def put_setting(conn: Connection, name: str, value: str) -> None:

@@ -2,46 +2,29 @@
 
 Each version shows whether new interviews may start with it (current) or not (retired), where
 it came from (built into the application, or the centre's share), and which one new interviews
-use. Read on the vault thread; nothing here changes anything.
+use. Below the list: when the share was last checked and, until a pickup takes everything, the
+last problem picking forms up, in words. Read on the vault thread; nothing here changes
+anything.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from intake_app.domain.utc_time import parse_utc
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _
-from intake_app.i18n.formatting import format_datetime, isolate
+from intake_app.i18n.formatting import format_moment, isolate
 from intake_app.i18n.qt import register
-from intake_app.services.form_versions import FormVersion, FormVersions
+from intake_app.services.form_versions import FormVersion, FormVersions, problem_text
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
+from intake_app.ui.worker.row_list import RowList
 
 COLUMNS = 5
 VISIBLE_ROWS = 4  # never squeezed below this many rows: the page scrolls instead
 STATE_WORDS = {"current": N_("Current"), "retired": N_("Retired")}
 SOURCE_WORDS = {"shipped": N_("Built into Intake"), "share": N_("The centre")}
-
-
-def local_time(stamp: str | None) -> str:
-    """A UTC stamp in this computer's time, in the current language ("" for None)."""
-    if stamp is None:
-        return ""
-    try:
-        return format_datetime(parse_utc(stamp), "short")
-    except ValueError:
-        return stamp
 
 
 def version_row(version: FormVersion) -> list[str]:
@@ -51,35 +34,18 @@ def version_row(version: FormVersion) -> list[str]:
         isolate(version.version),
         _(STATE_WORDS[version.state]),
         _(SOURCE_WORDS[version.source]),
-        local_time(version.received),
+        format_moment(version.received),
         _("New interviews") if version.new_interviews else "",
     ]
 
 
-class FormVersionList(QTreeWidget):
+class FormVersionList(RowList):
     """One row per form version, oldest first."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("form_versions")
-        self.setColumnCount(COLUMNS)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.header()
-        header.setStretchLastSection(True)
-        for column in range(COLUMNS - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        super().__init__("form_versions", COLUMNS, VISIBLE_ROWS, parent)
         self._versions: tuple[FormVersion, ...] = ()
         register(self)
-
-    def minimumSizeHint(self) -> QSize:
-        """Room for the headers and a few rows at the current text size."""
-        hint = super().minimumSizeHint()
-        rows = self.fontMetrics().height() * (VISIBLE_ROWS + 1) * 3 // 2
-        return QSize(hint.width(), max(hint.height(), rows))
 
     def retranslate(self) -> None:
         """Set the headers and every row in the current language."""
@@ -94,13 +60,7 @@ class FormVersionList(QTreeWidget):
         self._fill()
 
     def _fill(self) -> None:
-        current = self.currentIndex().row()
-        self.clear()
-        for version in self._versions:
-            self.addTopLevelItem(QTreeWidgetItem(version_row(version)))
-        item = self.topLevelItem(current) if current >= 0 else None
-        if item is not None:  # the same row stays current over a refill
-            self.setCurrentItem(item)
+        self.refill(((v.form_id, v.version), version_row(v)) for v in self._versions)
 
 
 class FormVersionsSection(QWidget):
@@ -116,11 +76,15 @@ class FormVersionsSection(QWidget):
         self.checked = QLabel(self)
         wrap_text(self.checked)
         self.checked.setObjectName("forms_checked")
+        # The last problem picking forms up (none: hidden); read with the page, not announced.
+        self.problem = MessageLine(self, announced=False)
+        self.problem.setObjectName("forms_problem")
         self.error = MessageLine(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.checked)
+        layout.addWidget(self.problem)
         layout.addWidget(self.error)
         register(self)
         self.load()
@@ -157,6 +121,8 @@ class FormVersionsSection(QWidget):
 
     def _show_checked(self) -> None:
         found = self._found
+        problem = None if found is None else found.problem
+        self.problem.show_message("" if problem is None else problem_text(problem))
         if found is None:
             self.checked.clear()
         elif found.checked is None:
@@ -167,6 +133,6 @@ class FormVersionsSection(QWidget):
             self.checked.setText(
                 _(
                     "Last checked the centre's share for new forms: {time}",
-                    time=local_time(found.checked),
+                    time=format_moment(found.checked),
                 )
             )

@@ -9,23 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSpinBox,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _, ngettext
-from intake_app.i18n.formatting import format_date, format_number
+from intake_app.i18n.formatting import format_moment, format_number
 from intake_app.i18n.qt import register
 from intake_app.services.retention import (
     DEFAULT_DAYS,
@@ -39,14 +34,9 @@ from intake_app.services.retention import (
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
+from intake_app.ui.worker.row_list import RowList
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 VISIBLE_ROWS = 5  # never squeezed below this many rows: the page scrolls instead
-
-
-def local_date(moment: datetime) -> str:
-    """The date of `moment` in this computer's time zone, in the current language."""
-    return format_date(moment.astimezone().date())
 
 
 def interview_name(row: InterviewRemoval) -> str:
@@ -59,7 +49,7 @@ def interview_name(row: InterviewRemoval) -> str:
 def delivery_text(row: InterviewRemoval) -> str:
     """The interview's delivery state in the worker's words."""
     if row.removal is Removal.SCHEDULED and row.delivered is not None:
-        return _("Delivered {date}", date=local_date(row.delivered))
+        return _("Delivered {date}", date=format_moment(row.delivered, date_only=True))
     if row.removal is Removal.CHANGED:
         return _("Changed since it was delivered")
     if row.removal is Removal.KEPT:
@@ -72,7 +62,7 @@ def removal_text(row: InterviewRemoval, now: datetime) -> str:
     if row.removal is Removal.SCHEDULED and row.remove_after is not None:
         if row.remove_after <= now:
             return _("At the next sync")
-        return local_date(row.remove_after)
+        return format_moment(row.remove_after, date_only=True)
     if row.removal is Removal.CHANGED:
         return _("Kept until the changes are delivered")
     if row.removal is Removal.KEPT:
@@ -80,30 +70,13 @@ def removal_text(row: InterviewRemoval, now: datetime) -> str:
     return _("Kept until delivered")
 
 
-class PurgeList(QTreeWidget):
+class PurgeList(RowList):
     """Interview, delivery state, removal date: one row per interview, soonest removal first."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("purge_list")
-        self.setColumnCount(3)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        super().__init__("purge_list", 3, VISIBLE_ROWS, parent)
         self._rows: list[InterviewRemoval] = []
         register(self)
-
-    def minimumSizeHint(self) -> QSize:
-        """Room for the headers and a few rows at the current text size."""
-        hint = super().minimumSizeHint()
-        rows = self.fontMetrics().height() * (VISIBLE_ROWS + 1) * 3 // 2
-        return QSize(hint.width(), max(hint.height(), rows))
 
     def retranslate(self) -> None:
         """Set the headers and every row's texts (dates too) in the current language."""
@@ -118,17 +91,10 @@ class PurgeList(QTreeWidget):
 
     def _fill(self) -> None:
         now = datetime.now(UTC)
-        current = self.currentItem()
-        current_id = current.data(0, ID_ROLE) if current is not None else None
-        self.clear()
-        for row in self._rows:
-            item = QTreeWidgetItem(
-                [interview_name(row), delivery_text(row), removal_text(row, now)]
-            )
-            item.setData(0, ID_ROLE, row.record_id)  # keeps the current row over a refill
-            self.addTopLevelItem(item)
-            if row.record_id == current_id:
-                self.setCurrentItem(item)
+        self.refill(
+            (row.record_id, [interview_name(row), delivery_text(row), removal_text(row, now)])
+            for row in self._rows
+        )
 
 
 class RetentionSection(QWidget):

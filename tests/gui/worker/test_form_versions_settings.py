@@ -47,12 +47,17 @@ def enrolled_service(tmp_path: Path, *, synced: bool = True) -> WorkerService:
     forms.publish(new_version("2026.3"))
     forms.publish(new_version("2026.4", label="Alias (2026.4)"), FormState.RETIRED)
     if synced:
-        runner = SyncRunner(service, lambda _status: None)
-        future = runner.check(now=True)
-        assert future is not None
-        future.result(timeout=60)
-        runner.close()
+        sync(service)
     return service
+
+
+def sync(service: WorkerService) -> None:
+    """One sync round, as the window's runner makes it."""
+    runner = SyncRunner(service, lambda _status: None)
+    future = runner.check(now=True)
+    assert future is not None
+    future.result(timeout=60)
+    runner.close()
 
 
 @pytest.fixture
@@ -136,3 +141,53 @@ def test_the_forms_tab_in_other_languages_fits_and_mirrors(
         assert (QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft) is rtl
         if SAVE_SHOTS:
             dialog.grab().save(str(SHOTS / f"issue18-settings-forms-{lang}.png"))
+
+
+def test_the_last_pickup_problem_is_shown_in_words_until_a_pickup_takes_everything(
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    service = enrolled_service(tmp_path, synced=False)
+    try:
+        package = tmp_path / "share" / "forms" / "intake-fi_2026.4.json"
+        good = package.read_bytes()
+        package.write_bytes(good.replace(b"Alias (2026.4)", b"Alias (changed)"))
+        sync(service)
+        dialog = _open(qtbot, tmp_path, service)
+        assert dialog.forms is not None
+        problem = dialog.forms.problem
+        assert problem.isVisible() and problem.text().startswith(
+            "Problem with the centre's forms since "
+        )
+        english = problem.text()
+        assert (
+            "(intake-fi_2026.4.json): A form file on the share is not signed by your centre."
+            in english
+        )
+        assert [row[0] for row in _rows(dialog)] == ["2026.1", "2026.2"]  # nothing taken
+        with speaking("fi"):  # said again in the new language (the time at least)
+            assert problem.isVisible() and problem.text() not in ("", english)
+        dialog.close()
+
+        package.write_bytes(good)
+        sync(service)
+        dialog = _open(qtbot, tmp_path, service)
+        assert dialog.forms is not None
+        qtbot.waitUntil(lambda: _rows(dialog)[-1][0] == "2026.4", timeout=10_000)
+        assert not dialog.forms.problem.isVisible() and dialog.forms.problem.text() == ""
+    finally:
+        service.shutdown()
+
+
+def test_the_current_row_stays_on_its_version_when_the_list_is_refilled(
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    service,
+) -> None:
+    dialog = _open(qtbot, tmp_path, service)
+    assert dialog.forms is not None
+    tree = dialog.forms.list
+    tree.setCurrentItem(tree.topLevelItem(2))  # 2026.3
+    versions = dialog.forms._found.versions  # type: ignore[union-attr]
+    tree.show_versions(versions[1:])  # one fewer before it
+    assert tree.currentItem().text(0) == "2026.3"

@@ -6,18 +6,29 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import minisign
 import pytest
 
+from intake_app.domain.registry import FormRegistry
+from intake_app.services.form_versions import (
+    combined_registry,
+    list_versions,
+    read_vault_forms,
+)
 from intake_app.storage import Vault
+from intake_app.sync.device import form_pickup
 from intake_app.sync.device.form_pickup import FormPickup, pick_up_forms
 from intake_app.sync.device.form_store import (
     FormSource,
+    PickupProblem,
     forms_checked,
     package_sha256,
+    read_problem,
+    seen_index,
     stored_forms,
 )
 from intake_app.sync.device.identity import load_device
@@ -34,8 +45,9 @@ from intake_app.sync.format.form_package import MAX_PACKAGE_SIZE, FormState, pac
 from intake_app.sync.format.spec import SIGNATURE_SUFFIX
 from tests.helpers.bundles import CentreKeys
 from tests.helpers.device import Clock, enrolled, open_vault, save_interview
+from tests.helpers.documents import make_document
 from tests.helpers.form_share import FormShare, new_version, shipped_definition
-from tests.helpers.storage import new_vault
+from tests.helpers.storage import PASSPHRASE, new_vault
 
 NOW = "2026-12-02T08:00:00Z"
 LATER = "2026-12-02T09:00:00Z"
@@ -56,6 +68,11 @@ def _pick(vault: Vault, centre: CentreKeys, now: str = NOW) -> FormPickup:
 
 def _held(vault: Vault) -> list[tuple[str, str, str, str]]:
     return [(f.form_id, f.version, f.state.value, f.source.value) for f in stored_forms(vault)]
+
+
+def read_problem_of(vault: Vault) -> PickupProblem | None:
+    with vault.reading() as conn:
+        return read_problem(conn)
 
 
 def _refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -138,10 +155,54 @@ def test_a_shipped_version_listed_with_its_own_bytes_takes_the_index_state(setup
     assert (row.source, row.state, row.data) == (FormSource.SHIPPED, FormState.RETIRED, None)
 
 
-def test_a_shipped_version_listed_with_other_bytes_is_refused(setup, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_shipped_version_no_interview_uses_is_replaced_by_the_centres_bytes(setup) -> None:  # type: ignore[no-untyped-def]
+    """The centre publishes a version number this build also ships, with other contents: no
+    interview here uses the shipped one yet, so the received, signed version is kept and used
+    in its place (the centre judges records of that version by its own)."""
     vault, centre, forms = setup
-    forms.publish(new_version("2026.2", label="Changed after shipping"))
-    _assert_refused_once(vault, centre, caplog, "held-other-bytes", [], None)
+    entry = forms.publish(new_version("2026.2", label="Changed after shipping"))
+    result = _pick(vault, centre)
+    assert result == FormPickup(NOW, (("intake-fi", "2026.2"),), changed=True)
+    [row] = stored_forms(vault)
+    assert (row.source, row.sha256) == (FormSource.SHARE, entry.sha256)
+    assert row.data == (forms.folder / entry.file_name).read_bytes()
+    found = read_vault_forms(vault)
+    registry = combined_registry(FormRegistry.load(), found.forms)
+    assert registry.get("intake-fi", "2026.2") is found.forms[0]  # not the shipped one
+    listed = {v.version: v for v in list_versions(FormRegistry.load(), found).versions}
+    assert (listed["2026.2"].source, listed["2026.2"].received) == ("share", NOW)
+    assert read_problem_of(vault) is None
+
+
+@pytest.mark.parametrize("kept", ["saved", "draft"])
+def test_a_shipped_version_in_use_is_left_out_and_every_other_entry_taken(
+    setup, caplog, kept: str  # type: ignore[no-untyped-def]
+) -> None:
+    """An interview (saved, or only a draft) already uses the shipped version: that one entry
+    is left out, logged once and kept as the problem; the rest of the index is taken."""
+    vault, centre, forms = setup
+    document = make_document(revision=0)  # intake-fi 2026.1, as shipped
+    if kept == "saved":
+        vault.interviews.save_revision(document)
+    else:
+        vault.interviews.save_draft(document)
+    forms.publish(new_version("2026.1", base=shipped_definition("2026.1")), write_index=False)
+    forms.publish(new_version("2026.3"))
+    with caplog.at_level(logging.WARNING, logger="intake"):
+        first = _pick(vault, centre)
+        second = _pick(vault, centre, LATER)
+    left_out = ((("intake-fi", "2026.1"), "built-in-in-use"),)
+    assert first == FormPickup(NOW, (("intake-fi", "2026.3"),), changed=True, skipped=left_out)
+    assert second == FormPickup(LATER, skipped=left_out)
+    assert _refusals(caplog) == [
+        "forms: refused intake-fi_2026.1.json (built-in-in-use); nothing changed"
+    ]
+    assert _held(vault) == [("intake-fi", "2026.3", "current", "share")]
+    assert read_problem_of(vault) == PickupProblem("built-in-in-use", "intake-fi_2026.1.json", NOW)
+    # The index was taken: a newer one is, too, and still leaves that entry out.
+    forms.set_state("intake-fi", "2026.3", FormState.RETIRED)
+    assert _pick(vault, centre).skipped == left_out
+    assert _held(vault) == [("intake-fi", "2026.3", "retired", "share")]
 
 
 def test_a_version_held_with_other_bytes_is_refused(setup, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -398,3 +459,98 @@ def test_a_full_disk_during_the_pickup_is_a_problem_of_the_round_not_a_bug(
     report = sync_once(vault, options=SyncOptions(export=ExportWhen.ALWAYS), clock=Clock())
     assert report.uploaded == (1,)
     assert [type(problem) for problem in report.problems] == [DiskFull]
+
+
+class _Meanwhile:
+    """Another process (its own `Vault` on the same file) acting while this pickup reads a
+    package from the share: between the pickup's first look and the transaction that stores."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, act: Callable[[], object]) -> None:
+        self.act, self.done = act, False
+        self.real = form_pickup.verify_package
+        monkeypatch.setattr(form_pickup, "verify_package", self.verify_package)
+
+    def verify_package(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.done:
+            self.done = True
+            self.act()
+        return self.real(*args, **kwargs)
+
+
+@pytest.fixture
+def other(setup) -> Iterator[Vault]:  # type: ignore[no-untyped-def]
+    """The same vault file opened a second time, as `intake-app sync` does beside the window."""
+    vault = Vault.unlock(setup[0].folder, PASSPHRASE)
+    try:
+        yield vault
+    finally:
+        vault.lock()
+
+
+def test_a_version_another_process_took_meanwhile_is_not_taken_twice(  # type: ignore[no-untyped-def]
+    setup, other: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, centre, forms = setup
+    forms.publish(new_version("2026.3"))
+    taken: list[FormPickup] = []
+    _Meanwhile(monkeypatch, lambda: taken.append(_pick(other, centre)))
+    assert _pick(vault, centre, LATER) == FormPickup(LATER)  # nothing left for it to take
+    assert taken == [FormPickup(NOW, (("intake-fi", "2026.3"),), changed=True)]
+    assert _held(vault) == [("intake-fi", "2026.3", "current", "share")]
+    assert forms_checked(vault) == LATER
+
+
+def test_an_index_older_than_one_taken_meanwhile_changes_nothing(  # type: ignore[no-untyped-def]
+    setup, other: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This pickup read serial 1; meanwhile the centre wrote serial 2 (2026.3 retired, 2026.4
+    new) and the other process took it. Serial 1 must not bring 2026.3 back or retire 2026.4."""
+    vault, centre, forms = setup
+    forms.publish(new_version("2026.3"))
+
+    def newer_taken() -> None:
+        forms.set_state("intake-fi", "2026.3", FormState.RETIRED)
+        forms.publish(new_version("2026.4", label="Alias (2026.4)"))
+        _pick(other, centre)
+
+    _Meanwhile(monkeypatch, newer_taken)
+    result = _pick(vault, centre, LATER)
+    assert result.refused is None and result.received == ()
+    assert _held(vault) == [
+        ("intake-fi", "2026.3", "retired", "share"),
+        ("intake-fi", "2026.4", "current", "share"),
+    ]
+    with vault.reading() as conn:
+        assert seen_index(conn) is not None and seen_index(conn).serial == 3  # type: ignore[union-attr]
+    assert forms_checked(vault) == NOW and read_problem_of(vault) is None
+
+
+def test_an_interview_started_meanwhile_on_the_shipped_version_keeps_it(  # type: ignore[no-untyped-def]
+    setup, other: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No interview used the shipped 2026.1 at the first look, so the centre's 2026.1 was read;
+    the worker saved one on it before the pickup stored: that entry is left out, not stored."""
+    vault, centre, forms = setup
+    forms.publish(new_version("2026.1", base=shipped_definition("2026.1")), write_index=False)
+    forms.publish(new_version("2026.3"))
+    _Meanwhile(monkeypatch, lambda: other.interviews.save_revision(make_document(revision=0)))
+    result = _pick(vault, centre)
+    assert result.skipped == ((("intake-fi", "2026.1"), "built-in-in-use"),)
+    assert result.received == (("intake-fi", "2026.3"),)
+    assert _held(vault) == [("intake-fi", "2026.3", "current", "share")]
+
+
+def test_a_refusal_is_kept_as_the_last_problem_until_a_pickup_takes_everything(setup) -> None:  # type: ignore[no-untyped-def]
+    vault, centre, forms = setup
+    entry = forms.publish(new_version("2026.3"))
+    signature = forms.folder / (entry.file_name + SIGNATURE_SUFFIX)
+    kept = signature.read_bytes()
+    signature.unlink()
+    assert _pick(vault, centre).refused == "missing-signature"
+    problem = PickupProblem("missing-signature", "intake-fi_2026.3.json", NOW)
+    assert read_problem_of(vault) == problem
+    assert _pick(vault, centre, LATER).refused == "missing-signature"
+    assert read_problem_of(vault) == problem  # the same problem: since when it was first seen
+    signature.write_bytes(kept)
+    assert _pick(vault, centre, LATER).received == (("intake-fi", "2026.3"),)
+    assert read_problem_of(vault) is None
