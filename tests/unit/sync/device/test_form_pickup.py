@@ -554,3 +554,10 @@ def test_a_refusal_is_kept_as_the_last_problem_until_a_pickup_takes_everything(s
     signature.write_bytes(kept)
     assert _pick(vault, centre, LATER).received == (("intake-fi", "2026.3"),)
     assert read_problem_of(vault) is None
+
+
+def test_the_forms_and_the_receipts_wait_the_same_pause_before_reading_again() -> None:
+    from intake_app.sync.device import receipts, share_pause
+
+    for reader in (pick_up_forms, receipts.collect_receipts, receipts.take_receipt):
+        assert reader.__kwdefaults__["pause"] is share_pause.reread_pause
