@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Literal
 
 from intake_app.services.centre import CentreService
-from intake_app.sync.centre.csv_export import Delimiter, export_csv
+from intake_app.sync.centre.csv_export import DELIMITERS as DELIMITERS  # for the window
+from intake_app.sync.centre.csv_export import Delimiter as Delimiter
+from intake_app.sync.centre.csv_export import export_csv
 from intake_app.sync.centre.export_table import Progress
 from intake_app.sync.centre.xlsx_export import export_xlsx
 

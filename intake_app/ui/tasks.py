@@ -3,6 +3,7 @@
 The one bridge between worker threads and widgets: the future's callback emits a queued signal,
 so slots always run on the GUI thread. Known errors arrive as themselves; any other exception
 is logged without its message and arrives as a plain `KnownError` ("something went wrong").
+Progress while the work runs crosses the same way (`progress_relay`).
 
 A bug inside a slot is never silent either: `guarded` (one slot) and `install_slot_guard` (every
 slot, through sys.excepthook) log it without personal data and tell the person "Something went
@@ -75,6 +76,33 @@ def when_done(
                 relay.done.emit(done.result() if error is None else None, error)
 
     future.add_done_callback(finished)
+
+
+class _ProgressRelay(QObject):
+    moved = Signal(object, object)  # (done, in all): objects, as a byte count passes 2**31
+
+
+def progress_relay(
+    on_progress: Callable[[int, int], None], *, owner: QObject, steps: int = 100
+) -> Callable[[int, int], None]:
+    """A `progress(done, total)` callback for work on another thread: it calls
+    `on_progress(done, total)` on the GUI thread (queued) at most `steps` times a run, plus the
+    end, and never once `owner` is destroyed. Make it once per owner and reuse it."""
+    relay = _ProgressRelay(owner)  # a child: it goes with the owner
+    relay.moved.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+    last = [-1, -1]  # (step, done) last reported; only the thread doing the work touches it
+
+    def report(done: int, total: int) -> None:
+        step = steps if total <= 0 else done * steps // total
+        same_run = done >= last[1]  # a new run starts lower
+        if same_run and step == last[0] and done != total:
+            return
+        last[:] = [step, done]
+        with contextlib.suppress(RuntimeError):  # the owner went away meanwhile
+            if shiboken6.isValid(relay):
+                relay.moved.emit(done, total)
+
+    return report
 
 
 # --- Bugs inside slots ------------------------------------------------------------------------

@@ -1,17 +1,16 @@
 """Saving the interviews as a spreadsheet (.xlsx) or a CSV file, from the Exports tab.
 
 The file holds personal data in clear text outside the centre's vault, by design: the box says
-so before anything is chosen, and once the file is written says where that copy is. The work
-runs on the centre's vault thread; a progress bar follows it interview by interview.
+so before anything is chosen, and once the file is written says where that copy is. A CSV
+file's fields are separated as Excel in the labels' language expects, or as the administrator
+chooses (for an Excel in another language). The work runs on the centre's vault thread; a
+progress bar follows it interview by interview.
 """
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -30,24 +29,23 @@ from intake_app.i18n.formatting import isolate
 from intake_app.i18n.languages import LANGUAGE_CODES, native_name_of
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
-from intake_app.services.centre_exports import ExportFormat, export_interviews
+from intake_app.services.centre_exports import (
+    DELIMITERS,
+    Delimiter,
+    ExportFormat,
+    export_interviews,
+)
 from intake_app.ui.admin.save_outcome import SaveOutcome
 from intake_app.ui.common import wrap_text
 from intake_app.ui.file_dialogs import choose_new_file
-from intake_app.ui.tasks import guarded, when_done
+from intake_app.ui.tasks import guarded, progress_relay, when_done
 
 PROGRESS_STEPS = 200  # at most this many progress updates cross to the GUI thread per export
 
 
-class _ProgressRelay(QObject):
-    """Carries (written, in all) from the vault thread to the progress bar (queued)."""
-
-    moved = Signal(int, int)
-
-
 class InterviewExportBox(QGroupBox):
-    """The language of the labels, and a button per format; the clear-text warning; progress
-    while writing; where the file went."""
+    """The language of the labels, a CSV file's separator, and a button per format; the
+    clear-text warning; progress while writing; where the file went."""
 
     def __init__(self, service: CentreService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +59,11 @@ class InterviewExportBox(QGroupBox):
         self.language.activated.connect(self._language_picked)
         self.language_label = QLabel(self)
         self.language_label.setBuddy(self.language)
+        self.delimiter = QComboBox(self)
+        for code in DELIMITERS:
+            self.delimiter.addItem("", code)  # the words are set by retranslate
+        self.delimiter_label = QLabel(self)
+        self.delimiter_label.setBuddy(self.delimiter)
         self.xlsx_button = QPushButton(self)
         self.xlsx_button.clicked.connect(self.choose_xlsx_file)
         self.csv_button = QPushButton(self)
@@ -69,18 +72,21 @@ class InterviewExportBox(QGroupBox):
         self.progress.hide()
         self.outcome = SaveOutcome(self, _written_text)
         self.result, self.error = self.outcome.result, self.outcome.error
-        self._relay = _ProgressRelay(self)
-        self._relay.moved.connect(self._moved)
+        self._progress = progress_relay(self._moved, owner=self, steps=PROGRESS_STEPS)
         self._lay_out()
         register(self)
 
     def _lay_out(self) -> None:
-        # One row, as wide as its words: the language, then what to save it as.
+        # One row, as wide as its words: the language, then what to save it as (the CSV
+        # file's separator beside its button).
         row = QHBoxLayout()
         row.addWidget(self.language_label)
         row.addWidget(self.language)
         row.addSpacing(24)
         row.addWidget(self.xlsx_button)
+        row.addSpacing(24)
+        row.addWidget(self.delimiter_label)
+        row.addWidget(self.delimiter)
         row.addWidget(self.csv_button)
         row.addStretch(1)
         column = QVBoxLayout(self)
@@ -102,13 +108,27 @@ class InterviewExportBox(QGroupBox):
             )
             + "\n"
             + _(
-                "A CSV file follows the language of the labels: where it writes decimals with "
-                "a comma (Finnish, Swedish), fields are separated by semicolons, as Excel in "
-                "that language expects."
+                "A CSV file's fields are separated as Excel in the language of the labels "
+                "expects: by semicolons where decimals are written with a comma (Finnish, "
+                "Swedish). If Excel is in another language, choose the delimiter it expects."
             )
         )
         self.language_label.setText(_("&Labels in:"))
         self.language.setAccessibleName(_("Language of the labels in the file"))
+        self.delimiter_label.setText(_("CSV &delimiter:"))
+        self.delimiter.setAccessibleName(_("What separates the fields of a CSV file"))
+        for index, text in enumerate(
+            (
+                _("By the labels' language"),
+                # TRANSLATORS: the CSV separator ","; keep the character in brackets.
+                _("Comma (,)"),
+                # TRANSLATORS: the CSV separator ";"; keep the character in brackets.
+                _("Semicolon (;)"),
+                # TRANSLATORS: the tab character as the CSV separator (not a tab of the window).
+                _("Tab"),
+            )
+        ):
+            self.delimiter.setItemText(index, text)
         self.xlsx_button.setText(_("Save as spreadsheet (.&xlsx)…"))
         self.xlsx_button.setAccessibleName(_("Save the interviews as a spreadsheet"))
         self.csv_button.setText(_("Save as CS&V…"))
@@ -150,19 +170,17 @@ class InterviewExportBox(QGroupBox):
             self.save(Path(name), "csv")
 
     def save(self, path: Path, kind: ExportFormat) -> None:
-        """Write the file (labels in the chosen language) off the GUI thread."""
-        relay = self._relay
-
-        def moved(done: int, total: int) -> None:  # on the vault thread
-            if done == total or done % max(total // PROGRESS_STEPS, 1) == 0:
-                with contextlib.suppress(RuntimeError):  # the window went away meanwhile
-                    if shiboken6.isValid(relay):
-                        relay.moved.emit(done, total)
-
+        """Write the file (labels in the chosen language, a CSV file's fields separated as
+        chosen) off the GUI thread."""
         self._set_busy(True)
         self.outcome.writing(path)
         future = export_interviews(
-            self._service, path, kind, str(self.language.currentData()), moved
+            self._service,
+            path,
+            kind,
+            str(self.language.currentData()),
+            self._progress,
+            delimiter=self.chosen_delimiter(),
         )
         when_done(
             future,
@@ -172,10 +190,14 @@ class InterviewExportBox(QGroupBox):
             context="centre interview export",
         )
 
+    def chosen_delimiter(self) -> Delimiter:
+        """The CSV separator chosen: auto (by the labels' language), comma, semicolon or tab."""
+        chosen = self.delimiter.currentData()
+        return next((code for code in DELIMITERS if code == chosen), "auto")
+
     def _set_busy(self, busy: bool) -> None:
-        self.xlsx_button.setEnabled(not busy)
-        self.csv_button.setEnabled(not busy)
-        self.language.setEnabled(not busy)
+        for control in (self.xlsx_button, self.csv_button, self.language, self.delimiter):
+            control.setEnabled(not busy)
         if busy:
             self.progress.setRange(0, 0)  # busy until the first interview is written
         self.progress.setVisible(busy)

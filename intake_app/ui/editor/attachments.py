@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeDatabase, QObject, Qt, Signal
+from PySide6.QtCore import QMimeDatabase, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,17 +32,11 @@ from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import Heading, MessageLine
 from intake_app.ui.editor.original_offer import ask_to_delete
 from intake_app.ui.file_dialogs import choose_files
-from intake_app.ui.tasks import when_done
+from intake_app.ui.tasks import progress_relay, when_done
 
 SHA_ROLE = Qt.ItemDataRole.UserRole
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
 PREVIEW_LIMIT = 64 * 1024 * 1024
-
-
-class _ProgressRelay(QObject):
-    """Carries progress from the vault thread to the progress bar (queued)."""
-
-    moved = Signal(int)
 
 
 class AttachmentPanel(QWidget):
@@ -86,8 +80,7 @@ class AttachmentPanel(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(240, 120)  # more would not fit a small laptop's screen
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._relay = _ProgressRelay(self)
-        self._relay.moved.connect(self.progress.setValue)
+        self._progress = progress_relay(self._moved, owner=self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -194,17 +187,11 @@ class AttachmentPanel(QWidget):
         self.progress.show()
         self.error.show_message("")
         media_type = QMimeDatabase().mimeTypeForFile(str(path)).name()
-        relay = self._relay
-        last = [-1]
-
-        def moved(done: int, total: int) -> None:  # runs on the vault thread
-            percent = 100 if total <= 0 else min(100, done * 100 // total)
-            if percent != last[0]:
-                last[0] = percent
-                relay.moved.emit(percent)
-
-        future = self._service.add_attachment(self._record_id, path, media_type, moved)
+        future = self._service.add_attachment(self._record_id, path, media_type, self._progress)
         when_done(future, self._added, self._add_failed, owner=self, context="adding a file")
+
+    def _moved(self, done: int, total: int) -> None:
+        self.progress.setValue(100 if total <= 0 else min(100, done * 100 // total))
 
     def _added(self, info: Any) -> None:
         if self._adding is not None:  # its copy is committed: the original may go, if asked

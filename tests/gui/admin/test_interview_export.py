@@ -1,9 +1,12 @@
 """The Exports tab's interview file (issue 17): a spreadsheet or a CSV file written off the GUI
-thread with progress, the clear-text warning before and where the copy went after, a known
-error when the folder cannot be written to; screenshots in fi, en and ar."""
+thread with progress, the CSV file's separator as chosen, the clear-text warning before and
+where the copy went after, a known error when the folder cannot be written to; no accelerator
+shared in any language; screenshots in fi, en and ar."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +17,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from intake_app.i18n import set_language
+from intake_app.i18n import LANGUAGE_CODES, set_language
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre.importer import import_bundle
 from intake_app.sync.centre.vault import Centre
@@ -144,15 +147,71 @@ def test_it_fits_follows_the_language_and_shares_no_accelerator(
         assert hint.boundedTo(SCREEN) == hint, hint
         assert box.result.isVisible() and box.xlsx_button.isVisible()
         assert box.isRightToLeft() == (lang == "ar")
-        for control in (box.language, box.xlsx_button, box.csv_button, box.progress):
+        for control in (box.language, box.delimiter, box.xlsx_button, box.csv_button):
             assert control.accessibleName()
-        if lang == "en":  # other languages wait for their translations of the new texts
-            assert accelerator_clashes(window) == []
+        assert box.progress.accessibleName()
+        assert box.delimiter_label.buddy() is box.delimiter
         set_language("en")  # the outcome is said again in the new language
         assert box.result.text().startswith("12 interviews written to ")
         set_language(lang)
         folder = os.environ.get("INTAKE_SCREENSHOTS")
         if folder:
             window.grab().save(str(Path(folder) / f"admin-exports-interview-file-{lang}.png"))
+    finally:
+        qapp.setFont(font)
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "separator"),
+    [("auto", ";"), ("comma", ","), ("semicolon", ";"), ("tab", "\t")],
+)
+def test_the_csv_file_is_separated_as_chosen(
+    window: AdminWindow, qtbot: QtBot, tmp_path: Path, delimiter: str, separator: str
+) -> None:
+    box = window.exports.interview_export
+    box.language.setCurrentIndex(box.language.findData("fi"))
+    box.delimiter.setCurrentIndex(box.delimiter.findData(delimiter))
+    assert box.chosen_delimiter() == delimiter
+    out = tmp_path / "interviews.csv"
+    box.save(out, "csv")
+    assert not box.delimiter.isEnabled()
+    qtbot.waitUntil(box.csv_button.isEnabled, timeout=30_000)
+    assert box.delimiter.isEnabled() and box.chosen_delimiter() == delimiter
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline=""),
+                           delimiter=separator))
+    assert len(rows) == 1 + 12 and rows[0][:2] == ["id", "revision"]
+    assert {len(row) for row in rows} == {len(rows[0])}  # every row splits into the columns
+    set_language("ar")  # the choice stays through a change of language
+    assert box.chosen_delimiter() == delimiter and box.delimiter.currentText()
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_no_two_controls_share_an_accelerator_in_any_language(
+    window: AdminWindow, lang: str
+) -> None:
+    set_language(lang)
+    assert accelerator_clashes(window) == []
+
+
+@pytest.mark.parametrize("lang", ["fi", "ar"])
+def test_screenshot_of_the_box(
+    window: AdminWindow, qtbot: QtBot, qapp: QApplication, lang: str
+) -> None:
+    font = qapp.font()
+    apply_text_size(qapp, 0)
+    try:
+        set_language(lang)
+        box = window.exports.interview_export
+        box.delimiter.setCurrentIndex(box.delimiter.findData("semicolon"))
+        window.resize(SCREEN)
+        qtbot.wait(50)
+        assert box.isRightToLeft() == (lang == "ar")
+        for control in (box.language_label, box.delimiter_label, box.csv_button):
+            assert control.width() >= control.sizeHint().width()  # nothing cut off
+        folder = os.environ.get("INTAKE_SCREENSHOTS")
+        image = box.grab()
+        assert not image.isNull()
+        if folder:
+            image.save(str(Path(folder) / f"admin-export-dialog-{lang}.png"))
     finally:
         qapp.setFont(font)
