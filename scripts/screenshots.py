@@ -46,7 +46,7 @@ def main() -> int:
 
 
 def shoot(args: argparse.Namespace, home: Path) -> int:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QWidget
 
     import intake_app.ui  # noqa: F401 - the PySide6 None guard
@@ -115,6 +115,8 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
             if listing.proxy.index(row, 0).data(STATUS_ROLE) == "final"
         ]
         shell.workspace.open_interview(str(finished[0].data(ID_ROLE)))
+        while shell.workspace.is_opening():  # the interview is read in the background
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         editor = shell.workspace.editor
         if editor is not None:
             editor.show_section(form.questions[2].name)
