@@ -94,22 +94,41 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
     return 0
 
 
-def _demo_shell(home: Path, lang: str, prefs: Any, name: str) -> tuple[Any, Any]:
-    """A shown main window on a demo vault (fictional interviews), unlocked."""
+def _demo_service(home: Path, lang: str, name: str) -> Any:
+    """A worker's service on a new demo vault (fictional interviews), unlocked."""
     from intake_app.services.demo import DEMO_PASSPHRASE, fill_demo_vault
     from intake_app.services.worker import WorkerService
     from intake_app.storage import KdfParams
-    from intake_app.ui.worker.shell import Shell
 
     service = WorkerService(home / f"{name}-{lang}", kdf=KdfParams.MINIMUM)
     service.create_vault(DEMO_PASSPHRASE).result()
     form = service.forms.current_form()
     service.run(lambda vault: fill_demo_vault(vault, form)).result()
+    return service
+
+
+def _demo_shell(
+    home: Path, lang: str, prefs: Any, name: str, service: Any = None
+) -> tuple[Any, Any]:
+    """A shown main window on a demo vault (`service`'s, or a new one), unlocked."""
+    from intake_app.ui.worker.shell import Shell
+
+    if service is None:
+        service = _demo_service(home, lang, name)
     shell = Shell(service, prefs)
     shell.show_workspace()
     shell.resize(*SIZE)
     shell.show()
     return service, shell
+
+
+def _editor(workspace: Any) -> Any:
+    """The editor once the interview asked for is open (it may be read in the background)."""
+    _wait(lambda: workspace.editor is not None
+          and not getattr(workspace, "is_opening", lambda: False)())
+    if workspace.editor is None:
+        raise LookupError("the interview did not open")
+    return workspace.editor
 
 
 def _finished_id(shell: Any) -> str:
@@ -129,13 +148,13 @@ def review_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
     try:
         workspace = shell.workspace
         workspace.open_interview(_finished_id(shell))
-        editor = workspace.editor
+        editor = _editor(workspace)
         save(shell, "editor-finished", lang)
         editor.review_page.back_button.click()
         save(shell, "editor-finished-questions", lang)
         workspace.show_list()
         workspace.new_action.trigger()
-        editor = workspace.editor
+        editor = _editor(workspace)
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()
         editor.block("alias").input.edit.setText("Fictional Amal")
@@ -170,14 +189,26 @@ def _enrol(home: Path, name: str, lang: str, service: Any) -> Any:
     return centre
 
 
+def _sync_settled(workspace: Any) -> bool:
+    """Whether the status bar's first sync round has reported and is over."""
+    from intake_app.sync.device.status import SyncState
+
+    status = workspace.sync.status
+    return status is not None and status.state not in (SyncState.SENDING,
+                                                       SyncState.NOT_ENROLLED)
+
+
 def date_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
     """The interview section filled from the enrolment and today; the calendar open."""
-    service, shell = _demo_shell(home, lang, prefs, "dates")
-    centre = _enrol(home, "dates", lang, service)
+    service = _demo_service(home, lang, "dates")
+    centre = _enrol(home, "dates", lang, service)  # before the window: it shows the centre
+    service, shell = _demo_shell(home, lang, prefs, "dates", service)
     try:
         workspace = shell.workspace
         workspace.new_action.trigger()
-        editor = workspace.editor
+        editor = _editor(workspace)
+        # The laptop is enrolled, so a sync round runs: shoot once it is over, not halfway.
+        _wait(lambda: _sync_settled(workspace))
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()
         editor.show_section("interview")
@@ -200,7 +231,7 @@ def side_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
     try:
         workspace = shell.workspace
         workspace.new_action.trigger()
-        editor = workspace.editor
+        editor = _editor(workspace)
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()
         editor.show_section("person")
@@ -236,7 +267,7 @@ def originals_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
     service, shell = _demo_shell(home, lang, prefs, "originals")
     try:
         shell.workspace.new_action.trigger()
-        editor = shell.workspace.editor
+        editor = _editor(shell.workspace)
         for name in ("consent_interview", "consent_data"):
             editor.block(name).input.buttons["yes"].click()
         editor.show_section("__attachments__")
@@ -293,6 +324,7 @@ def approval_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
             devices.model.index(0, 0), flags.ClearAndSelect | flags.Rows
         )
         dialog = devices.approve_selected()
+        assert dialog is not None, "no laptop selected"
         save(window, "admin-approve-laptop", lang, dialog)
         dialog.fingerprint.setText("0000 1111 2222 3333 4444")
         dialog.approve()
