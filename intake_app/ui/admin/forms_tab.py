@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -153,16 +154,11 @@ class FormsTab(QWidget):
         self._update_buttons()
 
     def _lay_out(self) -> None:
-        self.problems_table.setWordWrap(True)  # every problem whole, however long
-        header = self.problems_table.horizontalHeader()
-        for column in range(len(PROBLEM_COLUMNS) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(PROBLEM_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.problems_table.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        # Every version's cells whole, in every language: the last column ("imported from a
+        # file", long with a language's long dates) wraps in the room left, never cut off.
+        wrap_last_column(self.table)
+        wrap_last_column(self.problems_table)  # every problem whole, however long
         self.problems_table.verticalHeader().hide()  # its numbers are not the sheet's rows
-        # Qt sizes rows for their wrapped text only when they change: again at a new width.
-        header.sectionResized.connect(lambda *_args: self.problems_table.resizeRowsToContents())
         problems = QVBoxLayout(self.problems_box)
         problems.setContentsMargins(0, 0, 0, 0)
         problems.addWidget(self.problems_title)
@@ -240,7 +236,6 @@ class FormsTab(QWidget):
         assert isinstance(rows, list)
         key, self._wanted = self._wanted, None
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
         for number, row in enumerate(rows):
             if _key(row) == key:
                 self.choose_row(number)
@@ -500,6 +495,20 @@ class FormsTab(QWidget):
             "{n} published form versions and the list of forms were written to the share.",
             count))
         self._share_written()
+
+
+def wrap_last_column(table: QTableView) -> None:
+    """Columns as wide as their contents, the last one taking the room left with its text
+    wrapped, and rows as high as their wrapped text."""
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    last = header.count() - 1
+    for column in range(last):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Qt sizes rows for their wrapped text only when they change: again at a new width.
+    header.sectionResized.connect(lambda *_args: table.resizeRowsToContents())
 
 
 def _key(row: FormVersionRow) -> tuple[str, str]:

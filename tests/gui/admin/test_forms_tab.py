@@ -437,6 +437,12 @@ def test_the_tab_and_the_preview_fit_1280_by_720_in_three_languages(
             idle(tab, qtbot)
             qtbot.waitUntil(lambda v=version: (v, "published", "current") in rows(tab),
                             timeout=WAIT)
+        chosen = tab.chosen()  # the version just published stays chosen
+        assert chosen is not None and (chosen.version, chosen.source) == ("2027.2", "published")
+        qtbot.wait(50)
+        fits(window)
+        if folder:
+            window.grab().save(str(Path(folder) / f"admin-forms-published-{lang}.png"))
         select(tab, "2027.1", "published")
         tab.retire_button.click()
         idle(tab, qtbot)
@@ -445,6 +451,9 @@ def test_the_tab_and_the_preview_fit_1280_by_720_in_three_languages(
         qtbot.waitUntil(lambda: tab.draft() is not None, timeout=WAIT)
         qtbot.wait(50)
         fits(window)
+        # Every cell whole: the long "imported" one (Arabic dates are long) wraps, never cut.
+        qtbot.waitUntil(lambda: all(tab.table.rowHeight(row) >= tab.table.sizeHintForRow(row)
+                                    for row in range(tab.model.rowCount())), timeout=WAIT)
         if folder:
             window.grab().save(str(Path(folder) / f"admin-forms-versions-{lang}.png"))
         preview = open_preview(tab, qtbot)
