@@ -24,7 +24,7 @@ class OpeningPage(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # busy: how long the disk takes is not known
         self.bar.setTextVisible(False)
-        self.bar.setMaximumWidth(320)
+        self.bar.setFixedWidth(280)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.label)
