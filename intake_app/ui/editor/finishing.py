@@ -17,6 +17,7 @@ from intake_app.services.review import review
 from intake_app.ui.common import announce
 from intake_app.ui.editor.live_state import issue_key
 from intake_app.ui.editor.question_row import Key, QuestionRow
+from intake_app.ui.tasks import when_done
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -132,9 +133,16 @@ class EditorFinishing(_Base):
         announce(self, _("The interview is open for changes. Finish it again when you are done."))
 
     def _ensure_saved(self) -> None:
-        """Make sure the record exists in the vault (attachments need it)."""
+        """Make sure the record exists in the vault (attachments need it): the draft save is
+        queued on the vault thread ahead of the files, which run in order; never waited for."""
         self.saver.discard()
-        self.service.save_draft(self.snapshot()).result()
+        when_done(
+            self.service.save_draft(self.snapshot()),
+            lambda _none: None,
+            lambda error: self.message.show_message(error.translated()),
+            owner=self,
+            context="saving before adding files",
+        )
 
     def finish(self) -> None:
         """Check as final: save a revision, or list the problems and go to the first one."""
