@@ -1,8 +1,8 @@
 """What the editor needs to open an interview, read in one go on the vault thread, so that the
 window never waits for the disk: the document (its draft when there is one, or a new empty
 interview), where the worker left it, the side-by-side second language, who records (for the
-answers a new interview starts with) and, for a finished interview, where it stands with the
-centre. Qt-free.
+answers a new interview starts with), its attached files and, for a finished interview, where
+it stands with the centre. Qt-free.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class EditorStart:
     second: SecondLanguage = field(default_factory=SecondLanguage)
     enrolled: Enrolled = field(default_factory=Enrolled)
     standing: Standing | None = None
+    attachments: tuple[Any, ...] = ()  # AttachmentInfo, of an interview in the vault
 
 
 def read_for_editor(
@@ -69,9 +70,17 @@ def read_for_editor(
             second_language_in(vault),
             enrolled_in(vault),
             standing,
+            () if record_id is None else _attachments(service, record_id),
         )
 
     return service.run(read)
+
+
+def _attachments(service: WorkerService, record_id: str) -> tuple[Any, ...]:
+    try:
+        return tuple(service.attachments(record_id))
+    except KnownError:  # a draft never saved has nothing in the vault yet
+        return ()
 
 
 def _standing(service: WorkerService, record_id: str, summary: Any | None) -> Standing | None:

@@ -50,7 +50,11 @@ class AttachmentPanel(QWidget):
         record_id: str,
         ensure_saved: Callable[[], None],
         parent: QWidget | None = None,
+        *,
+        infos: Sequence[Any] | None = None,
     ) -> None:
+        """`infos`: the files attached, when read already (with the interview, in the
+        background); without them the list is read from the vault here."""
         super().__init__(parent)
         self._service = service
         self._record_id = record_id
@@ -97,7 +101,11 @@ class AttachmentPanel(QWidget):
         layout.addWidget(self.note)
         layout.addLayout(body, 1)
         register(self)
-        self.reload()
+        if infos is None:
+            self.reload()
+        else:
+            self._infos = list(infos)
+            self._fill()
 
     def retranslate(self) -> None:
         """Set every text in the current language."""

@@ -4,6 +4,7 @@ relevance and consent as answers change, and "Finish interview"."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -95,9 +96,10 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
     A finished interview (`finished` says where it stands with the centre) opens read-only on
     that page, under a banner with an Edit button that reopens it as a draft.
 
-    The editor reads nothing while it opens: `remembered` (the side-by-side choice kept in the
-    vault) and `enrolled` (who records, for a new interview's answers) were read with the
-    interview, in the background; without them, nothing is remembered and nobody is known.
+    The editor waits for no read while it opens: `remembered` (the side-by-side choice kept in
+    the vault), `enrolled` (who records, for a new interview's answers) and `attachments` were
+    read with the interview, in the background. Without the first two nothing is remembered
+    and nobody is known; without `attachments` the panel reads the list itself.
     """
 
     finished = Signal(str)
@@ -112,6 +114,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         finished: str | None = None,
         remembered: SecondLanguage | None = None,
         enrolled: Enrolled | None = None,
+        attachments: Sequence[Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("editor")
@@ -143,7 +146,9 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.pages = SectionStack(self.form, self)
         self.moves = SectionMoves(self.nav, self.pages, self._focus_page, self)
         self.pages.built.connect(self._page_built)
-        self.attachments = AttachmentPanel(service, self.interview.id, self._ensure_saved, self)
+        self.attachments = AttachmentPanel(
+            service, self.interview.id, self._ensure_saved, self, infos=attachments
+        )
         self.attachments.count_changed.connect(lambda _n: self._refresh())
         self.pages.addWidget(self.attachments)
         self.blocks: dict[Key, Block] = {}

@@ -429,7 +429,7 @@ class Workspace(QWidget):
         try:
             self.editor = InterviewEditor(
                 self._service, document, self, new=start.new, finished=finished,
-                remembered=start.second, enrolled=start.enrolled,
+                remembered=start.second, enrolled=start.enrolled, attachments=start.attachments,
             )
         except KnownError as error:
             self._back_to_list(error.translated())

@@ -112,6 +112,21 @@ def test_opening_does_not_wait_for_a_busy_vault(qtbot: Any, shell: Shell) -> Non
     assert editor.answers["alias"] == "Fictional Aino"
 
 
+def test_the_editor_is_built_without_waiting_for_the_vault(qtbot: Any, shell: Shell) -> None:
+    record_id = saved_interview(shell, "Fictional Noor")
+    workspace = workspace_of(shell)
+    workspace.open_interview(record_id)
+    held = HeldVaultThread(shell)  # starts once the read is done: the vault is busy from here
+    try:
+        began = time.monotonic()
+        editor = editor_opened(qtbot, workspace)
+        took = time.monotonic() - began
+        assert editor is not None and editor.interview.id == record_id
+        assert took < 1.0, f"building the editor waited {took:.1f} s for the vault"
+    finally:
+        held.release()
+
+
 def test_a_result_after_going_back_to_the_list_is_dropped(qtbot: Any, shell: Shell) -> None:
     record_id = saved_interview(shell, "Fictional Mira")
     workspace = workspace_of(shell)

@@ -70,6 +70,19 @@ def test_a_finished_interview_comes_with_where_it_stands(service: WorkerService)
     assert start.standing is not None and start.standing.has_draft
 
 
+def test_the_attached_files_come_with_the_interview(
+    tmp_path: Path, service: WorkerService
+) -> None:
+    document = make_document(revision=0, status="draft")
+    service.save_draft(document).result(timeout=30)
+    photo = tmp_path / "note.txt"
+    photo.write_bytes(b"fictional")
+    added = service.add_attachment(document["id"], photo, "text/plain").result(timeout=30)
+    start = read_for_editor(service, document["id"]).result(timeout=30)
+    assert [(a.sha256, a.name) for a in start.attachments] == [(added.sha256, "note.txt")]
+    assert read_for_editor(service, None).result(timeout=30).attachments == ()
+
+
 def test_the_enrolment_says_who_records(tmp_path: Path, service: WorkerService) -> None:
     centre = CentreKeys.make(tmp_path)
     assert centre.profile_path is not None
