@@ -6,6 +6,9 @@
    process's peak memory with them listed.
 3. Editor figures: opening an interview, one answer change (relevance + completeness),
    a draft save of a full interview, a language switch with the editor open.
+4. Opening an interview from the list as the worker does (the workspace reads it on the vault
+   thread): to the editor on screen, and the longest the GUI thread was busy in one go, also
+   with the vault thread busy for half a second (a slow disk).
 
     python bench/bench_ui.py [--runs 5] [--interviews 10000]
 """
@@ -249,7 +252,53 @@ def bench_list(count: int, folder: Path) -> None:
     listing.deleteLater()
     app.processEvents()  # type: ignore[attr-defined]
     bench_editor(service, app, "alone")
+    bench_open(service, app, count, folder)
     service.shutdown()
+
+
+def bench_open(service: object, app: object, count: int, folder: Path, runs: int = 5) -> None:
+    from PySide6.QtCore import QSettings
+
+    from intake_app.ui.preferences import Preferences
+    from intake_app.ui.worker.workspace import Workspace
+
+    settings = QSettings(str(folder / "open-settings.ini"), QSettings.Format.IniFormat)
+    workspace = Workspace(service, Preferences(settings))  # type: ignore[arg-type]
+    workspace.resize(1100, 760)
+    workspace.show()
+    workspace.list.reload()
+    app.processEvents()  # type: ignore[attr-defined]
+
+    def open_one(record_id: str, busy: float) -> tuple[float, float]:
+        if busy:
+            service.run(lambda _vault: time.sleep(busy))  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        workspace.open_interview(record_id)
+        blocks = [time.perf_counter() - start]
+        while workspace.is_opening() or workspace.editor is None:
+            t = time.perf_counter()
+            app.processEvents()  # type: ignore[attr-defined]
+            blocks.append(time.perf_counter() - t)
+            time.sleep(0.001)
+        t = time.perf_counter()
+        app.processEvents()  # type: ignore[attr-defined]  # painted
+        blocks.append(time.perf_counter() - t)
+        ready = time.perf_counter() - start
+        workspace.show_list()
+        app.processEvents()  # type: ignore[attr-defined]
+        return ready, max(blocks)
+
+    for n, busy in enumerate((0.0, 0.5)):
+        found = [open_one(_uuid(10 + n * runs + i), busy) for i in range(runs)]
+        ready = statistics.median(f[0] for f in found) * 1000
+        block = statistics.median(f[1] for f in found) * 1000
+        print(
+            f"open from the list ({count} listed)"
+            f"{', the vault thread busy 0.5 s' if busy else ''}: editor on screen after "
+            f"{ready:.0f} ms; longest the window did not answer meanwhile: {block:.0f} ms"
+        )
+    workspace.close()
+    workspace.deleteLater()
 
 
 def bench_editor(service: object, app: object, setting: str) -> None:
