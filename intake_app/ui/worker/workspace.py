@@ -434,6 +434,10 @@ class Workspace(QWidget):
         except KnownError as error:
             self._back_to_list(error.translated())
             return
+        except Exception as bug:  # not left on "Opening…": the list, and the usual message
+            safelog.log_bug(bug, "building the editor")
+            self._back_to_list(KnownError().translated())
+            return
         self.editor.saver.state_changed.connect(self.save_state.setText)
         self.editor.finished.connect(self._editor_finished)
         self.pages.addWidget(self.editor)
