@@ -1,6 +1,7 @@
 """Known interviews on the installed form for the statistics' tests, and what they must give.
 
-Eighteen interviews made in 2026, three in 2025 and one in 2026 whose consent was withdrawn.
+Eighteen interviews made in 2026, five in 2025 (all alike, so that no group of 2025 is small
+and the reports for 2026 hide only what 2026 needs) and one in 2026 whose consent was withdrawn.
 The 2026 counts and what the rule (suppression.py) hides, by the table:
 
 - month: Jan 5, Feb 5, Mar 4, Apr 4 - Mar and Apr hidden (7 could be either), Jan and Feb shown
@@ -33,6 +34,7 @@ from tests.unit.sync.centre.real_form import installed_forms
 
 YEAR = 2026
 IN_YEAR = 18
+EARLIER = 5  # in the year before
 AGES = ["age_18_29"] * 8 + ["age_30_39"] * 6 + ["age_40_49"] * 3 + ["age_50_59"]
 NATIONALITIES = ["VN"] * 9 + ["TH"] * 6 + ["IQ"] * 2 + ["SO"]
 
@@ -73,7 +75,7 @@ def document(n: int, **answers: Any) -> dict[str, Any]:
 
 
 def known_documents() -> list[dict[str, Any]]:
-    """The interviews above: 18 in 2026, 3 in 2025, 1 withdrawn."""
+    """The interviews above: 18 in 2026, 5 in 2025, 1 withdrawn."""
     docs = [
         document(
             i,
@@ -94,8 +96,9 @@ def known_documents() -> list[dict[str, Any]]:
             gender="female",
             nationality=["FI"],
             exploitation_types=["forced_labour"],
+            referral_actions=["health_care"],
         )
-        for i in range(3)
+        for i in range(EARLIER)
     ]
     withdrawn = document(
         200,

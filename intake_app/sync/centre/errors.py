@@ -126,6 +126,14 @@ class StatsTooManyFields(KnownError):
     )
 
 
+class StatsYearWithTwoFields(KnownError):
+    code = "stats-year-with-two-fields"
+    message = N_(
+        "A table by two fields counts every year: the year would be a third field, and nearly "
+        "every group would be too small to show. Choose one field for a single year."
+    )
+
+
 class ExportNotSaved(KnownError):
     code = "export-not-saved"
     message = N_(

@@ -5,11 +5,13 @@ Three kinds of report: the tables by one or two chosen fields, the overview (int
 month, by form of exploitation, by nationality and by age group) and the annual report for the
 national rapporteur (by form of exploitation, sex/gender, age group, nationality and referral,
 for the interviews whose interview date falls in the year). Each table is counted and
-suppressed on its own (`reports.statistics`, suppression.py); hidden counts are `None` and are
-printed the same way everywhere (`hidden_text`), with the rule under every table or chart.
+suppressed together with the tables a reader could set beside it (`reports.count_table`,
+suppression.py). Hidden groups are not named: they are counted together in one last row,
+"Groups not shown", whose count is hidden too; hidden counts are printed the same way
+everywhere (`hidden_text`), with the rule under every table or chart.
 
-Rows come in an order that says nothing about hidden counts: a choice list's own order, months
-in time, other codes (countries, languages) by count with the hidden ones after them by name.
+Rows come in a choice list's own order, months in time, other codes (countries, languages) by
+count.
 Words are in the current language; choices in `lang` (the forms' labels, CLDR's names).
 """
 
@@ -22,12 +24,13 @@ from typing import Literal
 
 from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
-from intake_app.i18n import N_, _, gettext, ngettext
+from intake_app.i18n import N_, _, gettext
 from intake_app.i18n.formatting import format_date, format_partial_date
 from intake_app.i18n.languages import direction_of
 from intake_app.storage import Vault
 from intake_app.sync.centre.answer_text import choice_label
-from intake_app.sync.centre.reports import MIN_GROUP, StatsTable, statistics
+from intake_app.sync.centre.export_table import exported_documents
+from intake_app.sync.centre.reports import MIN_GROUP, StatsTable, count_table
 
 OVERVIEW = ("month", "exploitation_types", "nationality", "age_band")
 ANNUAL = ("exploitation_types", "gender", "age_band", "nationality", "referral_actions")
@@ -57,7 +60,7 @@ class ReportChoice:
 @dataclass(frozen=True)
 class ReportRow:
     labels: tuple[str, ...]  # the group in words, one per field
-    codes: tuple[str, ...]
+    codes: tuple[str, ...]  # empty in the row of the groups not shown
     count: int | None  # None: hidden
 
 
@@ -93,6 +96,11 @@ def hidden_text() -> str:
     return _("hidden")
 
 
+def not_shown_text() -> str:
+    """The last row's words: the groups whose counts are hidden, counted together."""
+    return _("Groups not shown")
+
+
 def total_text() -> str:
     return _("Total (interviews)")
 
@@ -105,21 +113,25 @@ def rule_lines(table: ReportTable) -> list[str]:
     """What to print under a table or chart: the rule, and what else the reader must know."""
     lines = [
         _(
-            "Counts below {n}, and counts from which one could be worked out, are hidden.",
+            "Counts below {n}, and counts from which one could be worked out with this or "
+            "another report, are hidden.",
             n=MIN_GROUP,
         ),
-        _(
-            "Every hidden count is marked “{hidden}”, whatever its size, so that the small "
-            "ones cannot be told apart.",
-            hidden=hidden_text(),
-        ),
     ]
+    if any(row.count is None for row in table.rows):
+        lines.append(
+            _(
+                "Groups whose counts are hidden are not named: they are together in "
+                "“{groups}”, whose count is hidden too.",
+                groups=not_shown_text(),
+            )
+        )
     if table.total is None:
         lines.append(
-            ngettext(
-                "The total is hidden too: fewer than {n} interview.",
-                "The total is hidden too: fewer than {n} interviews.",
-                MIN_GROUP,
+            _(
+                "The total is hidden too: it is below {n}, or it could be used with another "
+                "report to work out a hidden count.",
+                n=MIN_GROUP,
             )
         )
     if table.withheld:
@@ -190,8 +202,8 @@ def _row_key(
     registry: FormRegistry, fields: Sequence[str], row: ReportRow, by_count: bool
 ) -> tuple[object, ...]:
     key: list[object] = []
-    if by_count:  # shown rows by count, hidden ones after them: their place says nothing
-        key += [row.count is None, -(row.count or 0)]
+    if by_count:
+        key += [-(row.count or 0)]
     for field, code, label in zip(fields, row.codes, row.labels, strict=True):
         order = _order(registry, field)
         place = order.get(code, len(order)) if order is not None else 0
@@ -211,7 +223,7 @@ def _several(registry: FormRegistry, fields: Sequence[str]) -> bool:
 
 
 def report_table(registry: FormRegistry, table: StatsTable, lang: str) -> ReportTable:
-    """A counted table in words, its rows in an order that says nothing of hidden counts."""
+    """A counted table in words, the groups not shown last."""
     fields = table.columns
     rows = [
         ReportRow(
@@ -226,6 +238,8 @@ def report_table(registry: FormRegistry, table: StatsTable, lang: str) -> Report
     ]
     by_count = len(fields) == 1 and fields[0] != "month" and _order(registry, fields[0]) is None
     rows.sort(key=lambda row: _row_key(registry, fields, row, by_count))
+    if table.folded:
+        rows.append(ReportRow((not_shown_text(), *([""] * (len(fields) - 1))), (), None))
     headings = tuple(field_title(registry, field, lang) for field in fields)
     title = (
         headings[0]
@@ -274,8 +288,10 @@ def make_report(
         breakdowns: list[tuple[str, ...]] = [choice.by]
     else:
         breakdowns = [(field,) for field in (OVERVIEW if choice.kind == "overview" else ANNUAL)]
+    documents = exported_documents(vault)
     tables = tuple(
-        report_table(registry, statistics(vault, by, choice.year), lang) for by in breakdowns
+        report_table(registry, count_table(documents, by, choice.year), lang)
+        for by in breakdowns
     )
     if direction_of(lang) == "rtl":  # a name in Latin letters keeps its place in the line
         centre = f"\u2068{centre}\u2069"  # FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE

@@ -1,6 +1,15 @@
 """Which cells of a statistics table to hide, so that no group smaller than the minimum shows,
 nor can be worked out from what does.
 
+Reports are protected together by what is counted here (reports.count_table): a table by a
+field for one year is one row of the table by the year and that field, whose row totals are the
+years' totals and whose column totals are the same field's table over all years; a table by
+two fields has the tables by each field as its margins. So nothing a reader can set beside a
+table (those margins) gives a hidden count away. What is not covered, and the administrator's
+guide says so: two different tables by two fields are each protected against the tables by one
+field, not against each other; and a report made again after more interviews arrived can be
+compared with the earlier one.
+
 What a reader is assumed to know (more than a table prints, to be safe): the number of
 interviews counted (the table's total, when it is shown) and every line's total, where a line
 is the whole table and, in a table by two fields, every row and every column (those margins
@@ -25,7 +34,10 @@ The rule:
 Every hidden count is printed the same way: a count hidden under (2) is the minimum or more,
 so printing it as "below 5", or differently from the small ones, would be false or would let
 a reader work a small one out (a known hidden sum of 6 made of a "below 5" and an "at least
-5" means 1 and 5).
+5" means 1 and 5). The reports go further and do not name hidden groups at all.
+
+A small line's own total needs no check of its own: it is at least any of its cells, and each
+of those could be the minimum or more.
 """
 
 from __future__ import annotations
@@ -33,8 +45,23 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 Group = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HiddenLines:
+    """What a reader knows of a table by two fields beyond its own cells. `rows`, `columns`:
+    the lines whose totals no other report shows (their sum is known: the grand total minus
+    the shown ones). `unnamed`: hidden groups are printed without their names, so a group not
+    listed may be one of them: in a row holding hidden groups ("rows", each row a report of its
+    own, such as a year's) or anywhere once any is hidden ("table"); None: a reader knows
+    which groups exist (for months, whose year is part of their name)."""
+
+    rows: frozenset[str]
+    columns: frozenset[str]
+    unnamed: Literal["rows", "table"] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,17 +72,17 @@ class Suppression:
     withheld: bool = False
 
 
-def hidden_groups(counts: Mapping[Group, int], fields: int, minimum: int) -> set[Group]:
-    """The groups whose counts must not be shown (every group when the table is withheld)."""
-    found = suppress(counts, fields, minimum)
-    return set(counts) if found.withheld else set(found.hidden)
-
-
 def suppress(
-    counts: Mapping[Group, int], fields: int, minimum: int, total: int | None = None
+    counts: Mapping[Group, int],
+    fields: int,
+    minimum: int,
+    total: int | None = None,
+    lines: HiddenLines | None = None,
 ) -> Suppression:
     """Apply the rule above to a table by one or two fields; `total` is the number of
-    interviews counted (by default the sum of the counts)."""
+    interviews counted (by default the sum of the counts); `lines` the lines of a table by two
+    fields whose totals the other reports hide (by default the small ones: every line's total
+    of the minimum or more is taken as known, the safe side)."""
     if fields > 2:
         raise ValueError("statistics count by one or two fields")
     hidden = {group for group, count in counts.items() if count < minimum}
@@ -64,7 +91,7 @@ def suppress(
         return Suppression(frozenset(hidden))
     if fields < 2:
         return _one_field(counts, hidden, minimum)
-    return _two_fields(counts, hidden, minimum)
+    return _two_fields(counts, hidden, minimum, lines)
 
 
 def _one_field(counts: Mapping[Group, int], hidden: set[Group], minimum: int) -> Suppression:
@@ -78,22 +105,27 @@ def _one_field(counts: Mapping[Group, int], hidden: set[Group], minimum: int) ->
         hidden.add(min(shown, key=lambda group: (counts[group], group)))
 
 
-def _two_fields(counts: Mapping[Group, int], hidden: set[Group], minimum: int) -> Suppression:
-    while True:
-        exposed = next(
-            (
-                group
-                for group in sorted(hidden)
-                if _largest(counts, hidden, group, minimum) < minimum
-            ),
-            None,
+def _two_fields(
+    counts: Mapping[Group, int], hidden: set[Group], minimum: int, lines: HiddenLines | None
+) -> Suppression:
+    def exposed(hiding: set[Group]) -> bool:
+        return any(
+            counts[group] < minimum and _largest(counts, hiding, group, minimum, lines) < minimum
+            for group in sorted(hiding)
         )
-        if exposed is None:
-            return Suppression(frozenset(hidden))
+
+    primary = set(hidden)
+    while exposed(hidden):
         shown = [group for group in counts if group not in hidden]
         if not shown:
             return Suppression(frozenset(hidden), withheld=True)
         hidden.add(min(shown, key=lambda group: _cost(counts, hidden, group)))
+    # Hiding cell after cell can hide more than the last ones needed: show again, largest
+    # first, every extra cell whose showing gives nothing away.
+    for group in sorted(hidden - primary, key=lambda group: (-counts[group], group)):
+        if not exposed(hidden - {group}):
+            hidden.discard(group)
+    return Suppression(frozenset(hidden))
 
 
 def _cost(counts: Mapping[Group, int], hidden: set[Group], group: Group) -> tuple[int, int, Group]:
@@ -107,14 +139,21 @@ def _cost(counts: Mapping[Group, int], hidden: set[Group], group: Group) -> tupl
 
 # --- The largest a hidden cell of a two-field table could be -----------------------------------
 # Cells x >= 1 are written x = 1 + y, y >= 0. A row sends its known y-sum to the columns through
-# its hidden cells; small rows draw theirs from one node SR (their sum is known, each is not),
-# small columns deliver to SC. The most cell (r, c) can hold is its value plus the largest flow
+# its hidden cells; rows whose totals are not known (the small ones, or those `lines` names)
+# draw theirs from one node SR (their sum is known, each is not), such columns deliver to SC.
+# The most cell (r, c) can hold is its value plus the largest flow
 # that can come back from c to r in the residual network without using (r, c) itself.
 
 _SR, _SC = ("rows",), ("columns",)
 
 
-def _largest(counts: Mapping[Group, int], hidden: set[Group], cell: Group, minimum: int) -> int:
+def _largest(
+    counts: Mapping[Group, int],
+    hidden: set[Group],
+    cell: Group,
+    minimum: int,
+    lines: HiddenLines | None = None,
+) -> int:
     """The most `cell` could hold for all a reader knows, or `minimum` when it could hold that
     much (the search stops there)."""
     line_sums: dict[tuple[int, str], int] = defaultdict(int)
@@ -136,8 +175,14 @@ def _largest(counts: Mapping[Group, int], hidden: set[Group], cell: Group, minim
             row, column = (0, group[0]), (1, group[1])
             arc(row, column, infinite)
             arc(column, row, counts[group] - 1)
+    for row_value, column_value in _unlisted(counts, hidden, lines):
+        arc((0, row_value), (1, column_value), infinite)  # could be more than 0, never less
     for (axis, value), members in per_line.items():
-        if line_sums[(axis, value)] >= minimum:
+        if lines is not None:
+            unknown = value in (lines.rows if axis == 0 else lines.columns)
+        else:
+            unknown = line_sums[(axis, value)] < minimum
+        if not unknown:
             continue  # a known total: nothing comes in or goes out but through its cells
         spare = sum(counts[group] for group in members) - len(members)
         if axis == 0:
@@ -148,6 +193,17 @@ def _largest(counts: Mapping[Group, int], hidden: set[Group], cell: Group, minim
             arc(_SC, (1, value), spare)
     wanted = minimum - counts[cell]
     return counts[cell] + _max_flow(residual, (1, cell[1]), (0, cell[0]), wanted)
+
+
+def _unlisted(
+    counts: Mapping[Group, int], hidden: set[Group], lines: HiddenLines | None
+) -> list[Group]:
+    """The groups not in the table that a reader cannot tell from hidden ones."""
+    if lines is None or lines.unnamed is None or not hidden:
+        return []
+    rows = sorted({group[0] for group in (hidden if lines.unnamed == "rows" else counts)})
+    columns = sorted({group[1] for group in counts})
+    return [(row, column) for row in rows for column in columns if (row, column) not in counts]
 
 
 def _max_flow(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QStandardItemModel
@@ -39,7 +38,11 @@ from intake_app.sync.centre import (
     MIN_GROUP,
     PSEUDO_FIELDS,
     SECTION_SEPARATOR,
+    ReportRow,
     StatsTable,
+    count_text,
+    hidden_text,
+    report_table,
     total_text,
 )
 from intake_app.ui.admin.interview_export import InterviewExportBox
@@ -49,7 +52,6 @@ from intake_app.ui.common import MessageLine, wrap_text
 from intake_app.ui.tasks import when_done
 
 NONE = ""  # the second grouping field left empty
-TOTAL = object()  # the total row's group
 
 
 def pseudo_field_name(field: str) -> str:
@@ -90,24 +92,6 @@ def coded_fields(registry: FormRegistry, lang: str) -> list[CodedField]:
     for field in found.values():
         by_section.setdefault(field.section, []).append(field)
     return [field for fields in by_section.values() for field in fields]
-
-
-def value_label(registry: FormRegistry, field: str, value: str, lang: str) -> str:
-    """A group's value as a person reads it: a choice's label where the forms know it."""
-    if not value:
-        return _("(no answer)")
-    for form in registry.forms():
-        question = form.question(field)
-        choices = form.choice_list(question) if question is not None else None
-        choice = choices.get(value) if choices is not None else None
-        if choice is not None:
-            return choice.label(lang)
-    return value
-
-
-def _total_or(value: Callable[[Any], str], total: str) -> Callable[[Any], str]:
-    """A column's words for a row, or `total` on the total row."""
-    return lambda row: total if row[0] is TOTAL else value(row)
 
 
 def add_heading(combo: QComboBox, text: str) -> None:
@@ -245,27 +229,22 @@ class ExportsTab(QWidget):
             self.message.show_message("")
 
     def _show_table(self) -> None:
-        table = self._table
-        if table is None:
+        """The counted table in words: the shown groups, "Groups not shown", the total."""
+        if self._table is None:
             self.model.set_columns(())
             return
-        registry, lang = self._service.registry(), current_language()
-        names = dict(self._field_names())
+        table = report_table(self._service.registry(), self._table, current_language())
 
-        def group_value(i: int, field: str) -> Callable[[Any], str]:
-            return lambda row: value_label(registry, field, row[0][i], lang)
+        def label(index: int) -> Callable[[ReportRow], str]:
+            return lambda row: row.labels[index]
 
-        columns = [Column(names.get(field, field), group_value(i, field), translated=True)
-                   for i, field in enumerate(table.columns)]
-        columns.append(Column(_("Interviews"),
-                              lambda row: _("hidden") if row[1] is None else str(row[1]),
-                              translated=True))
-        for index in range(len(table.columns)):  # the total row's words in the first column
-            words = total_text() if index == 0 else ""
-            columns[index] = Column(columns[index].header, _total_or(columns[index].text, words),
-                                    translated=True)
+        columns = [Column(heading, label(i), translated=True)
+                   for i, heading in enumerate(table.headings)]
+        columns.append(Column(count_text(), lambda row: hidden_text() if row.count is None
+                              else str(row.count), translated=True))
         self.model.set_columns(columns)
-        self.model.set_rows([*table.rows, (TOTAL, table.total)] if table.rows else [])
+        total = ReportRow((total_text(), *([""] * (len(table.headings) - 1))), (), table.total)
+        self.model.set_rows([*table.rows, total] if table.rows else [])
         self.stats_view.resizeColumnsToContents()
 
     def _field_names(self) -> list[tuple[str, str]]:

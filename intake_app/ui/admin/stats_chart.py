@@ -114,7 +114,7 @@ def bar_blocks(
     bar_room = width - label_width - gap - width * VALUE_SHARE
 
     def block(row: ReportRow) -> Block:
-        label = " › ".join(row.labels)
+        label = " › ".join(label for label in row.labels if label)
         shown = ink.metrics(font).elidedText(label, Qt.TextElideMode.ElideRight, label_width - gap)
 
         def paint(painter: QPainter, rect: QRectF) -> None:

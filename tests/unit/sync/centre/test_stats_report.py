@@ -15,6 +15,7 @@ import pytest
 
 from intake_app.domain.registry import FormRegistry
 from intake_app.i18n import set_language
+from intake_app.sync.centre.errors import StatsYearWithTwoFields
 from intake_app.sync.centre.reports import MIN_GROUP
 from intake_app.sync.centre.stats_report import (
     ANNUAL,
@@ -22,15 +23,17 @@ from intake_app.sync.centre.stats_report import (
     ReportChoice,
     StatsReport,
     make_report,
+    not_shown_text,
 )
 from intake_app.sync.centre.stats_xlsx import write_stats_xlsx
 from intake_app.sync.centre.vault import Centre
 from tests.helpers.centre import make_centre
-from tests.helpers.stats import IN_YEAR, YEAR, import_known, open_real_centre
+from tests.helpers.stats import EARLIER, IN_YEAR, YEAR, import_known, open_real_centre
 from tests.unit.sync.centre.real_form import installed_forms
 from tests.unit.sync.centre.test_suppression import could_be_large
 
 TODAY = dt.date(2027, 1, 20)
+NOT_SHOWN = "Groups not shown"
 
 
 @pytest.fixture
@@ -64,43 +67,42 @@ def test_the_annual_report_counts_the_year_in_words(centre: Centre) -> None:
         "Nationality",
         "Referral: actions taken",
     ]
-    assert counts(found, 0) == {
-        "Forced labour": 14,
-        "Sexual exploitation": None,
-        "Forced criminal activity": None,
-    }  # the choice list's order
-    assert counts(found, 1) == {"Female": 10, "Male": 8}
-    assert counts(found, 2) == {"18–29": 8, "30–39": None, "40–49": None, "50–59": None}
-    # Countries by count, the hidden ones after them by name (their order says nothing).
-    assert list(counts(found, 3).items()) == [
-        ("Vietnam", 9),
-        ("Iraq", None),
-        ("Somalia", None),
-        ("Thailand", None),
+    # Hidden groups are not named: they are counted together, last, their count hidden.
+    assert counts(found, 0) == {"Forced labour": 14, NOT_SHOWN: None}
+    assert counts(found, 1) == {"Female": 10, "Male": 8}  # the choice list's order
+    assert counts(found, 2) == {"18–29": 8, NOT_SHOWN: None}
+    assert list(counts(found, 3).items()) == [("Vietnam", 9), (NOT_SHOWN, None)]
+    assert list(counts(found, 4).items()) == [
+        ("Referral to the Assistance System by phone", 9),
+        ("Health care", 12),
+        (NOT_SHOWN, None),
     ]
-    referral = counts(found, 4)
-    assert referral["(no answer)"] is None and referral["Health care"] == 12
+    assert not any(row.codes for table in found.tables for row in table.rows if row.count is None)
     assert [t.several for t in found.tables] == [True, False, False, True, True]
 
 
 def test_the_overview_counts_every_year_by_the_interview_month(centre: Centre) -> None:
     found = report(centre, ReportChoice("overview"), "fi")
     assert [table.fields for table in found.tables] == [(field,) for field in OVERVIEW]
-    assert found.tables[0].total == IN_YEAR + 3  # not the withdrawn one
+    assert found.tables[0].total == IN_YEAR + EARLIER  # not the withdrawn one
     assert counts(found, 0) == {
-        "kesä 2025": None,
+        "kesä 2025": 5,
         "tammi 2026": 5,
         "helmi 2026": 5,
-        "maalis 2026": None,
-        "huhti 2026": None,
+        not_shown_text(): None,
     }
 
 
 def test_a_table_by_two_fields_too_thin_to_show_lists_no_group(centre: Centre) -> None:
-    found = report(centre, ReportChoice("fields", ("gender", "age_band"), YEAR))
+    found = report(centre, ReportChoice("fields", ("nationality", "age_band")))
     [table] = found.tables
-    assert table.withheld and table.rows == () and table.total == IN_YEAR
-    assert table.title == "Gender and Age group"
+    assert table.withheld and table.rows == () and table.total == IN_YEAR + EARLIER
+    assert table.title == "Nationality and Age group"
+
+
+def test_a_table_by_two_fields_covers_every_year(centre: Centre) -> None:
+    with pytest.raises(StatsYearWithTwoFields):
+        report(centre, ReportChoice("fields", ("gender", "age_band"), YEAR))
 
 
 def sheet_rows(path: Path, title: str) -> list[tuple[object, ...]]:
@@ -129,15 +131,10 @@ def test_the_annual_spreadsheet_cell_by_cell(centre: Centre, tmp_path: Path) -> 
     )
     assert rows[3][0] == "Example centre, January 20, 2027"
     assert rows[5] == ("Age group", "Interviews", "Code: Age group")
-    assert rows[6:10] == [
-        ("18–29", 8, "age_18_29"),
-        ("30–39", "hidden", "age_30_39"),
-        ("40–49", "hidden", "age_40_49"),
-        ("50–59", "hidden", "age_50_59"),
-    ]
-    assert rows[10][:2] == ("Total (interviews)", IN_YEAR)
-    assert rows[12][0].startswith("Counts below 5, and counts from which one could be")
-    assert "hidden" in rows[13][0]
+    assert rows[6:8] == [("18–29", 8, "age_18_29"), (NOT_SHOWN, "hidden", None)]
+    assert rows[8][:2] == ("Total (interviews)", IN_YEAR)
+    assert rows[10][0].startswith("Counts below 5, and counts from which one could be")
+    assert "not named" in rows[11][0]
     assert book["Age group"]["B7"].data_type == "n"  # a number, not a text
     gender = sheet_rows(out, "Gender")
     assert gender[6:9] == [
@@ -146,7 +143,8 @@ def test_the_annual_spreadsheet_cell_by_cell(centre: Centre, tmp_path: Path) -> 
         ("Total (interviews)", IN_YEAR, None),
     ]
     referral = sheet_rows(out, "Referral actions taken")
-    assert ("(no answer)", "hidden", None) in referral
+    assert (NOT_SHOWN, "hidden", None) in referral
+    assert not any(row[0] == "(no answer)" for row in referral)  # hidden: not named
     assert any("more than one row" in str(row[0]) for row in referral)
 
 
@@ -184,13 +182,15 @@ def test_no_hidden_count_can_be_worked_out_from_the_sheet(
     write_stats_xlsx(found, out)
     shown, total = printed_counts(out, title)
     assert total == IN_YEAR
+    hidden_row = shown.pop(NOT_SHOWN, 0)
     true = {
         "Gender": {"Female": 10, "Male": 8},
         "Age group": {"18–29": 8, "30–39": 6, "40–49": 3, "50–59": 1},
         "Nationality": {"Vietnam": 9, "Thailand": 6, "Iraq": 2, "Somalia": 1},
     }[title]
-    assert set(shown) == set(true) and sum(true.values()) == total
-    hidden = {(name,) for name, count in shown.items() if count is None}
+    assert set(shown) <= set(true) and sum(true.values()) == total
+    assert hidden_row is None if set(shown) < set(true) else hidden_row == 0
+    hidden = {(name,) for name in true if name not in shown}
     assert {(name,) for name, count in true.items() if count < MIN_GROUP} <= hidden
     assert all(shown[name] == count for name, count in true.items() if (name,) not in hidden)
     table = {(name,): count for name, count in true.items()}

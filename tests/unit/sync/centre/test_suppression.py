@@ -9,9 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake_app.sync.centre.suppression import Suppression, hidden_groups, suppress
+from intake_app.sync.centre.suppression import Suppression, suppress
 
 MIN = 5
+
+
+def hidden_groups(
+    counts: dict[tuple[str, ...], int], fields: int, minimum: int
+) -> set[tuple[str, ...]]:
+    """The groups a table does not show (every group when it is withheld)."""
+    found = suppress(counts, fields, minimum)
+    return set(counts) if found.withheld else set(found.hidden)
+
+
 VALUES = ("a", "b", "c", "d")
 
 
