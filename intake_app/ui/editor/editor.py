@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QListView,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -50,6 +49,7 @@ from intake_app.ui.editor.question_row import Block, Key, QuestionRow
 from intake_app.ui.editor.reading_place import PlaceKeeper
 from intake_app.ui.editor.record_actions import RecordActions
 from intake_app.ui.editor.review_page import ReviewPage
+from intake_app.ui.editor.section_list import SectionList
 from intake_app.ui.editor.section_moves import SectionMoves
 from intake_app.ui.editor.section_nav import SectionNavModel
 from intake_app.ui.editor.section_page import SectionPage
@@ -134,7 +134,7 @@ class InterviewEditor(EditorNavigation, EditorFinishing, QWidget):
         self.saver = DraftSaver(service, self.snapshot, self)
 
         self.nav_model = SectionNavModel(self.form, self)
-        self.nav = QListView(self)
+        self.nav = SectionList(self)
         self.nav.setObjectName("sections")
         self.nav.setModel(self.nav_model)
         wrap_text(self.nav)
