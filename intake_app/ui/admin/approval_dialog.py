@@ -9,7 +9,7 @@ check. Names come from the laptop and are shown with hidden characters escaped.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -113,6 +113,20 @@ class ApprovalDialog(QDialog):
         self.approve_button.setAccessibleName(_("Approve the laptop"))
         self.cancel_button.setText(_("Do &not approve"))
         self.cancel_button.setAccessibleName(_("Do not approve the laptop"))
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # the layout was just updated
+            self._grow_to_fit()
+        return handled
+
+    def _grow_to_fit(self) -> None:
+        """Grow taller (never shorter) when the wrapped texts need more lines than there is room
+        for: the wrong-fingerprint message, or another language, would squeeze the explanation
+        above the field and cut it off."""
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _typed(self, text: str) -> None:
         self.approve_button.setEnabled(bool(text.strip()))
