@@ -42,6 +42,7 @@ from intake_app.services.centre import CentreService, DeviceRow
 from intake_app.sync.centre import RegisteredDevice, RequestOnShare, short_id, state_text, when
 from intake_app.sync.format import DeviceState, escape_hidden
 from intake_app.ui.admin.approval_dialog import ApprovalDialog
+from intake_app.ui.admin.column_fit import fit_columns
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
@@ -109,6 +110,7 @@ class DevicesTab(QWidget):
         self.requests_title.setObjectName("requests_title")
         self.requests_model = RowsModel(REQUEST_COLUMNS, self)
         self.requests_table = make_table(section, self.requests_model)
+        fit_columns(self.requests_table)  # titles wrap where they must; columns follow the texts
         self.requests_title.setBuddy(self.requests_table)
         self.register_button = QPushButton(section)
         self.register_all_button = QPushButton(section)
@@ -146,6 +148,7 @@ class DevicesTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        fit_columns(self.table)
         self.registry_title.setBuddy(self.table)
         self.approve_button = QPushButton(section)
         self.retire_button = QPushButton(section)
@@ -222,14 +225,12 @@ class DevicesTab(QWidget):
                 selection.select(self.requests_model.index(row, 0),
                                  selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
-        self.requests_table.resizeColumnsToContents()
         self._title_requests()
         self._update_request_buttons()
 
     def _show(self, rows: object) -> None:
         assert isinstance(rows, list)
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
         self._update_buttons()
 
     def _failed(self, error: KnownError) -> None:
