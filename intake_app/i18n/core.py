@@ -81,13 +81,16 @@ def pgettext(context: str, message: str, /, **fields: object) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int, /, **fields: object) -> str:
-    """Translate with a plural form chosen by `n`; `{n}` is always available."""
+    """Translate with a plural form chosen by `n`; `{n}` is always available, written as
+    `format_number` writes it (the language's digits: "۲ مصاحبه" in Dari)."""
+    from intake_app.i18n.formatting import format_number  # which imports this module
+
     lookup = _lookup
     if lookup is not None:
         text = lookup.ngettext(singular, plural, n)
     else:
         text = singular if n == 1 else plural
-    return text.format(n=n, **fields)
+    return text.format(n=format_number(n), **fields)
 
 
 def current_language() -> str:

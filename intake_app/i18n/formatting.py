@@ -1,7 +1,7 @@
 """Dates, times, numbers, sizes, and language and country names in the current language (CLDR).
 
-Numbers follow the locale's default CLDR numbering system: Latin digits for Arabic (CLDR's choice
-for the generic `ar` locale), Extended Arabic-Indic digits for Dari.
+Numbers follow the locale's default CLDR numbering system (see `format_number`): Latin digits for
+Arabic (CLDR's choice for the generic `ar` locale), Extended Arabic-Indic digits for Dari.
 """
 
 from __future__ import annotations
@@ -55,10 +55,34 @@ def _native_digits(text: str, locale: Locale) -> str:
 
 
 def format_number(value: Number, *, in_lang: str | None = None) -> str:
-    """A number with the locale's grouping, decimal sign and digits ("1 234,5" in Finnish)."""
+    """A number with the locale's grouping, decimal sign and digits ("1 234,5" in Finnish).
+
+    The one rule for digits: every number a person reads (counts, "3 of 4", section and entry
+    numbers, dates, the calendar's days) is written in the digits of the UI language's default
+    CLDR numbering system, as Babel gives it: Extended Arabic-Indic ("۳ از ۴") in Dari (fa-AF),
+    Latin ("3 من 4") in Arabic (CLDR's generic `ar`; the form's Arabic labels agree) and in the
+    other eight. Qt is held to the same digits (`intake_app.i18n.qt.qt_locale`), `ngettext` writes
+    its `{n}` with this function, other numbers in a message are passed through it, and digits
+    the worker types are read in any script (`ascii_digits`).
+    """
     locale = _locale(in_lang)
     text = format_decimal(value, locale=locale, numbering_system="default")
     return _native_digits(text, locale)
+
+
+def local_digits(text: str, *, in_lang: str | None = None) -> str:
+    """`text` with its ASCII digits written as the language writes digits ("۲۰۲۶" in Dari):
+    for numbers kept as typed text (a date's fields), which `format_number` would regroup."""
+    return _native_digits(text, _locale(in_lang))
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every decimal digit of any script ("۲", "٢", "๒") as its ASCII digit ("2"):
+    what a worker typed, read whatever digits the keyboard gives."""
+    return "".join(
+        str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char
+        for char in text
+    )
 
 
 def format_date(value: dt.date, style: str = "medium", *, in_lang: str | None = None) -> str:

@@ -79,9 +79,16 @@ def qt_translations_path() -> str:
     return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
 
 
+# Qt reads a bare "ar" as Egypt's Arabic (Arabic-Indic digits); Babel's "ar" is CLDR's generic
+# Arabic, Latin digits and Monday first, which Qt calls "ar_001". Both must write the same digits.
+_QT_NAMES = {"ar": "ar_001"}
+
+
 def qt_locale(code: str) -> QLocale:
-    """The QLocale for an app-level code (the pseudo-language uses English)."""
-    return QLocale(babel_locale_of(code))
+    """The QLocale for an app-level code, with the digits Babel writes for it (the
+    pseudo-language uses English)."""
+    name = babel_locale_of(code)
+    return QLocale(_QT_NAMES.get(name, name))
 
 
 def load_qt_translator(code: str) -> QTranslator | None:
