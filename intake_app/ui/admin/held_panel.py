@@ -26,6 +26,7 @@ from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre import HeldBundle, Reason, outcome_text, reason_text, short_id, when
 from intake_app.sync.format import escape_hidden
+from intake_app.ui.admin.column_fit import fit_columns
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, wrap_text
@@ -60,6 +61,7 @@ class HeldPanel(QWidget):
         self.title = QLabel(self)
         self.model = RowsModel(COLUMNS, self)
         self.table = make_table(self, self.model, single=True)
+        fit_columns(self.table, wrapping=3)  # "Waiting for" is a sentence or two: it wraps
         self.advice = wrap_text(QLabel(self))
         self.import_button = QPushButton(self)
         self.compare_button = QPushButton(self)  # the window shows its Conflicts tab
@@ -99,7 +101,6 @@ class HeldPanel(QWidget):
     def _show(self, rows: object) -> None:
         assert isinstance(rows, list)
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
         self._update()
 
     def _failed(self, error: KnownError) -> None:

@@ -32,6 +32,7 @@ from intake_app.sync.centre import (
     when,
 )
 from intake_app.sync.format import escape_hidden
+from intake_app.ui.admin.column_fit import fit_columns
 from intake_app.ui.admin.held_panel import HeldPanel
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.common import MessageLine, wrap_text
@@ -76,6 +77,7 @@ ALERT_COLUMNS = (
     Column(N_("What happened"), alert_text),
     Column(N_("File"), lambda r: escape_hidden(r.file_name) if isinstance(r, LogEntry) else ""),
 )
+WHAT_HAPPENED = 3  # a sentence or two: wrapped in the room the other columns leave
 
 
 class LogTab(QWidget):
@@ -144,6 +146,7 @@ class AlertsTab(QWidget):
         self._cap_alerts: list[CapAlertRow] | None = None
         self.model = RowsModel(ALERT_COLUMNS, self)
         self.table = make_table(self, self.model)
+        fit_columns(self.table, wrapping=WHAT_HAPPENED)
         self.seen_button = QPushButton(self)
         self.message = MessageLine(self)
         # An alert is a sentence or two: shown whole here, never cut short with "…".
@@ -213,7 +216,6 @@ class AlertsTab(QWidget):
         if rows == self.model.rows():
             return
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
         self._update_buttons()
 
     def _show_detail(self) -> None:
