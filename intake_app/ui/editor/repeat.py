@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from intake_app.domain.answers import REPEAT_MAX_ITEMS, is_empty
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _
+from intake_app.i18n.formatting import format_number
 from intake_app.ui.editor.question_row import Block, QuestionRow, RepeatHolder, build_blocks
 
 
@@ -50,9 +51,10 @@ class RepeatEntry(QFrame):
             row.input.set_value(values.get(row.question.name))
 
     def retranslate(self, lang: str) -> None:
-        self.title.setText(_("Entry {number}", number=self.index + 1))
+        number = format_number(self.index + 1)
+        self.title.setText(_("Entry {number}", number=number))
         self.remove_button.setText(_("Remove this entry"))
-        self.remove_button.setAccessibleName(_("Remove entry {number}", number=self.index + 1))
+        self.remove_button.setAccessibleName(_("Remove entry {number}", number=number))
         for block in self.inner:
             block.retranslate(lang)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from intake_app.domain.form import Form
 from intake_app.domain.progress import SectionProgress
 from intake_app.i18n import _, current_language, ngettext
+from intake_app.i18n.formatting import format_number
 
 Index = QModelIndex | QPersistentModelIndex
 SECTION_ROLE = Qt.ItemDataRole.UserRole
@@ -84,7 +85,9 @@ class SectionNavModel(QAbstractListModel):
         if progress.complete:
             return _("✓ complete")
         return _(
-            "{done} of {total} required", done=progress.answered_required, total=progress.required
+            "{done} of {total} required",
+            done=format_number(progress.answered_required),
+            total=format_number(progress.required),
         )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

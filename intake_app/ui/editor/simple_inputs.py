@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 from intake_app.domain.answers import TEXT_MAX_LENGTH
 from intake_app.domain.form import Form, Question
 from intake_app.i18n import _, current_language
+from intake_app.i18n.formatting import ascii_digits
 from intake_app.i18n.languages import babel_locale
 from intake_app.ui.editor.answer_input import AnswerInput
 from intake_app.ui.editor.date_picker import CalendarPopup, limit_date
+from intake_app.ui.editor.digits import LocalDigits, shown_digits
 
 # Open the calendar from the date's fields: the keys a date field opens its calendar with.
 CALENDAR_KEYS = (QKeySequence("Alt+Down"), QKeySequence(Qt.Key.Key_F4))
@@ -102,9 +104,7 @@ class PartialDateInput(AnswerInput):
         for label, edit, digits in zip(
             self.labels, (self.year, self.month, self.day), (4, 2, 2), strict=True
         ):
-            edit.setValidator(
-                QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{digits}}}"), edit)
-            )
+            edit.setValidator(LocalDigits(digits, edit))
             edit.setMaxLength(digits)
             edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0") * (digits + 4))
             edit.textEdited.connect(self.emit_changed)
@@ -127,7 +127,7 @@ class PartialDateInput(AnswerInput):
         if self.popup is None:
             self.popup = CalendarPopup(self)
             self.popup.picked.connect(self._picked)
-        parts = [edit.text().strip() for edit in (self.year, self.month, self.day)]
+        parts = [ascii_digits(edit.text().strip()) for edit in (self.year, self.month, self.day)]
         numbers = [int(part) if part.isdigit() else 0 for part in parts]
         today = dt.date.today()
         year = numbers[0] if 1900 <= numbers[0] <= 2100 else today.year
@@ -145,17 +145,20 @@ class PartialDateInput(AnswerInput):
         return self.popup
 
     def _picked(self, date: QDate) -> None:
-        self.year.setText(f"{date.year():04d}")
-        self.month.setText(f"{date.month():02d}")
-        self.day.setText(f"{date.day():02d}")
+        self.year.setText(shown_digits(f"{date.year():04d}"))
+        self.month.setText(shown_digits(f"{date.month():02d}"))
+        self.day.setText(shown_digits(f"{date.day():02d}"))
         self.calendar_button.setFocus()
         self.emit_changed()
 
     def value(self) -> object | None:
-        year, month, day = (e.text().strip() for e in (self.year, self.month, self.day))
+        year, month, day = (
+            ascii_digits(e.text().strip()) for e in (self.year, self.month, self.day)
+        )
         if not (year or month or day):
             return None
-        # What was typed is kept as typed; validation says what is missing or wrong.
+        # What was typed is kept as typed (in ASCII digits); validation says what is missing
+        # or wrong.
         text = year
         if month or day:
             text += "-" + (month.zfill(2) if month else "")
@@ -168,11 +171,14 @@ class PartialDateInput(AnswerInput):
         for edit, part in zip(
             (self.year, self.month, self.day), [*parts, "", "", ""], strict=False
         ):
-            edit.setText(part)
+            edit.setText(shown_digits(part))
 
     def retranslate(self, lang: str) -> None:
         for label, text in zip(self.labels, (_("Year"), _("Month"), _("Day")), strict=True):
             label.setText(text)
+        for edit in self.controls():
+            assert isinstance(edit, QLineEdit)
+            edit.setText(shown_digits(edit.text()))  # the new language's digits
         optional = self.question.partial
         self.year.setPlaceholderText(_("YYYY"))
         self.month.setPlaceholderText(_("MM") if not optional else _("MM, if known"))
