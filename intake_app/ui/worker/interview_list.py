@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, ngettext
+from intake_app.i18n.formatting import format_number
 from intake_app.i18n.qt import register
 from intake_app.services.worker import WorkerService
 from intake_app.ui.common import MessageLine
@@ -163,14 +164,14 @@ class InterviewList(QWidget):
                 "{shown} of {n} interview found by the search",
                 "{shown} of {n} interviews found by the search",
                 total,
-                shown=shown,
+                shown=format_number(shown),
             )
         else:
             text = ngettext(
                 "Showing {shown} of {n} interview",
                 "Showing {shown} of {n} interviews",
                 total,
-                shown=shown,
+                shown=format_number(shown),
             )
         self.counts.setText(text)
 
