@@ -25,6 +25,8 @@ from pytestqt.qtbot import QtBot
 
 from intake_app.i18n import set_language
 from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
+from intake_app.ui.admin.held_panel import COLUMNS as HELD_COLUMNS
+from intake_app.ui.admin.log_tab import ALERT_COLUMNS, AlertsTab
 from intake_app.ui.admin.window import AdminWindow
 from intake_app.ui.application import apply_text_size
 from tests.gui.admin.test_requests import wait_requests, window
@@ -94,7 +96,7 @@ def test_the_approval_dialog_grows_with_the_wrong_fingerprint_message(
     qtbot.wait(50)
     assert cut_labels(dialog) == []
     assert dialog.frameGeometry().size().boundedTo(SCREEN) == dialog.frameGeometry().size()
-    screenshot(dialog, "approve-wrong-fingerprint", lang)
+    screenshot(dialog, "admin-approve-wrong-fingerprint-dialog", lang)
 
 
 def title_cut(table: QTableView, section: int) -> tuple[int, int] | None:
@@ -151,7 +153,7 @@ def test_the_laptops_tab_shows_every_title_and_cell_whole(
     qtbot.wait(50)
     assert columns_cut(devices.requests_table) == []
     assert columns_cut(devices.table) == []
-    screenshot(window, "laptops", lang)
+    screenshot(window, "admin-requests", lang)
 
 
 def cell_cut(table: QTableView, row: int, column: int) -> tuple[QRect, QRect] | None:
@@ -173,6 +175,7 @@ def cell_cut(table: QTableView, row: int, column: int) -> tuple[QRect, QRect] | 
 def test_the_alerts_tab_wraps_what_happened_inside_the_window(
         window: AdminWindow, qtbot: QtBot, real_text: None, laptop: Laptop, tmp_path: Path,
         lang: str) -> None:
+    set_language(lang)
     window.resize(SCREEN)
     unlock(window, qtbot)
     run(window, lambda centre: register(centre, laptop))
@@ -184,14 +187,29 @@ def test_the_alerts_tab_wraps_what_happened_inside_the_window(
                     timeout=WAIT)
     window.tabs.setCurrentWidget(alerts)
     what_happened = 3
-    horizontal = Qt.Orientation.Horizontal
-    assert alerts.model.headerData(what_happened, horizontal) == "What happened"
-    assert alerts.held.model.headerData(what_happened, horizontal) == "Waiting for"
-    set_language(lang)
+    assert [column.header for column in ALERT_COLUMNS].index("What happened") == what_happened
+    assert [column.header for column in HELD_COLUMNS].index("Waiting for") == what_happened
     qtbot.wait(50)
-    for table in (alerts.table, alerts.held.table):
-        name = table.accessibleName() or table.objectName()
-        assert (name, columns_cut(table, wrapping=what_happened)) == (name, [])
-        assert table.horizontalScrollBar().maximum() == 0, name
-        assert cell_cut(table, 0, what_happened) is None, name
-    screenshot(window, "alerts", lang)
+    assert alerts_cut(alerts, what_happened) == []
+    for table in (alerts.table, alerts.held.table):  # the detail and the advice take room
+        flags = table.selectionModel().SelectionFlag  # selectRow() is left to right only
+        table.selectionModel().setCurrentIndex(table.model().index(0, 0),
+                                               flags.ClearAndSelect | flags.Rows)
+    qtbot.waitUntil(alerts.held.import_button.isEnabled, timeout=WAIT)
+    qtbot.wait(50)
+    assert alerts.detail.isVisible() and alerts.held.advice.isVisible()
+    assert alerts_cut(alerts, what_happened) == []
+    screenshot(window, "admin-alerts", lang)
+
+
+def alerts_cut(alerts: AlertsTab, what_happened: int) -> list[object]:
+    """What is cut in the alerts' and the held bundles' tables (named)."""
+    cut: list[object] = []
+    for name, table in (("alerts", alerts.table), ("held", alerts.held.table)):
+        cut.extend((name, what) for what in columns_cut(table, wrapping=what_happened))
+        if table.horizontalScrollBar().maximum() != 0:
+            cut.append((name, "scroll bar"))
+        cell = cell_cut(table, 0, what_happened)
+        if cell is not None:
+            cut.append((name, cell))
+    return cut
