@@ -2,8 +2,10 @@
 
 The UI never writes SQL and never sees key material. Every vault call runs on the single vault
 thread (`VaultThread`), so the SQLite connection stays in the thread that opened it. Slow work
-(Argon2 when creating or unlocking, big attachments, draft saves) returns a Future; quick reads
-wait for their result. Qt-free.
+(Argon2 when creating or unlocking, big attachments, draft saves) returns a Future, and so does
+everything the window asks while it stays usable (`read_*`, `queue_*`): behind a busy vault
+thread even a quick read waits. The methods that wait for their result are for work already on
+the vault thread, the command line and tests. Qt-free.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
 
 from intake_app.errors import KnownError, VaultLocked
 from intake_app.paths import vault_exists
@@ -32,6 +34,14 @@ FORMS_WAIT = 10.0  # seconds the first use of the forms waits for the vault's to
 
 def _import_storage() -> None:
     import intake_app.storage  # noqa: F401 - warm-up only
+
+
+class Listing(NamedTuple):
+    """The interview list as read in one go: the summaries (or those a search found) and the
+    ids of the interviews the centre refused."""
+
+    rows: list[Any]
+    refused: frozenset[str]
 
 
 class _ProgressReader:
@@ -334,6 +344,15 @@ class WorkerService:
 
         return list(self._call(read))
 
+    def read_list(self, text: str = "") -> Future[Listing]:
+        """Queue one read of the list (the interviews `text` finds, when it is not empty) with
+        the refused ids, so the window never waits for it."""
+        return self.run(
+            lambda _vault: Listing(
+                self.search(text) if text else self.interviews(), self.refused_interviews()
+            )
+        )
+
     def open_interview(self, record_id: str) -> dict[str, Any]:
         """The document to edit: the draft if there is one, else the latest revision."""
 
@@ -350,17 +369,34 @@ class WorkerService:
 
     def drafts(self) -> list[Any]:
         """The drafts in the vault (DraftInfo: id, modified), most recent first."""
-        found = list(self._call(lambda v: v.interviews.drafts()))
-        return sorted(found, key=lambda d: str(d.modified), reverse=True)
+        return list(self.read_drafts().result())
+
+    def read_drafts(self) -> Future[list[Any]]:
+        """Queue a read of the drafts (`drafts`)."""
+
+        def read(vault: Vault) -> list[Any]:
+            found = list(vault.interviews.drafts())
+            return sorted(found, key=lambda d: str(d.modified), reverse=True)
+
+        return self.run(read)
 
     def discard_draft(self, record_id: str) -> None:
         """Throw away the draft of an interview (its saved revisions stay)."""
-        self._call(lambda v: v.interviews.discard_draft(record_id))
+        self.queue_discard_draft(record_id).result()
+
+    def queue_discard_draft(self, record_id: str) -> Future[None]:
+        """Queue `discard_draft` (one transaction); a lock queued later waits for it."""
+        return self.run(lambda v: v.interviews.discard_draft(record_id))
 
     def save_revision(self, document: dict[str, Any]) -> Any:
         """Save a checked document as a new revision (RevisionInfo); discards its draft."""
+        return self.queue_revision(document).result()
+
+    def queue_revision(self, document: dict[str, Any]) -> Future[Any]:
+        """Queue `save_revision` (one transaction) of the document as it is now; a lock
+        queued later waits for it."""
         snapshot = dict(document)
-        return self._call(lambda v: v.interviews.save_revision(snapshot))
+        return self.run(lambda v: v.interviews.save_revision(snapshot))
 
     def history(self, record_id: str) -> list[Any]:
         """The saved revisions of an interview."""
@@ -368,13 +404,21 @@ class WorkerService:
 
     def delete(self, record_id: str, reason: str) -> Any:
         """Delete an interview: a tombstone revision without answers stays for the centre."""
-        return self._call(lambda v: v.interviews.delete(record_id, reason))
+        return self.queue_delete(record_id, reason).result()
+
+    def queue_delete(self, record_id: str, reason: str) -> Future[Any]:
+        """Queue `delete` (one transaction); a lock queued later waits for it."""
+        return self.run(lambda v: v.interviews.delete(record_id, reason))
 
     # -- attachments ----------------------------------------------------------------------------
 
     def attachments(self, record_id: str) -> list[Any]:
         """The attachments of an interview (AttachmentInfo)."""
-        return list(self._call(lambda v: v.interviews.attachments(record_id)))
+        return list(self.read_attachments(record_id).result())
+
+    def read_attachments(self, record_id: str) -> Future[list[Any]]:
+        """Queue a read of `attachments`."""
+        return self.run(lambda v: list(v.interviews.attachments(record_id)))
 
     def add_attachment(
         self, record_id: str, path: Path, media_type: str, progress: Progress | None = None
@@ -415,7 +459,11 @@ class WorkerService:
 
     def remove_attachment(self, record_id: str, sha256: str) -> None:
         """Remove an attachment from an interview."""
-        self._call(lambda v: v.interviews.remove_attachment(record_id, sha256))
+        self.queue_attachment_removal(record_id, sha256).result()
+
+    def queue_attachment_removal(self, record_id: str, sha256: str) -> Future[None]:
+        """Queue `remove_attachment` (one transaction); a lock queued later waits for it."""
+        return self.run(lambda v: v.interviews.remove_attachment(record_id, sha256))
 
 
 def _import_after_unlock() -> None:

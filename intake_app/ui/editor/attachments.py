@@ -64,6 +64,8 @@ class AttachmentPanel(QWidget):
         self._added_now: list[Original] = []  # committed in the vault, originals not asked about
         self.offer: QMessageBox | None = None
         self._infos: list[Any] = []
+        self._reading: object | None = None  # the reading of the list waited for
+        self._removing = 0  # removals on their way to the vault
         self._read_only = False
         self.title = Heading(1.4, self)
         self.list = QListWidget(self)
@@ -131,13 +133,30 @@ class AttachmentPanel(QWidget):
         """How many files are attached."""
         return len(self._infos)
 
-    def reload(self) -> None:
-        """Read the attachment list from the vault."""
-        try:
-            self._infos = self._service.attachments(self._record_id)
-        except KnownError:
-            self._infos = []  # a new interview has nothing in the vault yet
-        self._fill()
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Read the attachment list from the vault again, in the background (queued behind
+        the change that asked for it); `count_changed` when it is read, then `then()`. The
+        reading asked for last is the one shown."""
+        reading = self._reading = object()
+        when_done(
+            self._service.read_attachments(self._record_id),
+            lambda infos: self._listed(reading, infos, then),
+            # A new interview has none in the vault yet.
+            lambda _error: self._listed(reading, [], then),
+            owner=self,
+            context="reading the attached files",
+        )
+
+    def _listed(
+        self, reading: object, infos: list[Any], then: Callable[[], None] | None
+    ) -> None:
+        if reading is self._reading:  # else a later reading was asked for
+            self._reading = None
+            self._infos = list(infos)
+            self._fill()
+            self.count_changed.emit(self.count())
+        if then is not None:
+            then()
 
     def _fill(self) -> None:
         current = self.list.currentItem()
@@ -204,9 +223,7 @@ class AttachmentPanel(QWidget):
     def _added(self, info: Any) -> None:
         if self._adding is not None:  # its copy is committed: the original may go, if asked
             self._added_now.append(Original(self._adding, info.sha256, info.size))
-        self.reload()
-        self.count_changed.emit(self.count())
-        self._next()
+        self.reload(then=self._next)  # the list and its count first, the next file after
 
     def _add_failed(self, error: KnownError) -> None:
         self.error.show_message(error.translated())
@@ -279,12 +296,31 @@ class AttachmentPanel(QWidget):
         return box
 
     def remove(self, sha: str) -> None:
-        """Remove one attachment."""
-        try:
-            self._service.remove_attachment(self._record_id, sha)
-        except KnownError as error:
+        """Remove one attachment, in the background: "Removing…" and the buttons disabled
+        until it is gone from the vault; the list then is read again."""
+        self._removing += 1
+        self.add_button.setEnabled(False)
+        self.remove_button.setEnabled(False)
+        self.error.show_message("")
+        self.note.show_message(_("Removing the file…"))
+        when_done(
+            self._service.queue_attachment_removal(self._record_id, sha),
+            lambda _none: self._removed(sha, None),
+            lambda error: self._removed(sha, error),
+            owner=self,
+            context="removing a file",
+        )
+
+    def _removed(self, sha: str, error: KnownError | None) -> None:
+        self._removing -= 1
+        if not self._removing:
+            self.note.show_message("")
+            self.add_button.setEnabled(not self._read_only and not self.progress.isVisible())
+        if error is not None:
             self.error.show_message(error.translated())
+            self._fill()  # the remove button again
             return
-        self.preview.clear()
-        self.reload()
-        self.count_changed.emit(self.count())
+        current = self.list.currentItem()
+        if current is None or current.data(SHA_ROLE) == sha:
+            self.preview.clear()
+        self.reload()  # the list, and its count

@@ -3,12 +3,19 @@
 "Review and finish" shows the review page in place of the questions; Finish is offered there.
 A finished interview opens read-only on that page; Edit reopens it as a draft, saved as a new
 revision so that its history says so. A part of `InterviewEditor` (a mixin).
+
+A change of the record (finish, edit again, withdraw, delete: `change_record`) is one
+transaction queued on the vault thread; the window never waits for it. Meanwhile the editor
+takes no other change and says what it waits for; a lock or closing lets it finish first.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _, current_language
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
     from intake_app.ui.editor.live_state import LiveState
     from intake_app.ui.editor.problems import ProblemList
     from intake_app.ui.editor.question_row import Block
+    from intake_app.ui.editor.record_actions import RecordActions
     from intake_app.ui.editor.review_page import ReviewPage
     from intake_app.ui.editor.section_stack import SectionStack
     from intake_app.ui.worker.autosave import DraftSaver
@@ -40,9 +48,15 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
+# Seconds a lock or closing waits for a change of the record already queued (behind a vault
+# thread busy for a moment, a lock would otherwise give it up with the thread's other work).
+CHANGE_WAIT = 2.0
+
 
 class EditorFinishing(_Base):
     """The review page, Finish, the read-only state and Edit."""
+
+    _change: Future[Any] | None = None  # the change of the record on its way to the vault
 
     if TYPE_CHECKING:  # the editor's parts this uses
         finished: SignalInstance
@@ -62,6 +76,7 @@ class EditorFinishing(_Base):
         review_page: ReviewPage
         banner: FinishedBanner
         finish_button: QPushButton
+        actions_bar: RecordActions
         read_only: bool
         finish_tried: bool
 
@@ -116,14 +131,82 @@ class EditorFinishing(_Base):
         self.finish_button.setVisible(not self.read_only and not self.reviewing())
         self.banner.setVisible(self.read_only)
 
+    # -- changes of the record -----------------------------------------------------------------
+
+    def change_record(
+        self,
+        queue: Callable[[], Future[Any]],
+        busy: str,
+        done: Callable[[Any], None],
+        *,
+        context: str,
+    ) -> None:
+        """Queue one change of the record with `queue()` and go on without waiting: what was
+        typed is queued before it (as a draft: a change that fails loses nothing); until it
+        is saved the editor takes no other change and says `busy`. `done(result)` once it is
+        saved; a failure is said and the editor is usable again. Results that come after a
+        lock are dropped (the editor goes with the workspace)."""
+        if self._change is not None:
+            return  # one at a time (its buttons are disabled meanwhile)
+        self.saver.save_soon_done()
+        future = queue()
+        self._change = future
+        self._show_changing(busy)
+        when_done(
+            future,
+            lambda result: self._changed(future, done, result),
+            lambda error: self._change_failed(future, error),
+            owner=self,
+            context=context,
+        )
+
+    def changing(self) -> bool:
+        """True while a change of the record is on its way to the vault."""
+        return self._change is not None
+
+    def settle_change(self, seconds: float = CHANGE_WAIT) -> None:
+        """Before a lock or closing: wait, `seconds` at most, for a change of the record
+        already queued, so that the lock coming after it does not give it up."""
+        if self._change is not None:
+            concurrent.futures.wait([self._change], timeout=seconds)
+
+    def _show_changing(self, busy: str) -> None:
+        changing = bool(busy)
+        for part in (self.view, self.finish_button, self.banner.edit_button):
+            part.setEnabled(not changing)
+        self.actions_bar.show_busy(busy)
+        if changing:
+            self.message.show_message("")
+
+    def _changed(self, future: Future[Any], done: Callable[[Any], None], result: Any) -> None:
+        if future is not self._change:
+            return
+        self._change = None
+        if not self.service.unlocked:
+            return  # locked meanwhile: saved, and the editor goes with the workspace
+        self._show_changing("")
+        done(result)
+
+    def _change_failed(self, future: Future[Any], error: KnownError) -> None:
+        if future is not self._change:
+            return
+        self._change = None
+        self._show_changing("")
+        self.message.show_message(error.translated())
+
+    # -- finishing and editing again -----------------------------------------------------------
+
     def start_editing(self) -> None:
         """Reopen the finished interview as a draft: a new revision says so in its history."""
         document = reopened(self.current_interview())
-        try:
-            saved = self.service.save_revision(document.to_dict())
-        except KnownError as error:
-            self.message.show_message(error.translated())
-            return
+        self.change_record(
+            lambda: self.service.queue_revision(document.to_dict()),
+            _("Opening the interview for changes…"),
+            lambda saved: self._reopened(document, saved),
+            context="editing a finished interview",
+        )
+
+    def _reopened(self, document: Interview, saved: Any) -> None:
         self.interview = replace(document, revision=saved.revision)
         self.read_only = False
         self._apply_read_only()
@@ -157,15 +240,15 @@ class EditorFinishing(_Base):
             announce(self.problems.title, self.problems.title.text())
             self.reveal(issue_key(result.problems[0]))
             return
-        try:
-            self.service.save_revision(result.interview.to_dict())
-        except KnownError as error:
-            self.message.show_message(error.translated())
-            return
-        self.saver.discard()
-        self.finished.emit(_("The interview was finished and saved."))
+        document = result.interview.to_dict()
+        self.change_record(
+            lambda: self.service.queue_revision(document),
+            _("Saving the finished interview…"),
+            lambda _saved: self.closed_record(_("The interview was finished and saved.")),
+            context="finishing an interview",
+        )
 
     def closed_record(self, message: str) -> None:
-        """The record was withdrawn or deleted: nothing more to save here."""
+        """The record was finished, withdrawn or deleted: nothing more to save here."""
         self.saver.discard()
         self.finished.emit(message)

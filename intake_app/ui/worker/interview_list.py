@@ -19,7 +19,7 @@ from intake_app.errors import KnownError
 from intake_app.i18n import N_, _, ngettext
 from intake_app.i18n.formatting import format_number
 from intake_app.i18n.qt import register
-from intake_app.services.worker import WorkerService
+from intake_app.services.worker import Listing, WorkerService
 from intake_app.ui.common import MessageLine
 from intake_app.ui.interview_model import (
     ALIAS,
@@ -28,6 +28,7 @@ from intake_app.ui.interview_model import (
     InterviewFilter,
     InterviewTableModel,
 )
+from intake_app.ui.tasks import when_done
 
 SEARCH_DELAY_MS = 250
 STATUS_FILTERS: tuple[tuple[str | None, str], ...] = (
@@ -52,6 +53,7 @@ class InterviewList(QWidget):
     def __init__(self, service: WorkerService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
+        self._reading: object | None = None  # the reading of the list waited for
         self.model = InterviewTableModel(self)
         self.proxy = InterviewFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -141,22 +143,46 @@ class InterviewList(QWidget):
         self._show_counts()
 
     def reload(self) -> None:
-        """Read the list (or the search results) from the vault again."""
-        query = self.search.text().strip()
-        try:
-            rows = self._service.search(query) if query else self._service.interviews()
-            refused = self._service.refused_interviews()
-        except KnownError as error:
-            self.error.show_message(error.translated())
-            return
+        """Read the list (or the search results) from the vault again, in the background: the
+        rows shown stay, the counts line says the list is being read, and the reading asked
+        for last is the one shown."""
+        reading = self._reading = object()
+        self._show_counts()
+        when_done(
+            self._service.read_list(self.search.text().strip()),
+            lambda listing: self._listed(reading, listing),
+            lambda error: self._not_listed(reading, error),
+            owner=self,
+            context="reading the interview list",
+        )
+
+    def is_reading(self) -> bool:
+        """True while the list is being read again (the rows shown may be out of date)."""
+        return self._reading is not None
+
+    def _listed(self, reading: object, listing: Listing) -> None:
+        if reading is not self._reading:
+            return  # a later reading was asked for
+        self._reading = None
         self.error.show_message("")
-        self.model.set_summaries(rows, refused)
+        self.model.set_summaries(listing.rows, listing.refused)
+        self._show_counts()
+
+    def _not_listed(self, reading: object, error: KnownError) -> None:
+        if reading is not self._reading:
+            return
+        self._reading = None
+        self.error.show_message(error.translated())
+        self._show_counts()
 
     def _filters_changed(self) -> None:
         self.proxy.set_status(STATUS_FILTERS[max(self.status_filter.currentIndex(), 0)][0])
         self.proxy.set_delivered(DELIVERED_FILTERS[max(self.delivered_filter.currentIndex(), 0)][0])
 
     def _show_counts(self) -> None:
+        if self._reading is not None:
+            self.counts.setText(_("Reading the interviews…"))
+            return
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         if self.search.text().strip():

@@ -9,6 +9,7 @@ the list, another interview, the lock) is dropped.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QChildEvent, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -254,11 +255,19 @@ class Workspace(QWidget):
             self._offer_draft()
 
     def _offer_draft(self) -> None:
-        try:
-            drafts = self._service.drafts()
-        except KnownError as error:
-            self.message.show_message(error.translated())
-            return
+        """Read the drafts in the background; the offer comes when they are read, unless the
+        worker opened an interview meanwhile."""
+        when_done(
+            self._service.read_drafts(),
+            self._drafts_read,
+            lambda error: self.message.show_message(error.translated()),
+            owner=self,
+            context="offering the draft back",
+        )
+
+    def _drafts_read(self, drafts: list[Any]) -> None:
+        if self.editor is not None or self._opening is not None or self.raw_view is not None:
+            return  # the worker went to an interview already
         if not drafts:
             self._prefs.interview_was_open = False
             return
@@ -372,7 +381,7 @@ class Workspace(QWidget):
             self._close_editor()
         self.message.show_message("")
         summary = None
-        if record_id is not None:
+        if record_id is not None and not self.list.is_reading():  # else out of date: read again
             summary = next((s for s in self.list.model.summaries() if s.id == record_id), None)
         token = self._opening = object()
         when_done(
@@ -473,6 +482,8 @@ class Workspace(QWidget):
         editor, self.editor = self.editor, None
         if editor is None:
             return
+        # A finish or deletion still on its way ends unseen: the worker went elsewhere.
+        editor.finished.disconnect(self._editor_finished)
         editor.places.flush()
         try:
             editor.saver.flush()
@@ -489,9 +500,11 @@ class Workspace(QWidget):
         self.back_action.setVisible(editing)
 
     def flush(self) -> None:
-        """Save the open interview's pending change now (before a lock or quitting)."""
+        """Save the open interview's pending change now (before a lock or quitting); a
+        finish, withdrawal or deletion already queued is let through first."""
         if self.editor is None:
             return
+        self.editor.settle_change()
         self.editor.places.flush()
         try:
             self.editor.saver.flush()

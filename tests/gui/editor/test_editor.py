@@ -41,12 +41,14 @@ def new_editor(qtbot, shell: Shell) -> InterviewEditor:
     return editor
 
 
-def finish(editor: InterviewEditor) -> None:
-    """Review and finish: the review page, then its Finish button."""
+def finish(qtbot, editor: InterviewEditor) -> None:
+    """Review and finish: the review page, then its Finish button; until the finished
+    interview is saved (in the background) the editor waits for it."""
     editor.finish_button.click()
     assert editor.reviewing()
     assert editor.review_page.finish_button.isEnabled()
     editor.review_page.finish_button.click()
+    qtbot.waitUntil(lambda: not editor.changing(), timeout=5000)
 
 
 def test_consent_gates_the_later_sections(qtbot, shell) -> None:
@@ -108,7 +110,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     account = row(editor, "account").input
     qtbot.keyClicks(account.edit, "I came to pick berries in Lapland.")
     assert account.value() == {"text": "I came to pick berries in Lapland.", "lang": "ar"}
-    finish(editor)
+    finish(qtbot, editor)
     assert shell.workspace.editor is None
     assert service.drafts() == []
     saved = service.open_interview(record_id)
@@ -123,6 +125,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     assert reopened is not None
     assert reopened.read_only and reopened.reviewing() and reopened.banner.isVisible()
     reopened.banner.edit_button.click()
+    qtbot.waitUntil(lambda: not reopened.changing(), timeout=5000)
     assert not reopened.read_only and not reopened.reviewing()
     assert row(reopened, "alias").input.value() == "Fictional Rose"
     assert row(reopened, "account").input.value()["text"].startswith("I came")
@@ -171,7 +174,7 @@ def _finished_interview(qtbot, shell) -> tuple[InterviewEditor, str]:
     picker.combo.select("fi")
     picker.combo.picked.emit("fi")
     qtbot.keyClicks(row(editor, "account").input.edit, "Fictional words.")
-    finish(editor)
+    finish(qtbot, editor)
     record_id = editor.interview.id
     assert shell.service.open_interview(record_id)["status"] == "final"
     shell.workspace.open_interview(record_id)
@@ -194,7 +197,7 @@ def test_withdraw_consent_leaves_a_tombstone_without_answers(qtbot, shell) -> No
         b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
     ]
     destructive[0].click()
-    assert shell.workspace.editor is None
+    qtbot.waitUntil(lambda: shell.workspace.editor is None, timeout=5000)
     document = shell.service.open_interview(record_id)
     assert document["status"] == "withdrawn"
     assert "alias" not in document["answers"] and "account" not in document["answers"]
@@ -219,7 +222,7 @@ def test_delete_asks_first_and_leaves_a_deleted_tombstone(qtbot, shell) -> None:
         b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
     ]
     destructive[0].click()
-    assert shell.workspace.editor is None
+    qtbot.waitUntil(lambda: shell.workspace.editor is None, timeout=5000)
     history = shell.service.history(record_id)
     assert history[-1].status == "deleted"
     assert all(s.id != record_id for s in shell.service.interviews() if not s.deleted)

@@ -82,7 +82,7 @@ def test_finish_is_offered_from_the_review_once_nothing_blocks_it(qtbot, shell) 
     assert "To fix before finishing" not in page.browser.toPlainText()
     record_id = editor.interview.id
     page.finish_button.click()
-    assert shell.workspace.editor is None
+    qtbot.waitUntil(lambda: shell.workspace.editor is None, timeout=5000)
     assert shell.service.open_interview(record_id)["status"] == "final"
 
 
@@ -100,7 +100,7 @@ def test_a_finished_interview_opens_read_only_and_edit_reopens_it(qtbot, shell) 
     editor = new_editor(qtbot, shell)
     _answer_all(qtbot, editor)
     record_id = editor.interview.id
-    finish(editor)
+    finish(qtbot, editor)
     service = shell.service
 
     shell.workspace.open_interview(record_id)
@@ -125,11 +125,12 @@ def test_a_finished_interview_opens_read_only_and_edit_reopens_it(qtbot, shell) 
     assert [r.status for r in service.history(record_id)] == ["final"]
 
     editor.banner.edit_button.click()
+    qtbot.waitUntil(lambda: not editor.changing(), timeout=5000)
     assert [r.status for r in service.history(record_id)] == ["final", "draft"]
     assert not editor.read_only and not editor.banner.isVisible()
     assert row(editor, "alias").input.edit.isEnabled()
     qtbot.keyClicks(row(editor, "alias").input.edit, " Two")
-    finish(editor)
+    finish(qtbot, editor)
     assert [r.status for r in service.history(record_id)] == ["final", "draft", "final"]
     assert service.open_interview(record_id)["answers"]["alias"] == "Fictional Lina Two"
 
@@ -138,7 +139,7 @@ def test_the_banner_says_where_a_finished_interview_stands(qtbot, shell) -> None
     editor = new_editor(qtbot, shell)
     _answer_all(qtbot, editor)
     record_id = editor.interview.id
-    finish(editor)
+    finish(qtbot, editor)
     [saved] = shell.service.history(record_id)
     shell.service.run(
         lambda vault: vault.interviews.mark_delivered([(record_id, 1, saved.sha256)])

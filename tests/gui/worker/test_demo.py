@@ -28,6 +28,7 @@ def test_demo_opens_straight_into_the_list(qtbot, tmp_path: Path) -> None:
     assert {"final", "draft", "withdrawn"} <= statuses
     assert any(s.delivered for s in summaries)
     assert all(s.alias.startswith("Fictional") for s in summaries if s.status != "withdrawn")
+    qtbot.waitUntil(lambda: not workspace.list.is_reading(), timeout=5000)
     assert workspace.list.model.rowCount() == 20
     # After a lock the unlock screen tells the demo passphrase, and it works.
     shell.lock()

@@ -51,6 +51,7 @@ def test_search_finds_an_interview_by_a_word_of_its_account(qtbot, shell) -> Non
     saved(service, "Fictional Mai", "Nail salon work, twelve hours a day.", status="draft")
     shell.show_workspace()
     listing = shell.workspace.list
+    qtbot.waitUntil(lambda: not listing.is_reading(), timeout=5000)  # read in the background
     assert listing.model.rowCount() == 3
     assert "3 of 3" in listing.counts.text()
     qtbot.keyClicks(listing.search, "blueberries")
@@ -74,6 +75,7 @@ def test_unfinished_new_interviews_are_listed_and_found(qtbot, shell) -> None:
     service.save_draft(draft.to_dict()).result()
     shell.show_workspace()
     listing = shell.workspace.list
+    qtbot.waitUntil(lambda: not listing.is_reading(), timeout=5000)  # read in the background
     assert listing.model.rowCount() == 1
     qtbot.keyClicks(listing.search, "draftee")
     qtbot.waitUntil(lambda: "found" in listing.counts.text(), timeout=2000)
@@ -85,6 +87,7 @@ def test_sorting_by_alias(qtbot, shell) -> None:
         saved(shell.service, alias, "text")
     shell.show_workspace()
     listing = shell.workspace.list
+    qtbot.waitUntil(lambda: not listing.is_reading(), timeout=5000)  # read in the background
     listing.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert [listing.proxy.index(r, 0).data() for r in range(3)] == [
         "Fictional A",

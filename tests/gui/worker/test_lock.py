@@ -79,6 +79,9 @@ def test_idle_lock_saves_closes_and_clears_every_widget(qtbot, shell) -> None:
     qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
     unlock.unlock_button.click()
     qtbot.waitUntil(lambda: shell.workspace is not None, timeout=20000)
+    # The drafts are read in the background; the offer follows.
+    qtbot.waitUntil(lambda: shell.workspace.findChild(QMessageBox, "offer_draft") is not None,
+                    timeout=5000)
     offer = shell.workspace.findChild(QMessageBox, "offer_draft")
     assert offer is not None and offer.isVisible()
     offer.button(QMessageBox.StandardButton.Yes).click()

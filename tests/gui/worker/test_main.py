@@ -28,6 +28,8 @@ def watch():
         if isinstance(widget, shell_module.Shell) and widget.isVisible():
             page = widget.pages.currentWidget()
             ready = widget.workspace is not None or widget.first_start is not None
+            if widget.workspace is not None and widget.workspace.list.is_reading():
+                ready = False  # the list is read in the background
             if ready:
                 print("PAGE", type(page).__name__, flush=True)
                 if widget.workspace is not None:

@@ -55,6 +55,7 @@ def test_the_list_marks_an_interview_the_centre_refused(tmp_path: Path, qtbot: Q
         listing = InterviewList(service)
         qtbot.addWidget(listing)
         listing.reload()
+        qtbot.waitUntil(lambda: not listing.is_reading(), timeout=5000)
         shown = {listing.model.data(listing.model.index(row, 0), ID_ROLE):
                  listing.model.data(listing.model.index(row, DELIVERED))
                  for row in range(listing.model.rowCount())}
