@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from intake_app.i18n import N_, _
+from intake_app.i18n.formatting import format_number
 
 # The storage layer's MIN_PASSPHRASE_LENGTH (a test keeps them equal); not imported from there
 # so that the unlock screen does not wait for SQLCipher and cryptography to load.
@@ -118,5 +119,5 @@ def refusal(passphrase: str) -> str | None:
     return _(
         "Strength: {level}. This passphrase cannot be used. {advice}",
         level=_(LABELS[level]),
-        advice=_(ADVICE[level], minimum=MINIMUM_LENGTH),
+        advice=_(ADVICE[level], minimum=format_number(MINIMUM_LENGTH)),
     )

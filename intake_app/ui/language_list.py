@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from intake_app.i18n import _, available_languages, current_language
+from intake_app.i18n.formatting import format_number
 from intake_app.i18n.qt import register
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -18,7 +19,7 @@ def language_label(native_name: str, draft: bool, completeness: float) -> str:
     return _(
         "{language} — draft translation, {percent} %",
         language=native_name,
-        percent=round(completeness * 100),
+        percent=format_number(round(completeness * 100)),
     )
 
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QProgressBar, QWidget
 
 from intake_app.i18n import _
+from intake_app.i18n.formatting import format_number
 from intake_app.i18n.qt import register
 from intake_app.services.passphrase_strength import (
     ACCEPTED,
@@ -73,7 +74,10 @@ class NewPassphraseFields(QWidget):
         self.confirmation_label.setText(_("&Type it again:"))
         self.passphrase.setAccessibleName(_("New passphrase"))
         self.passphrase.setPlaceholderText(
-            _("At least {minimum} characters; several words are easiest", minimum=MINIMUM_LENGTH)
+            _(
+                "At least {minimum} characters; several words are easiest",
+                minimum=format_number(MINIMUM_LENGTH),
+            )
         )
         self.confirmation.setAccessibleName(_("New passphrase again"))
         self.meter.setAccessibleName(_("Passphrase strength"))
@@ -100,12 +104,12 @@ class NewPassphraseFields(QWidget):
                 _(
                     "Strength: {level}. {advice}",
                     level=_(LABELS[level]),
-                    advice=_(ADVICE[level], minimum=MINIMUM_LENGTH),
+                    advice=_(ADVICE[level], minimum=format_number(MINIMUM_LENGTH)),
                 )
             )
         else:
             self.strength_label.setText(
-                _("Use at least {minimum} characters.", minimum=MINIMUM_LENGTH)
+                _("Use at least {minimum} characters.", minimum=format_number(MINIMUM_LENGTH))
             )
         self.meter.setAccessibleDescription(self.strength_label.text())
         confirmation = self.confirmation.text()
