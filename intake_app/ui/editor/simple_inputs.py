@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.numbers import NumberFormatError, parse_decimal
-from PySide6.QtCore import QDate, QRegularExpression, Qt
-from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from intake_app.domain.answers import TEXT_MAX_LENGTH
@@ -50,14 +50,17 @@ class TextInput(AnswerInput):
 
 
 class NumberInput(AnswerInput):
-    """A whole number or a decimal, typed with the locale's decimal sign (or a dot)."""
+    """A whole number or a decimal, typed with the locale's decimal sign (or a dot) and digits
+    of any script, shown in the UI language's digits."""
 
     def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(form, question, parent)
         self.edit = QLineEdit(self)
         self.edit.setMaximumWidth(220)
-        pattern = r"-?\d{0,12}" if question.type == "integer" else r"-?\d{0,12}([.,]\d{0,6})?"
-        self.edit.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), self.edit))
+        pattern = (
+            "-?[0-9]{0,12}" if question.type == "integer" else "-?[0-9]{0,12}([.,٫][0-9]{0,6})?"
+        )
+        self.edit.setValidator(LocalDigits(pattern, self.edit))
         self.edit.textEdited.connect(self.emit_changed)
         layout = _row(self)
         layout.addWidget(self.edit)
@@ -65,13 +68,13 @@ class NumberInput(AnswerInput):
         self.setFocusProxy(self.edit)
 
     def value(self) -> object | None:
-        text = self.edit.text().strip()
+        text = ascii_digits(self.edit.text().strip())
         if not text or text == "-":
             return None
         if self.question.type == "integer":
             return int(text)
         try:
-            number = parse_decimal(text.replace(",", "."), locale="en")
+            number = parse_decimal(text.replace(",", ".").replace("٫", "."), locale="en")
         except NumberFormatError:
             return None
         return int(number) if number == number.to_integral_value() else float(number)
@@ -81,10 +84,14 @@ class NumberInput(AnswerInput):
             self.edit.clear()
             return
         text = str(value)
-        decimal_sign = (
-            babel_locale(current_language()).number_symbols.get("latn", {}).get("decimal", ".")
-        )
-        self.edit.setText(text.replace(".", decimal_sign if decimal_sign in ".," else "."))
+        locale = babel_locale(current_language())
+        symbols = locale.number_symbols.get(locale.default_numbering_system, {})
+        decimal_sign = symbols.get("decimal", ".")
+        text = text.replace(".", decimal_sign if decimal_sign in ".,٫" else ".")
+        self.edit.setText(shown_digits(text))
+
+    def retranslate(self, lang: str) -> None:
+        self.edit.setText(shown_digits(self.edit.text()))  # the new language's digits
 
     def set_accessible_label(self, label: str) -> None:
         self.edit.setAccessibleName(label)
@@ -104,7 +111,7 @@ class PartialDateInput(AnswerInput):
         for label, edit, digits in zip(
             self.labels, (self.year, self.month, self.day), (4, 2, 2), strict=True
         ):
-            edit.setValidator(LocalDigits(digits, edit))
+            edit.setValidator(LocalDigits(f"[0-9]{{0,{digits}}}", edit))
             edit.setMaxLength(digits)
             edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0") * (digits + 4))
             edit.textEdited.connect(self.emit_changed)

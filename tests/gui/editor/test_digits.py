@@ -137,3 +137,37 @@ def test_the_date_fields_follow_a_language_change(qtbot, shell) -> None:
         with speaking("ar"):
             assert (date.year.text(), date.month.text()) == ("1994", "08")
             assert date.value() == "1994-08"
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "shown", "stored"),
+    [
+        ("fa-AF", "7.5", "۷.۵", 7.5),  # Latin keys, shown in Persian digits
+        ("fa-AF", "۷٫۵", "۷٫۵", 7.5),  # a Persian keyboard, its decimal sign
+        ("ar", "٨", "8", 8),  # an Arabic keyboard, shown in Latin digits
+        ("fi", "7,5", "7,5", 7.5),
+    ],
+)
+def test_a_number_answer_is_typed_in_any_digits_and_shown_in_the_languages(
+    qtbot, shell, lang, typed, shown, stored
+) -> None:
+    with speaking(lang):
+        editor = open_editor(qtbot, shell)
+        hours = editor.block("hours_per_day").input
+        editor.show_section(editor.pages.section_of("hours_per_day"))
+        hours.edit.setFocus()
+        type_text(hours.edit, typed)
+        assert hours.edit.text() == shown
+        assert editor.answers["hours_per_day"] == stored
+
+
+def test_a_stored_number_is_shown_in_the_languages_digits(qtbot, shell) -> None:
+    with speaking("fa-AF"):
+        editor = open_editor(qtbot, shell)
+        hours = editor.block("hours_per_day").input
+        hours.set_value(7.5)
+        assert hours.edit.text() == "۷٫۵"
+        assert hours.value() == 7.5
+        with speaking("en"):
+            assert zeros(hours.edit.text()) == {"0"}  # the new language's digits
+            assert hours.value() == 7.5
