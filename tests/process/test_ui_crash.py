@@ -52,6 +52,9 @@ def test_killed_after_autosave_gets_the_draft_back(qtbot, tmp_path: Path) -> Non
     qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
     unlock.unlock_button.click()
     qtbot.waitUntil(lambda: shell.workspace is not None, timeout=20000)
+    # The drafts are read in the background; the offer follows.
+    qtbot.waitUntil(lambda: shell.workspace.findChild(QMessageBox, "offer_draft") is not None,
+                    timeout=5000)
     offer = shell.workspace.findChild(QMessageBox, "offer_draft")
     assert offer is not None and offer.isVisible()
     assert "Continue the interview" in offer.text()

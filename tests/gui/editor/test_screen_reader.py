@@ -183,6 +183,7 @@ def test_no_control_is_described_as_alert(editor) -> None:
 
 def test_the_withdrawn_interview_message_is_announced(qtbot, shell, editor, events) -> None:
     editor.actions_bar.withdraw()
+    qtbot.waitUntil(lambda: shell.workspace.editor is None, timeout=5000)  # saved in the background
     message = shell.workspace.message.text()
     assert "withdrawn" in message
     assert any(kind == "announcement" and text == message for kind, text, _p in events)
