@@ -48,6 +48,7 @@ LOG_COLUMNS = (
     Column(N_("Outcome"), lambda e: outcome_text(e.outcome)),
     Column(N_("Reason"), lambda e: reason_text(e.reason)),
 )
+REASON = 5  # a sentence or two: wrapped in the room the other columns leave
 
 AlertRow = LogEntry | CapAlertRow  # an import-log alert, or a cap's alert with its laptop
 
@@ -88,6 +89,7 @@ class LogTab(QWidget):
         self._service = service
         self.model = RowsModel(LOG_COLUMNS, self)
         self.table = make_table(self, self.model)
+        fit_columns(self.table, wrapping=REASON)
         self.message = MessageLine(self)
         # A reason is a sentence or two: shown whole here, never cut short with "…".
         self.detail = wrap_text(QLabel(self))
@@ -128,8 +130,7 @@ class LogTab(QWidget):
 
     def _show(self, entries: object) -> None:
         assert isinstance(entries, list)
-        self.model.set_rows(entries)
-        self.table.resizeColumnsToContents()
+        self.model.set_rows(entries)  # the columns follow (fit_columns)
 
 
 class AlertsTab(QWidget):

@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 from intake_app.i18n import set_language
 from intake_app.sync.centre.sequence import SEQ_FAR_AHEAD
 from intake_app.ui.admin.held_panel import COLUMNS as HELD_COLUMNS
-from intake_app.ui.admin.log_tab import ALERT_COLUMNS, AlertsTab
+from intake_app.ui.admin.log_tab import ALERT_COLUMNS, LOG_COLUMNS, AlertsTab
 from intake_app.ui.admin.window import AdminWindow
 from intake_app.ui.application import apply_text_size
 from tests.gui.admin.test_requests import wait_requests, window
@@ -200,6 +200,16 @@ def test_the_alerts_tab_wraps_what_happened_inside_the_window(
     assert alerts.detail.isVisible() and alerts.held.advice.isVisible()
     assert alerts_cut(alerts, what_happened) == []
     screenshot(window, "admin-alerts", lang)
+    # The import log's reason (the same held bundle) wraps the same way.
+    log = window.log
+    window.tabs.setCurrentWidget(log)
+    qtbot.waitUntil(lambda: log.model.rowCount() >= 1, timeout=WAIT)
+    qtbot.wait(50)
+    reason = [column.header for column in LOG_COLUMNS].index("Reason")
+    cut = list(columns_cut(log.table, wrapping=reason))
+    cut += ["scroll bar"] if log.table.horizontalScrollBar().maximum() != 0 else []
+    cut += [cell_cut(log.table, 0, reason)] if cell_cut(log.table, 0, reason) else []
+    assert cut == []
 
 
 def alerts_cut(alerts: AlertsTab, what_happened: int) -> list[object]:
