@@ -7,8 +7,7 @@ Alerts tab with a held bundle, for docs/screenshots/ (the other screens: scripts
     python scripts/screenshots_editor.py --langs ar --only review
 
 A throwaway demo vault (fictional data) in a temp folder is used and removed afterwards.
-Every window is shot at 1280×720, the smallest screen it must fit (the Alerts tab at 1200×800,
-like its English and Arabic shots). The Alerts tab's far-ahead bundle comes from the test kit's
+Every window is shot at 1280×720, the smallest screen it must fit. The Alerts tab's far-ahead bundle comes from the test kit's
 laptop (tests/helpers), which can write a bundle with any sequence number.
 """
 
@@ -358,7 +357,7 @@ def alerts_shots(home: Path, lang: str, prefs: Any, save: Save) -> None:
                                                  seq=SEQ_FAR_AHEAD + 3).path).result()
     centre.lock().result()
     window = AdminWindow(centre, watch_interval_ms=3_600_000)
-    window.resize(1200, 800)
+    window.resize(1280, 720)
     window.show()
     try:
         window.unlock_page.passphrase.setText(CENTRE_PASSPHRASE)
