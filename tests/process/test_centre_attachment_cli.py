@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.sync.centre.importer import import_bundle
 from tests.helpers.bundles import Laptop, attachment
 from tests.helpers.centre import PASSPHRASE, make_centre, register, write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.documents import make_document
 
 
@@ -28,9 +28,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], da
     try:
         code = main(["--data-dir", str(data), "centre", *args])
     finally:
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.i18n import PSEUDO_LANGUAGE, set_language
@@ -31,6 +30,7 @@ from intake_app.sync.format.profile import load_profile
 from intake_app.sync.format.reader import DeviceState
 from tests.helpers.bundles import Laptop
 from tests.helpers.centre import PASSPHRASE, write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.documents import make_document
 from tests.helpers.storage import FAST
 
@@ -51,9 +51,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
             code = main(["--data-dir", str(data), *language, "centre", *args])
         finally:
             # main() points the log at the data folder each time; close the file it opened.
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
             set_language("en")
         out, err = capsys.readouterr()
         return code, out, err

@@ -14,13 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.i18n import set_language
 from intake_app.sync.centre.importer import import_bundle
 from tests.helpers.bundles import Laptop
 from tests.helpers.centre import PASSPHRASE, make_centre, register, write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.documents import make_document
 
 Run = Callable[..., tuple[int, str, str]]
@@ -49,9 +49,7 @@ def export(
         try:
             code = main(["--data-dir", str(tmp_path / "centre-data"), "centre", *args])
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
             set_language("en")
         out, err = capsys.readouterr()
         return code, out, err

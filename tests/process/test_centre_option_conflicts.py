@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.i18n import PSEUDO_LANGUAGE, gettext_in, set_language
+from tests.helpers.cli import close_log_handlers
 
 ASKED = "passphrase asked"  # the command took its options and went on to open the centre
 
@@ -30,9 +30,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         except SystemExit as stop:  # argparse's own refusal, or the passphrase was asked for
             result = ASKED if "No passphrase was given" in str(stop.code) else int(stop.code or 0)
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
             set_language("en")
         out, err = capsys.readouterr()
         assert out == "" and "Traceback" not in err

@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.i18n import set_language
 from tests.helpers.centre import PASSPHRASE, make_centre
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.stats import IN_YEAR, YEAR, import_known, open_real_centre
 
 Run = Callable[..., tuple[int, str, str]]
@@ -39,9 +39,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         try:
             code = main(["--data-dir", str(tmp_path / "centre-data"), *language, "centre", *args])
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
             set_language("en")
         out, err = capsys.readouterr()
         return code, out, err

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from tests.helpers.bundles import Laptop
 from tests.helpers.centre import PASSPHRASE
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.triage import import_documents, make_real_centre, triage_document
 
 
@@ -23,9 +23,7 @@ def _run(
     try:
         code = main(["--data-dir", str(data), "centre", *args])
     finally:
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     out, err = capsys.readouterr()
     return code, out, err
 

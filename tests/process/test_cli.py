@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import close_log_handlers
+
 ROOT = Path(__file__).resolve().parents[2]
 PASS = "correct horse battery staple"
 EXAMPLE = ROOT / "docs" / "document-format.md"
@@ -180,7 +182,6 @@ WINDOWS = [["--lang", "ar"], ["demo", "--lang", "ar"], ["--lang", "ar", "demo"],
 @pytest.mark.parametrize("command", WINDOWS, ids=" ".join)
 def test_lang_sets_the_window_s_language_for_this_run_only(
         command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from intake_app import safelog
     from intake_app.cli import main
     from intake_app.i18n import current_language
     from intake_app.ui import application
@@ -201,8 +202,6 @@ def test_lang_sets_the_window_s_language_for_this_run_only(
         with pytest.raises(_WindowStarted):
             main(["--data-dir", str(tmp_path / "data"), *command])
     finally:
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     assert chosen == ["ar"] and current_language() == "ar"
     assert Preferences().language == "sv"  # the saved choice stays as it was

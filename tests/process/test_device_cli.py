@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import EXIT_KNOWN_ERROR, main
 from intake_app.storage import Vault
 from intake_app.sync.device.identity import device_status
 from intake_app.sync.format.enrolment import read_enrolment
 from intake_app.sync.format.keys import parse_public_key, public_key_file
 from tests.helpers.bundles import CentreKeys
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.device import inbox_files, open_vault, save_interview
 from tests.helpers.storage import PASSPHRASE
 
@@ -28,9 +28,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], da
         code = main(["--data-dir", str(data), *[str(a) for a in argv]])
     finally:
         # main() points the log at the data folder each time; close the file it opened.
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry, resources
 from intake_app.i18n import set_language
@@ -24,6 +23,7 @@ from intake_app.sync.format.bundle_file import BundleContents
 from intake_app.sync.format.profile import load_profile
 from tests.helpers.bundles import Laptop, run
 from tests.helpers.centre import PASSPHRASE, write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.documents import make_document
 from tests.helpers.storage import FAST
 
@@ -43,9 +43,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         try:
             code = main(["--data-dir", str(data), "centre", *map(str, args)])
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
             set_language("en")
         out, err = capsys.readouterr()
         return code, out, err

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.i18n import set_language
 from intake_app.sync.format.form_package import FormState
 from tests.helpers.bundles import CentreKeys
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.device import open_vault
 from tests.helpers.form_share import FormShare, new_version
 from tests.helpers.storage import PASSPHRASE
@@ -27,9 +27,7 @@ def _run(
     try:
         code = main(["--data-dir", str(data), *[str(a) for a in argv]])
     finally:
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -17,7 +17,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.errors import DiskFull, KnownError
@@ -38,6 +37,7 @@ from intake_app.sync.format.profile import load_profile
 from intake_app.sync.format.reader import DeviceState
 from tests.helpers.bundles import Laptop
 from tests.helpers.centre import PASSPHRASE, REGISTRY, make_centre, register, write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.documents import make_document
 from tests.helpers.storage import FAST
 
@@ -62,9 +62,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         try:
             code = main(["--data-dir", str(tmp_path / "data"), *language, "centre", *args])
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
             set_language("en")
         out, err = capsys.readouterr()
         return code, out, err

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.sync.centre import importer
 from intake_app.sync.centre.devices import enrolment_files, read_requests
@@ -31,6 +30,7 @@ from intake_app.sync.errors import Outcome, Reason, ShareNotAFile
 from intake_app.sync.share import Looks, receipts_folder
 from tests.helpers.bundles import Laptop
 from tests.helpers.centre import PASSPHRASE, register
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.storage import FAST
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and FIFOs")
@@ -137,9 +137,7 @@ def test_centre_import_of_a_fifo_on_the_command_line_comes_back(
         code = _within(LIMIT * 3, lambda: main(["--data-dir", str(data), "centre", "import",
                                                 str(fifo)]))
     finally:
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     assert code == 2
     assert "not an ordinary file" in capsys.readouterr().err
 

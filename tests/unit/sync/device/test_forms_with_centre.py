@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry, resources
 from intake_app.domain.registry import OpenedInterview
@@ -24,6 +23,7 @@ from intake_app.storage import KdfParams, Vault
 from intake_app.sync.centre.vault import Centre
 from tests.helpers.centre import PASSPHRASE as CENTRE_PASSPHRASE
 from tests.helpers.centre import validator, write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.device import open_vault
 from tests.helpers.storage import FAST, PASSPHRASE
 
@@ -46,9 +46,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         try:
             code = main(["--data-dir", str(data), *[str(a) for a in args]])
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
         out, err = capsys.readouterr()
         return code, out, err
 

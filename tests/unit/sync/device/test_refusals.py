@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.i18n import set_language
 from intake_app.storage import KdfParams, Vault
@@ -43,6 +42,7 @@ from intake_app.sync.errors import Outcome, Reason, ReceiptProblem, ReceiptRejec
 from intake_app.sync.share import receipt_path, write_share_file
 from tests.helpers.bundles import CentreKeys as KitCentre
 from tests.helpers.centre import make_centre
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.device import (
     Clock,
     change_interview,
@@ -360,9 +360,7 @@ def test_export_to_a_folder_names_a_too_large_interview(
         code = main(["--data-dir", str(data), "export", "--to", str(tmp_path / "usb"),
                      "--max-size", "1"])
     finally:
-        for handler in list(safelog.logger.handlers):
-            safelog.logger.removeHandler(handler)
-            handler.close()
+        close_log_handlers()
     _out, err = capsys.readouterr()
     assert code != 0
     assert "1 saved interview is too large to send" in err

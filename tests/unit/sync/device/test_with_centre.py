@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from intake_app import safelog
 from intake_app.cli import main
 from intake_app.domain import registry
 from intake_app.storage import KdfParams, Vault
 from intake_app.sync.device.purge import purge_schedule
 from tests.helpers.centre import PASSPHRASE as CENTRE_PASSPHRASE
 from tests.helpers.centre import write_forms_folder
+from tests.helpers.cli import close_log_handlers
 from tests.helpers.device import open_vault, random_bytes
 from tests.helpers.documents import make_document
 from tests.helpers.storage import FAST, PASSPHRASE
@@ -36,9 +36,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         try:
             code = main(["--data-dir", str(data), *[str(a) for a in args]])
         finally:
-            for handler in list(safelog.logger.handlers):
-                safelog.logger.removeHandler(handler)
-                handler.close()
+            close_log_handlers()
         out, err = capsys.readouterr()
         return code, out, err
 
