@@ -51,6 +51,7 @@ from intake_app.sync.centre.stats_report import (
     not_shown_text,
     report_table,
     rule_lines,
+    rule_text,
     total_text,
 )
 from intake_app.sync.centre.texts import (
@@ -125,6 +126,7 @@ __all__ = [
     "reason_text",
     "report_table",
     "rule_lines",
+    "rule_text",
     "short_id",
     "state_text",
     "total_text",

@@ -109,15 +109,18 @@ def count_text() -> str:
     return _("Interviews")
 
 
+def rule_text() -> str:
+    """The rule in one sentence."""
+    return _(
+        "Counts below {n}, and counts from which one could be worked out with this or "
+        "another report, are hidden.",
+        n=MIN_GROUP,
+    )
+
+
 def rule_lines(table: ReportTable) -> list[str]:
     """What to print under a table or chart: the rule, and what else the reader must know."""
-    lines = [
-        _(
-            "Counts below {n}, and counts from which one could be worked out with this or "
-            "another report, are hidden.",
-            n=MIN_GROUP,
-        ),
-    ]
+    lines = [rule_text()]
     if any(row.count is None for row in table.rows):
         lines.append(
             _(

@@ -35,7 +35,6 @@ from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.sync.centre import (
     CODED_TYPES,
-    MIN_GROUP,
     PSEUDO_FIELDS,
     SECTION_SEPARATOR,
     ReportRow,
@@ -43,6 +42,7 @@ from intake_app.sync.centre import (
     count_text,
     hidden_text,
     report_table,
+    rule_text,
     total_text,
 )
 from intake_app.ui.admin.interview_export import InterviewExportBox
@@ -174,9 +174,7 @@ class ExportsTab(QWidget):
         self.second.setAccessibleName(_("And by"))
         self.count_button.setText(_("C&ount"))
         self.count_button.setAccessibleName(_("Count the interviews"))
-        self.stats_notice.setText(_(
-            "Counts below {n}, and counts from which one could be worked out, are hidden.",
-            n=MIN_GROUP))
+        self.stats_notice.setText(rule_text())
         self.stats_view.setAccessibleName(_("Statistics"))
         self._fill_fields()
         self._show_table()

@@ -21,7 +21,10 @@ NOT_PLURALS = {
     "There is no open alert with the number {n}.",  # an alert's number, not a count
     "Sending bundle {n} of {m} to the centre…",  # a position in a sequence
     # A threshold: "below 5" names no counted noun.
-    "Counts below {n}, and counts from which one could be worked out, are hidden.",
+    "Counts below {n}, and counts from which one could be worked out with this or another "
+    "report, are hidden.",
+    "The total is hidden too: it is below {n}, or it could be used with another report to work "
+    "out a hidden count.",
 }
 
 
