@@ -235,6 +235,9 @@ def bench_list(count: int, folder: Path) -> None:
     app.processEvents()
     start = time.perf_counter()
     listing.reload()
+    while listing.is_reading():  # read in the background: on screen once it came back
+        app.processEvents()
+        time.sleep(0.001)
     app.processEvents()
     opened = time.perf_counter() - start
     search_start = time.perf_counter()

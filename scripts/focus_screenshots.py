@@ -44,7 +44,7 @@ def main() -> int:
 
 
 def shoot(args: argparse.Namespace, home: Path) -> int:
-    from PySide6.QtCore import QPoint, QSettings, Qt
+    from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt
     from PySide6.QtGui import QCursor
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
@@ -95,6 +95,8 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
         shell.show_workspace()
         shell.show()
         assert shell.workspace is not None
+        while shell.workspace.list.is_reading():  # the list is read in the background
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         tab_through(shell, shell.workspace.list.table, "focus", lang)
         shell.lock()
         shell.close()

@@ -107,6 +107,8 @@ def shoot(args: argparse.Namespace, home: Path) -> int:
         save(shell, "unlock", lang)
         service.unlock(DEMO_PASSPHRASE).result()
         shell.show_workspace()
+        while shell.workspace.list.is_reading():  # the list is read in the background
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         save(shell, "main-window", lang)
         listing = shell.workspace.list
         finished = [

@@ -118,6 +118,7 @@ def _demo_shell(
     shell.show_workspace()
     shell.resize(*SIZE)
     shell.show()
+    _wait(lambda: not shell.workspace.list.is_reading())  # the list is read in the background
     return service, shell
 
 
