@@ -39,6 +39,13 @@ TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
 PREVIEW_LIMIT = 64 * 1024 * 1024
 
 
+def item_text(name: str, size: int) -> str:
+    """A file in the list: its name, kept in one piece in its own direction (U+2068 FSI …
+    U+2069 PDI: an Arabic name reads right to left, a Latin one left to right, whatever the
+    language around it), and its size."""
+    return _("{name} ({size})", name=f"\u2068{name}\u2069", size=format_size(size))
+
+
 class AttachmentPanel(QWidget):
     """The attachments page of the editor; `count_changed(n)` after adds and removals."""
 
@@ -165,7 +172,7 @@ class AttachmentPanel(QWidget):
         self.list.clear()
         for info in self._infos:
             item = QListWidgetItem(
-                _("{name} ({size})", name=info.name, size=format_size(info.size))
+                item_text(info.name, info.size)
             )
             item.setData(SHA_ROLE, info.sha256)
             item.setData(TYPE_ROLE, info.media_type)

@@ -71,3 +71,19 @@ def test_attachments_round_trip(qtbot, shell, tmp_path: Path) -> None:
         "document-photo.png"
     ]
     assert set(Path(os.environ["TMPDIR"]).rglob("*")) == temp_before
+
+
+@pytest.mark.parametrize("name", ["passport-photo.jpg", "صورة-الجواز.jpg"])
+def test_a_file_name_keeps_its_own_direction_in_the_list(name: str) -> None:
+    # "passport-photo.jpg (200 كيلوبايت)" came out jumbled in Arabic: the name and the size ran
+    # into each other. The name is an isolate of its own, whatever its script.
+    from intake_app.i18n import set_language
+    from intake_app.ui.editor.attachments import item_text
+
+    set_language("ar")
+    try:
+        text = item_text(name, 200_000)
+    finally:
+        set_language("en")
+    assert f"\u2068{name}\u2069" in text
+    assert text.index("\u2069") < text.index("(")
