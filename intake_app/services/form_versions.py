@@ -234,7 +234,7 @@ def problem_text(problem: PickupProblem) -> str:
     what = _(_PROBLEM_WORDS.get(problem.code, _UNKNOWN_PROBLEM))
     return _(
         "Problem with the centre's forms since {time} ({file}): {what} This laptop keeps the "
-        "forms it has. If this stays, tell your centre's administrator.",
+        "forms it has. If the problem does not go away, tell your centre's administrator.",
         time=format_moment(problem.since),
         file=isolate(problem.file),
         what=what,

@@ -117,7 +117,10 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 def _files_or_share(args: argparse.Namespace) -> str | None:
     if args.files and args.share is not None:
-        return _("Files named here are read where they are: leave out --share, or the files.")
+        return _(
+            "Files named on the command line are read where they are: leave out --share, or "
+            "the files."
+        )
     return None
 
 

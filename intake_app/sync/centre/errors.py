@@ -129,8 +129,9 @@ class StatsTooManyFields(KnownError):
 class StatsYearWithTwoFields(KnownError):
     code = "stats-year-with-two-fields"
     message = N_(
-        "A table by two fields counts every year: the year would be a third field, and nearly "
-        "every group would be too small to show. Choose one field for a single year."
+        "A table by two fields always counts all years together: a single year would be a third "
+        "field, and nearly every group would be too small to show. For one year, count by one "
+        "field."
     )
 
 
