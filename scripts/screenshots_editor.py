@@ -7,8 +7,9 @@ Alerts tab with a held bundle, for docs/screenshots/ (the other screens: scripts
     python scripts/screenshots_editor.py --langs ar --only review
 
 A throwaway demo vault (fictional data) in a temp folder is used and removed afterwards.
-Every window is shot at 1280×720, the smallest screen it must fit. The Alerts tab's far-ahead bundle comes from the test kit's
-laptop (tests/helpers), which can write a bundle with any sequence number.
+Every window is shot at 1280×720, the smallest screen it must fit. The Alerts tab's
+far-ahead bundle comes from the test kit's laptop (tests/helpers), which can write a bundle
+with any sequence number.
 """
 
 from __future__ import annotations
