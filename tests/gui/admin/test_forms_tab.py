@@ -259,8 +259,8 @@ def test_a_good_workbook_is_previewed_published_and_retired(
     editor.focus_first()
     qtbot.wait(2500)  # longer than autosave waits
     editor.finish_button.click()
-    editor.review_page.finish_requested.emit()
-    assert "preview" in editor.message.text()
+    editor.review_page.finish_requested.emit()  # queued: the refusal comes back in words
+    qtbot.waitUntil(lambda: "preview" in editor.message.text(), timeout=WAIT)
     assert files_under(tmp_path) == before, "the preview wrote something"
     preview.buttons.rejected.emit()
     qtbot.waitUntil(lambda: not preview.isVisible(), timeout=WAIT)
