@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from intake_app.domain.expressions import answer_code
 from intake_app.domain.registry import FormRegistry
@@ -170,8 +170,7 @@ def count_table(
         several = several or len(values) > 1
         split.update({(_year(document), value) for value in values})
     rows = frozenset(year for year, in years) if several else _unshown(years, year_total)
-    unnamed: Literal["rows"] | None = "rows" if by[0] != "month" else None
-    lines = HiddenLines(rows, _unshown(counts, found), unnamed)
+    lines = HiddenLines(rows, _unshown(counts, found), unnamed_in_rows=by[0] != "month")
     joint = suppress(split, 2, MIN_GROUP, everyone, lines)
     if year is None:  # months: each is in one year, so the split is the table itself
         hidden = found.hidden | {(value,) for _year_, value in joint.hidden}

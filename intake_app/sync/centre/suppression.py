@@ -45,7 +45,6 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 Group = tuple[str, ...]
 
@@ -54,14 +53,14 @@ Group = tuple[str, ...]
 class HiddenLines:
     """What a reader knows of a table by two fields beyond its own cells. `rows`, `columns`:
     the lines whose totals no other report shows (their sum is known: the grand total minus
-    the shown ones). `unnamed`: hidden groups are printed without their names, so a group not
-    listed may be one of them: in a row holding hidden groups ("rows", each row a report of its
-    own, such as a year's) or anywhere once any is hidden ("table"); None: a reader knows
-    which groups exist (for months, whose year is part of their name)."""
+    the shown ones). `unnamed_in_rows`: each row is a report of its own (a year's) that prints
+    hidden groups without their names, so in a row holding hidden groups a group not listed may
+    be one of them; False where a reader knows which groups exist (months: the year is in their
+    name)."""
 
     rows: frozenset[str]
     columns: frozenset[str]
-    unnamed: Literal["rows", "table"] | None = None
+    unnamed_in_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,8 +140,9 @@ def _cost(counts: Mapping[Group, int], hidden: set[Group], group: Group) -> tupl
 # Cells x >= 1 are written x = 1 + y, y >= 0. A row sends its known y-sum to the columns through
 # its hidden cells; rows whose totals are not known (the small ones, or those `lines` names)
 # draw theirs from one node SR (their sum is known, each is not), such columns deliver to SC.
-# The most cell (r, c) can hold is its value plus the largest flow
-# that can come back from c to r in the residual network without using (r, c) itself.
+# The most cell (r, c) can hold is its value plus the largest flow that can come back from c
+# to r in the residual network without using (r, c) itself. A group a reader cannot tell from
+# a hidden one (`_unlisted`) is a cell that could be more than 0 but not less.
 
 _SR, _SC = ("rows",), ("columns",)
 
@@ -199,9 +199,9 @@ def _unlisted(
     counts: Mapping[Group, int], hidden: set[Group], lines: HiddenLines | None
 ) -> list[Group]:
     """The groups not in the table that a reader cannot tell from hidden ones."""
-    if lines is None or lines.unnamed is None or not hidden:
+    if lines is None or not lines.unnamed_in_rows or not hidden:
         return []
-    rows = sorted({group[0] for group in (hidden if lines.unnamed == "rows" else counts)})
+    rows = sorted({group[0] for group in hidden})
     columns = sorted({group[1] for group in counts})
     return [(row, column) for row in rows for column in columns if (row, column) not in counts]
 
