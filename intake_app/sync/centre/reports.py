@@ -169,7 +169,7 @@ def count_table(
         values = set(_values(document, by[0]))
         several = several or len(values) > 1
         split.update({(_year(document), value) for value in values})
-    rows = frozenset(year for year, in years) if several else _unshown(years, year_total)
+    rows = frozenset(made for made, in years) if several else _unshown(years, year_total)
     lines = HiddenLines(rows, _unshown(counts, found), unnamed_in_rows=by[0] != "month")
     joint = suppress(split, 2, MIN_GROUP, everyone, lines)
     if year is None:  # months: each is in one year, so the split is the table itself
