@@ -33,6 +33,9 @@ def vault_dir(data_dir: Path) -> Path:
 # (a tenth of a second at every start).
 VAULT_FILE = "vault.json"
 DATABASE_FILE = "intake.db"
+# The copies made before schema migrations: intake.db.bak-<component>-<from>-<to>
+# (storage/migration_backups.py).
+MIGRATION_BACKUP_PREFIX = f"{DATABASE_FILE}.bak-"
 # The database is built under this name and renamed only after vault.json is durable, so a
 # crash during creation never leaves an intake.db that no vault.json can open.
 CREATING_FILE = "intake.db.creating"

@@ -9,23 +9,22 @@ is left; schema 3 starts it at 'moving'. Each unlock finishes what a kill cut sh
    The last transaction drops `blob` and `blob_chunk`. (Schema 3 only: attachments leave
    the database for encrypted files, see attachment_files.py.)
 2. compacting: VACUUM gives the freed pages back to the disk (a full disk postpones it).
-3. checking: the vault's own check; once it passes, the migration backups of the core schema
-   are removed (they hold the database only: attachment files never change) and the stage
-   table goes. A failed check keeps them and says so (`check-failed`): `vault check` tells.
+3. checking: the vault's own check; once it passes the stage table goes, and the vault removes
+   the migration backups of the core schema without checking again (`finish_upgrade` says it
+   checked; `migration_backups.remove_landed_backups`). They hold the database only: attachment
+   files never change. A failed check keeps them and says so (`check-failed`): `vault check`
+   tells. Killed between the two, the backups are landed ones, and go as every other does.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 
 from intake_app.errors import DiskFull
 from intake_app.storage.attachment_files import AttachmentFiles
 from intake_app.storage.database import Connection, Database
 
-BACKUP_PREFIX = "intake.db.bak-core-"
 _NO_LIMIT = 1 << 62
 
 
@@ -39,10 +38,9 @@ def upgrade_stage(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def finish_upgrade(
-    db: Database, files: AttachmentFiles, folder: Path, check: Callable[[], bool]
-) -> None:
-    """Take the upgrade as far as it goes (the module's steps); `check` is the vault check."""
+def finish_upgrade(db: Database, files: AttachmentFiles, check: Callable[[], bool]) -> bool:
+    """Take the upgrade as far as it goes (the module's steps); `check` is the vault check.
+    True when it ran and passed just now: the upgrade is over and the database checks."""
     with db.reading() as conn:
         stage = upgrade_stage(conn)
     if stage == "moving":
@@ -61,7 +59,7 @@ def finish_upgrade(
                 # In WAL mode the compacted pages sit in the WAL until a checkpoint.
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except DiskFull:
-            return  # the vault works uncompacted; the next unlock tries again
+            return False  # the vault works uncompacted; the next unlock tries again
         with db.transaction() as conn:
             _set_stage(conn, "checking")
         stage = "checking"
@@ -69,18 +67,11 @@ def finish_upgrade(
         if not check():
             with db.transaction() as conn:
                 _set_stage(conn, "check-failed")
-            return
-        remove_core_backups(folder)
+            return False
         with db.transaction() as conn:
             conn.execute("DROP TABLE core_upgrade")
-
-
-def remove_core_backups(folder: Path) -> None:
-    """Remove the copies of the database made before core migrations."""
-    for candidate in folder.iterdir():
-        if candidate.name.startswith(BACKUP_PREFIX):
-            with contextlib.suppress(FileNotFoundError):
-                candidate.unlink()
+        return True
+    return False
 
 
 def _set_stage(conn: Connection, stage: str) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from intake_app.paths import DATABASE_FILE, MIGRATION_BACKUP_PREFIX
 from intake_app.storage.attachment_files import FOLDER_NAME, AttachmentFiles
 from intake_app.storage.models import DiskUsage
-
-_DATABASE = "intake.db"
-_BACKUP_PREFIX = "intake.db.bak-"
 
 
 def disk_usage(folder: Path) -> DiskUsage:
@@ -27,9 +25,9 @@ def disk_usage(folder: Path) -> DiskUsage:
             size = entry.stat(follow_symlinks=False).st_size
         except FileNotFoundError:
             continue
-        if entry.name.startswith(_BACKUP_PREFIX):
+        if entry.name.startswith(MIGRATION_BACKUP_PREFIX):
             backups += size
-        elif entry.name == _DATABASE or entry.name.startswith(_DATABASE + "-"):
+        elif entry.name == DATABASE_FILE or entry.name.startswith(DATABASE_FILE + "-"):
             database += size
         else:
             other += size

@@ -17,6 +17,7 @@ Unlocking never writes before it has proved both the passphrase (AEAD unwrap) an
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import unicodedata
@@ -37,7 +38,13 @@ from intake_app.errors import (
     WrongPassphrase,
     WrongRecoveryCode,
 )
-from intake_app.paths import CREATING_FILE, DATABASE_FILE, VAULT_FILE, vault_exists
+from intake_app.paths import (
+    CREATING_FILE,
+    DATABASE_FILE,
+    MIGRATION_BACKUP_PREFIX,
+    VAULT_FILE,
+    vault_exists,
+)
 from intake_app.storage import attachments
 from intake_app.storage.atomic import atomic_write_bytes, fsync_directory, is_temp_for
 from intake_app.storage.attachment_files import AttachmentFiles
@@ -65,7 +72,11 @@ from intake_app.storage.keyfile import (
     open_slot,
     seal_slot,
 )
-from intake_app.storage.migration_backups import remove_landed_backups
+from intake_app.storage.migration_backups import (
+    MigrationBackup,
+    landed_backups,
+    remove_landed_backups,
+)
 from intake_app.storage.migrations import ensure_component, migrate_core, newest_core_version
 from intake_app.storage.models import CheckReport
 from intake_app.storage.recovery import new_recovery_code, normalize_recovery_code
@@ -88,6 +99,8 @@ class Vault:
         self.pages_checked = True  # every page's HMAC was checked when it was unlocked
         self._checks: set[Connection] = set()
         self._checks_guard = threading.Lock()
+        # Landed migration backups that wait for the page check (a large vault, `_open`).
+        self._backups_to_check: list[MigrationBackup] = []
 
     # Opening ------------------------------------------------------------------------------
 
@@ -181,18 +194,34 @@ class Vault:
         try:
             migrate_core(db, folder, key.hex(), file.identity.database_salt)
             vault = cls(folder, file, key, db)
-            # After a core migration: move attachments out (schema 3), compact, check, and
-            # remove the backups; a kill anywhere in between resumes here.
-            finish_upgrade(db, vault._files, folder, lambda: vault.check().ok)
+            # After a core migration: move attachments out (schema 3), compact and check;
+            # a kill anywhere in between resumes here.
+            upgraded = finish_upgrade(db, vault._files, lambda: vault.check().ok)
             vault.sweep_attachments()
-            # Other components' backups go once their migration landed and the database checks.
-            remove_landed_backups(db, folder, lambda: database_intact(db))
+            vault._remove_backups_at_unlock(checked=upgraded, every_page=every_page)
         except BaseException:
             db.close()
             raise
         _remove_stale_temporaries(folder)
         vault.pages_checked = every_page
         return vault
+
+    def _remove_backups_at_unlock(self, *, checked: bool, every_page: bool) -> None:
+        """Migration backups go once their migration landed and the database checks: at once
+        after an upgrade's check (`checked`); else after the database's checks, here when
+        the unlock checked `every_page` (the page HMACs were, just now), or else in the page
+        check that follows the unlock, off the unlock's time (`pages_intact`). One that passed
+        before and could not be removed is only tried again (`remove_landed_backups`)."""
+        with self._db.reading() as conn:
+            landed = landed_backups(conn, self._folder)
+            if not landed:
+                return
+            if checked:
+                remove_landed_backups(landed, _passed)
+            elif every_page:
+                remove_landed_backups(landed, functools.partial(database_intact, conn, pages=False))
+            else:
+                self._backups_to_check = remove_landed_backups(landed, None)
 
     # Using --------------------------------------------------------------------------------
 
@@ -306,7 +335,12 @@ class Vault:
         try:
             if not self._key_hex:
                 return None
-            return not conn.execute("PRAGMA cipher_integrity_check").fetchall()
+            if conn.execute("PRAGMA cipher_integrity_check").fetchall():
+                return False
+            waiting, self._backups_to_check = self._backups_to_check, []
+            if waiting:  # see `_remove_backups_at_unlock`
+                remove_landed_backups(waiting, functools.partial(_intact_quietly, conn))
+            return True if self._key_hex else None
         except sqlcipher3.OperationalError:
             return None if not self._key_hex else False  # interrupted by `lock`
         except sqlcipher3.DatabaseError:
@@ -348,6 +382,25 @@ class Vault:
             raise VaultLocked()
 
 
+def _passed() -> bool:
+    return True
+
+
+def _intact_quietly(conn: Connection) -> bool:
+    """The database's checks but the page HMACs (just checked), in one read transaction; an
+    error (an interruption by `lock`, damage the HMACs missed) counts as not intact: the
+    backups stay."""
+    try:
+        conn.execute("BEGIN DEFERRED")
+        try:
+            return database_intact(conn, pages=False)
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+    except sqlcipher3.Error:
+        return False
+
+
 def _check_passphrase(passphrase: str) -> None:
     # Counted as stored (NFC): "e" + a combining accent is one character, as it looks.
     if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
@@ -386,7 +439,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
     for candidate in folder.iterdir():
         name = candidate.name
         if is_temp_for(candidate, folder / VAULT_FILE) or (
-            name.startswith(f".{DATABASE_FILE}.bak-") and name.endswith(".tmp")
+            name.startswith(f".{MIGRATION_BACKUP_PREFIX}") and name.endswith(".tmp")
         ):
             with contextlib.suppress(FileNotFoundError):
                 candidate.unlink()
