@@ -46,6 +46,7 @@ from intake_app.sync.centre.form_errors import FormVersionNotFound
 from intake_app.sync.centre.form_publish import Published, Retired
 from intake_app.sync.centre.form_versions import StagedForm
 from intake_app.sync.centre.vault import Centre
+from intake_app.sync.centre.who import checked_name
 from intake_app.sync.format.form_package import FormIndex
 
 BUILT_IN = "built-in"
@@ -159,7 +160,7 @@ def import_workbook(
     """Read and check a workbook; without problems, keep it as its form's draft."""
     built_in = service.built_in_forms().forms()
     return service.run(
-        lambda centre: _check(centre, Path(path), version, built_in, form_publish.checked_name(by))
+        lambda centre: _check(centre, Path(path), version, built_in, checked_name(by))
     )
 
 
@@ -194,7 +195,7 @@ def publish(
     built_in = service.built_in_forms().forms()
 
     def work(centre: Centre) -> Published:
-        name = form_publish.checked_name(by)
+        name = checked_name(by)
         try:
             return form_publish.publish_draft(centre, form_id, shipped=built_in, by=name)
         finally:
@@ -209,7 +210,7 @@ def retire(
     """Retire a published version: laptops start no new interviews with it."""
     return service.run(
         lambda centre: form_publish.retire_form(
-            centre, form_id, version, by=form_publish.checked_name(by)
+            centre, form_id, version, by=checked_name(by)
         )
     )
 

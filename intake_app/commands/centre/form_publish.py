@@ -198,11 +198,8 @@ def _again_alone(args: argparse.Namespace) -> str | None:
 @refusing(_again_alone)
 def cmd_publish(args: argparse.Namespace) -> int:
     from intake_app.domain.registry import FormRegistry
-    from intake_app.sync.centre.form_publish import (
-        checked_name,
-        publish_draft,
-        write_forms_to_share,
-    )
+    from intake_app.sync.centre.form_publish import publish_draft, write_forms_to_share
+    from intake_app.sync.centre.who import checked_name
 
     by = checked_name(args.by)
     with open_centre(args) as centre:
@@ -249,7 +246,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_retire(args: argparse.Namespace) -> int:
-    from intake_app.sync.centre.form_publish import checked_name, retire_form
+    from intake_app.sync.centre.form_publish import retire_form
+    from intake_app.sync.centre.who import checked_name
 
     by = checked_name(args.by)
     with open_centre(args) as centre:

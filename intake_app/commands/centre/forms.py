@@ -210,7 +210,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from intake_app.domain.utc_time import utc_now
     from intake_app.domain.xlsform import WorkbookInvalid, read_form_workbook
     from intake_app.sync.centre.form_drafts import stage_workbook
-    from intake_app.sync.centre.form_publish import checked_name
+    from intake_app.sync.centre.who import checked_name
 
     shipped = FormRegistry.load()
     try:

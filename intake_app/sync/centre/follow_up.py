@@ -175,12 +175,6 @@ def statuses(vault: Vault) -> dict[str, str]:
         }
 
 
-def who_changes(by: str | None) -> str:
-    """The name a change is recorded with: `by` (checked), else the operating system's user.
-    Raises `ChooserInvalid`."""
-    return checked_name(by)
-
-
 def clean_note(note: str) -> str:
     """A note as stored: line breaks as "\\n", no trailing blanks at its end."""
     return note.replace("\r\n", "\n").replace("\r", "\n").rstrip()
@@ -203,7 +197,7 @@ def set_follow_up(
         note = clean_note(note)
         if len(note) > MAX_NOTE:
             raise NoteTooLong(limit=MAX_NOTE)
-    who = who_changes(by)
+    who = checked_name(by)
     with vault.transaction() as conn:
         deleted = _deleted(conn, record_id)
         before = _current(conn, record_id)

@@ -46,9 +46,6 @@ from intake_app.sync.centre.form_errors import (
 )
 from intake_app.sync.centre.form_versions import PublishedVersion, StagedForm
 from intake_app.sync.centre.vault import Centre
-
-# Who publishes or retires (`who.checked_name`); the commands and services import it from here.
-from intake_app.sync.centre.who import checked_name as checked_name
 from intake_app.sync.errors import FormPackageRefused
 from intake_app.sync.format.form_package import (
     INDEX_NAME,

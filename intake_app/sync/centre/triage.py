@@ -26,8 +26,9 @@ from intake_app.sync.centre.duplicates import (
     find_duplicates,
     pair_key,
 )
-from intake_app.sync.centre.follow_up import NEW, who_changes
+from intake_app.sync.centre.follow_up import NEW
 from intake_app.sync.centre.records import ImportedInterview
+from intake_app.sync.centre.who import checked_name
 
 RISK = "risk_level"
 DANGER = "immediate_danger"
@@ -195,7 +196,7 @@ def mark_not_duplicate(vault: Vault, first: str, second: str, by: str | None = N
     is not flagged again; `by` as for a follow-up change. Raises `NotFound`,
     `ChooserInvalid`."""
     a, b = pair_key(first, second)
-    who = who_changes(by)
+    who = checked_name(by)
     with vault.transaction() as conn:
         known = conn.execute(
             "SELECT count(*) FROM centre_record WHERE id IN (?, ?)", (a, b)
