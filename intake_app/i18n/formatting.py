@@ -263,7 +263,15 @@ def filter_choices(choices: Iterable[Choice], query: str) -> list[Choice]:
 
 
 LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
+FSI = "\u2068"  # FIRST STRONG ISOLATE
 PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+
+
+def own_direction(text: object) -> str:
+    """A name (a file's, a centre's) kept in one piece in its own direction, whatever the
+    language around it: an Arabic name reads right to left, a Latin one left to right
+    (U+2068 FSI … U+2069 PDI)."""
+    return FSI + str(text) + PDI
 
 
 def isolate(text: object, *, in_lang: str | None = None) -> str:

@@ -46,12 +46,14 @@ from intake_app.sync.centre.stats_report import (
     ReportRow,
     ReportTable,
     StatsReport,
+    count_cell,
     count_text,
     hidden_text,
     not_shown_text,
     report_table,
     rule_lines,
     rule_text,
+    total_row,
     total_text,
 )
 from intake_app.sync.centre.texts import (
@@ -114,6 +116,7 @@ __all__ = [
     "StatsTable",
     "TriageRow",
     "cap_alert_text",
+    "count_cell",
     "count_text",
     "duplicate_reasons_text",
     "follow_up_text",
@@ -129,6 +132,7 @@ __all__ = [
     "rule_text",
     "short_id",
     "state_text",
+    "total_row",
     "total_text",
     "when",
 ]

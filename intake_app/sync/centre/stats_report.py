@@ -25,7 +25,12 @@ from typing import Literal
 from intake_app.domain.form import Form, Question
 from intake_app.domain.registry import FormRegistry
 from intake_app.i18n import N_, _, gettext
-from intake_app.i18n.formatting import format_date, format_partial_date
+from intake_app.i18n.formatting import (
+    format_date,
+    format_number,
+    format_partial_date,
+    own_direction,
+)
 from intake_app.i18n.languages import direction_of
 from intake_app.storage import Vault
 from intake_app.sync.centre.answer_text import choice_label
@@ -101,6 +106,21 @@ def not_shown_text() -> str:
     return _("Groups not shown")
 
 
+def count_cell(count: int | None) -> str:
+    """A count as printed: the number in the language's digits, or the hidden word."""
+    return hidden_text() if count is None else format_number(count)
+
+
+def total_row(table: ReportTable) -> ReportRow:
+    """The total row: its words under the first field, the total (None: hidden)."""
+    return ReportRow(_first_only(total_text(), len(table.headings)), (), table.total)
+
+
+def _first_only(words: str, fields: int) -> tuple[str, ...]:
+    """Labels for a row that is no group: `words` under the first field, nothing under the rest."""
+    return (words, *([""] * (fields - 1)))
+
+
 def total_text() -> str:
     return _("Total (interviews)")
 
@@ -114,7 +134,7 @@ def rule_text() -> str:
     return _(
         "Counts below {n}, and counts from which one could be worked out with this or "
         "another report, are hidden.",
-        n=MIN_GROUP,
+        n=format_number(MIN_GROUP),
     )
 
 
@@ -134,7 +154,7 @@ def rule_lines(table: ReportTable) -> list[str]:
             _(
                 "The total is hidden too: it is below {n}, or it could be used with another "
                 "report to work out a hidden count.",
-                n=MIN_GROUP,
+                n=format_number(MIN_GROUP),
             )
         )
     if table.withheld:
@@ -242,7 +262,7 @@ def report_table(registry: FormRegistry, table: StatsTable, lang: str) -> Report
     by_count = len(fields) == 1 and fields[0] != "month" and _order(registry, fields[0]) is None
     rows.sort(key=lambda row: _row_key(registry, fields, row, by_count))
     if table.folded:
-        rows.append(ReportRow((not_shown_text(), *([""] * (len(fields) - 1))), (), None))
+        rows.append(ReportRow(_first_only(not_shown_text(), len(fields)), (), None))
     headings = tuple(field_title(registry, field, lang) for field in fields)
     title = (
         headings[0]
@@ -297,7 +317,7 @@ def make_report(
         for by in breakdowns
     )
     if direction_of(lang) == "rtl":  # a name in Latin letters keeps its place in the line
-        centre = f"\u2068{centre}\u2069"  # FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE
+        centre = own_direction(centre)
     made = _(
         "{centre}, {date}",
         centre=centre,

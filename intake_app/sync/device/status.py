@@ -8,8 +8,7 @@ from typing import Any
 
 from intake_app.errors import KnownError
 from intake_app.i18n.core import gettext, ngettext
-from intake_app.i18n.formatting import format_datetime
-from intake_app.sync.format.strict_json import FormatProblem, parse_timestamp
+from intake_app.i18n.formatting import format_moment
 
 
 class SyncState(StrEnum):
@@ -89,7 +88,7 @@ class SyncStatus:
         if self.last_receipt is None:
             return gettext("Everything is delivered.")
         return gettext("Everything is delivered. Last receipt: {time}.",
-                       time=_local_time(self.last_receipt))
+                       time=format_moment(self.last_receipt))
 
     def as_dict(self) -> dict[str, Any]:
         """The status as JSON for `intake-app sync --json` (codes, counts, times)."""
@@ -108,10 +107,3 @@ class SyncStatus:
             },
             "text": self.describe(),
         }
-
-
-def _local_time(stamp: str) -> str:
-    try:
-        return format_datetime(parse_timestamp(stamp), "short")
-    except FormatProblem:
-        return stamp

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _, current_language, ngettext
-from intake_app.i18n.formatting import isolate
+from intake_app.i18n.formatting import format_number, isolate
 from intake_app.i18n.qt import register
 from intake_app.services.centre import CentreService
 from intake_app.services.centre_triage import TriageTexts, mark_not_same_person
@@ -97,7 +97,7 @@ class DuplicatesBox(QGroupBox):
                 "Interviewed by another worker within {days} days. Check before you act: "
                 "nothing is merged.",
                 WINDOW_DAYS,
-                days=WINDOW_DAYS,
+                days=format_number(WINDOW_DAYS),
             )
         )
         self.list.setAccessibleName(_("Interviews possibly of the same person"))

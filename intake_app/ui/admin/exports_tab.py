@@ -39,11 +39,11 @@ from intake_app.sync.centre import (
     SECTION_SEPARATOR,
     ReportRow,
     StatsTable,
+    count_cell,
     count_text,
-    hidden_text,
     report_table,
     rule_text,
-    total_text,
+    total_row,
 )
 from intake_app.ui.admin.interview_export import InterviewExportBox
 from intake_app.ui.admin.rows_model import Column, RowsModel
@@ -238,11 +238,9 @@ class ExportsTab(QWidget):
 
         columns = [Column(heading, label(i), translated=True)
                    for i, heading in enumerate(table.headings)]
-        columns.append(Column(count_text(), lambda row: hidden_text() if row.count is None
-                              else str(row.count), translated=True))
+        columns.append(Column(count_text(), lambda row: count_cell(row.count), translated=True))
         self.model.set_columns(columns)
-        total = ReportRow((total_text(), *([""] * (len(table.headings) - 1))), (), table.total)
-        self.model.set_rows([*table.rows, total] if table.rows else [])
+        self.model.set_rows([*table.rows, total_row(table)] if table.rows else [])
         self.stats_view.resizeColumnsToContents()
 
     def _field_names(self) -> list[tuple[str, str]]:

@@ -15,15 +15,15 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QGuiApplication, QPagedPaintDevice, QPainter
 
 from intake_app.i18n import current_language
-from intake_app.i18n.formatting import format_number
 from intake_app.i18n.languages import direction_of
 from intake_app.sync.centre import (
     ReportTable,
     StatsReport,
+    count_cell,
     count_text,
     hidden_text,
     rule_lines,
-    total_text,
+    total_row,
 )
 from intake_app.ui.admin.paged import PageFrame, draw_bands, pdf_bytes
 from intake_app.ui.admin.stats_chart import Block, Ink, bar_blocks, table_blocks, text_block
@@ -56,14 +56,11 @@ def _table(ink: Ink, table: ReportTable, width: float, group: int) -> list[Block
     ]
     blocks.append(Block(line * 0.6, lambda _painter, _rect: None))
     blocks = [replace(block, group=group) for block in blocks]
-    rows = [
-        (row.labels, hidden_text() if row.count is None else format_number(row.count), False)
-        for row in table.rows
-    ]
-    total_labels = (total_text(), *([""] * (len(table.headings) - 1)))
-    total = hidden_text() if table.total is None else format_number(table.total)
+    rows = [(row.labels, count_cell(row.count), False) for row in table.rows]
+    total = total_row(table)
     listed = table_blocks(
-        ink, table.headings, count_text(), [*rows, (total_labels, total, True)], width
+        ink, table.headings, count_text(), [*rows, (total.labels, count_cell(total.count), True)],
+        width,
     )
     blocks += [replace(block, group=group + 1) for block in listed]
     return [*blocks, Block(line * 1.6, lambda _painter, _rect: None)]

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.errors import KnownError
 from intake_app.i18n import _
-from intake_app.i18n.formatting import format_size
+from intake_app.i18n.formatting import format_size, own_direction
 from intake_app.i18n.qt import register
 from intake_app.services.original_files import Original
 from intake_app.services.worker import WorkerService
@@ -40,10 +40,8 @@ PREVIEW_LIMIT = 64 * 1024 * 1024
 
 
 def item_text(name: str, size: int) -> str:
-    """A file in the list: its name, kept in one piece in its own direction (U+2068 FSI …
-    U+2069 PDI: an Arabic name reads right to left, a Latin one left to right, whatever the
-    language around it), and its size."""
-    return _("{name} ({size})", name=f"\u2068{name}\u2069", size=format_size(size))
+    """A file in the list: its name, in its own direction, and its size."""
+    return _("{name} ({size})", name=own_direction(name), size=format_size(size))
 
 
 class AttachmentPanel(QWidget):
