@@ -108,10 +108,11 @@ def _two_fields(
     counts: Mapping[Group, int], hidden: set[Group], minimum: int, lines: HiddenLines | None
 ) -> Suppression:
     def exposed(hiding: set[Group]) -> bool:
-        return any(
-            counts[group] < minimum and _largest(counts, hiding, group, minimum, lines) < minimum
-            for group in sorted(hiding)
-        )
+        small = [group for group in sorted(hiding) if counts[group] < minimum]
+        if not small:
+            return False
+        network = _network(counts, hiding, minimum, lines)
+        return any(_largest(network, counts, group, minimum) < minimum for group in small)
 
     primary = set(hidden)
     while exposed(hidden):
@@ -147,21 +148,20 @@ def _cost(counts: Mapping[Group, int], hidden: set[Group], group: Group) -> tupl
 _SR, _SC = ("rows",), ("columns",)
 
 
-def _largest(
-    counts: Mapping[Group, int],
-    hidden: set[Group],
-    cell: Group,
-    minimum: int,
-    lines: HiddenLines | None = None,
-) -> int:
-    """The most `cell` could hold for all a reader knows, or `minimum` when it could hold that
-    much (the search stops there)."""
+Residual = dict[tuple[object, ...], dict[tuple[object, ...], int]]
+
+
+def _network(
+    counts: Mapping[Group, int], hidden: set[Group], minimum: int, lines: HiddenLines | None
+) -> Residual:
+    """The residual network of every change a reader cannot rule out (see above), built once
+    for all the hidden cells checked against it."""
     line_sums: dict[tuple[int, str], int] = defaultdict(int)
     for group, count in counts.items():
         line_sums[(0, group[0])] += count
         line_sums[(1, group[1])] += count
-    infinite = sum(counts.values()) + 1
-    residual: dict[tuple[object, ...], dict[tuple[object, ...], int]] = defaultdict(dict)
+    infinite = _infinite(counts)
+    residual: Residual = defaultdict(dict)
 
     def arc(tail: tuple[object, ...], head: tuple[object, ...], capacity: int) -> None:
         residual[tail][head] = residual[tail].get(head, 0) + capacity
@@ -171,10 +171,8 @@ def _largest(
     for group in hidden:
         per_line[(0, group[0])].append(group)
         per_line[(1, group[1])].append(group)
-        if group != cell:
-            row, column = (0, group[0]), (1, group[1])
-            arc(row, column, infinite)
-            arc(column, row, counts[group] - 1)
+        arc((0, group[0]), (1, group[1]), infinite)
+        arc((1, group[1]), (0, group[0]), counts[group] - 1)
     for row_value, column_value in _unlisted(counts, hidden, lines):
         arc((0, row_value), (1, column_value), infinite)  # could be more than 0, never less
     for (axis, value), members in per_line.items():
@@ -191,8 +189,22 @@ def _largest(
         else:
             arc((1, value), _SC, infinite)
             arc(_SC, (1, value), spare)
+    return residual
+
+
+def _infinite(counts: Mapping[Group, int]) -> int:
+    return sum(counts.values()) + 1
+
+
+def _largest(network: Residual, counts: Mapping[Group, int], cell: Group, minimum: int) -> int:
+    """The most hidden `cell` could hold for all a reader knows, or `minimum` when it could
+    hold that much (the search stops there): a copy of `network` without the cell's own arcs."""
+    residual: Residual = defaultdict(dict, {node: dict(arcs) for node, arcs in network.items()})
+    row, column = (0, cell[0]), (1, cell[1])
+    residual[row][column] -= _infinite(counts)
+    residual[column][row] -= counts[cell] - 1
     wanted = minimum - counts[cell]
-    return counts[cell] + _max_flow(residual, (1, cell[1]), (0, cell[0]), wanted)
+    return counts[cell] + _max_flow(residual, column, row, wanted)
 
 
 def _unlisted(
@@ -207,7 +219,7 @@ def _unlisted(
 
 
 def _max_flow(
-    residual: dict[tuple[object, ...], dict[tuple[object, ...], int]],
+    residual: Residual,
     source: tuple[object, ...],
     sink: tuple[object, ...],
     enough: int,
