@@ -7,6 +7,8 @@ revision so that its history says so. A part of `InterviewEditor` (a mixin).
 A change of the record (finish, edit again, withdraw, delete: `change_record`) is one
 transaction queued on the vault thread; the window never waits for it. Meanwhile the editor
 takes no other change and says what it waits for; a lock or closing lets it finish first.
+The worker may go elsewhere meanwhile (Back, another interview): the editor is then left to
+its change out of sight (`leave`) and hands the outcome on, so that it is said all the same.
 """
 
 from __future__ import annotations
@@ -52,11 +54,16 @@ else:
 # thread busy for a moment, a lock would otherwise give it up with the thread's other work).
 CHANGE_WAIT = 2.0
 
+# What an editor left while its change was on its way hands on: (said, error). `said` is what
+# a finish, withdrawal or deletion says once saved (None after Edit); `error` why it failed.
+LeftChange = Callable[[str | None, KnownError | None], None]
+
 
 class EditorFinishing(_Base):
     """The review page, Finish, the read-only state and Edit."""
 
     _change: Future[Any] | None = None  # the change of the record on its way to the vault
+    _left: LeftChange | None = None  # the editor was closed meanwhile: who hears the outcome
 
     if TYPE_CHECKING:  # the editor's parts this uses
         finished: SignalInstance
@@ -170,6 +177,16 @@ class EditorFinishing(_Base):
         if self._change is not None:
             concurrent.futures.wait([self._change], timeout=seconds)
 
+    def leave(self, tell: LeftChange) -> bool:
+        """The editor is being closed (the worker went back to the list or to another
+        interview). Without a change on its way: False, nothing to wait for. With one: True;
+        the caller keeps the editor, out of sight, until `tell(said, error)` says how the
+        change ended (after a lock, nothing is told: the editor goes with the workspace)."""
+        if self._change is None:
+            return False
+        self._left = tell
+        return True
+
     def _show_changing(self, busy: str) -> None:
         changing = bool(busy)
         for part in (self.view, self.finish_button, self.banner.edit_button):
@@ -185,13 +202,16 @@ class EditorFinishing(_Base):
         if not self.service.unlocked:
             return  # locked meanwhile: saved, and the editor goes with the workspace
         self._show_changing("")
-        done(result)
+        done(result)  # when left, what it calls tells: `closed_record` or `_reopened`
 
     def _change_failed(self, future: Future[Any], error: KnownError) -> None:
         if future is not self._change:
             return
         self._change = None
         self._show_changing("")
+        if self._left is not None:
+            self._left(None, error)
+            return
         self.message.show_message(error.translated())
 
     # -- finishing and editing again -----------------------------------------------------------
@@ -207,6 +227,9 @@ class EditorFinishing(_Base):
         )
 
     def _reopened(self, document: Interview, saved: Any) -> None:
+        if self._left is not None:
+            self._left(None, None)  # open for changes; the worker is elsewhere
+            return
         self.interview = replace(document, revision=saved.revision)
         self.read_only = False
         self._apply_read_only()
@@ -251,4 +274,7 @@ class EditorFinishing(_Base):
     def closed_record(self, message: str) -> None:
         """The record was finished, withdrawn or deleted: nothing more to save here."""
         self.saver.discard()
+        if self._left is not None:
+            self._left(message, None)
+            return
         self.finished.emit(message)

@@ -3,11 +3,14 @@
 Built fresh after every unlock and destroyed on lock, so nothing personal outlives the lock.
 An interview opens without the window waiting for the disk: it is read on the vault thread
 while an "Opening…" page shows; a result that comes after the worker went elsewhere (back to
-the list, another interview, the lock) is dropped.
+the list, another interview, the lock) is dropped. Not so a finish, withdrawal, deletion or
+Edit still on its way when the worker goes elsewhere: the editor is left to it out of sight,
+and how it ended is said here (a finished interview may go home at once).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,7 @@ from intake_app.sync.device import FolderExport
 from intake_app.ui.application import WINDOW_TITLE
 from intake_app.ui.common import MessageLine, usable_area
 from intake_app.ui.editor.editor import InterviewEditor
+from intake_app.ui.editor.finishing import CHANGE_WAIT
 from intake_app.ui.file_dialogs import choose_folder
 from intake_app.ui.language_combo import LanguageCombo
 from intake_app.ui.preferences import Preferences
@@ -102,6 +106,7 @@ class Workspace(QWidget):
         self.editor: InterviewEditor | None = None
         self.raw_view: RawInterviewView | None = None
         self._opening: object | None = None  # the opening waited for; others are dropped
+        self._left: list[InterviewEditor] = []  # closed with a change on its way: out of sight
 
         self.toolbar = FoldingToolBar(self)
         self.toolbar.setObjectName("main_toolbar")
@@ -482,17 +487,38 @@ class Workspace(QWidget):
         editor, self.editor = self.editor, None
         if editor is None:
             return
-        # A finish or deletion still on its way ends unseen: the worker went elsewhere.
         editor.finished.disconnect(self._editor_finished)
+        editor.saver.state_changed.disconnect(self.save_state.setText)
+        # A finish, withdrawal, deletion or Edit still on its way is not given up: the editor
+        # waits for it out of sight, and how it ended is said here (`_left_change_ended`).
+        left = editor.leave(lambda said, error: self._left_change_ended(editor, said, error))
         editor.places.flush()
-        try:
-            editor.saver.flush()
-        except KnownError as error:
-            self.message.show_message(error.translated())
+        if not left:  # else nothing can have been typed since its draft was queued
+            try:
+                editor.saver.flush()
+            except KnownError as error:
+                self.message.show_message(error.translated())
         self.pages.removeWidget(editor)
         editor.hide()
-        editor.deleteLater()
+        if left:
+            self._left.append(editor)
+        else:
+            editor.deleteLater()
         self.save_state.clear()
+
+    def _left_change_ended(
+        self, editor: InterviewEditor, said: str | None, error: KnownError | None
+    ) -> None:
+        """The change of an editor closed meanwhile ended: say how, wherever the worker is now
+        (the list, or another interview), and let that editor go."""
+        if editor in self._left:
+            self._left.remove(editor)
+        editor.deleteLater()
+        if error is not None:
+            self.message.show_message(error.translated())
+        elif said is not None:
+            self.message.show_message(said)
+            self.sync.check()  # a finished interview may go home at once
 
     def _update_actions(self) -> None:
         editing = self.editor is not None or self._opening is not None
@@ -501,10 +527,14 @@ class Workspace(QWidget):
 
     def flush(self) -> None:
         """Save the open interview's pending change now (before a lock or quitting); a
-        finish, withdrawal or deletion already queued is let through first."""
+        finish, withdrawal or deletion already queued is let through first (also one of an
+        interview the worker went away from meanwhile)."""
+        deadline = time.monotonic() + CHANGE_WAIT
+        for left in list(self._left):
+            left.settle_change(max(0.0, deadline - time.monotonic()))
         if self.editor is None:
             return
-        self.editor.settle_change()
+        self.editor.settle_change(max(0.0, deadline - time.monotonic()))
         self.editor.places.flush()
         try:
             self.editor.saver.flush()

@@ -13,17 +13,13 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from intake_app.domain.document import Status
+from intake_app.errors import DiskFull
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.worker.shell import Shell
-from tests.gui.worker.test_opening import HeldVaultThread, delivered_so_far
-from tests.helpers.ui import (
-    OFFSCREEN_NOISE,
-    PASSPHRASE,
-    editor_opened,
-    make_preferences,
-    make_service,
-    workspace_shell,
-)
+from intake_app.ui.worker.workspace import Workspace
+from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, workspace_shell
+from tests.helpers.vault_thread import HeldVaultThread, delivered_so_far
 
 pytestmark = OFFSCREEN_NOISE
 QUICK = 1.0  # seconds: a call that waited for the held vault thread takes five
@@ -42,13 +38,13 @@ def shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
         yield window
 
 
-def in_vault(shell: Shell, status: str) -> str:
+def in_vault(shell: Shell, status: Status) -> str:
     """An interview with every required answer: a draft never saved, or a finished one."""
     interview = shell.service.forms.new_interview().with_answers(ANSWERS)
     if status == "draft":
         shell.service.save_draft(interview.to_dict()).result(timeout=30)
     else:
-        shell.service.save_revision(interview.with_status(status).to_dict())
+        shell.service.queue_revision(interview.with_status(status).to_dict()).result(timeout=30)
     return interview.id
 
 
@@ -69,6 +65,10 @@ def quick(call: Callable[[], object]) -> None:
 
 def statuses(shell: Shell, record_id: str) -> list[str]:
     return [revision.status for revision in shell.service.history(record_id)]
+
+
+def drafts(shell: Shell) -> list[Any]:
+    return list(shell.service.read_drafts().result(timeout=30))
 
 
 def waits_visibly(editor: InterviewEditor, text: str) -> None:
@@ -95,7 +95,7 @@ def test_finishing_does_not_wait_for_a_busy_vault(qtbot: Any, shell: Shell) -> N
     qtbot.waitUntil(lambda: shell.workspace.editor is None, timeout=5000)
     assert shell.workspace.message.text() == "The interview was finished and saved."
     assert statuses(shell, record_id) == ["final"]  # one revision
-    assert shell.service.drafts() == []
+    assert drafts(shell) == []
 
 
 def test_editing_again_does_not_wait_for_a_busy_vault(qtbot: Any, shell: Shell) -> None:
@@ -147,7 +147,7 @@ def test_deleting_a_never_saved_interview_does_not_wait(qtbot: Any, shell: Shell
         held.release()
     assert shell.workspace is not None
     qtbot.waitUntil(lambda: shell.workspace.editor is None, timeout=5000)
-    assert shell.service.drafts() == [] and shell.service.interviews() == []
+    assert drafts(shell) == [] and shell.service.interviews() == []
 
 
 def test_a_change_that_fails_says_why_and_the_editor_takes_changes_again(
@@ -155,7 +155,8 @@ def test_a_change_that_fails_says_why_and_the_editor_takes_changes_again(
 ) -> None:
     record_id = in_vault(shell, "final")
     editor = opened(qtbot, shell, record_id)
-    shell.service.delete(record_id, "deleted elsewhere meanwhile")  # the edit cannot be saved
+    # The edit cannot be saved: deleted elsewhere meanwhile.
+    shell.service.queue_delete(record_id, "deleted elsewhere meanwhile").result(timeout=30)
     editor.banner.edit_button.click()
     qtbot.waitUntil(lambda: not editor.changing(), timeout=5000)
     assert editor.message.isVisible() and editor.message.text()
@@ -204,18 +205,22 @@ def _change(qtbot: Any, shell: Shell, action: str, busy: float) -> tuple[str, li
     the statuses it must end with."""
     record_id = in_vault(shell, "draft" if action == "finish" else "final")
     editor = opened(qtbot, shell, record_id)
-    if action == "finish":
-        editor.finish_button.click()
     if busy:
         shell.service.run(lambda _vault: time.sleep(busy))
+    return record_id, _start(editor, action)
+
+
+def _start(editor: InterviewEditor, action: str) -> list[str]:
+    """Start `action` on the interview open in `editor`; the statuses it must end with."""
     if action == "finish":
+        editor.finish_button.click()  # the review page, which offers Finish
         editor.review_page.finish_button.click()
-        return record_id, ["final"]
+        return ["final"]
     if action == "edit":
         editor.banner.edit_button.click()
-        return record_id, ["final", "draft"]
+        return ["final", "draft"]
     getattr(editor.actions_bar, action)()
-    return record_id, ["final", "deleted" if action == "delete" else "withdrawn"]
+    return ["final", "deleted" if action == "delete" else "withdrawn"]
 
 
 @pytest.mark.parametrize("busy", [0.0, 0.5], ids=["idle", "vault busy 0.5 s"])
@@ -223,21 +228,13 @@ def _change(qtbot: Any, shell: Shell, action: str, busy: float) -> tuple[str, li
 def test_closing_the_window_right_after_a_change_keeps_it(
     qtbot: Any, tmp_path: Path, action: str, busy: float
 ) -> None:
-    service = make_service(tmp_path)
-    service.create_vault(PASSPHRASE).result()
-    shell = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(shell)
-    shell.show_workspace()
-    shell.show()
-    try:
+    with workspace_shell(qtbot, tmp_path) as shell:
         record_id, wanted = _change(qtbot, shell, action, busy)
         shell.close()
-        assert not service.unlocked
-        service.unlock(PASSPHRASE).result(timeout=30)
+        assert not shell.service.unlocked
+        shell.service.unlock(PASSPHRASE).result(timeout=30)
         assert statuses(shell, record_id) == wanted  # once, not lost
-        assert service.drafts() == []
-    finally:
-        service.shutdown()
+        assert drafts(shell) == []
 
 
 def test_locking_right_after_finishing_keeps_it_and_drops_the_late_result(
@@ -252,5 +249,131 @@ def test_locking_right_after_finishing_keeps_it_and_drops_the_late_result(
     assert [w for w in QApplication.allWidgets() if isinstance(w, InterviewEditor)] == []
     assert not [w for w in QApplication.topLevelWidgets()
                 if isinstance(w, QMessageBox) and w.isVisible()]
+    shell.service.unlock(PASSPHRASE).result(timeout=30)
+    assert statuses(shell, record_id) == wanted
+
+
+# -- going elsewhere while a change is on its way --------------------------------------------
+
+
+def _left_during(
+    qtbot: Any,
+    shell: Shell,
+    action: str,
+    leave: Callable[[Workspace], object],
+    meanwhile: Callable[[], object] = lambda: None,
+) -> tuple[str, list[str]]:
+    """`action` on an interview, queued behind a held vault thread (`meanwhile()` is called
+    then); then the worker goes elsewhere (`leave`) at once: nothing holds that up."""
+    record_id = in_vault(shell, "draft" if action == "finish" else "final")
+    editor = opened(qtbot, shell, record_id)
+    held = HeldVaultThread(shell)
+    try:
+        wanted = _start(editor, action)
+        meanwhile()
+        workspace = workspace_of(shell)
+        assert not held.future.done()  # still held: the change waits behind it
+        assert workspace.editor is not None and workspace.editor.changing()
+        assert workspace.back_action.isEnabled()  # the worker is never stuck in the editor
+        quick(lambda: leave(workspace))
+        assert not held.future.done()  # the worker left while the change waited
+        assert workspace.editor is None or workspace.editor.interview.id != record_id
+    finally:
+        held.release()
+    return record_id, wanted
+
+
+def workspace_of(shell: Shell) -> Workspace:
+    assert shell.workspace is not None
+    return shell.workspace
+
+
+def sync_checks(monkeypatch: pytest.MonkeyPatch, workspace: Workspace) -> list[bool]:
+    checked: list[bool] = []
+    monkeypatch.setattr(workspace.sync, "check", lambda: checked.append(True))
+    return checked
+
+
+def editors_alive() -> list[InterviewEditor]:
+    return [w for w in QApplication.allWidgets() if isinstance(w, InterviewEditor)]
+
+
+@pytest.mark.parametrize(("action", "said"), [
+    ("finish", "The interview was finished and saved."),
+    ("withdraw", "Consent was withdrawn. The answers were removed."),
+    ("delete", "The interview was deleted."),
+])
+def test_back_while_a_record_is_closed_says_so_on_the_list_and_syncs(
+    qtbot: Any, shell: Shell, monkeypatch: pytest.MonkeyPatch, action: str, said: str
+) -> None:
+    checked = sync_checks(monkeypatch, workspace_of(shell))
+    record_id, wanted = _left_during(
+        qtbot, shell, action, lambda workspace: workspace.back_action.trigger()
+    )
+    workspace = workspace_of(shell)
+    assert workspace.pages.currentWidget() is workspace.list
+    qtbot.waitUntil(lambda: workspace.message.text() == said, timeout=5000)
+    assert workspace.message.isVisible()
+    assert checked  # a finished interview may go home at once
+    assert workspace.pages.currentWidget() is workspace.list  # not taken anywhere else
+    assert statuses(shell, record_id) == wanted
+    qtbot.waitUntil(lambda: editors_alive() == [], timeout=5000)  # the left editor went too
+
+
+def test_a_new_interview_opened_meanwhile_stays_open(
+    qtbot: Any, shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = sync_checks(monkeypatch, workspace_of(shell))
+    record_id, wanted = _left_during(
+        qtbot, shell, "finish", lambda workspace: workspace.new_action.trigger()
+    )
+    workspace = workspace_of(shell)
+    editor = editor_opened(qtbot, workspace)
+    assert editor is not None and editor.interview.id != record_id
+    qtbot.waitUntil(
+        lambda: workspace.message.text() == "The interview was finished and saved.",
+        timeout=5000,
+    )
+    assert checked and workspace.editor is editor
+    assert workspace.pages.currentWidget() is editor
+    assert statuses(shell, record_id) == wanted
+
+
+@pytest.mark.parametrize("action", ["finish", "delete", "edit"])
+def test_back_while_a_change_fails_says_why_on_the_list(
+    qtbot: Any, shell: Shell, monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    checked = sync_checks(monkeypatch, workspace_of(shell))
+    store = shell.service.run(lambda vault: vault.interviews).result(timeout=30)
+
+    def disk_full(*_args: object) -> None:
+        raise DiskFull()
+
+    def fill_the_disk() -> None:
+        for write in ("save_revision", "delete"):
+            monkeypatch.setattr(store, write, disk_full)
+
+    record_id, _wanted = _left_during(
+        qtbot, shell, action, lambda workspace: workspace.back_action.trigger(), fill_the_disk
+    )
+    workspace = workspace_of(shell)
+    qtbot.waitUntil(lambda: workspace.message.text() == DiskFull().translated(), timeout=5000)
+    assert workspace.message.isVisible()
+    assert workspace.pages.currentWidget() is workspace.list
+    assert not checked
+    if action == "finish":  # nothing lost: the draft is still there
+        assert [draft.id for draft in drafts(shell)] == [record_id]
+    else:
+        assert statuses(shell, record_id) == ["final"]  # as it was
+    qtbot.waitUntil(lambda: editors_alive() == [], timeout=5000)
+
+
+def test_locking_after_going_back_keeps_the_change(qtbot: Any, shell: Shell) -> None:
+    record_id, wanted = _change(qtbot, shell, "finish", 1.0)  # longer than a lock waits
+    workspace_of(shell).back_action.trigger()
+    shell.lock("button")
+    assert shell.workspace is None and not shell.service.unlocked
+    delivered_so_far(qtbot, shell)
+    assert editors_alive() == []
     shell.service.unlock(PASSPHRASE).result(timeout=30)
     assert statuses(shell, record_id) == wanted

@@ -13,13 +13,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from intake_app.ui.worker.shell import Shell
-from tests.gui.worker.test_opening import (
-    HeldVaultThread,
-    delivered_so_far,
-    saved_interview,
-    workspace_of,
-)
+from tests.gui.worker.test_opening import saved_interview, workspace_of
 from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
+from tests.helpers.vault_thread import HeldVaultThread, delivered_so_far
 
 pytestmark = OFFSCREEN_NOISE
 QUICK = 1.0  # seconds: a call that waited for the held vault thread takes five

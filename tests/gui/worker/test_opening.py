@@ -4,7 +4,6 @@ to the list, another interview, the lock) is dropped; a failure says so and noth
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,34 +15,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from intake_app.ui.editor.editor import InterviewEditor
-from intake_app.ui.tasks import when_done
 from intake_app.ui.worker.shell import Shell
 from intake_app.ui.worker.workspace import Workspace
 from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
+from tests.helpers.vault_thread import HeldVaultThread, delivered_so_far
 
 pytestmark = OFFSCREEN_NOISE
-RELEASE_AFTER = 5.0  # seconds: a GUI thread that waits for the held vault thread fails, not hangs
-
-
-class HeldVaultThread:
-    """Vault work that waits for `release()` (as a slow disk or a share that stopped answering
-    keeps the vault thread busy); it lets go by itself after RELEASE_AFTER."""
-
-    def __init__(self, shell: Shell) -> None:
-        self.started = threading.Event()
-        self.go_on = threading.Event()
-        self.timer = threading.Timer(RELEASE_AFTER, self.go_on.set)
-        self.future = shell.service.run(self._hold)
-        assert self.started.wait(30)
-        self.timer.start()
-
-    def _hold(self, _vault: Any) -> None:
-        self.started.set()
-        self.go_on.wait()
-
-    def release(self) -> None:
-        self.timer.cancel()
-        self.go_on.set()
 
 
 @pytest.fixture
@@ -64,15 +41,6 @@ def saved_interview(shell: Shell, alias: str) -> str:
     shell.service.save_draft(document).result(timeout=30)
     workspace_of(shell).list.reload()
     return str(document["id"])
-
-
-def delivered_so_far(qtbot: Any, shell: Shell) -> None:
-    """Wait until every result the vault thread handed back so far reached the GUI thread:
-    queued results are delivered in order, so a later one arriving says the earlier did."""
-    arrived: list[bool] = []
-    when_done(shell.service.run(lambda _vault: None), lambda _r: arrived.append(True),
-              lambda _e: arrived.append(True))
-    qtbot.waitUntil(lambda: bool(arrived), timeout=10000)
 
 
 def editors_alive() -> list[InterviewEditor]:
