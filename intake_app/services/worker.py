@@ -367,12 +367,9 @@ class WorkerService:
         snapshot = dict(document)
         return self.run(lambda v: v.interviews.save_draft(snapshot))
 
-    def drafts(self) -> list[Any]:
-        """The drafts in the vault (DraftInfo: id, modified), most recent first."""
-        return list(self.read_drafts().result())
-
     def read_drafts(self) -> Future[list[Any]]:
-        """Queue a read of the drafts (`drafts`)."""
+        """Queue a read of the drafts in the vault (DraftInfo: id, modified), most recent
+        first."""
 
         def read(vault: Vault) -> list[Any]:
             found = list(vault.interviews.drafts())
@@ -380,21 +377,14 @@ class WorkerService:
 
         return self.run(read)
 
-    def discard_draft(self, record_id: str) -> None:
-        """Throw away the draft of an interview (its saved revisions stay)."""
-        self.queue_discard_draft(record_id).result()
-
     def queue_discard_draft(self, record_id: str) -> Future[None]:
-        """Queue `discard_draft` (one transaction); a lock queued later waits for it."""
+        """Queue throwing away the draft of an interview (one transaction; its saved revisions
+        stay); a lock queued later waits for it."""
         return self.run(lambda v: v.interviews.discard_draft(record_id))
 
-    def save_revision(self, document: dict[str, Any]) -> Any:
-        """Save a checked document as a new revision (RevisionInfo); discards its draft."""
-        return self.queue_revision(document).result()
-
     def queue_revision(self, document: dict[str, Any]) -> Future[Any]:
-        """Queue `save_revision` (one transaction) of the document as it is now; a lock
-        queued later waits for it."""
+        """Queue saving a checked document, as it is now, as a new revision (one transaction;
+        RevisionInfo; its draft is discarded); a lock queued later waits for it."""
         snapshot = dict(document)
         return self.run(lambda v: v.interviews.save_revision(snapshot))
 
@@ -402,12 +392,9 @@ class WorkerService:
         """The saved revisions of an interview."""
         return list(self._call(lambda v: v.interviews.history(record_id)))
 
-    def delete(self, record_id: str, reason: str) -> Any:
-        """Delete an interview: a tombstone revision without answers stays for the centre."""
-        return self.queue_delete(record_id, reason).result()
-
     def queue_delete(self, record_id: str, reason: str) -> Future[Any]:
-        """Queue `delete` (one transaction); a lock queued later waits for it."""
+        """Queue deleting an interview (one transaction): a tombstone revision without answers
+        stays for the centre; a lock queued later waits for it."""
         return self.run(lambda v: v.interviews.delete(record_id, reason))
 
     # -- attachments ----------------------------------------------------------------------------
@@ -457,12 +444,9 @@ class WorkerService:
 
         return self.run(read)
 
-    def remove_attachment(self, record_id: str, sha256: str) -> None:
-        """Remove an attachment from an interview."""
-        self.queue_attachment_removal(record_id, sha256).result()
-
     def queue_attachment_removal(self, record_id: str, sha256: str) -> Future[None]:
-        """Queue `remove_attachment` (one transaction); a lock queued later waits for it."""
+        """Queue removing an attachment from an interview (one transaction); a lock queued
+        later waits for it."""
         return self.run(lambda v: v.interviews.remove_attachment(record_id, sha256))
 
 

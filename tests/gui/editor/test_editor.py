@@ -84,7 +84,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     editor.show_section("person")
     qtbot.keyClicks(row(editor, "alias").input.edit, "Fictional Rose")
     # The draft reaches the vault within two seconds of the last keystroke.
-    qtbot.waitUntil(lambda: service.drafts() != [], timeout=2500)
+    qtbot.waitUntil(lambda: service.read_drafts().result(timeout=30) != [], timeout=2500)
     record_id = editor.interview.id
     assert service.open_interview(record_id)["answers"]["alias"] == "Fictional Rose"
     qtbot.waitUntil(lambda: shell.workspace.save_state.text().startswith("Saved"), timeout=3000)
@@ -112,7 +112,7 @@ def test_create_autosave_finish_and_reopen(qtbot, shell) -> None:
     assert account.value() == {"text": "I came to pick berries in Lapland.", "lang": "ar"}
     finish(qtbot, editor)
     assert shell.workspace.editor is None
-    assert service.drafts() == []
+    assert service.read_drafts().result(timeout=30) == []
     saved = service.open_interview(record_id)
     assert saved["status"] == "final"
     assert saved["revision"] == 1
@@ -233,7 +233,7 @@ def test_deleting_a_never_saved_interview_drops_its_draft(qtbot, shell) -> None:
     give_consent(editor)
     qtbot.keyClicks(row(editor, "alias").input.edit, "Fictional Draft")
     editor.saver.flush()
-    assert shell.service.drafts() != []
+    assert shell.service.read_drafts().result(timeout=30) != []
     editor.actions_bar.delete()
-    assert shell.service.drafts() == []
+    assert shell.service.read_drafts().result(timeout=30) == []
     assert shell.service.interviews() == []

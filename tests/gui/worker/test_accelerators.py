@@ -94,7 +94,7 @@ def _screens(qtbot, tmp_path: Path):
         editor.review_page.back_button.click()
         yield "editor after review", shell
         finished = editor.current_interview().with_status("final")
-        service.save_revision(finished.to_dict())
+        service.queue_revision(finished.to_dict()).result(timeout=30)
         shell.workspace.open_interview(finished.id)  # finished: read-only, under its banner
         editor_opened(qtbot, shell.workspace)
         editor = shell.workspace.editor

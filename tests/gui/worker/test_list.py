@@ -30,7 +30,7 @@ def saved(service, alias: str, account: str, status: str = "final") -> str:
         )
         .with_status(status)
     )
-    service.save_revision(interview.to_dict())
+    service.queue_revision(interview.to_dict()).result(timeout=30)
     return interview.id
 
 

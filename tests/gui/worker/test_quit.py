@@ -32,7 +32,7 @@ def test_ctrl_q_saves_the_draft_locks_and_closes(qtbot, tmp_path: Path) -> None:
         assert not window.isVisible()
         assert not service.unlocked
         service.unlock("correct horse battery staple").result()
-        assert service.drafts()  # the answer given was kept as a draft
+        assert service.read_drafts().result(timeout=30)  # the answer given was kept as a draft
 
 
 def test_the_quit_action_is_on_the_toolbar_and_named(qtbot, tmp_path: Path) -> None:

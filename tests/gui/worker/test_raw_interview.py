@@ -20,13 +20,13 @@ def shell(qtbot, tmp_path: Path):
 
 def test_unknown_form_opens_read_only_with_its_raw_answers(qtbot, shell) -> None:
     record_id = str(uuid.uuid4())
-    shell.workspace._service.save_revision({
+    shell.workspace._service.queue_revision({
         "format": "intake-interview", "version": 1, "id": record_id, "revision": 0,
         "form": "intake-fi", "form_version": "2099.1",
         "created": "2026-11-28T10:00:00Z", "modified": "2026-11-28T10:05:00Z",
         "status": "final",
         "answers": {"alias": "Fictional Raw", "future_question": {"text": "kept", "lang": "fi"}},
-    })
+    }).result(timeout=30)
     shell.workspace.open_interview(record_id)
     editor_opened(qtbot, shell.workspace)
     view = shell.workspace.raw_view

@@ -58,7 +58,7 @@ def test_a_draft_opens_with_its_place_and_the_second_language(service: WorkerSer
 
 def test_a_finished_interview_comes_with_where_it_stands(service: WorkerService) -> None:
     document = make_document(alias="Fictional Final")
-    service.save_revision(document)
+    service.queue_revision(document).result(timeout=30)
     start = read_for_editor(service, document["id"]).result(timeout=30)
     assert start.document["status"] == "final"
     assert start.standing == Standing(has_draft=False, delivered=False, refused=False)

@@ -25,10 +25,11 @@ def test_a_preview_opens_its_form_and_can_save_nothing() -> None:
     with pytest.raises(PreviewSavesNothing):
         preview.save_draft(document).result(timeout=5)
     for write in (
-        lambda: preview.save_revision(document),
-        lambda: preview.discard_draft(document["id"]),
+        lambda: preview.queue_revision(document).result(timeout=5),
+        lambda: preview.queue_discard_draft(document["id"]).result(timeout=5),
         lambda: preview.attachments(document["id"]),
-        lambda: preview.delete(document["id"], "test"),
+        lambda: preview.queue_delete(document["id"], "test").result(timeout=5),
+        lambda: preview.queue_attachment_removal(document["id"], "0" * 64).result(timeout=5),
     ):
         with pytest.raises(PreviewSavesNothing):
             write()
