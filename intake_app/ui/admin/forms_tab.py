@@ -21,7 +21,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -52,6 +51,7 @@ from intake_app.sync.centre import (
     when,
 )
 from intake_app.sync.format import escape_hidden
+from intake_app.ui.admin.column_fit import fit_columns
 from intake_app.ui.admin.form_preview_dialog import FormPreviewDialog
 from intake_app.ui.admin.rows_model import Column, RowsModel, make_table
 from intake_app.ui.application import WINDOW_TITLE
@@ -499,16 +499,8 @@ class FormsTab(QWidget):
 
 def wrap_last_column(table: QTableView) -> None:
     """Columns as wide as their contents, the last one taking the room left with its text
-    wrapped, and rows as high as their wrapped text."""
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    last = header.count() - 1
-    for column in range(last):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # Qt sizes rows for their wrapped text only when they change: again at a new width.
-    header.sectionResized.connect(lambda *_args: table.resizeRowsToContents())
+    wrapped, and rows as high as their wrapped text (`fit_columns`)."""
+    fit_columns(table, wrapping=table.model().columnCount() - 1)
 
 
 def _key(row: FormVersionRow) -> tuple[str, str]:
