@@ -23,18 +23,20 @@ OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
 )
 
 
-def make_service(tmp_path: Path) -> WorkerService:
+def make_service(tmp_path: Path, real_form: bool = False) -> WorkerService:
     """A service over a vault folder in `tmp_path`, with the cheapest allowed Argon2 and the
-    small test form."""
+    small test form (or, with `real_form`, the forms installed with the application)."""
+    from intake_app.services.interviews import FormCatalogue
     from tests.helpers.forms import make_catalogue
 
-    return WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=make_catalogue())
+    forms = FormCatalogue() if real_form else make_catalogue()
+    return WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=forms)
 
 
 @contextlib.contextmanager
-def workspace_shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
+def workspace_shell(qtbot: Any, tmp_path: Path, real_form: bool = False) -> Iterator[Shell]:
     """A shown main window on a new vault, its vault thread stopped afterwards."""
-    service = make_service(tmp_path)
+    service = make_service(tmp_path, real_form)
     service.create_vault(PASSPHRASE).result()
     window = Shell(service, make_preferences(tmp_path))
     qtbot.addWidget(window)
@@ -44,6 +46,17 @@ def workspace_shell(qtbot: Any, tmp_path: Path) -> Iterator[Shell]:
         yield window
     finally:
         service.shutdown()
+
+
+def new_consented_editor(qtbot: Any, shell: Shell) -> Any:
+    """A new interview open in the editor, both consents given (every section open)."""
+    assert shell.workspace is not None
+    shell.workspace.new_action.trigger()
+    editor = editor_opened(qtbot, shell.workspace)
+    assert editor is not None
+    editor.block("consent_interview").input.buttons["yes"].click()
+    editor.block("consent_data").input.buttons["yes"].click()
+    return editor
 
 
 def editor_opened(qtbot: Any, workspace: Any, timeout: int = 5000) -> Any:

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 from intake_app.i18n import LANGUAGE_CODES
 from intake_app.i18n.formatting import format_number
 from intake_app.i18n.qt import qt_locale
-from intake_app.services.interviews import FormCatalogue
-from intake_app.services.worker import WorkerService
-from intake_app.storage import KdfParams
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences, speaking
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    new_consented_editor,
+    speaking,
+    workspace_shell,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -42,23 +44,13 @@ def type_text(widget: QWidget, text: str) -> None:
 
 @pytest.fixture
 def shell(qtbot, tmp_path: Path) -> Iterator[Shell]:
-    service = WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=FormCatalogue())
-    service.create_vault(PASSPHRASE).result()
-    window = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(window)
-    window.show_workspace()
-    window.show()
-    yield window
-    service.shutdown()
+    with workspace_shell(qtbot, tmp_path, real_form=True) as window:
+        yield window
 
 
 def open_editor(qtbot, shell: Shell) -> InterviewEditor:
-    assert shell.workspace is not None
-    shell.workspace.new_action.trigger()
-    editor = editor_opened(qtbot, shell.workspace)
+    editor = new_consented_editor(qtbot, shell)
     assert isinstance(editor, InterviewEditor)
-    editor.block("consent_interview").input.buttons["yes"].click()
-    editor.block("consent_data").input.buttons["yes"].click()
     return editor
 
 

@@ -9,26 +9,21 @@ import pytest
 
 from intake_app.services.demo import demo_documents
 from intake_app.services.interviews import FormCatalogue
-from intake_app.services.worker import WorkerService
-from intake_app.storage import KdfParams
 from intake_app.ui.editor.question_row import QuestionRow
-from intake_app.ui.worker.shell import Shell
 from tests.gui.worker.test_accessibility import unnamed_controls
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    editor_opened,
+    workspace_shell,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
 def shell(qtbot, tmp_path: Path):
-    service = WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=FormCatalogue())
-    service.create_vault(PASSPHRASE).result()
-    window = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(window)
-    window.show_workspace()
-    window.show()
-    yield window
-    service.shutdown()
+    with workspace_shell(qtbot, tmp_path, real_form=True) as window:
+        yield window
 
 
 def test_every_section_of_the_real_form_renders_with_named_controls(qtbot, shell) -> None:

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex
 
-from intake_app.services.interviews import FormCatalogue
-from intake_app.services.worker import WorkerService
-from intake_app.storage import KdfParams
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.worker.shell import Shell
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, editor_opened, make_preferences, speaking
+from tests.helpers.ui import (
+    OFFSCREEN_NOISE,
+    new_consented_editor,
+    speaking,
+    workspace_shell,
+)
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -24,24 +26,14 @@ SMALL = (1100, 450)  # the section list then shows about eight sections of the r
 
 @pytest.fixture
 def shell(qtbot, tmp_path: Path) -> Iterator[Shell]:
-    service = WorkerService(tmp_path / "vault", kdf=KdfParams.MINIMUM, forms=FormCatalogue())
-    service.create_vault(PASSPHRASE).result()
-    window = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(window)
-    window.show_workspace()
-    window.resize(*SMALL)
-    window.show()
-    yield window
-    service.shutdown()
+    with workspace_shell(qtbot, tmp_path, real_form=True) as window:
+        window.resize(*SMALL)
+        yield window
 
 
 def open_editor(qtbot, shell: Shell) -> InterviewEditor:
-    assert shell.workspace is not None
-    shell.workspace.new_action.trigger()
-    editor = editor_opened(qtbot, shell.workspace)
+    editor = new_consented_editor(qtbot, shell)
     assert isinstance(editor, InterviewEditor)
-    editor.block("consent_interview").input.buttons["yes"].click()
-    editor.block("consent_data").input.buttons["yes"].click()
     return editor
 
 
