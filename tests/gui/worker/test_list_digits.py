@@ -4,32 +4,21 @@ in Dari, "2 من 3" in Arabic), as the rest of the window does."""
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-from intake_app.ui.worker.shell import Shell
-from tests.gui.worker.test_list import saved
-from tests.helpers.ui import OFFSCREEN_NOISE, PASSPHRASE, make_preferences, make_service, speaking
+from tests.gui.worker.test_list import saved, shell
+from tests.helpers.ui import OFFSCREEN_NOISE, speaking
 
 pytestmark = OFFSCREEN_NOISE
 
+__all__ = ["shell"]  # the fixture
 ZERO = {"fa-AF": "۰", "ar": "0", "th": "0"}
 
 
 def zeros(text: str) -> set[str]:
     """The digit sets `text` uses, each named by its zero ("0", "۰", "٠")."""
     return {chr(ord(c) - unicodedata.decimal(c)) for c in text if c.isdecimal()}
-
-
-@pytest.fixture
-def shell(qtbot, tmp_path: Path):
-    service = make_service(tmp_path)
-    service.create_vault(PASSPHRASE).result()
-    window = Shell(service, make_preferences(tmp_path))
-    qtbot.addWidget(window)
-    yield window
-    service.shutdown()
 
 
 @pytest.mark.parametrize("lang", sorted(ZERO))
