@@ -65,6 +65,9 @@ class SectionPage(QScrollArea):
         if body is not None:
             body.setEnabled(not read_only)
             body.setPalette(readable_when_disabled(self.palette()) if read_only else QPalette())
+            # With the application's style sheet (the focus ring) a palette is not enough: the
+            # style sheet draws disabled text grey unless a rule says otherwise.
+            body.setStyleSheet(readable_rule(self.palette()) if read_only else "")
 
     def set_open(self, is_open: bool) -> None:
         """Show the consent notice instead of questions while the section is closed."""
@@ -94,6 +97,12 @@ class SectionPage(QScrollArea):
     def reveal(self, widget: QWidget) -> None:
         """Scroll so that `widget` is in view."""
         self.ensureWidgetVisible(widget, 24, 48)
+
+
+def readable_rule(palette: QPalette) -> str:
+    """A style sheet rule giving disabled texts the normal text colour (see above)."""
+    colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text).name()
+    return f"*:disabled {{ color: {colour}; }}"
 
 
 def readable_when_disabled(palette: QPalette) -> QPalette:

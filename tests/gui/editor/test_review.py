@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from intake_app.ui.editor.editor import InterviewEditor
 from intake_app.ui.editor.finished_banner import DELIVERED, REFUSED, WAITING
+from intake_app.ui.focus_ring import show_focus_clearly, stop_showing_focus
 from tests.gui.editor.test_editor import finish, give_consent, new_editor, row
 from tests.helpers.ui import OFFSCREEN_NOISE, editor_opened, workspace_shell
 
@@ -122,6 +123,16 @@ def test_a_finished_interview_opens_read_only_and_edit_reopens_it(qtbot, shell) 
     assert palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) == palette.color(
         QPalette.ColorGroup.Active, QPalette.ColorRole.Text
     )
+    # As drawn, with the application's style sheet on (the focus ring), as the app runs: the
+    # alias's letters are dark, not the faint grey of a disabled field.
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    show_focus_clearly(app)
+    try:
+        qtbot.wait(50)
+        assert darkest(edit) < 100
+    finally:
+        stop_showing_focus(app)
     assert [r.status for r in service.history(record_id)] == ["final"]
 
     editor.banner.edit_button.click()
@@ -176,3 +187,13 @@ def test_the_review_follows_a_language_switch_and_the_second_language(qtbot, she
         set_language("fi")  # the labels follow the UI language
         assert editor.reviewing()
         assert "Suostumus haastatteluun" in page.browser.toPlainText()
+
+
+def darkest(widget: QWidget) -> int:
+    """The lightness (0-255) of the darkest pixel inside `widget`'s frame, as drawn."""
+    image = widget.grab().toImage()
+    return min(
+        image.pixelColor(x, y).lightness()
+        for x in range(4, min(image.width() - 4, 120))
+        for y in range(4, image.height() - 4)
+    )
